@@ -1,0 +1,110 @@
+import type { Config } from "./config.js";
+import type { Log } from "./log.js";
+import { Outbox, type Deliver } from "./outbox/outbox.js";
+import type { Services } from "./services.js";
+import { CaseStore } from "./store/case-store.js";
+import { createCosmosClient, openContainers, type Containers } from "./store/cosmos.js";
+import { DraftStore } from "./store/draft-store.js";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "./store/embedded.js";
+import { OutboxStore } from "./store/outbox-store.js";
+import { SettingsStore } from "./store/settings-store.js";
+import { createAdapter } from "./teams/adapter.js";
+import { CmeBot, failureMessage } from "./teams/bot.js";
+import { channelDelivery } from "./teams/channel-delivery.js";
+import { createServer } from "./teams/server.js";
+
+export interface App {
+  readonly url: string;
+  readonly services: Services;
+  /** Where Cosmos is: the configured endpoint, or the embedded one. */
+  readonly cosmosEndpoint: string;
+  readonly embeddedCosmos: boolean;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly log: Log;
+  readonly now?: () => Date;
+}
+
+/**
+ * The composition root's work: store, outbox, adapter, bot and HTTP server, wired once.
+ * Local mode without COSMOS_ENDPOINT runs Cosmos in this process, in memory.
+ */
+export async function startApp(config: Config, { log, now = () => new Date() }: AppOptions): Promise<App> {
+  const embedded: EmbeddedCosmos | undefined = config.cosmos.endpoint
+    ? undefined
+    : await startEmbeddedCosmos();
+  const endpoint = config.cosmos.endpoint ?? embedded?.endpoint ?? "";
+  const client = createCosmosClient({
+    endpoint,
+    key: config.cosmos.key ?? embedded?.key ?? "",
+    database: config.cosmos.database,
+  });
+  const containers: Containers = await openContainers(client, config.cosmos.database);
+
+  const adapter = createAdapter(config);
+  const outboxStore = new OutboxStore(containers.outbox);
+  // Delivery needs the services and the services need the outbox: tie the knot once.
+  let deliver: Deliver = () => Promise.reject(new Error("delivery is not wired yet"));
+  const outbox = new Outbox(outboxStore, (item) => deliver(item), {
+    now,
+    onError: (item, error) =>
+      log("outbox.delivery.failed", {
+        item: item.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  const services: Services = {
+    config,
+    cases: new CaseStore(containers.cases),
+    drafts: new DraftStore(containers.drafts),
+    settings: new SettingsStore(containers.settings),
+    outboxStore,
+    outbox,
+    now,
+  };
+  deliver = channelDelivery(adapter, services);
+
+  adapter.onTurnError = async (context, error) => {
+    log("turn.failed", { activityType: context.activity.type, error: error.message });
+    if (context.activity.type === "message") await context.sendActivity(failureMessage(error));
+  };
+
+  const bot = new CmeBot(services, log);
+  const isReady = async () => {
+    try {
+      await client.getDatabaseAccount();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const server = createServer({ adapter, runTurn: (context) => bot.run(context), isReady, log });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  const sweep = setInterval(() => outbox.deliverSoon(), config.outboxIntervalMs);
+  sweep.unref();
+  outbox.deliverSoon();
+
+  return {
+    url: `http://${host}:${address.port}`,
+    services,
+    cosmosEndpoint: endpoint,
+    embeddedCosmos: Boolean(embedded),
+    async close() {
+      clearInterval(sweep);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
+      await outbox.idle();
+      client.dispose();
+      await embedded?.close();
+    },
+  };
+}

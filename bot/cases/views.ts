@@ -1,0 +1,36 @@
+import { formatDate, formatDateTime } from "../people/format.js";
+import { titleOf, whatHappenedChoices } from "../referrals/questions.js";
+import { ageOn, yearGroupOn } from "../referrals/school-age.js";
+import { childName } from "../referrals/views.js";
+import type { Case, CaseStatus } from "./case.js";
+
+export const statusTitles: Record<CaseStatus, string> = {
+  new: "New",
+  in_progress: "In progress",
+  info_requested: "Information requested",
+  located: "Located",
+  tracking: "Tracking",
+  closed: "Closed",
+};
+
+/**
+ * The channel card's view: what the team needs to pick a case up. No address, phone or date
+ * of birth: the channel is wider than the people who need those.
+ */
+export function caseChannelView(current: Case, today: string) {
+  const { child, school, whatHappened } = current.referral;
+  return {
+    reference: current.id,
+    urgent: current.urgent,
+    childName: childName(current.referral),
+    childAge: `age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
+    whatHappened: titleOf(whatHappenedChoices, whatHappened.whatHappened),
+    school: school.school,
+    dateLastAttended: formatDate(school.dateLastAttended),
+    status: statusTitles[current.status],
+    owner: current.owner?.name ?? "Unassigned",
+    canAssign: !current.owner && current.status !== "closed",
+    submittedAt: formatDateTime(current.submittedAt),
+    referrer: current.referrer.name,
+  };
+}

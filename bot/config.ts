@@ -1,0 +1,156 @@
+import { z } from "zod";
+
+const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
+
+const environmentSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: optionalText,
+    MICROSOFT_APP_ID: optionalText,
+    MICROSOFT_APP_PASSWORD: optionalText,
+    MICROSOFT_APP_TENANT_ID: optionalText,
+    MICROSOFT_APP_TYPE: z.enum(["SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
+    COSMOS_ENDPOINT: z.url().optional(),
+    COSMOS_KEY: optionalText,
+    COSMOS_DATABASE: z.string().min(1).default("cme"),
+    CME_TEAM_ID: optionalText,
+    CME_CHANNEL_ID: optionalText,
+    CME_SERVICE_URL: z.url().optional(),
+    CME_MANAGER_IDS: commaList,
+    ALLOWED_TENANT_IDS: commaList,
+    OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
+    CHILDRENS_DUTY_CONTACT: z
+      .string()
+      .default("Leicestershire First Response Children's Duty: 0116 305 0005 (out of hours 0116 255 1606)"),
+    POLICE_CONTACT: z.string().default("Police: 999 if a child is in immediate danger, otherwise 101"),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.MICROSOFT_APP_ID) {
+      if (env.HOST && !loopbackHosts.has(env.HOST)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["HOST"],
+          message: `is ${env.HOST}, but without MICROSOFT_APP_ID authentication is off, so the bot only listens on loopback (127.0.0.1). Set MICROSOFT_APP_ID or remove HOST.`,
+        });
+      }
+      return;
+    }
+    if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MICROSOFT_APP_PASSWORD"],
+        message: "is required for a SingleTenant bot",
+      });
+    }
+    if (!env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MICROSOFT_APP_TENANT_ID"],
+        message: "is required when MICROSOFT_APP_ID is set",
+      });
+    }
+    if (!env.COSMOS_ENDPOINT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["COSMOS_ENDPOINT"],
+        message: "is required when MICROSOFT_APP_ID is set (the in-memory Cosmos is for local mode only)",
+      });
+    }
+    if (env.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ALLOWED_TENANT_IDS"],
+        message: "must list the tenants whose users may use the bot when MICROSOFT_APP_ID is set",
+      });
+    }
+  });
+
+export type Environment = z.input<typeof environmentSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Local mode: no bot app id, auth off, loopback only. */
+  readonly localMode: boolean;
+  readonly bot: {
+    readonly appId: string | undefined;
+    readonly appPassword: string | undefined;
+    readonly appTenantId: string | undefined;
+    readonly appType: "SingleTenant" | "UserAssignedMSI";
+  };
+  readonly cosmos: {
+    /** Undefined means: run Cosmos embedded in this process, in memory. */
+    readonly endpoint: string | undefined;
+    readonly key: string | undefined;
+    readonly database: string;
+  };
+  readonly presetChannel:
+    { readonly teamId: string; readonly channelId: string; readonly serviceUrl: string } | undefined;
+  readonly managerIds: readonly string[];
+  readonly allowedTenantIds: readonly string[];
+  readonly outboxIntervalMs: number;
+  readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`The configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and checks the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(environment: Environment): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const env = parsed.data;
+  const preset = [env.CME_TEAM_ID, env.CME_CHANNEL_ID, env.CME_SERVICE_URL];
+  if (preset.some(Boolean) && !preset.every(Boolean)) {
+    throw new ConfigError([
+      "CME_TEAM_ID, CME_CHANNEL_ID and CME_SERVICE_URL go together: set all three or none",
+    ]);
+  }
+  const localMode = !env.MICROSOFT_APP_ID;
+  return {
+    port: env.PORT,
+    host: env.HOST ?? (localMode ? "127.0.0.1" : "0.0.0.0"),
+    localMode,
+    bot: {
+      appId: env.MICROSOFT_APP_ID,
+      appPassword: env.MICROSOFT_APP_PASSWORD,
+      appTenantId: env.MICROSOFT_APP_TENANT_ID,
+      appType: env.MICROSOFT_APP_TYPE,
+    },
+    cosmos: { endpoint: env.COSMOS_ENDPOINT, key: env.COSMOS_KEY, database: env.COSMOS_DATABASE },
+    presetChannel:
+      env.CME_TEAM_ID && env.CME_CHANNEL_ID && env.CME_SERVICE_URL
+        ? { teamId: env.CME_TEAM_ID, channelId: env.CME_CHANNEL_ID, serviceUrl: env.CME_SERVICE_URL }
+        : undefined,
+    managerIds: env.CME_MANAGER_IDS.map((id) => id.toLowerCase()),
+    allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
+    outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
+    emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
+  };
+}
+
+/** The numbers to call when a child is in immediate danger, as one line. */
+export function emergencyContactsText(config: Pick<Config, "emergencyContacts">): string {
+  return `${config.emergencyContacts.childrensDuty}; ${config.emergencyContacts.police}`;
+}

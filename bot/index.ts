@@ -1,0 +1,42 @@
+import { startApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { jsonLog } from "./log.js";
+
+/** The one place that reads process.env. */
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`CME Referrals did not start.\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const app = await startApp(config, { log: jsonLog() });
+
+const lines = [
+  `CME Referrals is listening on ${app.url}/api/messages (health: ${app.url}/healthz)`,
+  config.localMode
+    ? "Local mode: no MICROSOFT_APP_ID, so authentication is off and the bot listens on loopback only."
+    : "Authentication is on.",
+  app.embeddedCosmos
+    ? `Cosmos DB is embedded in this process at ${app.cosmosEndpoint}: data is IN MEMORY and is lost when the bot stops. Set COSMOS_ENDPOINT and COSMOS_KEY to keep it.`
+    : `Cosmos DB: ${app.cosmosEndpoint}, database '${config.cosmos.database}'.`,
+];
+if (config.localMode) {
+  lines.push(
+    "Try it in the Microsoft 365 Agents Playground: in another terminal run `npm run playground`, then open http://localhost:56150",
+  );
+}
+console.log(lines.join("\n"));
+
+const stop = (signal: string) => {
+  console.log(`${signal}: finishing in-flight work and stopping.`);
+  void app.close().then(() => process.exit(0));
+};
+process.once("SIGINT", () => stop("SIGINT"));
+process.once("SIGTERM", () => stop("SIGTERM"));

@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+export const outboxItemSchema = z.object({
+  id: z.string(),
+  state: z.enum(["pending", "sent", "failed"]),
+  /**
+   * `case-card`: show the case's current card in the CME channel (post it the first time,
+   * update it in place after); rendered at delivery, so several pending changes go as one.
+   * `channel-card`: post a card of its own to the CME channel (escalations).
+   */
+  kind: z.enum(["case-card", "channel-card"]),
+  caseId: z.string().optional(),
+  /** The card template of a `channel-card`; its view is built from the case at delivery. */
+  template: z.string().optional(),
+  attempts: z.number().int(),
+  /** Bumped each time the item is asked for again; delivery of an older revision leaves it pending. */
+  revision: z.number().int(),
+  nextAttemptAt: z.string(),
+  /** Another instance is delivering it until then. */
+  claimedUntil: z.string().optional(),
+  createdAt: z.string(),
+  sentAt: z.string().optional(),
+  activityId: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
+export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    /** What the far side asked for (Retry-After), if anything. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "RetryableDeliveryError";
+  }
+}
+
+/** Exponential backoff with full jitter, capped: attempt 1 waits up to 2 s, attempt 8 up to ~4 min. */
+export function retryDelayMs(attempts: number, random: () => number, retryAfterMs?: number): number {
+  const ceiling = Math.min(2000 * 2 ** (attempts - 1), 15 * 60_000);
+  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.max(jittered, retryAfterMs ?? 0);
+}

@@ -1,0 +1,180 @@
+import { ConcurrencyError } from "../store/documents.js";
+import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
+import { RetryableDeliveryError, retryDelayMs, type OutboxItem } from "./outbox-item.js";
+
+export type DeliveryResult = { readonly activityId?: string };
+
+/** Sends one item to Teams. Throws RetryableDeliveryError for throttling and outages; any other error is final. */
+export type Deliver = (item: OutboxItem) => Promise<DeliveryResult>;
+
+export interface OutboxOptions {
+  readonly maxAttempts?: number;
+  readonly claimMs?: number;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  readonly onError?: (item: OutboxItem, error: unknown) => void;
+}
+
+/**
+ * Every proactive post is stored here first and then delivered, with retry and backoff, by
+ * whichever instance gets to it. Nothing lives only in memory: a restart picks up where the
+ * last one stopped.
+ */
+export class Outbox {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private readonly maxAttempts: number;
+  private readonly claimMs: number;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly deliver: Deliver,
+    private readonly options: OutboxOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.claimMs = options.claimMs ?? 60_000;
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Asks for the case's channel card to show its current state; pending requests for one case coalesce. */
+  async showCaseCard(caseId: string): Promise<void> {
+    const id = `case-card|${caseId}`;
+    const at = this.now().toISOString();
+    await this.store.update(id, (current) => {
+      const waiting = current?.state === "pending" && !this.isClaimed(current);
+      if (waiting) return undefined; // it will render the latest state when it goes
+      return {
+        ...(current ?? { id, kind: "case-card" as const, caseId, createdAt: at, revision: 0 }),
+        state: "pending",
+        attempts: 0,
+        nextAttemptAt: at,
+        revision: (current?.revision ?? 0) + 1,
+      };
+    });
+    this.deliverSoon();
+  }
+
+  /** Posts a card of its own about a case to the channel once: `key` names the message, so asking twice posts once. */
+  async postChannelCard(key: string, caseId: string, template: string): Promise<void> {
+    const at = this.now().toISOString();
+    await this.store.add({
+      id: `channel-card|${key}`,
+      state: "pending",
+      kind: "channel-card",
+      caseId,
+      template,
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      revision: 1,
+    });
+    this.deliverSoon();
+  }
+
+  /** Starts a delivery pass in the background if none is running (and another after it if asked meanwhile). */
+  deliverSoon(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.deliverDue();
+        } catch (error) {
+          this.options.onError?.({ id: "(pass)" } as OutboxItem, error);
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when no delivery pass is running. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Delivers every item that is due now; returns how many were sent. */
+  async deliverDue(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const due = await this.store.due(this.now(), 20);
+      const claimable = due.filter((item) => !this.isClaimed(item));
+      if (claimable.length === 0) return sent;
+      for (const item of claimable) {
+        if (await this.deliverOne(item)) sent += 1;
+      }
+    }
+  }
+
+  private async deliverOne(item: StoredOutboxItem): Promise<boolean> {
+    let claimed: StoredOutboxItem;
+    try {
+      claimed = await this.store.replace(
+        { ...item, claimedUntil: new Date(this.now().getTime() + this.claimMs).toISOString() },
+        item._etag,
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return false; // another instance has it
+      throw error;
+    }
+    try {
+      const result = await this.deliver(claimed);
+      await this.settle(claimed, (current) => ({
+        ...current,
+        state: "sent",
+        sentAt: this.now().toISOString(),
+        ...(result.activityId ? { activityId: result.activityId } : {}),
+        claimedUntil: undefined,
+        lastError: undefined,
+      }));
+      return true;
+    } catch (error) {
+      this.options.onError?.(claimed, error);
+      const attempts = claimed.attempts + 1;
+      const retryable = error instanceof RetryableDeliveryError && attempts < this.maxAttempts;
+      const delay = retryDelayMs(
+        attempts,
+        this.random,
+        error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined,
+      );
+      await this.settle(claimed, (current) => ({
+        ...current,
+        state: retryable ? "pending" : "failed",
+        attempts,
+        nextAttemptAt: new Date(this.now().getTime() + delay).toISOString(),
+        claimedUntil: undefined,
+        lastError: error instanceof Error ? error.message : String(error),
+      }));
+      return false;
+    }
+  }
+
+  private isClaimed(item: OutboxItem): boolean {
+    return item.claimedUntil !== undefined && item.claimedUntil > this.now().toISOString();
+  }
+
+  /** Records the outcome; if the item was asked for again while it was being sent, it stays pending. */
+  private async settle(
+    claimed: StoredOutboxItem,
+    change: (current: OutboxItem) => OutboxItem,
+  ): Promise<void> {
+    await this.store.update(claimed.id, (current) => {
+      if (!current) return undefined;
+      const next = change(current);
+      if (current.revision === claimed.revision) return next;
+      return {
+        ...next,
+        state: "pending",
+        attempts: 0,
+        nextAttemptAt: current.nextAttemptAt,
+        lastError: undefined,
+      };
+    });
+  }
+}

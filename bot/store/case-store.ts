@@ -1,0 +1,60 @@
+import type { Container } from "@azure/cosmos";
+import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
+import { createIfAbsent, read, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
+
+export type StoredCase = Stored<Case>;
+
+export interface StatusCounts {
+  readonly byStatus: Record<CaseStatus, number>;
+  /** Open (not closed) cases with no owner. */
+  readonly unassigned: number;
+}
+
+export class CaseStore {
+  constructor(private readonly container: Container) {}
+
+  get(reference: string): Promise<StoredCase | undefined> {
+    return read<Case>(this.container, reference);
+  }
+
+  /** Creates the case; if it exists already (a retried submission) the stored one is returned. */
+  async create(newCase: Case): Promise<StoredCase> {
+    await createIfAbsent(this.container, newCase);
+    const stored = await this.get(newCase.id);
+    if (!stored) throw new Error(`${newCase.id} vanished after it was created`);
+    return stored;
+  }
+
+  replace(updated: Case, etag: string): Promise<StoredCase> {
+    return replaceIfUnchanged(this.container, updated, etag);
+  }
+
+  /** Remembers where the case's card was posted (retrying over concurrent case writes). */
+  async setChannelMessage(
+    reference: string,
+    channelMessage: NonNullable<Case["channelMessage"]>,
+  ): Promise<void> {
+    await updateWithRetry<Case>(this.container, reference, (current) =>
+      current ? { ...current, channelMessage } : undefined,
+    );
+  }
+
+  async counts(): Promise<StatusCounts> {
+    // One COUNT per status: GROUP BY is not available on every Cosmos we run against.
+    const entries = await Promise.all(
+      caseStatuses.map(async (status) => [status, await this.count("c.status = @status", status)] as const),
+    );
+    const unassigned = await this.count("c.status != @status AND NOT IS_DEFINED(c.owner)", "closed");
+    return { byStatus: Object.fromEntries(entries) as Record<CaseStatus, number>, unassigned };
+  }
+
+  private async count(where: string, status: string): Promise<number> {
+    const { resources } = await this.container.items
+      .query<number>({
+        query: `SELECT VALUE COUNT(1) FROM c WHERE ${where}`,
+        parameters: [{ name: "@status", value: status }],
+      })
+      .fetchAll();
+    return resources.reduce((sum, value) => sum + value, 0);
+  }
+}

@@ -1,0 +1,48 @@
+import type { ContainerDefinition } from "@azure/cosmos";
+
+/**
+ * Every container the bot uses, with its partition key and indexing policy. infra/ creates
+ * the same ones in Azure; the bot creates any that are missing at start.
+ */
+export const containerDefinitions = {
+  cases: {
+    id: "cases",
+    partitionKey: { paths: ["/id"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      includedPaths: [
+        { path: "/status/?" },
+        { path: "/owner/id/?" },
+        { path: "/submittedAt/?" },
+        { path: "/urgent/?" },
+      ],
+      // The referral holds personal data that is never queried: keep it out of the index.
+      excludedPaths: [{ path: "/*" }],
+    },
+  },
+  drafts: {
+    id: "drafts",
+    partitionKey: { paths: ["/userId"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      includedPaths: [{ path: "/updatedAt/?" }],
+      excludedPaths: [{ path: "/*" }],
+    },
+  },
+  outbox: {
+    id: "outbox",
+    partitionKey: { paths: ["/id"] },
+    indexingPolicy: {
+      indexingMode: "consistent",
+      includedPaths: [{ path: "/state/?" }, { path: "/nextAttemptAt/?" }],
+      excludedPaths: [{ path: "/*" }],
+    },
+  },
+  settings: {
+    id: "settings",
+    partitionKey: { paths: ["/id"] },
+    indexingPolicy: { indexingMode: "consistent", includedPaths: [{ path: "/*" }], excludedPaths: [] },
+  },
+} satisfies Record<string, ContainerDefinition>;
+
+export type ContainerName = keyof typeof containerDefinitions;

@@ -1,0 +1,39 @@
+import { CosmosClient, ErrorResponse, type Container, type Database } from "@azure/cosmos";
+import { containerDefinitions, type ContainerName } from "./containers.js";
+
+export type Containers = Record<ContainerName, Container>;
+
+export interface CosmosConnection {
+  readonly endpoint: string;
+  readonly key: string;
+  readonly database: string;
+}
+
+export function createCosmosClient(connection: CosmosConnection): CosmosClient {
+  return new CosmosClient({
+    endpoint: connection.endpoint,
+    key: connection.key,
+    // Emulators answer the account lookup with addresses of their own; talk to the endpoint given.
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+}
+
+/** Creates the database and containers when missing (idempotent), and returns them. */
+export async function openContainers(client: CosmosClient, databaseId: string): Promise<Containers> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  const entries = await Promise.all(
+    (Object.keys(containerDefinitions) as ContainerName[]).map(
+      async (name) => [name, await createContainer(database, name)] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as Containers;
+}
+
+async function createContainer(database: Database, name: ContainerName): Promise<Container> {
+  const { container } = await database.containers.createIfNotExists(containerDefinitions[name]);
+  return container;
+}
+
+export function isCosmosError(error: unknown, code: number): boolean {
+  return error instanceof ErrorResponse ? error.code === code : (error as { code?: unknown })?.code === code;
+}

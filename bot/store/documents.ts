@@ -1,0 +1,91 @@
+import type { Container } from "@azure/cosmos";
+import { isCosmosError } from "./cosmos.js";
+
+export type Stored<T> = T & { readonly _etag: string };
+
+export class ConcurrencyError extends Error {
+  constructor(readonly id: string) {
+    super(`${id} was changed by someone else`);
+    this.name = "ConcurrencyError";
+  }
+}
+
+/** Strips Cosmos' system properties so a document can be written back. */
+export function withoutSystemProperties<T extends object>(document: T): T {
+  const copy = { ...document } as Record<string, unknown>;
+  for (const key of ["_etag", "_rid", "_self", "_ts", "_attachments"]) delete copy[key];
+  return copy as T;
+}
+
+export async function read<T>(container: Container, id: string, partitionKey: string = id) {
+  const { resource } = await container.item(id, partitionKey).read<Stored<T>>();
+  return resource;
+}
+
+/** Creates a document; false when one with that id exists already (the caller decides what that means). */
+export async function createIfAbsent<T extends { id: string }>(
+  container: Container,
+  document: T,
+): Promise<boolean> {
+  try {
+    await container.items.create(document);
+    return true;
+  } catch (error) {
+    if (isCosmosError(error, 409)) return false;
+    throw error;
+  }
+}
+
+/** Replaces a document only if nobody changed it since `etag`; ConcurrencyError otherwise. */
+export async function replaceIfUnchanged<T extends { id: string }>(
+  container: Container,
+  document: T,
+  etag: string,
+  partitionKey: string = document.id,
+): Promise<Stored<T>> {
+  try {
+    const { resource } = await container
+      .item(document.id, partitionKey)
+      .replace<T>(withoutSystemProperties(document), {
+        accessCondition: { type: "IfMatch", condition: etag },
+      });
+    return resource as Stored<T>;
+  } catch (error) {
+    if (isCosmosError(error, 412)) throw new ConcurrencyError(document.id);
+    throw error;
+  }
+}
+
+export async function upsert<T extends { id: string }>(
+  container: Container,
+  document: T,
+): Promise<Stored<T>> {
+  const { resource } = await container.items.upsert<T>(withoutSystemProperties(document));
+  return resource as unknown as Stored<T>;
+}
+
+/**
+ * Reads, changes and writes one document under its ETag, retrying against the fresh
+ * document when someone else wrote first. `change` returns undefined to leave it alone.
+ */
+export async function updateWithRetry<T extends { id: string }>(
+  container: Container,
+  id: string,
+  change: (current: Stored<T> | undefined) => T | undefined,
+  { partitionKey = id, attempts = 5 }: { partitionKey?: string; attempts?: number } = {},
+): Promise<Stored<T> | undefined> {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await read<T>(container, id, partitionKey);
+    const next = change(current);
+    if (next === undefined) return current;
+    try {
+      if (!current) {
+        if (await createIfAbsent(container, next)) return await read<T>(container, id, partitionKey);
+        throw new ConcurrencyError(id);
+      }
+      return await replaceIfUnchanged(container, next, current._etag, partitionKey);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+    }
+  }
+}

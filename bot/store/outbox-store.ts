@@ -1,0 +1,45 @@
+import type { Container } from "@azure/cosmos";
+import type { OutboxItem } from "../outbox/outbox-item.js";
+import { createIfAbsent, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
+
+export type StoredOutboxItem = Stored<OutboxItem>;
+
+export class OutboxStore {
+  constructor(private readonly container: Container) {}
+
+  add(item: OutboxItem): Promise<boolean> {
+    return createIfAbsent(this.container, item);
+  }
+
+  update(id: string, change: (current: StoredOutboxItem | undefined) => OutboxItem | undefined) {
+    return updateWithRetry<OutboxItem>(this.container, id, change);
+  }
+
+  replace(item: OutboxItem, etag: string): Promise<StoredOutboxItem> {
+    return replaceIfUnchanged(this.container, item, etag);
+  }
+
+  async due(now: Date, limit: number): Promise<StoredOutboxItem[]> {
+    const { resources } = await this.container.items
+      .query<StoredOutboxItem>({
+        query:
+          "SELECT TOP @limit * FROM c WHERE c.state = 'pending' AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt",
+        parameters: [
+          { name: "@limit", value: limit },
+          { name: "@now", value: now.toISOString() },
+        ],
+      })
+      .fetchAll();
+    return resources;
+  }
+
+  async countByState(state: OutboxItem["state"]): Promise<number> {
+    const { resources } = await this.container.items
+      .query<number>({
+        query: "SELECT VALUE COUNT(1) FROM c WHERE c.state = @state",
+        parameters: [{ name: "@state", value: state }],
+      })
+      .fetchAll();
+    return resources.reduce((sum, value) => sum + value, 0);
+  }
+}

@@ -1,0 +1,49 @@
+import { TeamsInfo, type TurnContext } from "botbuilder";
+import { isConfiguredManager, type Actor, type Role } from "../people/person.js";
+import { sameUser, teamMembers } from "./roster.js";
+
+export class RoleLookupError extends Error {
+  constructor(cause: unknown) {
+    super("Teams did not answer when I checked your role", { cause });
+    this.name = "RoleLookupError";
+  }
+}
+
+/**
+ * Who is acting and what they may do, decided on the server for every action: CME officers
+ * are the members of the CME team (asked of Teams), managers are configured. Card data never
+ * carries authority.
+ */
+export async function resolveActor(
+  context: TurnContext,
+  cmeTeamId: string | undefined,
+  managerIds: readonly string[],
+): Promise<Actor> {
+  const from = context.activity.from;
+  const user = { id: from.id, aadObjectId: from.aadObjectId };
+  const roles = new Set<Role>();
+  let userPrincipalName: string | undefined;
+  try {
+    if (cmeTeamId) {
+      const member = (await teamMembers(context, cmeTeamId)).find((candidate) => sameUser(candidate, user));
+      if (member) {
+        roles.add("officer");
+        userPrincipalName = member.userPrincipalName;
+      }
+    }
+    if (!userPrincipalName && managerIds.some((id) => id.includes("@"))) {
+      userPrincipalName = (await TeamsInfo.getMember(context, from.id)).userPrincipalName;
+    }
+  } catch (error) {
+    throw new RoleLookupError(error);
+  }
+  if (isConfiguredManager({ aadObjectId: from.aadObjectId, userPrincipalName }, managerIds))
+    roles.add("manager");
+  return {
+    id: from.id,
+    ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}),
+    name: from.name ?? "Unknown",
+    ...(context.activity.conversation.tenantId ? { tenantId: context.activity.conversation.tenantId } : {}),
+    roles,
+  };
+}

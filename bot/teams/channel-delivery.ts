@@ -1,0 +1,123 @@
+import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import { caseChannelView } from "../cases/views.js";
+import type { Deliver, DeliveryResult } from "../outbox/outbox.js";
+import { RetryableDeliveryError, type OutboxItem } from "../outbox/outbox-item.js";
+import { formatDateTime } from "../people/format.js";
+import { ukDate } from "../referrals/school-age.js";
+import { caseChannel, type Services } from "../services.js";
+import type { CaseChannel } from "../store/settings-store.js";
+import { cardAttachment } from "./render-card.js";
+import { teamMembers } from "./roster.js";
+
+function channelReference(channel: CaseChannel, botAppId: string): Partial<ConversationReference> {
+  return {
+    channelId: "msteams",
+    serviceUrl: channel.serviceUrl,
+    bot: { id: botAppId, name: "CME Referrals" },
+    conversation: {
+      id: channel.channelId,
+      isGroup: true,
+      conversationType: "channel",
+      name: "CME cases",
+      ...(channel.tenantId ? { tenantId: channel.tenantId } : {}),
+    },
+  };
+}
+
+/** Throttling, outages and unreachable hosts are worth another try; anything else is not. */
+export function classifyDeliveryError(error: unknown): unknown {
+  const status = (error as { statusCode?: number }).statusCode;
+  const code = (error as { code?: string }).code;
+  const transient =
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "REQUEST_SEND_ERROR"].includes(code ?? "");
+  if (!transient) return error;
+  const retryAfter = Number(
+    (
+      error as { response?: { headers?: { get?(name: string): string | undefined } } }
+    ).response?.headers?.get?.("retry-after"),
+  );
+  return new RetryableDeliveryError(
+    `Teams answered ${status ?? code ?? "with an error"}`,
+    Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+  );
+}
+
+async function mentionsOfManagers(context: TurnContext, channel: CaseChannel, managerIds: readonly string[]) {
+  const members = await teamMembers(context, channel.teamId);
+  const entities = managerIds.map((managerId) => {
+    const member = members.find(
+      (candidate) =>
+        candidate.aadObjectId?.toLowerCase() === managerId ||
+        candidate.userPrincipalName?.toLowerCase() === managerId,
+    );
+    const name = member?.name ?? managerId;
+    return { type: "mention", text: `<at>${name}</at>`, mentioned: { id: member?.id ?? managerId, name } };
+  });
+  return {
+    mentionEntities: entities,
+    mentionText: entities.length > 0 ? entities.map((entity) => entity.text).join(", ") : "CME managers",
+  };
+}
+
+/** Delivers outbox items to the CME channel through the adapter (proactive messages). */
+export function channelDelivery(adapter: CloudAdapter, services: Services): Deliver {
+  const botAppId = services.config.bot.appId ?? "";
+  return async (item: OutboxItem): Promise<DeliveryResult> => {
+    const channel = await caseChannel(services);
+    if (!channel) {
+      throw new RetryableDeliveryError(
+        "no CME case channel is set up yet (a manager says '@CME Referrals setup' there)",
+      );
+    }
+    const current = item.caseId ? await services.cases.get(item.caseId) : undefined;
+    if (!current) throw new Error(`outbox item ${item.id} names no case that exists`);
+    let result: DeliveryResult = {};
+    try {
+      await adapter.continueConversationAsync(
+        botAppId,
+        channelReference(channel, botAppId),
+        async (context) => {
+          // A proactive turn's activity has an invented id; replying to it would make a thread
+          // reply. A new case is a new top-level post in the channel.
+          context.onSendActivities(async (_context, activities, nextSend) => {
+            for (const activity of activities) delete activity.replyToId;
+            return nextSend();
+          });
+          if (item.kind === "case-card") {
+            const card = cardAttachment("case-channel", caseChannelView(current, ukDate(services.now())));
+            if (current.channelMessage) {
+              await context.updateActivity({
+                type: "message",
+                id: current.channelMessage.activityId,
+                attachments: [card],
+              });
+              result = { activityId: current.channelMessage.activityId };
+              return;
+            }
+            const posted = await context.sendActivity({ type: "message", attachments: [card] });
+            if (!posted?.id) throw new Error("Teams did not return the posted message's id");
+            await services.cases.setChannelMessage(current.id, {
+              conversationId: channel.channelId,
+              activityId: posted.id,
+            });
+            result = { activityId: posted.id };
+            return;
+          }
+          const mentions = await mentionsOfManagers(context, channel, services.config.managerIds);
+          const card = cardAttachment(item.template ?? "escalation-urgent", {
+            reference: current.id,
+            since: formatDateTime(current.submittedAt),
+            ...mentions,
+          });
+          const posted = await context.sendActivity({ type: "message", attachments: [card] });
+          result = posted?.id ? { activityId: posted.id } : {};
+        },
+      );
+    } catch (error) {
+      throw classifyDeliveryError(error);
+    }
+    return result;
+  };
+}

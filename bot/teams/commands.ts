@@ -1,0 +1,122 @@
+import { TurnContext } from "botbuilder";
+import { emergencyContactsText } from "../config.js";
+import { statusView } from "../reports/status.js";
+import { caseChannel, type Services } from "../services.js";
+import { resolveActor } from "./actor.js";
+import { cardAttachment } from "./render-card.js";
+import { referInPersonalChat, referrerOf, startOrResumeReferral } from "./referral-actions.js";
+
+export const commandList = [
+  { name: "help", description: "What I do and what you can say" },
+  {
+    name: "refer",
+    description:
+      "Refer a child missing education (in a personal chat with me); your answers are saved as you go",
+  },
+  { name: "status", description: "CME managers: open cases by status, and how many are unassigned" },
+  {
+    name: "setup",
+    description: "CME managers, in the CME team's channel: make it the channel where new cases are posted",
+  },
+] as const;
+
+/** The command in a message: mentions of the bot removed, trimmed, lower case. */
+export function commandText(context: TurnContext): string {
+  const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
+  return text
+    .replace(/<at>[^<]*<\/at>/g, "")
+    .trim()
+    .toLowerCase();
+}
+
+export function helpCard(services: Services) {
+  return cardAttachment("help", {
+    commands: commandList,
+    emergencyContacts: emergencyContactsText(services.config),
+  });
+}
+
+async function help(services: Services, context: TurnContext, preface?: string): Promise<void> {
+  if (preface) await context.sendActivity(preface);
+  await context.sendActivity({ attachments: [helpCard(services)] });
+}
+
+async function refer(services: Services, context: TurnContext): Promise<void> {
+  if (context.activity.conversation.conversationType !== "personal") {
+    await context.sendActivity(referInPersonalChat);
+    return;
+  }
+  const card = await startOrResumeReferral(services, referrerOf(context));
+  await context.sendActivity({
+    attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card }],
+  });
+}
+
+async function status(services: Services, context: TurnContext): Promise<void> {
+  const channel = await caseChannel(services);
+  const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
+  if (!actor.roles.has("manager")) {
+    await context.sendActivity("Status reports are for CME managers. If you need one, ask a CME manager.");
+    return;
+  }
+  const [counts, failedPosts] = await Promise.all([
+    services.cases.counts(),
+    services.outboxStore.countByState("failed"),
+  ]);
+  await context.sendActivity({
+    attachments: [cardAttachment("status", statusView(counts, failedPosts, services.now()))],
+  });
+}
+
+async function setup(services: Services, context: TurnContext): Promise<void> {
+  const channelData = (context.activity.channelData ?? {}) as {
+    team?: { id?: string };
+    channel?: { id?: string; name?: string };
+    tenant?: { id?: string };
+  };
+  const teamId = channelData.team?.id;
+  const channelId = channelData.channel?.id;
+  if (context.activity.conversation.conversationType !== "channel" || !teamId || !channelId) {
+    await context.sendActivity(
+      "Say '@CME Referrals setup' in the CME team's channel where new cases should be posted.",
+    );
+    return;
+  }
+  const actor = await resolveActor(context, teamId, services.config.managerIds);
+  if (!actor.roles.has("manager")) {
+    await context.sendActivity("Only a CME manager can choose the case channel.");
+    return;
+  }
+  const tenantId = channelData.tenant?.id ?? context.activity.conversation.tenantId;
+  await services.settings.setCaseChannel({
+    teamId,
+    channelId,
+    serviceUrl: context.activity.serviceUrl,
+    ...(tenantId ? { tenantId } : {}),
+    setBy: referrerOf(context),
+    setAt: services.now().toISOString(),
+  });
+  await context.sendActivity(
+    `Done: new CME cases will be posted in this channel${channelData.channel?.name ? ` (${channelData.channel.name})` : ""}. Members of this team can work them as CME officers.`,
+  );
+}
+
+/** Routes a message to its command; anything else gets help. */
+export async function handleCommand(services: Services, context: TurnContext): Promise<void> {
+  const text = commandText(context);
+  const [word] = text.split(/\s+/);
+  switch (word) {
+    case "refer":
+      return refer(services, context);
+    case "status":
+      return status(services, context);
+    case "setup":
+      return setup(services, context);
+    case "help":
+    case "":
+    case undefined:
+      return help(services, context);
+    default:
+      return help(services, context, `Sorry, I don't know '${text.slice(0, 40)}'. Here is what I can do:`);
+  }
+}

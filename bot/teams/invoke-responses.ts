@@ -1,0 +1,20 @@
+import type { AdaptiveCardInvokeResponse } from "botbuilder";
+import { renderCard } from "./render-card.js";
+
+/** Replaces the card the person clicked (for them) with another. */
+export function cardResponse(template: string, view: object): AdaptiveCardInvokeResponse {
+  return {
+    statusCode: 200,
+    type: "application/vnd.microsoft.card.adaptive",
+    value: renderCard(template, view),
+  };
+}
+
+/** Leaves the card as it is and shows the person a message. */
+export function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  return {
+    statusCode: 200,
+    type: "application/vnd.microsoft.activity.message",
+    value: text as unknown as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import {
+  actionData,
+  cardAction,
+  cardIn,
+  cardText,
+  channelId,
+  channelMessage,
+  eventually,
+  invokeCard,
+  invokeMessage,
+  people,
+  personalConversationId,
+  personalMessage,
+  startHarness,
+  type Harness,
+} from "../support/harness.js";
+import { goodAnswers, refer } from "../support/referral-walk.js";
+
+describe("the whole loop over HTTP: refer → case in Cosmos → channel card → officer assigns → manager asks status", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function channelCardOf(reference: string) {
+    return eventually(() => {
+      const post = h.teams.posts(channelId).find((p) => cardText(cardIn(p)).includes(`"${reference}"`));
+      if (!post) throw new Error(`no channel post for ${reference}`);
+      return post;
+    });
+  }
+
+  it("submits a referral as a case with a sequential reference and posts the new-case card to the channel", async () => {
+    const submitted = await refer(h, people.dsl);
+    const year = new Date().getUTCFullYear();
+    expect(cardText(submitted)).to.include(`Referral received: CME-${year}-00001`);
+
+    const stored = await h.app.services.cases.get(`CME-${year}-00001`);
+    expect(stored?.status).to.equal("new");
+    expect(stored?.referral.child.surname).to.equal("Testchild");
+    expect(stored?.referral.child.postcode).to.equal("LE18 4AB");
+    expect(stored?.referrer.id).to.equal(people.dsl.id);
+    expect(stored?.events.map((e) => e.type)).to.deep.equal(["submitted"]);
+
+    const post = await channelCardOf(`CME-${year}-00001`);
+    const card = cardIn(post);
+    const text = cardText(card);
+    expect(text).to.include("Amelia Rose Testchild");
+    expect(text).to.include("Example Primary School");
+    expect(text).to.include("Whereabouts unknown");
+    expect(text).to.include("Unassigned");
+    // The channel is wide: no address, postcode or date of birth on its card.
+    expect(text).not.to.include("Example Road");
+    expect(text).not.to.include("LE18");
+    expect(text).not.to.include("2015");
+    expect(actionData(card, "case.assignToMe")).to.deep.equal({ caseId: `CME-${year}-00001` });
+    await eventually(async () => {
+      const withMessage = await h.app.services.cases.get(`CME-${year}-00001`);
+      expect(withMessage?.channelMessage).to.deep.equal({ conversationId: channelId, activityId: post.id });
+    });
+
+    const second = await refer(h, people.earlyYears, {
+      ...goodAnswers,
+      child: { ...goodAnswers.child, forenames: "Ben", surname: "Second" },
+    });
+    expect(cardText(second)).to.include(`CME-${year}-00002`);
+  });
+
+  it("lets a CME officer assign the case from the channel card, updating it in place, and refuses anyone else", async () => {
+    await refer(h, people.dsl);
+    const reference = `CME-${new Date().getUTCFullYear()}-00001`;
+    const post = await channelCardOf(reference);
+
+    const refused = invokeMessage(
+      await h.send(cardAction(h.teams, people.dsl, "channel", "case.assignToMe", { caseId: reference })),
+    );
+    expect(refused).to.match(/Only CME officers/);
+    expect((await h.app.services.cases.get(reference))?.owner).to.equal(undefined);
+
+    const mine = invokeCard(
+      await h.send(cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: reference })),
+    );
+    expect(cardText(mine)).to.include(people.officer.name);
+    expect(cardText(mine)).not.to.include("case.assignToMe");
+
+    const stored = await h.app.services.cases.get(reference);
+    expect(stored?.owner?.id).to.equal(people.officer.id);
+    expect(stored?.status).to.equal("new");
+    expect(stored?.events.at(-1)).to.include({ type: "assigned", to: people.officer.name });
+    expect(stored?.events.at(-1)?.by.id).to.equal(people.officer.id);
+
+    const update = await eventually(() => {
+      const found = h.teams.updates(channelId, post.id).at(-1);
+      if (!found) throw new Error("no update of the channel card yet");
+      return found;
+    });
+    expect(cardText(cardIn(update))).to.include(people.officer.name);
+
+    const late = invokeMessage(
+      await h.send(cardAction(h.teams, people.officer2, "channel", "case.assignToMe", { caseId: reference })),
+    );
+    expect(late).to.include(`already assigned to ${people.officer.name}`);
+  });
+
+  it("answers a manager's status with counts by status and unassigned, and refuses others", async () => {
+    await refer(h, people.dsl);
+    await refer(h, people.earlyYears, { ...goodAnswers, child: { ...goodAnswers.child, surname: "Other" } });
+    const reference = `CME-${new Date().getUTCFullYear()}-00001`;
+    invokeCard(
+      await h.send(cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: reference })),
+    );
+
+    await h.send(personalMessage(h.teams, people.manager, "status"));
+    const reply = h.teams.replies(personalConversationId(people.manager)).at(-1);
+    const text = cardText(cardIn(reply!));
+    expect(text).to.include("2 open, 1 unassigned");
+    expect(text).to.match(/"title":"New","value":"2"/);
+    expect(text).to.match(/"title":"Closed","value":"0"/);
+
+    await h.send(channelMessage(h.teams, people.manager, "status"));
+    const channelReply = h.teams.replies(`${channelId};messageid=1`).at(-1);
+    expect(cardText(cardIn(channelReply!))).to.include("2 open, 1 unassigned");
+
+    await h.send(personalMessage(h.teams, people.officer, "status"));
+    const refusal = h.teams.replies(personalConversationId(people.officer)).at(-1);
+    expect(refusal?.body.text).to.match(/for CME managers/);
+  });
+
+  it("posts an urgent escalation card @mentioning the managers when the child is in immediate danger", async () => {
+    const submitted = await refer(h, people.dsl, {
+      ...goodAnswers,
+      whatHappened: { whatHappened: "whereabouts-unknown", immediateDanger: "yes" },
+    });
+    expect(cardText(submitted)).to.include("0116 305 0005");
+    const reference = `CME-${new Date().getUTCFullYear()}-00001`;
+    expect((await h.app.services.cases.get(reference))?.urgent).to.equal(true);
+
+    const escalation = await eventually(() => {
+      const found = h.teams.posts(channelId).find((p) => cardText(cardIn(p)).includes("Urgent referral"));
+      if (!found) throw new Error("no escalation yet");
+      return found;
+    });
+    const card = cardIn(escalation);
+    expect(cardText(card)).to.include(reference);
+    expect(cardText(card)).to.include(`<at>${people.manager.name}</at>`);
+    expect((card.msteams as { entities: unknown[] }).entities).to.deep.equal([
+      {
+        type: "mention",
+        text: `<at>${people.manager.name}</at>`,
+        mentioned: { id: people.manager.id, name: people.manager.name },
+      },
+    ]);
+    const caseCard = h.teams.posts(channelId).find((p) => cardText(cardIn(p)).includes("New CME referral"));
+    expect(cardText(cardIn(caseCard!))).to.include("URGENT");
+  });
+});

@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A small HTTP server playing Teams' Bot Connector service: it records what the bot sends
+ * (replies, channel posts, card updates) and answers member look-ups from a roster. Paths
+ * and payload shapes follow the Bot Connector REST API that Teams serves.
+ */
+
+export interface RosterMember {
+  readonly id: string;
+  readonly aadObjectId: string;
+  readonly name: string;
+  readonly userPrincipalName: string;
+  readonly email?: string;
+}
+
+export interface SentActivity {
+  readonly method: "POST" | "PUT";
+  readonly conversationId: string;
+  /** For replies, the activity replied to; for updates, the activity updated. */
+  readonly activityId?: string;
+  readonly id: string;
+  readonly body: Record<string, unknown>;
+}
+
+export class FakeTeams {
+  readonly sent: SentActivity[] = [];
+  readonly requests: { method: string; path: string }[] = [];
+  private server: Server | undefined;
+  private nextId = 1;
+  /** Answer this many of the next activity posts or updates with this status (to play throttling or an outage). */
+  failNext: { count: number; status: number } = { count: 0, status: 500 };
+
+  constructor(readonly teams: Record<string, readonly RosterMember[]>) {}
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}/`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Channel posts (new top-level messages) to a conversation. */
+  posts(conversationId: string): SentActivity[] {
+    return this.sent.filter(
+      (a) => a.method === "POST" && a.conversationId === conversationId && !a.activityId,
+    );
+  }
+
+  updates(conversationId: string, activityId: string): SentActivity[] {
+    return this.sent.filter(
+      (a) => a.method === "PUT" && a.conversationId === conversationId && a.activityId === activityId,
+    );
+  }
+
+  replies(conversationId: string): SentActivity[] {
+    return this.sent.filter(
+      (a) => a.method === "POST" && a.conversationId === conversationId && a.activityId,
+    );
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length
+      ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>)
+      : {};
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    this.requests.push({ method: req.method ?? "", path });
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(payload));
+    };
+
+    let match = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
+    if (req.method === "GET" && match) {
+      const members = this.teams[match[1] ?? ""];
+      return members
+        ? send(200, { members })
+        : send(404, { error: { code: "NotFound", message: "team not found" } });
+    }
+    match = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && match) {
+      const everyone = Object.values(this.teams).flat();
+      const member = everyone.find((m) => m.id === match?.[2] || m.aadObjectId === match?.[2]);
+      return member
+        ? send(200, member)
+        : send(404, { error: { code: "MemberNotFoundInConversation", message: "not found" } });
+    }
+    match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
+    if (match && (req.method === "POST" || req.method === "PUT")) {
+      if (this.failNext.count > 0) {
+        this.failNext.count -= 1;
+        return send(this.failNext.status, { error: { code: "Throttled", message: "try later" } });
+      }
+      const id = req.method === "PUT" ? (match[2] ?? "") : `msg-${this.nextId++}`;
+      this.sent.push({
+        method: req.method,
+        conversationId: match[1] ?? "",
+        ...(match[2] ? { activityId: match[2] } : {}),
+        id,
+        body,
+      });
+      return send(200, { id });
+    }
+    send(404, { error: { code: "NotFound", message: `${req.method} ${path} is not played by FakeTeams` } });
+  }
+}

@@ -1,0 +1,195 @@
+import { startApp, type App } from "../../bot/app.js";
+import { loadConfig, type Environment } from "../../bot/config.js";
+import type { Log } from "../../bot/log.js";
+import { FakeTeams, type RosterMember } from "./fake-teams.js";
+
+export const tenantId = "tenant-leicestershire";
+export const teamId = "19:cme-team@thread.tacv2";
+export const channelId = "19:cme-cases@thread.tacv2";
+
+const member = (key: string, name: string): RosterMember => ({
+  id: `29:${key}`,
+  aadObjectId: `aad-${key}`,
+  name,
+  userPrincipalName: `${key}@example.org`,
+});
+
+export const people = {
+  dsl: member("dsl", "Dana School-DSL"),
+  earlyYears: member("early-years", "Erin Nursery"),
+  officer: member("officer-1", "Olu Officer"),
+  officer2: member("officer-2", "Omar Officer"),
+  manager: member("manager", "Mina Manager"),
+};
+
+export type Who = RosterMember;
+
+export interface Harness {
+  readonly app: App;
+  readonly teams: FakeTeams;
+  readonly logLines: string[];
+  send(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+let activityCounter = 0;
+
+export async function startHarness(
+  env: Partial<Environment> = {},
+  { now }: { now?: () => Date } = {},
+): Promise<Harness> {
+  const teams = new FakeTeams({ [teamId]: [people.officer, people.officer2, people.manager] });
+  await teams.start();
+  const config = loadConfig({
+    PORT: "0",
+    CME_TEAM_ID: teamId,
+    CME_CHANNEL_ID: channelId,
+    CME_SERVICE_URL: teams.url,
+    CME_MANAGER_IDS: people.manager.aadObjectId,
+    ...env,
+  });
+  const logLines: string[] = [];
+  const log: Log = (event, fields) => logLines.push(JSON.stringify({ event, ...fields }));
+  const app = await startApp(config, { log, ...(now ? { now } : {}) });
+  return {
+    app,
+    teams,
+    logLines,
+    async send(activity) {
+      const response = await fetch(`${app.url}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(activity),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    },
+    async close() {
+      await app.close();
+      await teams.stop();
+    },
+  };
+}
+
+function base(
+  teams: FakeTeams,
+  who: Who,
+  conversation: Record<string, unknown>,
+  channelData: Record<string, unknown>,
+) {
+  activityCounter += 1;
+  return {
+    id: `act-${activityCounter}`,
+    channelId: "msteams",
+    serviceUrl: teams.url,
+    timestamp: new Date().toISOString(),
+    from: { id: who.id, name: who.name, aadObjectId: who.aadObjectId },
+    recipient: { id: "28:cme-bot", name: "CME Referrals" },
+    conversation,
+    channelData: { tenant: { id: tenantId }, ...channelData },
+    locale: "en-GB",
+  };
+}
+
+export function personalConversationId(who: Who): string {
+  return `a:personal-${who.id}`;
+}
+
+function personal(teams: FakeTeams, who: Who) {
+  return base(teams, who, { id: personalConversationId(who), conversationType: "personal", tenantId }, {});
+}
+
+function channel(teams: FakeTeams, who: Who) {
+  return base(
+    teams,
+    who,
+    { id: `${channelId};messageid=1`, conversationType: "channel", isGroup: true, tenantId },
+    { team: { id: teamId, name: "CME Team" }, channel: { id: channelId, name: "CME cases" } },
+  );
+}
+
+export function personalMessage(teams: FakeTeams, who: Who, text: string) {
+  return { ...personal(teams, who), type: "message", text };
+}
+
+export function channelMessage(teams: FakeTeams, who: Who, text: string) {
+  return {
+    ...channel(teams, who),
+    type: "message",
+    text: `<at>CME Referrals</at> ${text}`,
+    entities: [
+      {
+        type: "mention",
+        text: "<at>CME Referrals</at>",
+        mentioned: { id: "28:cme-bot", name: "CME Referrals" },
+      },
+    ],
+  };
+}
+
+export function cardAction(
+  teams: FakeTeams,
+  who: Who,
+  where: "personal" | "channel",
+  verb: string,
+  data: Record<string, unknown>,
+) {
+  return {
+    ...(where === "personal" ? personal(teams, who) : channel(teams, who)),
+    type: "invoke",
+    name: "adaptiveCard/action",
+    value: { action: { type: "Action.Execute", verb, data }, trigger: "manual" },
+  };
+}
+
+/** The adaptive card an invoke answered with (throws if it answered with something else). */
+export function invokeCard(response: { status: number; body: unknown }): Record<string, unknown> {
+  const body = response.body as { type?: string; value?: Record<string, unknown> };
+  if (response.status !== 200 || body.type !== "application/vnd.microsoft.card.adaptive" || !body.value) {
+    throw new Error(`expected a card, got ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return body.value;
+}
+
+/** The message an invoke answered with (throws if it answered with a card). */
+export function invokeMessage(response: { status: number; body: unknown }): string {
+  const body = response.body as { type?: string; value?: unknown };
+  if (response.status !== 200 || body.type !== "application/vnd.microsoft.activity.message") {
+    throw new Error(`expected a message, got ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return String(body.value);
+}
+
+/** The card in an activity the bot sent. */
+export function cardIn(activity: { body: Record<string, unknown> }): Record<string, unknown> {
+  const attachments = activity.body.attachments as
+    { contentType: string; content: Record<string, unknown> }[] | undefined;
+  const card = attachments?.find((a) => a.contentType === "application/vnd.microsoft.card.adaptive");
+  if (!card) throw new Error(`no card in ${JSON.stringify(activity.body).slice(0, 300)}`);
+  return card.content;
+}
+
+/** Every string in a card, for looking things up without depending on layout. */
+export function cardText(card: unknown): string {
+  return JSON.stringify(card);
+}
+
+/** The data of the card's action with this verb. */
+export function actionData(card: Record<string, unknown>, verb: string): Record<string, unknown> {
+  const actions = (card.actions ?? []) as { verb?: string; data?: Record<string, unknown> }[];
+  const action = actions.find((candidate) => candidate.verb === verb);
+  if (!action?.data) throw new Error(`no ${verb} action in card: ${cardText(card).slice(0, 300)}`);
+  return action.data;
+}
+
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
