@@ -37,6 +37,23 @@ const isoDate = (label: string) =>
     .min(1, `Enter the ${label}`)
     .refine(isIsoDate, `Enter the ${label} as a date`);
 
+/**
+ * Cross-field rules run as soon as the fields they read are valid (not only when the whole
+ * card is), so a person sees every problem on the card at once.
+ */
+function onceValid<Shape extends z.ZodRawShape>(
+  fields: z.ZodObject<Shape>,
+  keys: readonly (keyof Shape & string)[],
+) {
+  return {
+    when: (payload: { value: unknown }) =>
+      keys.every((key) => {
+        const field = fields.shape[key] as z.ZodType;
+        return field.safeParse((payload.value as Record<string, unknown> | undefined)?.[key]).success;
+      }),
+  };
+}
+
 const ukPostcode = /^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$/;
 
 const whatHappenedFields = z.object({
@@ -45,11 +62,14 @@ const whatHappenedFields = z.object({
   immediateDanger: z.enum(valuesOf(yesNoChoices), { error: "Say whether the child is in immediate danger" }),
 });
 
-const whatHappenedSchema = whatHappenedFields.superRefine((value, ctx) => {
-  if (value.whatHappened === "other" && !value.whatHappenedOther) {
-    ctx.addIssue({ code: "custom", path: ["whatHappenedOther"], message: "Describe what happened" });
-  }
-});
+const whatHappenedSchema = whatHappenedFields.superRefine(
+  (value, ctx) => {
+    if (value.whatHappened === "other" && !value.whatHappenedOther) {
+      ctx.addIssue({ code: "custom", path: ["whatHappenedOther"], message: "Describe what happened" });
+    }
+  },
+  onceValid(whatHappenedFields, ["whatHappened", "whatHappenedOther"]),
+);
 
 const childFields = z.object({
   forenames: text("child's legal forename(s)"),
@@ -67,28 +87,34 @@ const childFields = z.object({
 });
 
 const childSchema = (context: StepContext) =>
-  childFields.superRefine((value, ctx) => {
-    if (!isIsoDate(value.dateOfBirth)) return;
-    if (value.dateOfBirth > context.today) {
-      ctx.addIssue({ code: "custom", path: ["dateOfBirth"], message: "The date of birth is in the future" });
-      return;
-    }
-    const standing = schoolAgeStanding(value.dateOfBirth, context.today);
-    if (standing === "under") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dateOfBirth"],
-        message: `This child is under compulsory school age until ${compulsorySchoolAgeStarts(value.dateOfBirth)}. Early-years referrals are not in the bot yet: contact the CME team directly.`,
-      });
-    } else if (standing === "over") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dateOfBirth"],
-        message:
-          "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
-      });
-    }
-  });
+  childFields.superRefine(
+    (value, ctx) => {
+      if (value.dateOfBirth > context.today) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dateOfBirth"],
+          message: "The date of birth is in the future",
+        });
+        return;
+      }
+      const standing = schoolAgeStanding(value.dateOfBirth, context.today);
+      if (standing === "under") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dateOfBirth"],
+          message: `This child is under compulsory school age until ${compulsorySchoolAgeStarts(value.dateOfBirth)}. Early-years referrals are not in the bot yet: contact the CME team directly.`,
+        });
+      } else if (standing === "over") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dateOfBirth"],
+          message:
+            "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
+        });
+      }
+    },
+    onceValid(childFields, ["dateOfBirth"]),
+  );
 
 const schoolFields = z.object({
   school: text("school's name", 200),
@@ -96,24 +122,26 @@ const schoolFields = z.object({
 });
 
 const schoolSchema = (context: StepContext) =>
-  schoolFields.superRefine((value, ctx) => {
-    if (!isIsoDate(value.dateLastAttended)) return;
-    if (value.dateLastAttended > context.today) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dateLastAttended"],
-        message: "The date last attended is in the future",
-      });
-    }
-    const dateOfBirth = context.answers.child?.dateOfBirth;
-    if (dateOfBirth && value.dateLastAttended < dateOfBirth) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dateLastAttended"],
-        message: "The date last attended is before the child's date of birth",
-      });
-    }
-  });
+  schoolFields.superRefine(
+    (value, ctx) => {
+      if (value.dateLastAttended > context.today) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dateLastAttended"],
+          message: "The date last attended is in the future",
+        });
+      }
+      const dateOfBirth = context.answers.child?.dateOfBirth;
+      if (dateOfBirth && value.dateLastAttended < dateOfBirth) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["dateLastAttended"],
+          message: "The date last attended is before the child's date of birth",
+        });
+      }
+    },
+    onceValid(schoolFields, ["dateLastAttended"]),
+  );
 
 /** The answers of a whole school-age referral, as stored on the case. */
 export const schoolAgeAnswersSchema = z.object({
