@@ -1,4 +1,5 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import type { Case } from "../cases/case.js";
 import { caseChannelView } from "../cases/views.js";
 import type { Deliver, DeliveryResult } from "../outbox/outbox.js";
 import { RetryableDeliveryError, type OutboxItem } from "../outbox/outbox-item.js";
@@ -62,6 +63,44 @@ async function mentionsOfManagers(context: TurnContext, channel: CaseChannel, ma
 }
 
 /** Delivers outbox items to the CME channel through the adapter (proactive messages). */
+/** Shows a case's current card in the channel: posts it the first time, updates it in place after. */
+async function showCaseCard(context: TurnContext, services: Services, channel: CaseChannel, current: Case) {
+  const card = cardAttachment("case-channel", caseChannelView(current, ukDate(services.now())));
+  if (current.channelMessage) {
+    await context.updateActivity({
+      type: "message",
+      id: current.channelMessage.activityId,
+      attachments: [card],
+    });
+    return { activityId: current.channelMessage.activityId };
+  }
+  const posted = await context.sendActivity({ type: "message", attachments: [card] });
+  if (!posted?.id) throw new Error("Teams did not return the posted message's id");
+  await services.cases.setChannelMessage(current.id, {
+    conversationId: channel.channelId,
+    activityId: posted.id,
+  });
+  return { activityId: posted.id };
+}
+
+async function postEscalation(
+  context: TurnContext,
+  services: Services,
+  channel: CaseChannel,
+  current: Case,
+  template: string,
+) {
+  const mentions = await mentionsOfManagers(context, channel, services.config.managerIds);
+  const card = cardAttachment(template, {
+    reference: current.id,
+    since: formatDateTime(current.submittedAt),
+    ...mentions,
+  });
+  const posted = await context.sendActivity({ type: "message", attachments: [card] });
+  return posted?.id ? { activityId: posted.id } : {};
+}
+
+/** Delivers outbox items to the CME channel through the adapter (proactive messages). */
 export function channelDelivery(adapter: CloudAdapter, services: Services): Deliver {
   const botAppId = services.config.bot.appId ?? "";
   return async (item: OutboxItem): Promise<DeliveryResult> => {
@@ -74,50 +113,39 @@ export function channelDelivery(adapter: CloudAdapter, services: Services): Deli
     const current = item.caseId ? await services.cases.get(item.caseId) : undefined;
     if (!current) throw new Error(`outbox item ${item.id} names no case that exists`);
     let result: DeliveryResult = {};
+    // The adapter hands a turn's errors to onTurnError and carries on; the outbox must see them.
+    let failure: unknown;
     try {
       await adapter.continueConversationAsync(
         botAppId,
         channelReference(channel, botAppId),
         async (context) => {
-          // A proactive turn's activity has an invented id; replying to it would make a thread
-          // reply. A new case is a new top-level post in the channel.
+          // A proactive turn's activity has an invented id, and replying to it would make a
+          // thread reply: channel cards are new top-level posts.
           context.onSendActivities(async (_context, activities, nextSend) => {
             for (const activity of activities) delete activity.replyToId;
             return nextSend();
           });
-          if (item.kind === "case-card") {
-            const card = cardAttachment("case-channel", caseChannelView(current, ukDate(services.now())));
-            if (current.channelMessage) {
-              await context.updateActivity({
-                type: "message",
-                id: current.channelMessage.activityId,
-                attachments: [card],
-              });
-              result = { activityId: current.channelMessage.activityId };
-              return;
-            }
-            const posted = await context.sendActivity({ type: "message", attachments: [card] });
-            if (!posted?.id) throw new Error("Teams did not return the posted message's id");
-            await services.cases.setChannelMessage(current.id, {
-              conversationId: channel.channelId,
-              activityId: posted.id,
-            });
-            result = { activityId: posted.id };
-            return;
+          try {
+            result =
+              item.kind === "case-card"
+                ? await showCaseCard(context, services, channel, current)
+                : await postEscalation(
+                    context,
+                    services,
+                    channel,
+                    current,
+                    item.template ?? "escalation-urgent",
+                  );
+          } catch (error) {
+            failure = error;
           }
-          const mentions = await mentionsOfManagers(context, channel, services.config.managerIds);
-          const card = cardAttachment(item.template ?? "escalation-urgent", {
-            reference: current.id,
-            since: formatDateTime(current.submittedAt),
-            ...mentions,
-          });
-          const posted = await context.sendActivity({ type: "message", attachments: [card] });
-          result = posted?.id ? { activityId: posted.id } : {};
         },
       );
     } catch (error) {
-      throw classifyDeliveryError(error);
+      failure = error;
     }
+    if (failure !== undefined) throw classifyDeliveryError(failure);
     return result;
   };
 }

@@ -30,7 +30,7 @@ export class FakeTeams {
   private server: Server | undefined;
   private nextId = 1;
   /** Answer this many of the next activity posts or updates with this status (to play throttling or an outage). */
-  failNext: { count: number; status: number } = { count: 0, status: 500 };
+  failNext: { count: number; status: number; conversationId?: string } = { count: 0, status: 500 };
 
   constructor(readonly teams: Record<string, readonly RosterMember[]>) {}
 
@@ -98,7 +98,8 @@ export class FakeTeams {
     }
     match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (match && (req.method === "POST" || req.method === "PUT")) {
-      if (this.failNext.count > 0) {
+      const failing = !this.failNext.conversationId || this.failNext.conversationId === match[1];
+      if (this.failNext.count > 0 && failing) {
         this.failNext.count -= 1;
         return send(this.failNext.status, { error: { code: "Throttled", message: "try later" } });
       }
