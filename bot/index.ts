@@ -1,9 +1,15 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { jsonLog } from "./log.js";
 
+const localEnvFile = fileURLToPath(new URL("../local.env", import.meta.url));
+
 /** The one place that reads process.env. */
 function readConfig(): Config {
+  // Local mode only: presets for the Agents Playground's team (a variable already set wins).
+  if (!process.env.MICROSOFT_APP_ID && existsSync(localEnvFile)) process.loadEnvFile(localEnvFile);
   try {
     return loadConfig(process.env);
   } catch (error) {
@@ -19,6 +25,9 @@ const config = readConfig();
 const app = await startApp(config, { log: jsonLog() });
 
 const lines = [
+  ...(config.localMode && existsSync(localEnvFile)
+    ? ["Local mode: loaded the Agents Playground presets from local.env."]
+    : []),
   `CME Referrals is listening on ${app.url}/api/messages (health: ${app.url}/healthz)`,
   config.localMode
     ? "Local mode: no MICROSOFT_APP_ID, so authentication is off and the bot listens on loopback only."

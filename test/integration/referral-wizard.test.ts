@@ -10,7 +10,7 @@ import {
   startHarness,
   type Harness,
 } from "../support/harness.js";
-import { goodAnswers, next, refer, sayRefer } from "../support/referral-walk.js";
+import { goodAnswers, next, refer, sayRefer, submitAction, walkToReview } from "../support/referral-walk.js";
 
 describe("the referral wizard over HTTP", () => {
   let h: Harness;
@@ -90,17 +90,7 @@ describe("the referral wizard over HTTP", () => {
   });
 
   it("makes one case from a double-clicked or retried submit", async () => {
-    let card = await sayRefer(h, people.dsl);
-    card = await next(h, people.dsl, card, goodAnswers.whatHappened);
-    card = await next(h, people.dsl, card, goodAnswers.child);
-    card = await next(h, people.dsl, card, goodAnswers.school);
-    const submit = cardAction(
-      h.teams,
-      people.dsl,
-      "personal",
-      "referral.submit",
-      actionData(card, "referral.submit"),
-    );
+    const submit = submitAction(h, people.dsl, await walkToReview(h, people.dsl));
     const [a, b] = await Promise.all([h.send(submit), h.send(submit)]);
     const texts = [a, b].map((response) => JSON.stringify(response.body));
     const year = new Date().getUTCFullYear();
@@ -114,21 +104,12 @@ describe("the referral wizard over HTTP", () => {
   });
 
   it("finishes a submission that crashed after the reference was fixed, without a second case", async () => {
-    let card = await sayRefer(h, people.dsl);
-    card = await next(h, people.dsl, card, goodAnswers.whatHappened);
-    card = await next(h, people.dsl, card, goodAnswers.child);
-    card = await next(h, people.dsl, card, goodAnswers.school);
+    const review = await walkToReview(h, people.dsl);
     // Play a crash between steps: the reference is on the draft, and the case exists, but the draft is not marked submitted.
     const draft = await draftOf();
     const year = new Date().getUTCFullYear();
     await h.app.services.drafts.save({ ...draft!, reference: `CME-${year}-00001` }, draft!._etag);
-    const submit = cardAction(
-      h.teams,
-      people.dsl,
-      "personal",
-      "referral.submit",
-      actionData(card, "referral.submit"),
-    );
+    const submit = submitAction(h, people.dsl, review);
     expect(cardText(invokeCard(await h.send(submit)))).to.include(`CME-${year}-00001`);
     expect(cardText(invokeMessage(await h.send(submit)))).to.include("already submitted");
     expect((await h.app.services.cases.counts()).byStatus.new).to.equal(1);

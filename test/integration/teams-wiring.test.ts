@@ -5,6 +5,7 @@ import {
   cardText,
   channelId,
   channelMessage,
+  deliverPendingNow,
   eventually,
   invokeMessage,
   people,
@@ -76,15 +77,7 @@ describe("Teams wiring over HTTP", () => {
       expect(await h.app.services.outboxStore.countByState("pending")).to.equal(1);
 
       await h.send(channelMessage(h.teams, people.manager, "setup"));
-      // The retry is due later; run the outbox as its timer would, as if that time had come.
-      const pending = await h.app.services.outboxStore.due(new Date(Date.now() + 3_600_000), 10);
-      for (const item of pending) {
-        await h.app.services.outboxStore.replace(
-          { ...item, nextAttemptAt: new Date(0).toISOString() },
-          item._etag,
-        );
-      }
-      await h.app.services.outbox.deliverDue();
+      await deliverPendingNow(h);
       expect(h.teams.posts(channelId)).to.have.length(1);
     });
   });
@@ -115,16 +108,7 @@ describe("Teams wiring over HTTP", () => {
       expect(item).to.include({ state: "pending", attempts: 1 });
       expect(item?.lastError).to.match(/429/);
 
-      for (let attempt = 0; attempt < 3; attempt += 1) {
-        const due = await h.app.services.outboxStore.due(new Date(Date.now() + 3_600_000), 10);
-        for (const pending of due) {
-          await h.app.services.outboxStore.replace(
-            { ...pending, nextAttemptAt: new Date(0).toISOString() },
-            pending._etag,
-          );
-        }
-        await h.app.services.outbox.deliverDue();
-      }
+      for (let attempt = 0; attempt < 3; attempt += 1) await deliverPendingNow(h);
       expect(h.teams.posts(channelId)).to.have.length(1);
       expect(await h.app.services.outboxStore.countByState("sent")).to.equal(1);
     });

@@ -182,6 +182,15 @@ export function actionData(card: Record<string, unknown>, verb: string): Record<
   return action.data;
 }
 
+/** Runs the outbox as its timer would once every pending retry has come due. */
+export async function deliverPendingNow(h: Harness): Promise<void> {
+  const store = h.app.services.outboxStore;
+  for (const item of await store.due(new Date(Date.now() + 24 * 3_600_000), 100)) {
+    await store.replace({ ...item, nextAttemptAt: new Date(0).toISOString() }, item._etag);
+  }
+  await h.app.services.outbox.deliverDue();
+}
+
 export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
   const started = Date.now();
   for (;;) {

@@ -43,12 +43,21 @@ export async function next(
   return invokeCard(await h.send(cardAction(h.teams, who, "personal", "referral.next", data)));
 }
 
-/** Walks a whole referral to its submission; returns the submitted card. */
-export async function refer(h: Harness, who: Who, answers = goodAnswers) {
+/** Walks a referral through its three steps; returns the review card. */
+export async function walkToReview(h: Harness, who: Who, answers = goodAnswers) {
   let card = await sayRefer(h, who);
   card = await next(h, who, card, answers.whatHappened);
   card = await next(h, who, card, answers.child);
-  card = await next(h, who, card, answers.school);
-  const submitData = actionData(card, "referral.submit");
-  return invokeCard(await h.send(cardAction(h.teams, who, "personal", "referral.submit", submitData)));
+  return next(h, who, card, answers.school);
+}
+
+/** The invoke that the review card's Submit button sends. */
+export function submitAction(h: Harness, who: Who, review: Record<string, unknown>) {
+  return cardAction(h.teams, who, "personal", "referral.submit", actionData(review, "referral.submit"));
+}
+
+/** Walks a whole referral to its submission; returns the submitted card. */
+export async function refer(h: Harness, who: Who, answers = goodAnswers) {
+  const review = await walkToReview(h, who, answers);
+  return invokeCard(await h.send(submitAction(h, who, review)));
 }

@@ -1,0 +1,72 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { ConfigError, loadConfig } from "../../bot/config.js";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("defaults to local mode on loopback, port 3978, embedded Cosmos", () => {
+    const config = loadConfig({});
+    expect(config).to.include({ localMode: true, host: "127.0.0.1", port: 3978 });
+    expect(config.cosmos).to.deep.equal({ endpoint: undefined, key: undefined, database: "cme" });
+    expect(config.presetChannel).to.equal(undefined);
+  });
+
+  it("refuses a non-loopback HOST without authentication", () => {
+    expect(problemsOf({ HOST: "0.0.0.0" })).to.have.length(1);
+    expect(problemsOf({ HOST: "0.0.0.0" })[0]).to.match(/^HOST .*loopback/);
+    expect(problemsOf({ HOST: "::1" })).to.deep.equal([]);
+  });
+
+  it("names every missing variable when an app id turns auth on", () => {
+    const problems = problemsOf({ MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001" });
+    expect(problems.map((p) => p.split(" ")[0])).to.have.members([
+      "MICROSOFT_APP_PASSWORD",
+      "MICROSOFT_APP_TENANT_ID",
+      "COSMOS_ENDPOINT",
+      "ALLOWED_TENANT_IDS",
+    ]);
+  });
+
+  it("accepts a complete Azure configuration and listens on all interfaces", () => {
+    const config = loadConfig({
+      MICROSOFT_APP_ID: "app",
+      MICROSOFT_APP_TYPE: "UserAssignedMSI",
+      MICROSOFT_APP_TENANT_ID: "tenant",
+      COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
+      ALLOWED_TENANT_IDS: "Tenant-A, tenant-b",
+      CME_MANAGER_IDS: "Manager@Example.org,aad-1",
+    });
+    expect(config).to.include({ localMode: false, host: "0.0.0.0" });
+    expect(config.allowedTenantIds).to.deep.equal(["tenant-a", "tenant-b"]);
+    expect(config.managerIds).to.deep.equal(["manager@example.org", "aad-1"]);
+  });
+
+  it("refuses a bad PORT, a bad URL and a half-given preset channel", () => {
+    expect(problemsOf({ PORT: "eighty" })[0]).to.match(/^PORT/);
+    expect(problemsOf({ COSMOS_ENDPOINT: "not a url" })[0]).to.match(/^COSMOS_ENDPOINT/);
+    expect(problemsOf({ CME_TEAM_ID: "19:team" })[0]).to.match(
+      /CME_TEAM_ID, CME_CHANNEL_ID and CME_SERVICE_URL go together/,
+    );
+  });
+
+  it("stops `npm start` with a message naming the bad variable", function () {
+    this.timeout(30_000);
+    const result = spawnSync(process.execPath, ["--import", "tsx", "bot/index.ts"], {
+      env: { PATH: process.env.PATH ?? "", HOST: "0.0.0.0", PORT: "0" },
+      encoding: "utf8",
+      timeout: 25_000,
+    });
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.include("CME Referrals did not start");
+    expect(result.stderr).to.match(/HOST is 0\.0\.0\.0/);
+  });
+});
