@@ -30,7 +30,7 @@ export function createServer({ adapter, runTurn, isReady, log }: ServerParts): r
   server.get("/healthz", async (_req, res) => {
     const ready = await isReady();
     res.send(ready ? 200 : 503, {
-      status: ready ? "ok" : "starting",
+      status: ready ? "ok" : "unavailable",
       cosmos: ready ? "reachable" : "not reachable",
     });
   });
