@@ -1,0 +1,349 @@
+// End-to-end: the real bot and the real Microsoft 365 Agents Playground, driven in headless Chromium.
+//
+// Not part of `npm test` (the default spec is test/**/*.test.ts). Run it on its own with the
+// following (--no-config: mocha otherwise adds .mocharc.json's spec to any file named here):
+//   npm run test:e2e
+// It needs Debian's chromium at /usr/bin/chromium and the `playwright-core` package (which never
+// downloads a browser); without either it skips. It uses ports 3978 (bot) and 56150 (Playground),
+// which must be free. Screenshots and the processes' logs go to a temp dir printed at the start.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "chai";
+
+const chromiumPath = "/usr/bin/chromium";
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const botUrl = "http://127.0.0.1:3978";
+const playgroundUrl = "http://localhost:56150/";
+
+// The little of playwright-core's API used here, typed locally so that typecheck and lint pass
+// on machines where playwright-core is not installed.
+interface Locator {
+  click(): Promise<void>;
+  check(): Promise<void>;
+  fill(value: string): Promise<void>;
+  press(key: string): Promise<void>;
+  pressSequentially(text: string): Promise<void>;
+  waitFor(options?: { timeout?: number }): Promise<void>;
+  innerText(): Promise<string>;
+  count(): Promise<number>;
+  filter(options: { hasText?: string | RegExp }): Locator;
+  getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean }): Locator;
+  getByLabel(text: string | RegExp, options?: { exact?: boolean }): Locator;
+  locator(selector: string): Locator;
+  last(): Locator;
+}
+interface Page {
+  goto(url: string): Promise<unknown>;
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+  locator(selector: string): Locator;
+  getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean }): Locator;
+  getByText(text: string | RegExp): Locator;
+  route(url: RegExp, handler: (route: { abort(): Promise<void> }) => Promise<void>): Promise<void>;
+}
+interface BrowserContext {
+  pages(): Page[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface PlaywrightCore {
+  chromium: {
+    launchPersistentContext(
+      userDataDir: string,
+      options: {
+        executablePath: string;
+        headless: boolean;
+        args: string[];
+        viewport: { width: number; height: number };
+        timeout?: number;
+        timezoneId?: string;
+      },
+    ): Promise<BrowserContext>;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when `text` appears in the process's stdout; rejects if it exits or time runs out. */
+function waitForOutput(child: ChildProcess, text: string, timeoutMs: number, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${name} did not print "${text}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) {
+        cleanup();
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`${name} exited (code ${code}) before printing "${text}"`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`the bot exited (code ${child.exitCode}) before ${url} answered`);
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return false;
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    return code === "ECONNREFUSED";
+  }
+}
+
+describe("end to end: the bot in the Microsoft 365 Agents Playground (headless Chromium)", function () {
+  this.timeout(180_000);
+
+  let outDir = "";
+  let userDataDir = "";
+  const children: ChildProcess[] = [];
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let shot = 0;
+
+  /** Starts a process in its own process group, logging its output to outDir/<name>.log. */
+  function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const log = createWriteStream(join(outDir, `${name}.log`));
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    children.push(child);
+    return child;
+  }
+
+  async function screenshot(name: string): Promise<void> {
+    shot += 1;
+    await page.screenshot({ path: join(outDir, `${String(shot).padStart(2, "0")}-${name}.png`) });
+  }
+
+  before(async function () {
+    if (!existsSync(chromiumPath)) {
+      console.log(
+        `    (skipped: no Chromium at ${chromiumPath}; on Debian/Ubuntu: apt-get install chromium)`,
+      );
+      this.skip();
+    }
+    let playwright: PlaywrightCore;
+    try {
+      const specifier = "playwright-core";
+      playwright = (await import(specifier)) as PlaywrightCore;
+    } catch {
+      console.log(
+        "    (skipped: the playwright-core package cannot be imported; npm install playwright-core)",
+      );
+      this.skip();
+    }
+    for (const port of [3978, 56150]) {
+      if (!(await portIsFree(port)))
+        throw new Error(`port ${port} is in use: stop whatever is listening there`);
+    }
+    outDir = mkdtempSync(join(tmpdir(), "cme-e2e-"));
+    userDataDir = mkdtempSync(join(tmpdir(), "cme-e2e-chromium-"));
+    console.log(`    screenshots and logs: ${outDir}`);
+
+    // The bot in local mode (no MICROSOFT_APP_ID: auth off, Cosmos embedded, local.env presets).
+    const botEnv: NodeJS.ProcessEnv = { ...process.env, PORT: "3978" };
+    delete botEnv.MICROSOFT_APP_ID;
+    const bot = start("bot", process.execPath, ["--import", "tsx", "bot/index.ts"], botEnv);
+    const playground = start(
+      "playground",
+      join(repoRoot, "node_modules", ".bin", "agentsplayground"),
+      ["-e", `${botUrl}/api/messages`, "-c", "msteams", "--disable-telemetry"],
+      { ...process.env, TEAMSAPPTESTER_BROWSER: "none" },
+    );
+    await Promise.all([
+      waitForHealthy(`${botUrl}/healthz`, bot, 60_000),
+      waitForOutput(playground, "Listening on", 60_000, "the Playground"),
+    ]);
+
+    context = await playwright.chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      timeout: 60_000,
+      timezoneId: "UTC",
+      viewport: { width: 1600, height: 1000 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // The Playground's page fetches fonts and animations from Microsoft's CDN: not needed here.
+    await page.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) => route.abort());
+    await page.goto(playgroundUrl);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && context) {
+      await screenshot("failure").catch(() => undefined);
+      console.log(`    failed: see the screenshots and logs in ${outDir}`);
+    }
+  });
+
+  after(async function () {
+    await context?.close().catch(() => undefined);
+    for (const child of children) {
+      if (child.exitCode !== null || child.pid === undefined) continue;
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    await sleep(500);
+    for (const child of children) {
+      if (child.exitCode !== null || child.pid === undefined) continue;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  /**
+   * The message box of the open conversation (the Log Panel is contenteditable too, and a channel
+   * has two: "Start a new post" and a thread's reply box, so this is for chats only).
+   */
+  const messageBox = () => page.locator('div[contenteditable="true"][data-lexical-editor="true"]');
+  /** The newest Adaptive Card in the open conversation that shows `text`. */
+  const cardWith = (text: string | RegExp) =>
+    page.locator(".ac-adaptiveCard").filter({ hasText: text }).last();
+
+  /** Opens a chat from the left rail and waits until its one message box is the only one shown. */
+  async function openChat(name: string): Promise<void> {
+    await page.getByRole("treeitem", { name, exact: true }).click();
+    const deadline = Date.now() + 15_000;
+    while ((await messageBox().count()) !== 1) {
+      if (Date.now() > deadline) throw new Error(`the chat "${name}" did not open`);
+      await sleep(100);
+    }
+  }
+
+  /** Opens a channel from the left rail and waits for its "Start a new post" box. */
+  async function openChannel(name: string): Promise<void> {
+    await page.getByRole("treeitem", { name, exact: true }).click();
+    await page.getByText("Start a new post").waitFor({ timeout: 15_000 });
+  }
+
+  async function say(text: string): Promise<void> {
+    const box = messageBox();
+    await box.click();
+    await box.pressSequentially(text);
+    await box.press("Enter");
+  }
+
+  it("takes a referral in personal chat, posts the case to the CME channel, assigns it, and counts it", async function () {
+    // Personal chat: `refer`, then the wizard's three steps.
+    await openChat("Personal Chat");
+    await say("refer");
+    let card = cardWith("Step 1 of 4");
+    await card.waitFor({ timeout: 30_000 });
+    await card
+      .getByRole("radiogroup", { name: "What happened?" })
+      .getByRole("radio", { name: "Whereabouts unknown, no contact with the family" })
+      .check();
+    await card
+      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
+      .getByRole("radio", { name: "No" })
+      .check();
+    await screenshot("step-1-what-happened");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 2 of 4");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel("Legal forename(s)").fill("Amelia Rose");
+    await card.getByLabel("Surname").fill("Testchild");
+    await card.getByLabel("Date of birth").fill("2015-03-14");
+    await card.getByRole("radiogroup", { name: "Sex" }).getByRole("radio", { name: "Female" }).check();
+    await card.getByLabel("Current address").fill("12 Example Road, Wigston");
+    await card.getByLabel("Postcode").fill("LE18 4AB");
+    await screenshot("step-2-the-child");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 3 of 4");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel(/^School\b/).fill("Example Primary School");
+    await card.getByLabel("Date the child last attended").fill("2026-11-02");
+    await screenshot("step-3-school");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Submit referral");
+    const submit = card.getByRole("button", { name: "Submit referral" });
+    await submit.waitFor({ timeout: 30_000 });
+    await screenshot("review");
+    await submit.click();
+
+    const received = cardWith(/Referral received: CME-\d{4}-\d{5}/);
+    await received.waitFor({ timeout: 30_000 });
+    const reference = /CME-\d{4}-\d{5}/.exec(await received.innerText())?.[0];
+    expect(reference, "the reference on the 'Referral received' card").to.match(/^CME-\d{4}-\d{5}$/);
+    await screenshot("referral-received");
+
+    // The CME cases channel: the case card, then Assign to me.
+    await openChannel("CME Team - CME cases");
+    const caseCard = cardWith(/New CME referral: Amelia/);
+    await caseCard.waitFor({ timeout: 30_000 });
+    expect(await caseCard.innerText()).to.contain(reference!);
+    await screenshot("case-card");
+    expect(await caseCard.innerText()).to.match(/Owner\s*Unassigned/);
+    await caseCard.getByRole("button", { name: "Assign to me" }).click();
+    await page
+      .locator(".ac-adaptiveCard")
+      .filter({ hasText: reference! })
+      .filter({ hasText: /Owner\s*Mina Manager/ })
+      .last()
+      .waitFor({ timeout: 30_000 });
+    await screenshot("case-assigned");
+
+    // Back in personal chat: `status`.
+    await openChat("Personal Chat");
+    await say("status");
+    const status = cardWith("CME cases: status");
+    await status.waitFor({ timeout: 30_000 });
+    expect(await status.innerText()).to.contain("1 open, 0 unassigned");
+    await screenshot("status");
+  });
+});
