@@ -37,6 +37,11 @@ const isoDate = (label: string) =>
     .min(1, `Enter the ${label}`)
     .refine(isIsoDate, `Enter the ${label} as a date`);
 
+/** Puts a message under one field of the card. */
+function refuse(ctx: z.RefinementCtx, field: string, message: string): void {
+  ctx.addIssue({ code: "custom", path: [field], message });
+}
+
 /**
  * Cross-field rules run as soon as the fields they read are valid (not only when the whole
  * card is), so a person sees every problem on the card at once.
@@ -65,7 +70,7 @@ const whatHappenedFields = z.object({
 const whatHappenedSchema = whatHappenedFields.superRefine(
   (value, ctx) => {
     if (value.whatHappened === "other" && !value.whatHappenedOther) {
-      ctx.addIssue({ code: "custom", path: ["whatHappenedOther"], message: "Describe what happened" });
+      refuse(ctx, "whatHappenedOther", "Describe what happened");
     }
   },
   onceValid(whatHappenedFields, ["whatHappened", "whatHappenedOther"]),
@@ -90,27 +95,22 @@ const childSchema = (context: StepContext) =>
   childFields.superRefine(
     (value, ctx) => {
       if (value.dateOfBirth > context.today) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["dateOfBirth"],
-          message: "The date of birth is in the future",
-        });
+        refuse(ctx, "dateOfBirth", "The date of birth is in the future");
         return;
       }
       const standing = schoolAgeStanding(value.dateOfBirth, context.today);
       if (standing === "under") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["dateOfBirth"],
-          message: `This child is under compulsory school age until ${compulsorySchoolAgeStarts(value.dateOfBirth)}. Early-years referrals are not in the bot yet: contact the CME team directly.`,
-        });
+        refuse(
+          ctx,
+          "dateOfBirth",
+          `This child is under compulsory school age until ${compulsorySchoolAgeStarts(value.dateOfBirth)}. Early-years referrals are not in the bot yet: contact the CME team directly.`,
+        );
       } else if (standing === "over") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["dateOfBirth"],
-          message:
-            "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
-        });
+        refuse(
+          ctx,
+          "dateOfBirth",
+          "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
+        );
       }
     },
     onceValid(childFields, ["dateOfBirth"]),
@@ -125,19 +125,11 @@ const schoolSchema = (context: StepContext) =>
   schoolFields.superRefine(
     (value, ctx) => {
       if (value.dateLastAttended > context.today) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["dateLastAttended"],
-          message: "The date last attended is in the future",
-        });
+        refuse(ctx, "dateLastAttended", "The date last attended is in the future");
       }
       const dateOfBirth = context.answers.child?.dateOfBirth;
       if (dateOfBirth && value.dateLastAttended < dateOfBirth) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["dateLastAttended"],
-          message: "The date last attended is before the child's date of birth",
-        });
+        refuse(ctx, "dateLastAttended", "The date last attended is before the child's date of birth");
       }
     },
     onceValid(schoolFields, ["dateLastAttended"]),
