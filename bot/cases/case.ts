@@ -33,6 +33,8 @@ export const caseSchema = z.object({
   /** The answers exactly as submitted; never changed. */
   referral: schoolAgeAnswersSchema,
   urgent: z.boolean(),
+  /** Submitted with core enquiries missing (the readiness gate), and why. */
+  enquiriesIncomplete: z.object({ missing: z.array(z.string()), reason: z.string() }).optional(),
   status: z.enum(caseStatuses),
   owner: personSchema.optional(),
   events: z.array(caseEventSchema),

@@ -14,7 +14,15 @@ export const draftSchema = z.object({
   version: z.number().int(),
   step: z.enum(stepOrder as [StepId, ...StepId[]]).or(z.literal("review")),
   answers: schoolAgeAnswersSchema.partial(),
+  /** What the person typed on a card but has not yet passed (Save for later, a failed Next, add/remove a row). */
+  typed: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** How many rows each repeatable group shows. */
+  groupSizes: z.record(z.string(), z.number().int()).default({}),
+  /** Editing one section from the review: Next goes back to the review. */
+  editing: z.boolean().default(false),
   referrer: personSchema,
+  /** Why the referrer submitted with core enquiries missing (the readiness gate). */
+  reasonIncomplete: z.string().optional(),
   /** Set as the first act of submission, so retries reuse it and never allocate a second case. */
   reference: z.string().optional(),
   submittedAt: z.string().optional(),

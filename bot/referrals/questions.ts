@@ -20,12 +20,145 @@ export const yesNoChoices = [
   { value: "yes", title: "Yes" },
 ] as const;
 
+export const yesNoUnknownChoices = [
+  { value: "yes", title: "Yes" },
+  { value: "no", title: "No" },
+  { value: "unknown", title: "Don't know" },
+] as const;
+
+export const yearGroupChoices = [
+  { value: "Reception", title: "Reception" },
+  ...Array.from({ length: 11 }, (_, i) => ({ value: `Year ${i + 1}`, title: `Year ${i + 1}` })),
+] as const;
+
+export const onRollChoices = [
+  { value: "on-roll", title: "Still on roll" },
+  { value: "deleted", title: "Deleted from roll" },
+] as const;
+
+/** Regulation 9(1) of the School Attendance (Pupil Registration) (England) Regulations 2024. */
+export const deletionGroundChoices = [
+  { value: "a", title: "(a) Registered at another school" },
+  { value: "b", title: "(b) Left nursery class, not continuing" },
+  { value: "c", title: "(c) Dual registration ended with consent" },
+  { value: "d", title: "(d) School attendance order amended" },
+  { value: "e", title: "(e) School attendance order revoked" },
+  { value: "f", title: "(f) Parent notified in writing of home education" },
+  { value: "g", title: "(g) No longer lives within reasonable distance" },
+  { value: "h", title: "(h) Not returned 10 school days after leave; joint enquiries failed" },
+  { value: "i", title: "(i) Absent 20+ school days; joint enquiries failed" },
+  { value: "j", title: "(j) Detained under sentence" },
+  { value: "k", title: "(k) Died" },
+  { value: "l", title: "(l) Over compulsory school age, not continuing" },
+  { value: "m", title: "(m) Boarding fees unpaid" },
+  { value: "n", title: "(n) Left an independent or non-maintained special school" },
+  { value: "o", title: "(o) Permanently excluded" },
+] as const;
+
+export const ctfChoices = [
+  { value: "not-sent", title: "Not sent yet" },
+  { value: "destination-school", title: "Sent to the destination school (S2S)" },
+  { value: "XXXXXXX", title: "Sent to the Lost Pupil Database (XXXXXXX, destination unknown)" },
+  { value: "MMMMMMM", title: "Sent as MMMMMMM (moved abroad)" },
+] as const;
+
+/** The seed's risk factors; `highRisk` ones make a referral urgent (DOMAIN.md). */
+export const riskFactorChoices = [
+  { value: "youth-justice", title: "Youth justice supervision" },
+  { value: "domestic-violence", title: "Fleeing domestic violence", highRisk: true },
+  { value: "homeless", title: "Homeless / temporary accommodation / HMO / B&B" },
+  { value: "runaway", title: "Runaway", highRisk: true },
+  { value: "family-asb", title: "Anti-social behaviour in the family" },
+  { value: "substance-misuse", title: "Substance or alcohol misuse" },
+  { value: "asylum", title: "Unaccompanied asylum seeker; refugee or asylum-seeking family" },
+  { value: "no-fixed-address", title: "New immigrant family without a fixed address" },
+  { value: "migrant-worker", title: "Migrant worker family" },
+  { value: "highly-mobile", title: "Highly mobile family (armed forces; Gypsy, Roma, Traveller)" },
+  { value: "unsuitable-home-education", title: "Home education not suitable" },
+  { value: "bullied", title: "Bullied" },
+  { value: "discrimination", title: "Discrimination (race, faith, gender, disability, sexuality)" },
+  { value: "exploitation", title: "Sexual exploitation or trafficking", highRisk: true },
+  { value: "honour-based-violence", title: "Honour-based violence, forced marriage or FGM", highRisk: true },
+  { value: "looked-after", title: "Looked after", highRisk: true },
+  { value: "missing-from-care", title: "Missing from care", highRisk: true },
+  { value: "privately-fostered", title: "Privately fostered" },
+  { value: "young-carer", title: "Young carer" },
+  { value: "teenage-parent", title: "Teenage parent" },
+  { value: "permanently-excluded", title: "Permanently excluded (especially unlawfully)" },
+  { value: "taken-abroad", title: "Taken abroad for a long period" },
+  { value: "school-closed", title: "School closed, no transition" },
+  { value: "parent-mental-health", title: "Parent with mental health problems" },
+  { value: "parent-learning-difficulties", title: "Parent with learning difficulties" },
+  { value: "medical-emotional", title: "Long-term medical or emotional problems" },
+] as const;
+
+export const vulnerabilityFlagChoices = [
+  { value: "looked-after", title: "Looked after", highRisk: true },
+  { value: "child-protection-plan", title: "Child protection plan", highRisk: true },
+  { value: "child-in-need", title: "Child in need / known to social care" },
+  { value: "ehcp", title: "EHCP" },
+  { value: "sen-support", title: "SEN support" },
+  { value: "young-carer", title: "Young carer" },
+  { value: "privately-fostered", title: "Privately fostered" },
+  { value: "mobile-grt", title: "Mobile child (Gypsy, Roma, Traveller)" },
+  { value: "service-family", title: "Service family" },
+  { value: "new-arrival-eal", title: "New arrival / EAL" },
+] as const;
+
+/** Enquiries a school makes before referring; `core` ones are the readiness gate (DOMAIN.md A.6). */
+export const enquiryTypeChoices = [
+  {
+    value: "first-day-call",
+    title: "First-day call",
+    core: true,
+    why: "the first call is the quickest way to find a family",
+  },
+  {
+    value: "emergency-contacts",
+    title: "All emergency contacts (different times of day)",
+    core: true,
+    why: "contacts often know where the family has gone",
+  },
+  {
+    value: "letter",
+    title: "Letter to last known address",
+    core: true,
+    why: "a letter is the record that the family was asked in writing",
+  },
+  { value: "siblings-schools", title: "Siblings' schools", core: false, why: "" },
+  { value: "staff-pupils", title: "Staff, pupils and friends", core: false, why: "" },
+  { value: "health", title: "Health (school nurse, health visitor, GP)", core: false, why: "" },
+  { value: "social-care", title: "Social care", core: false, why: "" },
+  { value: "education-welfare", title: "Education welfare", core: false, why: "" },
+  { value: "police", title: "Police", core: false, why: "" },
+  { value: "other-la", title: "Other local authority", core: false, why: "" },
+  { value: "social-media", title: "Social media", core: false, why: "" },
+  { value: "other", title: "Other", core: false, why: "" },
+] as const;
+
+export const timeOfDayChoices = [
+  { value: "morning", title: "Morning" },
+  { value: "afternoon", title: "Afternoon" },
+  { value: "evening", title: "Evening" },
+] as const;
+
+export const parentsToldChoices = [
+  { value: "yes", title: "Yes" },
+  { value: "no", title: "No" },
+  { value: "not-safe", title: "Not safe to tell them" },
+] as const;
+
 type Choice = { readonly value: string; readonly title: string };
 
 export function valuesOf<const T extends readonly Choice[]>(
   choices: T,
 ): [T[number]["value"], ...T[number]["value"][]] {
   return choices.map((choice) => choice.value) as [T[number]["value"], ...T[number]["value"][]];
+}
+
+/** Titles of a multi-select's values, joined for reading. */
+export function titlesOf(choices: readonly Choice[], values: readonly string[] | undefined): string {
+  return (values ?? []).map((value) => titleOf(choices, value)).join("; ");
 }
 
 export function titleOf(choices: readonly Choice[], value: string | undefined): string {

@@ -5,6 +5,7 @@ import { ConcurrencyError } from "../store/documents.js";
 import type { DraftStore } from "../store/draft-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { Draft } from "./draft.js";
+import { isHighRisk, missingEnquiries } from "./readiness.js";
 import { schoolAgeAnswersSchema } from "./steps.js";
 import { isComplete } from "./wizard.js";
 
@@ -20,11 +21,13 @@ export type SubmissionResult =
   | { readonly kind: "already-submitted"; readonly reference: string }
   | { readonly kind: "no-draft" }
   | { readonly kind: "stale"; readonly draft: Draft }
-  | { readonly kind: "incomplete"; readonly draft: Draft };
+  | { readonly kind: "incomplete"; readonly draft: Draft }
+  | { readonly kind: "needs-reason"; readonly draft: Draft };
 
 /** Turns a complete draft into the case's first state: the answers as submitted, status `new`. */
 export function caseFromDraft(draft: Draft, reference: string, now: Date): Case {
   const referral = schoolAgeAnswersSchema.parse(draft.answers);
+  const missing = missingEnquiries(referral.enquiries);
   return {
     id: reference,
     kind: draft.kind,
@@ -32,7 +35,15 @@ export function caseFromDraft(draft: Draft, reference: string, now: Date): Case 
     submittedAt: now.toISOString(),
     referrer: draft.referrer,
     referral,
-    urgent: referral.whatHappened.immediateDanger === "yes",
+    urgent: isHighRisk(referral),
+    ...(missing.length > 0
+      ? {
+          enquiriesIncomplete: {
+            missing: missing.map((item) => item.title),
+            reason: draft.reasonIncomplete ?? "",
+          },
+        }
+      : {}),
     status: "new",
     events: [{ at: now.toISOString(), by: draft.referrer, type: "submitted", to: "new" }],
   };
@@ -50,6 +61,7 @@ export async function submitReferral(
   draftId: string,
   version: number,
   now: Date,
+  reasonIncomplete = "",
 ): Promise<SubmissionResult> {
   for (;;) {
     const draft = await ports.drafts.get(userId, draftId);
@@ -58,12 +70,17 @@ export async function submitReferral(
       return { kind: "already-submitted", reference: draft.reference };
     if (draft.version !== version && !draft.reference) return { kind: "stale", draft };
     if (!isComplete(draft)) return { kind: "incomplete", draft };
+    const reason = draft.reasonIncomplete ?? reasonIncomplete;
+    if (!draft.reference && missingEnquiries(draft.answers.enquiries).length > 0 && !reason) {
+      return { kind: "needs-reason", draft };
+    }
     try {
       const withReference = draft.reference
         ? draft
         : await ports.drafts.save(
             {
               ...draft,
+              ...(reason ? { reasonIncomplete: reason } : {}),
               reference: formatReference(
                 now.getUTCFullYear(),
                 await ports.settings.nextInSequence(`case-${now.getUTCFullYear()}`),

@@ -1,50 +1,185 @@
 import { formatDate, formatDateTime } from "../people/format.js";
 import type { Draft } from "./draft.js";
-import { sexChoices, titleOf, whatHappenedChoices, yesNoChoices } from "./questions.js";
-import { stepFields, stepOrder, stepTitles, type SchoolAgeAnswers, type StepId } from "./steps.js";
-import type { FieldErrors } from "./wizard.js";
+import {
+  ctfChoices,
+  deletionGroundChoices,
+  enquiryTypeChoices,
+  onRollChoices,
+  parentsToldChoices,
+  riskFactorChoices,
+  sexChoices,
+  timeOfDayChoices,
+  titleOf,
+  titlesOf,
+  vulnerabilityFlagChoices,
+  whatHappenedChoices,
+  yearGroupChoices,
+  yesNoChoices,
+  yesNoUnknownChoices,
+} from "./questions.js";
+import { isHighRisk, missingEnquiries } from "./readiness.js";
+import { yearGroupOn } from "./school-age.js";
+import {
+  stepFields,
+  stepGroups,
+  stepOrder,
+  stepTitles,
+  type SchoolAgeAnswers,
+  type StepId,
+} from "./steps.js";
+import { currentValues, groupSize, type CardValues, type FieldErrors } from "./wizard.js";
 
 /** Card template names for each step; one file per card in cards/. */
 export const stepCards: Record<StepId, string> = {
   whatHappened: "referral-step-what-happened",
   child: "referral-step-child",
+  family: "referral-step-family",
   school: "referral-step-school",
+  vulnerability: "referral-step-vulnerability",
+  enquiries: "referral-step-enquiries",
+  referrer: "referral-step-referrer",
 };
 
-function blankFor(step: StepId): Record<string, string> {
-  return Object.fromEntries(stepFields[step].map((field) => [field, ""]));
-}
+type Choice = { readonly value: string; readonly title: string };
 
-function asStrings(answers: object | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(answers ?? {})
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, String(value)]),
-  );
+/** Which choices each coded field reads from (for the review's plain words). */
+const choicesOf: Record<string, readonly Choice[]> = {
+  whatHappened: whatHappenedChoices,
+  immediateDanger: yesNoChoices,
+  sex: sexChoices,
+  yearGroup: yearGroupChoices,
+  interpreterNeeded: yesNoChoices,
+  parentalResponsibility: yesNoUnknownChoices,
+  attending: yesNoUnknownChoices,
+  onRoll: onRollChoices,
+  deletionGround: deletionGroundChoices,
+  ctf: ctfChoices,
+  riskFactors: riskFactorChoices,
+  flags: vulnerabilityFlagChoices,
+  referredToSocialCare: yesNoChoices,
+  type: enquiryTypeChoices,
+  timeOfDay: timeOfDayChoices,
+  parentsTold: parentsToldChoices,
+};
+
+const labels: Record<string, string> = {
+  whatHappened: "What happened",
+  whatHappenedOther: "Details",
+  immediateDanger: "Immediate danger",
+  forenames: "Legal forename(s)",
+  surname: "Surname",
+  knownAs: "Known as",
+  dateOfBirth: "Date of birth",
+  sex: "Sex",
+  upn: "UPN",
+  yearGroup: "Year group",
+  ethnicity: "Ethnicity",
+  firstLanguage: "First language",
+  interpreterNeeded: "Interpreter needed",
+  nationality: "Nationality",
+  address: "Address",
+  postcode: "Postcode",
+  previousAddresses: "Previous address",
+  parents: "Parent or carer",
+  familyAddress: "Family address (if different)",
+  emergencyContacts: "Emergency contact",
+  siblings: "Sibling",
+  school: "School",
+  dateAdmitted: "Date admitted",
+  dateLastAttended: "Last attended",
+  dateLastSeen: "Last seen",
+  attendancePattern: "Attendance pattern",
+  possibleDestination: "Possible destination",
+  onRoll: "On roll",
+  deletionDate: "Deleted on",
+  deletionGround: "Deletion ground",
+  ctf: "CTF",
+  riskFactors: "Risk factors",
+  flags: "Flags",
+  socialWorker: "Social worker",
+  dslName: "DSL",
+  riskAppraisal: "DSL's risk appraisal",
+  referredToSocialCare: "Referred to social care",
+  socialCareReferralDate: "Social care referral date",
+  socialCareOutcome: "Social care outcome",
+  policeReference: "Police reference",
+  enquiries: "Enquiry",
+  homeVisits: "Home visit",
+  name: "Name",
+  role: "Role",
+  setting: "School or setting",
+  dfeNumber: "DfE number",
+  phone: "Phone",
+  email: "E-mail",
+  parentsTold: "Parents told",
+};
+
+function readable(field: string, value: unknown): string {
+  if (Array.isArray(value)) return titlesOf(choicesOf[field] ?? [], value as string[]);
+  const text = String(value);
+  const choices = choicesOf[field];
+  if (choices) return titleOf(choices, text);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text);
+  return text;
 }
 
 export interface StepViewOptions {
   readonly errors?: FieldErrors;
   /** What the person typed, kept when their answers did not pass. */
-  readonly values?: Record<string, string>;
+  readonly values?: CardValues;
   readonly notice?: string;
   readonly emergencyContacts: string;
 }
 
-/** The view model of a wizard step's card: the saved (or just typed) values and a message per wrong field. */
+/** The view model of a wizard step's card: values, a message per wrong field, the rows of each group. */
 export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
-  const saved = asStrings(draft.answers[step]);
+  const values = options.values ?? currentValues(draft, step);
+  const errors = options.errors ?? {};
+  const blank = (fields: readonly string[], from: Record<string, string>, prefix = "") =>
+    Object.fromEntries(fields.map((field) => [field, from[`${prefix}${field}`] ?? ""]));
+  const groups = Object.fromEntries(
+    stepGroups[step].map((spec) => {
+      const size = groupSize(draft, step, spec);
+      const items = Array.from({ length: size }, (_, index) => {
+        const prefix = `${spec.name}.${index}.`;
+        const rowErrors = Object.fromEntries(
+          spec.fields.map((field) => [`${field}Error`, errors[`${prefix}${field}`] ?? ""]),
+        );
+        return {
+          index: String(index),
+          number: String(index + 1),
+          ...blank(spec.fields, values, prefix),
+          ...rowErrors,
+          canRemove: size > spec.min,
+        };
+      });
+      return [spec.name, { items, canAdd: size < spec.max, error: errors[spec.name] ?? "" }];
+    }),
+  );
   return {
     draftId: draft.id,
     version: draft.version,
+    step,
     stepNumber: stepOrder.indexOf(step) + 1,
     stepCount: stepOrder.length + 1,
     notice: options.notice ?? "",
-    values: { ...blankFor(step), ...(options.values ?? saved) },
-    errors: { ...blankFor(step), ...(options.errors ?? {}) },
+    danger: step !== "whatHappened" && draft.answers.whatHappened?.immediateDanger === "yes",
+    values: blank(stepFields[step], values),
+    errors: blank(stepFields[step], errors),
+    groups,
     whatHappenedChoices,
     yesNoChoices,
+    yesNoUnknownChoices,
     sexChoices,
+    yearGroupChoices,
+    onRollChoices,
+    deletionGroundChoices,
+    ctfChoices,
+    riskFactorChoices,
+    vulnerabilityFlagChoices,
+    enquiryTypeChoices,
+    timeOfDayChoices,
+    parentsToldChoices,
     emergencyContacts: options.emergencyContacts,
   };
 }
@@ -54,40 +189,63 @@ export function childName(answers: Pick<SchoolAgeAnswers, "child">): string {
   return knownAs ? `${forenames} ${surname} (known as ${knownAs})` : `${forenames} ${surname}`;
 }
 
-export function reviewView(draft: Draft, notice = "") {
-  const { whatHappened, child, school } = draft.answers;
-  const fact = (title: string, value: string | undefined) => ({ title, value: value ?? "" });
+/** The review shows long answers shortened (Edit shows them whole), so it stays under Teams' 28 KB. */
+function clip(text: string, length = 160): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** The review's facts for one section: each answer in plain words, one line per row of a group. */
+function sectionFacts(step: StepId, answers: object | undefined) {
+  const facts: { title: string; value: string }[] = [];
+  for (const [field, value] of Object.entries(answers ?? {})) {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const spec = stepGroups[step].find((candidate) => candidate.name === field);
+    if (spec) {
+      (value as Record<string, unknown>[]).forEach((row, index) => {
+        const parts = Object.entries(row)
+          .filter(([, part]) => part !== undefined)
+          .map(([key, part]) => readable(key, part));
+        facts.push({ title: `${labels[field] ?? field} ${index + 1}`, value: clip(parts.join(" · ")) });
+      });
+    } else {
+      facts.push({ title: labels[field] ?? field, value: clip(readable(field, value)) });
+    }
+  }
+  return facts;
+}
+
+/** A warning, not an error: the year group the school gave differs from the one the date of birth gives. */
+export function yearGroupWarning(child: SchoolAgeAnswers["child"] | undefined, today: string): string {
+  if (!child?.yearGroup) return "";
+  const derived = yearGroupOn(child.dateOfBirth, today);
+  return derived === child.yearGroup
+    ? ""
+    : `You gave ${child.yearGroup}, but a child born ${formatDate(child.dateOfBirth)} is in ${derived} this school year. Check the date of birth or the year group (it may be right if the child is out of year group).`;
+}
+
+export function reviewView(
+  draft: Draft,
+  today: string,
+  options: { notice?: string; reasonError?: string } = {},
+) {
+  const missing = missingEnquiries(draft.answers.enquiries);
   return {
     draftId: draft.id,
     version: draft.version,
-    notice,
-    urgent: whatHappened?.immediateDanger === "yes",
-    sections: [
-      {
-        title: stepTitles.whatHappened,
-        facts: [
-          fact("What happened", titleOf(whatHappenedChoices, whatHappened?.whatHappened)),
-          ...(whatHappened?.whatHappenedOther ? [fact("Details", whatHappened.whatHappenedOther)] : []),
-          fact("Immediate danger", titleOf(yesNoChoices, whatHappened?.immediateDanger)),
-        ],
-      },
-      {
-        title: stepTitles.child,
-        facts: [
-          fact("Name", child ? childName({ child }) : ""),
-          fact("Date of birth", child ? formatDate(child.dateOfBirth) : ""),
-          fact("Sex", titleOf(sexChoices, child?.sex)),
-          fact("Address", child ? `${child.address}, ${child.postcode}` : ""),
-        ],
-      },
-      {
-        title: stepTitles.school,
-        facts: [
-          fact("School", school?.school),
-          fact("Last attended", school ? formatDate(school.dateLastAttended) : ""),
-        ],
-      },
-    ],
+    notice: options.notice ?? "",
+    urgent: isHighRisk(draft.answers),
+    yearGroupWarning: yearGroupWarning(draft.answers.child, today),
+    sections: stepOrder.map((step) => ({
+      step,
+      title: stepTitles[step],
+      facts: sectionFacts(step, draft.answers[step]),
+      draftId: draft.id,
+      version: draft.version,
+    })),
+    incomplete: missing.length > 0,
+    missing,
+    reasonIncomplete: draft.typed.review?.reasonIncomplete ?? "",
+    reasonError: options.reasonError ?? "",
   };
 }
 
@@ -100,7 +258,7 @@ export function submittedView(
   return {
     reference,
     childName: childName(answers),
-    urgent: answers.whatHappened.immediateDanger === "yes",
+    urgent: isHighRisk(answers),
     submittedAt: formatDateTime(submittedAt),
     emergencyContacts,
   };

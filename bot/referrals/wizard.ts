@@ -1,15 +1,22 @@
 import type { z } from "zod";
 import type { Person } from "../people/person.js";
 import { draftIdFor, type Draft, type ReferralKind } from "./draft.js";
-import { stepFields, stepOrder, stepSchemas, type StepId } from "./steps.js";
+import { stepFields, stepGroups, stepOrder, stepSchemas, type GroupSpec, type StepId } from "./steps.js";
 
 export type FieldErrors = Record<string, string>;
+/** A card's inputs as strings: plain fields by id, repeatable groups as `group.index.field`. */
+export type CardValues = Record<string, string>;
 
 export type StepResult =
   | { readonly ok: true; readonly draft: Draft }
-  | { readonly ok: false; readonly errors: FieldErrors; readonly values: Record<string, string> };
+  | { readonly ok: false; readonly errors: FieldErrors; readonly values: CardValues };
 
-export function startDraft(referrer: Person, kind: ReferralKind, now: Date): Draft {
+export function startDraft(
+  referrer: Person,
+  kind: ReferralKind,
+  now: Date,
+  typed: Draft["typed"] = {},
+): Draft {
   const at = now.toISOString();
   return {
     id: draftIdFor(referrer.id, kind),
@@ -18,37 +25,96 @@ export function startDraft(referrer: Person, kind: ReferralKind, now: Date): Dra
     version: 1,
     step: stepOrder[0] ?? "review",
     answers: {},
+    typed,
+    groupSizes: {},
+    editing: false,
     referrer,
     createdAt: at,
     updatedAt: at,
   };
 }
 
-/** Card inputs arrive as strings (or not at all when left empty); keep only the non-blank ones. */
-export function cardValues(
-  input: Record<string, unknown>,
-  fields: readonly string[],
-): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const field of fields) {
-    const value = input[field];
-    if (typeof value === "string" && value.trim().length > 0) values[field] = value;
+/** How many rows a repeatable group shows now. */
+export function groupSize(draft: Draft, step: StepId, spec: GroupSpec): number {
+  const explicit = draft.groupSizes[spec.name];
+  if (explicit !== undefined) return explicit;
+  const saved = (draft.answers[step] as Record<string, unknown> | undefined)?.[spec.name];
+  return Math.max(spec.min, Array.isArray(saved) ? saved.length : 0);
+}
+
+/** Reads a card's inputs: only this step's fields and rows, only non-blank strings. */
+export function cardValues(draft: Draft, step: StepId, input: Record<string, unknown>): CardValues {
+  const values: CardValues = {};
+  const keep = (key: string) => {
+    const value = input[key];
+    if (typeof value === "string" && value.trim().length > 0) values[key] = value;
+  };
+  stepFields[step].forEach(keep);
+  for (const spec of stepGroups[step]) {
+    for (let index = 0; index < groupSize(draft, step, spec); index += 1) {
+      for (const field of spec.fields) keep(`${spec.name}.${index}.${field}`);
+    }
   }
   return values;
 }
 
-function firstErrorPerField(error: z.ZodError): FieldErrors {
+/** Card values to the shape the step's schema reads: rows become arrays, wholly blank rows are dropped. */
+export function toAnswers(step: StepId, values: CardValues): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  for (const field of stepFields[step]) if (values[field] !== undefined) answers[field] = values[field];
+  for (const spec of stepGroups[step]) {
+    const rows = new Map<number, Record<string, string>>();
+    for (const [key, value] of Object.entries(values)) {
+      const match = new RegExp(`^${spec.name}\\.(\\d+)\\.(\\w+)$`).exec(key);
+      if (!match) continue;
+      const index = Number(match[1]);
+      rows.set(index, { ...rows.get(index), [match[2] ?? ""]: value });
+    }
+    answers[spec.name] = [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+  }
+  return answers;
+}
+
+/** A step's saved answers as card values (the reverse of toAnswers). */
+export function fromAnswers(step: StepId, answers: object | undefined): CardValues {
+  const values: CardValues = {};
+  for (const [key, value] of Object.entries(answers ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value) && stepGroups[step].some((spec) => spec.name === key)) {
+      (value as Record<string, unknown>[]).forEach((row, index) => {
+        for (const [field, fieldValue] of Object.entries(row)) {
+          if (typeof fieldValue === "string") values[`${key}.${index}.${field}`] = fieldValue;
+        }
+      });
+    } else {
+      values[key] = Array.isArray(value) ? value.join(",") : String(value);
+    }
+  }
+  return values;
+}
+
+/** What a step's card shows: what was typed and not yet passed, else what was saved. */
+export function currentValues(draft: Draft, step: StepId): CardValues {
+  return draft.typed[step] ?? fromAnswers(step, draft.answers[step]);
+}
+
+/** One message per input: `field`, or `group.index.field` for a row (or `group` for the list itself). */
+function errorsByField(step: StepId, error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? "form");
+    const isGroup = stepGroups[step].some((spec) => spec.name === issue.path[0]);
+    const field = issue.path.length === 0 ? "form" : issue.path.slice(0, isGroup ? 3 : 1).join(".");
     errors[field] ??= issue.message;
   }
   return errors;
 }
 
-function nextStep(step: StepId): Draft["step"] {
-  const index = stepOrder.indexOf(step);
-  return stepOrder[index + 1] ?? "review";
+function changed(draft: Draft, now: Date, change: Partial<Draft>): Draft {
+  return { ...draft, ...change, version: draft.version + 1, updatedAt: now.toISOString() };
+}
+
+function withoutTyped(draft: Draft, step: StepId): Draft["typed"] {
+  return Object.fromEntries(Object.entries(draft.typed).filter(([key]) => key !== step));
 }
 
 /** Validates one card's answers; on success the draft moves on, otherwise the errors and the person's values come back. */
@@ -59,25 +125,85 @@ export function answerStep(
   today: string,
   now: Date,
 ): StepResult {
-  const values = cardValues(input, stepFields[step]);
-  const parsed = stepSchemas[step]({ today, answers: draft.answers }).safeParse(values);
-  if (!parsed.success) return { ok: false, errors: firstErrorPerField(parsed.error), values };
+  const values = cardValues(draft, step, input);
+  const parsed = stepSchemas[step]({ today, answers: draft.answers }).safeParse(toAnswers(step, values));
+  if (!parsed.success) return { ok: false, errors: errorsByField(step, parsed.error), values };
+  const answers = { ...draft.answers, [step]: parsed.data };
+  const groupSizes = { ...draft.groupSizes };
+  for (const spec of stepGroups[step]) delete groupSizes[spec.name];
+  const complete = stepOrder.every((each) => answers[each] !== undefined);
   return {
     ok: true,
-    draft: {
-      ...draft,
-      answers: { ...draft.answers, [step]: parsed.data },
-      step: nextStep(step),
-      version: draft.version + 1,
-      updatedAt: now.toISOString(),
-    },
+    draft: changed(draft, now, {
+      answers,
+      typed: withoutTyped(draft, step),
+      groupSizes,
+      step: draft.editing && complete ? "review" : (stepOrder[stepOrder.indexOf(step) + 1] ?? "review"),
+      editing: draft.editing && !complete,
+    }),
   };
+}
+
+/** Keeps what was typed on a card without checking it (Save for later, or a Next that did not pass). */
+export function keepTyped(draft: Draft, step: StepId, input: Record<string, unknown>, now: Date): Draft {
+  return changed(draft, now, { typed: { ...draft.typed, [step]: cardValues(draft, step, input) } });
+}
+
+function findGroup(step: StepId, name: string): GroupSpec | undefined {
+  return stepGroups[step].find((spec) => spec.name === name);
+}
+
+/** Adds a blank row to a repeatable group, keeping what was typed. */
+export function addRow(
+  draft: Draft,
+  step: StepId,
+  name: string,
+  input: Record<string, unknown>,
+  now: Date,
+): Draft {
+  const spec = findGroup(step, name);
+  if (!spec) return draft;
+  const kept = keepTyped(draft, step, input, now);
+  const size = Math.min(spec.max, groupSize(draft, step, spec) + 1);
+  return { ...kept, groupSizes: { ...kept.groupSizes, [name]: size } };
+}
+
+/** Removes one row of a repeatable group, keeping what was typed in the others. */
+export function removeRow(
+  draft: Draft,
+  step: StepId,
+  name: string,
+  index: number,
+  input: Record<string, unknown>,
+  now: Date,
+): Draft {
+  const spec = findGroup(step, name);
+  if (!spec) return draft;
+  const values = cardValues(draft, step, input);
+  const size = groupSize(draft, step, spec);
+  const shifted: CardValues = {};
+  for (const [key, value] of Object.entries(values)) {
+    const match = new RegExp(`^${name}\\.(\\d+)\\.(\\w+)$`).exec(key);
+    const row = match ? Number(match[1]) : -1;
+    if (!match) shifted[key] = value;
+    else if (row < index) shifted[key] = value;
+    else if (row > index) shifted[`${name}.${row - 1}.${match[2] ?? ""}`] = value;
+  }
+  return changed(draft, now, {
+    typed: { ...draft.typed, [step]: shifted },
+    groupSizes: { ...draft.groupSizes, [name]: Math.max(spec.min, size - 1) },
+  });
 }
 
 export function goBack(draft: Draft, now: Date): Draft {
   const index = draft.step === "review" ? stepOrder.length : stepOrder.indexOf(draft.step);
   const previous = stepOrder[Math.max(0, index - 1)] ?? draft.step;
-  return { ...draft, step: previous, version: draft.version + 1, updatedAt: now.toISOString() };
+  return changed(draft, now, { step: previous, editing: false });
+}
+
+/** From the review: change one section, then come back to the review. */
+export function editStep(draft: Draft, step: StepId, now: Date): Draft {
+  return changed(draft, now, { step, editing: true });
 }
 
 export function isComplete(draft: Draft): boolean {

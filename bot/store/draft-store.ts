@@ -7,8 +7,11 @@ export type StoredDraft = Stored<Draft>;
 export class DraftStore {
   constructor(private readonly container: Container) {}
 
-  get(userId: string, id: string): Promise<StoredDraft | undefined> {
-    return read<Draft>(this.container, id, userId);
+  /** Reads a draft, filling fields that older drafts did not have. */
+  async get(userId: string, id: string): Promise<StoredDraft | undefined> {
+    const stored = await read<Partial<Draft> & Pick<Draft, "id">>(this.container, id, userId);
+    // Answers are stored as parsed; only the wizard's own bookkeeping may be missing.
+    return stored ? ({ typed: {}, groupSizes: {}, editing: false, ...stored } as StoredDraft) : undefined;
   }
 
   /** Saves a changed draft only over the version it was read at. */

@@ -46,7 +46,7 @@ async function refer(services: Services, context: TurnContext): Promise<void> {
     await context.sendActivity(referInPersonalChat);
     return;
   }
-  const card = await startOrResumeReferral(services, referrerOf(context));
+  const card = await startOrResumeReferral(services, context);
   await context.sendActivity({
     attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card }],
   });
@@ -107,6 +107,7 @@ export async function handleCommand(services: Services, context: TurnContext): P
   const [word] = text.split(/\s+/);
   switch (word) {
     case "refer":
+    case "resume":
       return refer(services, context);
     case "status":
       return status(services, context);

@@ -1,4 +1,4 @@
-import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
+import { TeamsInfo, type AdaptiveCardInvokeResponse, type TurnContext } from "botbuilder";
 import { z } from "zod";
 import { emergencyContactsText } from "../config.js";
 import type { Person } from "../people/person.js";
@@ -7,22 +7,37 @@ import { ukDate } from "../referrals/school-age.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral } from "../referrals/submission.js";
 import { reviewView, stepCards, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
-import { answerStep, goBack, startDraft } from "../referrals/wizard.js";
+import {
+  addRow,
+  answerStep,
+  editStep,
+  goBack,
+  keepTyped,
+  removeRow,
+  startDraft,
+} from "../referrals/wizard.js";
 import type { Services } from "../services.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
 import { renderCard, type CardJson } from "./render-card.js";
 
+const stepId = z.enum(stepOrder as [StepId, ...StepId[]]);
+
 const cardData = z.object({
   draftId: z.string(),
   version: z.coerce.number().int(),
-  step: z.enum(stepOrder as [StepId, ...StepId[]]).optional(),
+  step: stepId.optional(),
+  group: z.string().optional(),
+  index: z.coerce.number().int().min(0).optional(),
 });
 
-function emergencyContacts(services: Services): string {
-  return emergencyContactsText(services.config);
-}
+/** A referral holds personal data: it is never made where others can see it. */
+export const referInPersonalChat =
+  "Referrals are made in a personal chat with me, so that the child's details stay private. Open a chat with CME Referrals and say 'refer'.";
+
+const staleNotice =
+  "That card was out of date (you had moved on from it). Here is where your referral is now.";
 
 /** The card for where a draft is now: its current step, or the review. */
 export function currentCard(
@@ -30,10 +45,15 @@ export function currentCard(
   draft: Draft,
   options: Partial<StepViewOptions> = {},
 ): CardJson {
-  if (draft.step === "review") return renderCard("referral-review", reviewView(draft, options.notice));
+  if (draft.step === "review") {
+    return renderCard(
+      "referral-review",
+      reviewView(draft, ukDate(services.now()), { notice: options.notice ?? "" }),
+    );
+  }
   return renderCard(
     stepCards[draft.step],
-    stepView(draft, draft.step, { emergencyContacts: emergencyContacts(services), ...options }),
+    stepView(draft, draft.step, { emergencyContacts: emergencyContactsText(services.config), ...options }),
   );
 }
 
@@ -47,75 +67,109 @@ export function referrerOf(context: TurnContext): Person {
   };
 }
 
-/** `refer`: carries on with an open draft, or starts one. */
-export async function startOrResumeReferral(services: Services, referrer: Person): Promise<CardJson> {
+/** The "About you" card starts filled from the person's Teams record; they can change any of it. */
+async function referrerPrefill(context: TurnContext, referrer: Person): Promise<Draft["typed"]> {
+  const prefill: Record<string, string> = { name: referrer.name };
+  try {
+    const member = await TeamsInfo.getMember(context, referrer.id);
+    const email = member.email ?? member.userPrincipalName;
+    if (email?.includes("@")) prefill.email = email;
+    if (member.name) prefill.name = member.name;
+  } catch {
+    // Teams did not say: the person types it.
+  }
+  return { referrer: prefill };
+}
+
+/** `refer` (or `resume`): carries on with an open draft, or starts one. */
+export async function startOrResumeReferral(services: Services, context: TurnContext): Promise<CardJson> {
+  const referrer = referrerOf(context);
   const existing = await services.drafts.get(referrer.id, draftIdFor(referrer.id, "school-age"));
   if (existing && !existing.submittedAt) {
     return currentCard(services, existing, {
       notice: "You have a referral in progress: carrying on where you left off.",
     });
   }
-  const draft = await services.drafts.put(startDraft(referrer, "school-age", services.now()));
+  const prefill = await referrerPrefill(context, referrer);
+  const draft = await services.drafts.put(startDraft(referrer, "school-age", services.now(), prefill));
   return currentCard(services, draft);
 }
 
-/** A referral holds personal data: it is never made where others can see it. */
-export const referInPersonalChat =
-  "Referrals are made in a personal chat with me, so that the child's details stay private. Open a chat with CME Referrals and say 'refer'.";
+function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card };
+}
 
-const staleNotice =
-  "That card was out of date (you had moved on from it). Here is where your referral is now.";
-
-/** Handles the wizard's buttons: Next (validate and save), Back, Submit. */
+/** Handles the wizard's buttons: Next, Back, Save for later, add and remove rows, Edit, Submit. */
 export async function handleReferralAction(
   services: Services,
   context: TurnContext,
   verb: string,
   data: unknown,
 ): Promise<AdaptiveCardInvokeResponse> {
-  const referrer = referrerOf(context);
   if (context.activity.conversation.conversationType !== "personal")
     return messageResponse(referInPersonalChat);
-  if (verb === "referral.start") return cardJson(await startOrResumeReferral(services, referrer));
+  if (verb === "referral.start") return cardJson(await startOrResumeReferral(services, context));
   const parsed = cardData.safeParse(data);
   if (!parsed.success)
     return messageResponse("That card is missing what I need to continue. Say 'refer' to carry on.");
-  const { draftId, version, step } = parsed.data;
-  const draft = await services.drafts.get(referrer.id, draftId);
+  const { draftId, version, step, group, index } = parsed.data;
+  const input = (data ?? {}) as Record<string, unknown>;
+  const userId = context.activity.from.id;
+  const draft = await services.drafts.get(userId, draftId);
   if (!draft || (draft.submittedAt && verb !== "referral.submit")) {
     return messageResponse(
       "That referral is no longer open (it was submitted or discarded). Say 'refer' to start a new one.",
     );
   }
-  if (verb === "referral.submit") return submit(services, draft, version);
+  const now = services.now();
+  if (verb === "referral.submit") return submit(services, draft, version, input);
   if (draft.version !== version) return cardJson(currentCard(services, draft, { notice: staleNotice }));
-  if (verb === "referral.back") return saveAndShow(services, draft, goBack(draft, services.now()));
-  if (verb === "referral.next" && step) {
-    const result = answerStep(
-      draft,
-      step,
-      (data ?? {}) as Record<string, unknown>,
-      ukDate(services.now()),
-      services.now(),
-    );
-    if (!result.ok) {
+  switch (verb) {
+    case "referral.back":
+      return saveAndShow(services, draft, goBack(draft, now));
+    case "referral.edit":
+      return step
+        ? saveAndShow(services, draft, editStep(draft, step, now))
+        : messageResponse("Which section?");
+    case "referral.save":
+      if (step) await save(services, draft, keepTyped(draft, step, input, now));
+      return cardResponse("referral-saved", { emergencyContacts: emergencyContactsText(services.config) });
+    case "referral.addRow":
+      return step && group
+        ? saveAndShow(services, draft, addRow(draft, step, group, input, now))
+        : messageResponse("Which list?");
+    case "referral.removeRow":
+      return step && group && index !== undefined
+        ? saveAndShow(services, draft, removeRow(draft, step, group, index, input, now))
+        : messageResponse("Which row?");
+    case "referral.next": {
+      if (!step) return messageResponse("Which step?");
+      const result = answerStep(draft, step, input, ukDate(now), now);
+      if (result.ok) return saveAndShow(services, draft, result.draft);
+      const kept = await save(services, draft, keepTyped(draft, step, input, now));
       return cardResponse(
         stepCards[step],
-        stepView(draft, step, {
-          emergencyContacts: emergencyContacts(services),
+        stepView(kept ?? draft, step, {
+          emergencyContacts: emergencyContactsText(services.config),
           errors: result.errors,
           values: result.values,
-          notice: "Please check the answers marked below.",
+          notice: "Please check the answers marked below. What you typed is kept.",
         }),
       );
     }
-    return saveAndShow(services, draft, result.draft);
+    default:
+      return messageResponse("I don't know that button. Say 'refer' to carry on with your referral.");
   }
-  return messageResponse("I don't know that button. Say 'refer' to carry on with your referral.");
 }
 
-function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card };
+/** Saves a changed draft over the version it was read at; undefined if someone else moved it on. */
+async function save(services: Services, stored: StoredDraft, next: Draft): Promise<StoredDraft | undefined> {
+  try {
+    return await services.drafts.save(next, stored._etag);
+  } catch (error) {
+    if (error instanceof ConcurrencyError) return undefined;
+    throw error;
+  }
 }
 
 async function saveAndShow(
@@ -123,23 +177,23 @@ async function saveAndShow(
   stored: StoredDraft,
   next: Draft,
 ): Promise<AdaptiveCardInvokeResponse> {
-  try {
-    return cardJson(currentCard(services, await services.drafts.save(next, stored._etag)));
-  } catch (error) {
-    if (!(error instanceof ConcurrencyError)) throw error;
-    const fresh = await services.drafts.get(stored.userId, stored.id);
-    return fresh
-      ? cardJson(currentCard(services, fresh, { notice: staleNotice }))
-      : messageResponse("That referral is no longer open.");
-  }
+  const saved = await save(services, stored, next);
+  if (saved) return cardJson(currentCard(services, saved));
+  const fresh = await services.drafts.get(stored.userId, stored.id);
+  return fresh
+    ? cardJson(currentCard(services, fresh, { notice: staleNotice }))
+    : messageResponse("That referral is no longer open.");
 }
 
 async function submit(
   services: Services,
   draft: StoredDraft,
   version: number,
+  input: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
-  const result = await submitReferral(services, draft.userId, draft.id, version, services.now());
+  const reason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete.trim() : "";
+  const result = await submitReferral(services, draft.userId, draft.id, version, services.now(), reason);
+  const today = ukDate(services.now());
   switch (result.kind) {
     case "submitted":
       return cardResponse(
@@ -148,7 +202,7 @@ async function submit(
           result.case.id,
           result.case.referral,
           result.case.submittedAt,
-          emergencyContacts(services),
+          emergencyContactsText(services.config),
         ),
       );
     case "already-submitted":
@@ -157,6 +211,14 @@ async function submit(
       );
     case "stale":
       return cardJson(currentCard(services, result.draft, { notice: staleNotice }));
+    case "needs-reason":
+      return cardResponse(
+        "referral-review",
+        reviewView(result.draft, today, {
+          reasonError:
+            "Some core enquiries are not made yet. Say why you are referring now, or make them first.",
+        }),
+      );
     case "incomplete":
       return cardJson(
         currentCard(services, result.draft, {

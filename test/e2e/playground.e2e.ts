@@ -276,10 +276,10 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
   }
 
   it("takes a referral in personal chat, posts the case to the CME channel, assigns it, and counts it", async function () {
-    // Personal chat: `refer`, then the wizard's three steps.
+    // Personal chat: `refer`, then the wizard's seven steps and the review.
     await openChat("Personal Chat");
     await say("refer");
-    let card = cardWith("Step 1 of 4");
+    let card = cardWith("Step 1 of 8");
     await card.waitFor({ timeout: 30_000 });
     await card
       .getByRole("radiogroup", { name: "What happened?" })
@@ -292,10 +292,10 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await screenshot("step-1-what-happened");
     await card.getByRole("button", { name: "Next" }).click();
 
-    card = cardWith("Step 2 of 4");
+    card = cardWith("Step 2 of 8");
     await card.waitFor({ timeout: 30_000 });
     await card.getByLabel("Legal forename(s)").fill("Amelia Rose");
-    await card.getByLabel("Surname").fill("Testchild");
+    await card.getByLabel(/^Surname/).fill("Testchild");
     await card.getByLabel("Date of birth").fill("2015-03-14");
     await card.getByRole("radiogroup", { name: "Sex" }).getByRole("radio", { name: "Female" }).check();
     await card.getByLabel("Current address").fill("12 Example Road, Wigston");
@@ -303,16 +303,57 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await screenshot("step-2-the-child");
     await card.getByRole("button", { name: "Next" }).click();
 
-    card = cardWith("Step 3 of 4");
+    card = cardWith("Step 3 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel(/^Name/).fill("Sam Testparent");
+    await card.getByLabel("Relationship to the child").fill("Mother");
+    await card.getByLabel(/^Phone/).fill("07700 900123");
+    await screenshot("step-3-family");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 4 of 8");
     await card.waitFor({ timeout: 30_000 });
     await card.getByLabel(/^School\b/).fill("Example Primary School");
     await card.getByLabel("Date the child last attended").fill("2026-11-02");
-    await screenshot("step-3-school");
+    await card
+      .getByRole("radiogroup", { name: "Still on roll?" })
+      .getByRole("radio", { name: "Still on roll" })
+      .check();
+    await screenshot("step-4-school");
     await card.getByRole("button", { name: "Next" }).click();
 
-    card = cardWith("Submit referral");
+    card = cardWith("Step 5 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel("Designated safeguarding lead's name").fill("Mina Manager");
+    await card.getByLabel("appraisal of the risk").fill("No contact for three weeks.");
+    await screenshot("step-5-vulnerability");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    // No enquiries recorded: the review will ask why.
+    card = cardWith("Step 6 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await screenshot("step-6-enquiries");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 7 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel("Your role").fill("CME manager");
+    await card.getByLabel("School or setting").fill("Example Primary School");
+    await card.getByLabel("DfE number").fill("855/2001");
+    await card.getByLabel("Your phone").fill("0116 496 0000");
+    await card
+      .getByRole("radiogroup", { name: "Have the parents been told" })
+      .getByRole("radio", { name: "No", exact: true })
+      .check();
+    await screenshot("step-7-about-you");
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Enquiries not made yet");
     const submit = card.getByRole("button", { name: "Submit referral" });
     await submit.waitFor({ timeout: 30_000 });
+    await card
+      .getByLabel("Why are you referring")
+      .fill("The family told a neighbour they have left for good.");
     await screenshot("review");
     await submit.click();
 

@@ -24,7 +24,7 @@ describe("against a Cosmos emulator outside the bot (COSMOS_ENDPOINT)", () => {
     try {
       const resumed = await sayRefer(second, people.dsl);
       expect(cardText(resumed)).to.include("carrying on where you left off");
-      expect(cardText(resumed)).to.include("Step 2 of 4");
+      expect(cardText(resumed)).to.include("Step 2 of 8");
     } finally {
       await second.close();
     }

@@ -32,7 +32,11 @@ export class FakeTeams {
   /** Answer this many of the next activity posts or updates with this status (to play throttling or an outage). */
   failNext: { count: number; status: number; conversationId?: string } = { count: 0, status: 500 };
 
-  constructor(readonly teams: Record<string, readonly RosterMember[]>) {}
+  constructor(
+    readonly teams: Record<string, readonly RosterMember[]>,
+    /** Everyone in the tenant, for member look-ups in personal chats. */
+    readonly everyone: readonly RosterMember[] = [],
+  ) {}
 
   get url(): string {
     const address = this.server?.address() as AddressInfo;
@@ -90,8 +94,9 @@ export class FakeTeams {
     }
     match = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path);
     if (req.method === "GET" && match) {
-      const everyone = Object.values(this.teams).flat();
-      const member = everyone.find((m) => m.id === match?.[2] || m.aadObjectId === match?.[2]);
+      const conversation = match[1] ?? "";
+      const candidates = this.teams[conversation] ?? this.everyone;
+      const member = candidates.find((m) => m.id === match?.[2] || m.aadObjectId === match?.[2]);
       return member
         ? send(200, member)
         : send(404, { error: { code: "MemberNotFoundInConversation", message: "not found" } });

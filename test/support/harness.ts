@@ -38,7 +38,10 @@ export async function startHarness(
   env: Partial<Environment> = {},
   { now }: { now?: () => Date } = {},
 ): Promise<Harness> {
-  const teams = new FakeTeams({ [teamId]: [people.officer, people.officer2, people.manager] });
+  const teams = new FakeTeams(
+    { [teamId]: [people.officer, people.officer2, people.manager] },
+    Object.values(people),
+  );
   await teams.start();
   const config = loadConfig({
     PORT: "0",
@@ -174,11 +177,40 @@ export function cardText(card: unknown): string {
   return JSON.stringify(card);
 }
 
-/** The data of the card's action with this verb. */
-export function actionData(card: Record<string, unknown>, verb: string): Record<string, unknown> {
-  const actions = (card.actions ?? []) as { verb?: string; data?: Record<string, unknown> }[];
-  const action = actions.find((candidate) => candidate.verb === verb);
-  if (!action?.data) throw new Error(`no ${verb} action in card: ${cardText(card).slice(0, 300)}`);
+/** Every Action.Execute in a card, wherever it stands (actions, action sets, columns). */
+export function cardActions(
+  card: unknown,
+): { verb: string; title?: string; data: Record<string, unknown> }[] {
+  const found: { verb: string; title?: string; data: Record<string, unknown> }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const record = node as Record<string, unknown>;
+      if (record.type === "Action.Execute" && typeof record.verb === "string") {
+        found.push({
+          verb: record.verb,
+          title: record.title as string,
+          data: (record.data ?? {}) as Record<string, unknown>,
+        });
+      }
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+/** The data of the card's (first) action with this verb, optionally one whose data matches. */
+export function actionData(
+  card: Record<string, unknown>,
+  verb: string,
+  match: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const action = cardActions(card).find(
+    (candidate) =>
+      candidate.verb === verb && Object.entries(match).every(([key, value]) => candidate.data[key] === value),
+  );
+  if (!action) throw new Error(`no ${verb} action in card: ${cardText(card).slice(0, 300)}`);
   return action.data;
 }
 

@@ -1,7 +1,9 @@
+import { stepOrder } from "../../bot/referrals/steps.js";
 import {
   actionData,
   cardAction,
   cardIn,
+  cardText,
   invokeCard,
   personalConversationId,
   personalMessage,
@@ -9,8 +11,9 @@ import {
   type Who,
 } from "./harness.js";
 
+/** A whole school-age referral as the cards submit it: one set of inputs per step. */
 export const goodAnswers = {
-  whatHappened: { whatHappened: "whereabouts-unknown", immediateDanger: "no" },
+  whatHappened: { whatHappened: "whereabouts-unknown", immediateDanger: "no" } as Record<string, string>,
   child: {
     forenames: "Amelia Rose",
     surname: "Testchild",
@@ -18,46 +21,127 @@ export const goodAnswers = {
     sex: "female",
     address: "12 Example Road, Wigston",
     postcode: "le18 4ab",
-  },
-  school: { school: "Example Primary School", dateLastAttended: "2026-11-02" },
+  } as Record<string, string>,
+  family: {
+    "parents.0.name": "Sam Testparent",
+    "parents.0.relationship": "Mother",
+    "parents.0.phone": "07700 900123",
+  } as Record<string, string>,
+  school: { school: "Example Primary School", dateLastAttended: "2026-11-02", onRoll: "on-roll" } as Record<
+    string,
+    string
+  >,
+  vulnerability: {
+    dslName: "Dana School-DSL",
+    riskAppraisal: "No contact for three weeks; siblings also absent.",
+  } as Record<string, string>,
+  enquiries: {
+    "enquiries.0.type": "first-day-call",
+    "enquiries.0.date": "2026-11-03",
+    "enquiries.0.outcome": "No answer",
+    "enquiries.1.type": "emergency-contacts",
+    "enquiries.1.date": "2026-11-04",
+    "enquiries.1.outcome": "Grandmother does not know where they are",
+    "enquiries.2.type": "letter",
+    "enquiries.2.date": "2026-11-05",
+    "enquiries.2.outcome": "No reply",
+    "homeVisits.0.date": "2026-11-06",
+    "homeVisits.0.timeOfDay": "morning",
+    "homeVisits.0.whoSeen": "Neighbour",
+  } as Record<string, string>,
+  referrer: {
+    name: "Dana School-DSL",
+    role: "Designated safeguarding lead",
+    setting: "Example Primary School",
+    dfeNumber: "855/2001",
+    phone: "0116 496 0000",
+    email: "dsl@example-primary.example",
+    parentsTold: "no",
+  } as Record<string, string>,
 };
 
+export type Answers = typeof goodAnswers;
+
 /** Says `refer` in personal chat and returns the card the bot replied with. */
-export async function sayRefer(h: Harness, who: Who): Promise<Record<string, unknown>> {
+export async function sayRefer(h: Harness, who: Who, text = "refer"): Promise<Record<string, unknown>> {
   const before = h.teams.replies(personalConversationId(who)).length;
-  await h.send(personalMessage(h.teams, who, "refer"));
-  const replies = h.teams.replies(personalConversationId(who));
-  const reply = replies[before];
-  if (!reply) throw new Error("the bot did not reply to 'refer'");
+  await h.send(personalMessage(h.teams, who, text));
+  const reply = h.teams.replies(personalConversationId(who))[before];
+  if (!reply) throw new Error(`the bot did not reply to '${text}'`);
   return cardIn(reply);
 }
 
-/** Presses Next on a step card with these inputs and returns the card that comes back. */
+/** How many rows of a repeatable group a card shows. */
+export function rowsOnCard(card: Record<string, unknown>, group: string): number {
+  const ids = cardText(card).match(new RegExp(`"id":"${group}\\.(\\d+)\\.`, "g")) ?? [];
+  return new Set(ids).size;
+}
+
+/** Presses the card's button with this verb (and data), sending these inputs; returns the card that comes back. */
+export async function press(
+  h: Harness,
+  who: Who,
+  card: Record<string, unknown>,
+  verb: string,
+  inputs: Record<string, string> = {},
+  match: Record<string, unknown> = {},
+) {
+  const data = { ...actionData(card, verb, match), ...inputs };
+  return invokeCard(await h.send(cardAction(h.teams, who, "personal", verb, data)));
+}
+
+/** Presses "Add" until each repeatable group on the card has the rows these inputs fill. */
+export async function addRowsFor(
+  h: Harness,
+  who: Who,
+  card: Record<string, unknown>,
+  inputs: Record<string, string>,
+) {
+  const needed = new Map<string, number>();
+  for (const key of Object.keys(inputs)) {
+    const match = /^(\w+)\.(\d+)\./.exec(key);
+    if (match?.[1]) needed.set(match[1], Math.max(needed.get(match[1]) ?? 0, Number(match[2]) + 1));
+  }
+  let current = card;
+  for (const [group, rows] of needed) {
+    while (rowsOnCard(current, group) < rows)
+      current = await press(h, who, current, "referral.addRow", {}, { group });
+  }
+  return current;
+}
+
+/** Presses Next on a step card with these inputs (adding rows first) and returns the card that comes back. */
 export async function next(
   h: Harness,
   who: Who,
   card: Record<string, unknown>,
   inputs: Record<string, string>,
 ) {
-  const data = { ...actionData(card, "referral.next"), ...inputs };
-  return invokeCard(await h.send(cardAction(h.teams, who, "personal", "referral.next", data)));
+  return press(h, who, await addRowsFor(h, who, card, inputs), "referral.next", inputs);
 }
 
-/** Walks a referral through its three steps; returns the review card. */
-export async function walkToReview(h: Harness, who: Who, answers = goodAnswers) {
+/** Walks a referral through every step; returns the review card. */
+export async function walkToReview(h: Harness, who: Who, answers: Answers = goodAnswers) {
   let card = await sayRefer(h, who);
-  card = await next(h, who, card, answers.whatHappened);
-  card = await next(h, who, card, answers.child);
-  return next(h, who, card, answers.school);
+  for (const step of stepOrder) card = await next(h, who, card, answers[step]);
+  return card;
 }
 
 /** The invoke that the review card's Submit button sends. */
-export function submitAction(h: Harness, who: Who, review: Record<string, unknown>) {
-  return cardAction(h.teams, who, "personal", "referral.submit", actionData(review, "referral.submit"));
+export function submitAction(
+  h: Harness,
+  who: Who,
+  review: Record<string, unknown>,
+  inputs: Record<string, string> = {},
+) {
+  return cardAction(h.teams, who, "personal", "referral.submit", {
+    ...actionData(review, "referral.submit"),
+    ...inputs,
+  });
 }
 
 /** Walks a whole referral to its submission; returns the submitted card. */
-export async function refer(h: Harness, who: Who, answers = goodAnswers) {
+export async function refer(h: Harness, who: Who, answers: Answers = goodAnswers) {
   const review = await walkToReview(h, who, answers);
   return invokeCard(await h.send(submitAction(h, who, review)));
 }

@@ -7,7 +7,9 @@ import { caseChannelView } from "../../bot/cases/views.js";
 import { statusView } from "../../bot/reports/status.js";
 import { commandList } from "../../bot/teams/commands.js";
 import { maxCardBytes, renderCard } from "../../bot/teams/render-card.js";
-import { startDraft } from "../../bot/referrals/wizard.js";
+import { answerStep, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
+import { stepGroups, stepOrder, type StepId } from "../../bot/referrals/steps.js";
+import { riskFactorChoices, vulnerabilityFlagChoices } from "../../bot/referrals/questions.js";
 import type { Draft } from "../../bot/referrals/draft.js";
 import { caseStatuses } from "../../bot/cases/case.js";
 
@@ -24,43 +26,137 @@ const AdaptiveCards = require("adaptivecards/dist/adaptivecards.js") as {
 const long = (n: number) => "x".repeat(n);
 const now = new Date("2026-11-28T10:00:00Z");
 
-/** A draft with every field at its longest. */
+const rows = (group: string, count: number, row: Record<string, string>): Record<string, string> =>
+  Object.fromEntries<string>(
+    Array.from({ length: count }, (_, index) =>
+      Object.entries(row).map(([field, value]): [string, string] => [`${group}.${index}.${field}`, value]),
+    ).flat(),
+  );
+
+/** Card inputs for every step with every field filled, long, and every group at its most rows. */
+const maximalInputs: Record<StepId, Record<string, string>> = {
+  whatHappened: { whatHappened: "other", whatHappenedOther: long(500), immediateDanger: "yes" },
+  child: {
+    forenames: long(100),
+    surname: long(100),
+    knownAs: long(100),
+    dateOfBirth: "2015-03-14",
+    sex: "female",
+    upn: "H801200001001",
+    yearGroup: "Year 5",
+    ethnicity: long(100),
+    firstLanguage: long(100),
+    interpreterNeeded: "yes",
+    nationality: long(100),
+    address: long(300),
+    postcode: "LE18 4AB",
+    ...rows("previousAddresses", 5, { address: long(300) }),
+  },
+  family: {
+    ...rows("parents", 4, {
+      name: long(100),
+      relationship: long(50),
+      parentalResponsibility: "yes",
+      phone: "07700 900123",
+      email: `${long(60)}@example.org`,
+    }),
+    familyAddress: long(300),
+    ...rows("emergencyContacts", 4, { name: long(100), relationship: long(50), phone: "0116 496 0000" }),
+    ...rows("siblings", 8, {
+      name: long(100),
+      dateOfBirth: "2012-01-01",
+      schoolOrSetting: long(200),
+      attending: "no",
+    }),
+  },
+  school: {
+    school: long(200),
+    dateAdmitted: "2020-09-01",
+    dateLastAttended: "2026-11-02",
+    dateLastSeen: "2026-11-03",
+    attendancePattern: long(1000),
+    possibleDestination: long(300),
+    onRoll: "deleted",
+    deletionDate: "2026-11-20",
+    deletionGround: "i",
+    ctf: "XXXXXXX",
+  },
+  vulnerability: {
+    riskFactors: riskFactorChoices.map((c) => c.value).join(","),
+    flags: vulnerabilityFlagChoices.map((c) => c.value).join(","),
+    socialWorker: long(200),
+    dslName: long(100),
+    riskAppraisal: long(2000),
+    referredToSocialCare: "yes",
+    socialCareReferralDate: "2026-11-10",
+    socialCareOutcome: long(500),
+    policeReference: long(50),
+  },
+  enquiries: {
+    ...rows("enquiries", 10, { type: "first-day-call", date: "2026-11-03", outcome: long(300) }),
+    ...rows("homeVisits", 5, {
+      date: "2026-11-06",
+      timeOfDay: "evening",
+      whoSeen: long(200),
+      relationship: long(50),
+    }),
+  },
+  referrer: {
+    name: long(100),
+    role: long(100),
+    setting: long(200),
+    dfeNumber: "855/2001",
+    phone: "0116 496 0000",
+    email: `${long(60)}@example.org`,
+    parentsTold: "not-safe",
+  },
+};
+
+/** A draft with every field at its longest, built through the wizard itself. */
 function maximalDraft(): Draft {
-  return {
-    ...startDraft({ id: "29:dsl", name: long(100) }, "school-age", now),
-    step: "review",
-    version: 9,
-    answers: {
-      whatHappened: { whatHappened: "other", whatHappenedOther: long(500), immediateDanger: "yes" },
-      child: {
-        forenames: long(100),
-        surname: long(100),
-        knownAs: long(100),
-        dateOfBirth: "2015-03-14",
-        sex: "female",
-        address: long(300),
-        postcode: "LE18 4AB",
-      },
-      school: { school: long(200), dateLastAttended: "2026-11-02" },
-    },
-  };
+  let draft = startDraft({ id: "29:dsl", name: long(100) }, "school-age", now);
+  for (const step of stepOrder) {
+    for (const spec of stepGroups[step])
+      draft = { ...draft, groupSizes: { ...draft.groupSizes, [spec.name]: spec.max } };
+    const result = answerStep(draft, step, maximalInputs[step], "2026-11-28", now);
+    if (!result.ok) throw new Error(`${step}: ${JSON.stringify(result.errors)}`);
+    draft = result.draft;
+  }
+  return draft;
 }
 
 function everyCard(): [string, object][] {
   const draft = maximalDraft();
-  const errors = { whatHappened: long(200), forenames: long(200), school: long(200) };
+  const errors = {
+    whatHappened: long(200),
+    forenames: long(200),
+    school: long(200),
+    "parents.0.name": long(200),
+  };
   const submitted = caseFromDraft(draft, "CME-2026-00042", now);
   const assigned = { ...submitted, owner: { id: "29:o", name: long(100) } };
   return [
     ...Object.entries(stepCards).map(([step, template]): [string, object] => [
       template,
-      stepView(draft, step as keyof typeof stepCards, {
-        emergencyContacts: long(300),
-        errors,
-        notice: long(200),
-      }),
+      stepView(
+        { ...draft, typed: { [step]: fromAnswers(step as StepId, draft.answers[step as StepId]) } },
+        step as StepId,
+        {
+          emergencyContacts: long(300),
+          errors,
+          notice: long(200),
+        },
+      ),
     ]),
-    ["referral-review", reviewView(draft, long(200))],
+    ["referral-review", reviewView(draft, "2026-11-28", { notice: long(200), reasonError: long(200) })],
+    [
+      "referral-review",
+      reviewView(
+        { ...draft, answers: { ...draft.answers, enquiries: { enquiries: [], homeVisits: [] } } },
+        "2026-11-28",
+      ),
+    ],
+    ["referral-saved", { emergencyContacts: long(300) }],
     [
       "referral-submitted",
       submittedView("CME-2026-00042", submitted.referral, submitted.submittedAt, long(300)),

@@ -1,25 +1,50 @@
 import { expect } from "chai";
-import { answerStep, goBack, isComplete, startDraft } from "../../bot/referrals/wizard.js";
 import type { Draft } from "../../bot/referrals/draft.js";
+import { isHighRisk, missingEnquiries } from "../../bot/referrals/readiness.js";
+import { stepOrder, type StepId } from "../../bot/referrals/steps.js";
+import { isValidUpn } from "../../bot/referrals/upn.js";
+import {
+  addRow,
+  answerStep,
+  currentValues,
+  editStep,
+  goBack,
+  isComplete,
+  keepTyped,
+  removeRow,
+  startDraft,
+} from "../../bot/referrals/wizard.js";
+import { goodAnswers } from "../support/referral-walk.js";
 
 const today = "2026-11-28";
 const now = new Date("2026-11-28T10:00:00Z");
 const referrer = { id: "29:dsl", name: "Dana" };
 
-function answered(draft: Draft, step: "whatHappened" | "child" | "school", input: Record<string, string>) {
+function answered(draft: Draft, step: StepId, input: Record<string, string>) {
   const result = answerStep(draft, step, input, today, now);
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.draft;
 }
 
-const child = {
-  forenames: "Amelia",
-  surname: "Test",
-  dateOfBirth: "2015-03-14",
-  sex: "female",
-  address: "1 Road",
-  postcode: "LE3 8RA",
-};
+/** A draft at `step` with every earlier step answered well, rows open for every group in the answers. */
+function draftAt(step: StepId): Draft {
+  let draft = startDraft(referrer, "school-age", now);
+  for (const each of stepOrder) {
+    if (each === step) break;
+    draft = withRows(draft, goodAnswers[each]);
+    draft = answered(draft, each, goodAnswers[each]);
+  }
+  return draft;
+}
+
+function withRows(draft: Draft, input: Record<string, string>, extra = 0): Draft {
+  const sizes: Record<string, number> = {};
+  for (const key of Object.keys(input)) {
+    const match = /^(\w+)\.(\d+)\./.exec(key);
+    if (match?.[1]) sizes[match[1]] = Math.max(sizes[match[1]] ?? 0, Number(match[2]) + 1 + extra);
+  }
+  return { ...draft, groupSizes: { ...draft.groupSizes, ...sizes } };
+}
 
 describe("the referral wizard", () => {
   it("starts at the first step, version 1, keyed one draft per person per kind", () => {
@@ -27,33 +52,72 @@ describe("the referral wizard", () => {
     expect(draft).to.include({ id: "29:dsl|school-age", step: "whatHappened", version: 1 });
   });
 
-  it("moves on and bumps the version when a step is valid, and goes back", () => {
-    const first = answered(startDraft(referrer, "school-age", now), "whatHappened", {
-      whatHappened: "believed-abroad",
-      immediateDanger: "no",
-    });
+  it("moves on through all seven steps to the review, bumping the version, and goes back", () => {
+    const first = answered(startDraft(referrer, "school-age", now), "whatHappened", goodAnswers.whatHappened);
     expect(first).to.include({ step: "child", version: 2 });
-    expect(first.answers.whatHappened).to.deep.equal({
-      whatHappened: "believed-abroad",
-      immediateDanger: "no",
-    });
     expect(goBack(first, now)).to.include({ step: "whatHappened", version: 3 });
+    const last = answered(withRows(draftAt("referrer"), {}), "referrer", goodAnswers.referrer);
+    expect(last.step).to.equal("review");
+    expect(isComplete(last)).to.equal(true);
+    expect(last.answers.family?.parents).to.deep.equal([
+      { name: "Sam Testparent", relationship: "Mother", phone: "07700 900123" },
+    ]);
+    expect(last.answers.enquiries?.enquiries).to.have.length(3);
+    expect(last.answers.referrer?.dfeNumber).to.equal("855/2001");
   });
 
-  it("reaches review only when every step is answered", () => {
-    let draft = answered(startDraft(referrer, "school-age", now), "whatHappened", {
-      whatHappened: "other",
-      whatHappenedOther: "Family left overnight",
-      immediateDanger: "yes",
+  it("goes back to the review after editing a section from it", () => {
+    const complete = answered(draftAt("referrer"), "referrer", goodAnswers.referrer);
+    const editing = editStep(complete, "child", now);
+    expect(editing).to.include({ step: "child", editing: true });
+    const again = answered(editing, "child", { ...goodAnswers.child, surname: "Changed" });
+    expect(again).to.include({ step: "review", editing: false });
+    expect(again.answers.child?.surname).to.equal("Changed");
+  });
+
+  it("adds and removes rows of a repeatable group, keeping what was typed in the others", () => {
+    let draft = draftAt("family");
+    draft = addRow(draft, "family", "parents", { "parents.0.name": "First" }, now);
+    expect(draft.groupSizes.parents).to.equal(2);
+    draft = addRow(
+      draft,
+      "family",
+      "parents",
+      { "parents.0.name": "First", "parents.1.name": "Second" },
+      now,
+    );
+    draft = removeRow(
+      draft,
+      "family",
+      "parents",
+      1,
+      { "parents.0.name": "First", "parents.1.name": "Second", "parents.2.name": "Third" },
+      now,
+    );
+    expect(draft.groupSizes.parents).to.equal(2);
+    expect(currentValues(draft, "family")).to.deep.equal({
+      "parents.0.name": "First",
+      "parents.1.name": "Third",
     });
-    expect(isComplete(draft)).to.equal(false);
-    draft = answered(draft, "child", child);
-    draft = answered(draft, "school", { school: "Example School", dateLastAttended: "2026-11-02" });
-    expect(draft.step).to.equal("review");
-    expect(isComplete(draft)).to.equal(true);
+    // The first parent row cannot go: one parent or carer is required.
+    const one = removeRow(draftAt("family"), "family", "parents", 0, { "parents.0.name": "Only" }, now);
+    expect(one.groupSizes.parents).to.equal(1);
   });
 
-  const bad: [string, "whatHappened" | "child" | "school", Record<string, string>, string, RegExp][] = [
+  it("keeps typed values unchecked for Save for later, and shows them on resume", () => {
+    const saved = keepTyped(draftAt("child"), "child", { surname: "Half-typed", postcode: "nonsense" }, now);
+    expect(saved.answers.child).to.equal(undefined);
+    expect(currentValues(saved, "child")).to.deep.equal({ surname: "Half-typed", postcode: "nonsense" });
+  });
+
+  it("drops a wholly blank row rather than refusing it", () => {
+    const draft = withRows(draftAt("family"), { ...goodAnswers.family, "siblings.0.name": "x" });
+    const result = answerStep(draft, "family", { ...goodAnswers.family }, today, now);
+    expect(result.ok).to.equal(true);
+    if (result.ok) expect(result.draft.answers.family?.siblings).to.deep.equal([]);
+  });
+
+  const bad: [string, StepId, Record<string, string>, string, RegExp][] = [
     ["nothing chosen", "whatHappened", {}, "whatHappened", /Choose what happened/],
     [
       "an unknown choice",
@@ -76,60 +140,131 @@ describe("the referral wizard", () => {
       "immediateDanger",
       /immediate danger/,
     ],
-    ["a blank surname", "child", { ...child, surname: "   " }, "surname", /Enter the child's surname/],
-    ["no forenames", "child", { ...child, forenames: "" }, "forenames", /forename/],
+    [
+      "a blank surname",
+      "child",
+      { ...goodAnswers.child, surname: "   " },
+      "surname",
+      /Enter the child's surname/,
+    ],
+    ["no forenames", "child", { ...goodAnswers.child, forenames: "" }, "forenames", /forename/],
     [
       "a date of birth that is not a date",
       "child",
-      { ...child, dateOfBirth: "2015-02-30" },
+      { ...goodAnswers.child, dateOfBirth: "2015-02-30" },
       "dateOfBirth",
       /as a date/,
     ],
     [
       "a date of birth in the future",
       "child",
-      { ...child, dateOfBirth: "2027-01-01" },
+      { ...goodAnswers.child, dateOfBirth: "2027-01-01" },
       "dateOfBirth",
       /future/,
     ],
     [
       "a child under school age",
       "child",
-      { ...child, dateOfBirth: "2022-06-01" },
+      { ...goodAnswers.child, dateOfBirth: "2022-06-01" },
       "dateOfBirth",
       /under compulsory school age until 2027-08-31/,
     ],
     [
       "a child over school age",
       "child",
-      { ...child, dateOfBirth: "2009-06-01" },
+      { ...goodAnswers.child, dateOfBirth: "2009-06-01" },
       "dateOfBirth",
       /over compulsory school age/,
     ],
-    ["no sex", "child", { ...child, sex: "" }, "sex", /sex/],
-    ["a bad postcode", "child", { ...child, postcode: "LE3" }, "postcode", /UK postcode/],
-    ["no address", "child", { ...child, address: "" }, "address", /address/],
-    ["no school", "school", { dateLastAttended: "2026-11-02" }, "school", /school's name/],
+    ["no sex", "child", { ...goodAnswers.child, sex: "" }, "sex", /sex/],
+    ["a bad postcode", "child", { ...goodAnswers.child, postcode: "LE3" }, "postcode", /UK postcode/],
+    ["no address", "child", { ...goodAnswers.child, address: "" }, "address", /address/],
+    ["a UPN of the wrong shape", "child", { ...goodAnswers.child, upn: "12345" }, "upn", /13 characters/],
+    [
+      "a UPN whose check letter is wrong",
+      "child",
+      { ...goodAnswers.child, upn: "A801200001001" },
+      "upn",
+      /check letter/,
+    ],
+    ["no parent or carer", "family", {}, "parents", /Add at least one parent or carer/],
+    [
+      "a parent's phone that is not a UK number",
+      "family",
+      { ...goodAnswers.family, "parents.0.phone": "12345" },
+      "parents.0.phone",
+      /UK phone/,
+    ],
+    [
+      "a parent's bad e-mail",
+      "family",
+      { ...goodAnswers.family, "parents.0.email": "not-an-email" },
+      "parents.0.email",
+      /e-mail/,
+    ],
+    ["no school", "school", { dateLastAttended: "2026-11-02", onRoll: "on-roll" }, "school", /school's name/],
     [
       "last attended in the future",
       "school",
-      { school: "X", dateLastAttended: "2026-12-01" },
+      { ...goodAnswers.school, dateLastAttended: "2026-12-01" },
       "dateLastAttended",
       /future/,
     ],
     [
       "last attended before birth",
       "school",
-      { school: "X", dateLastAttended: "2014-01-01" },
+      { ...goodAnswers.school, dateLastAttended: "2014-01-01" },
       "dateLastAttended",
       /before the child's date of birth/,
     ],
+    [
+      "a deletion with no ground",
+      "school",
+      { ...goodAnswers.school, onRoll: "deleted", deletionDate: "2026-11-20" },
+      "deletionGround",
+      /regulation 9/,
+    ],
+    ["no DSL", "vulnerability", { riskAppraisal: "x" }, "dslName", /safeguarding lead's name/],
+    [
+      "an unknown risk factor",
+      "vulnerability",
+      { ...goodAnswers.vulnerability, riskFactors: "runaway,aliens" },
+      "riskFactors",
+      /Choose from the list/,
+    ],
+    [
+      "an enquiry with no outcome",
+      "enquiries",
+      { "enquiries.0.type": "letter", "enquiries.0.date": "2026-11-01" },
+      "enquiries.0.outcome",
+      /outcome/,
+    ],
+    [
+      "an enquiry dated in the future",
+      "enquiries",
+      { "enquiries.0.type": "letter", "enquiries.0.date": "2026-12-25", "enquiries.0.outcome": "x" },
+      "enquiries.0.date",
+      /future/,
+    ],
+    [
+      "a DfE number of the wrong shape",
+      "referrer",
+      { ...goodAnswers.referrer, dfeNumber: "85/21" },
+      "dfeNumber",
+      /855\/2001/,
+    ],
+    ["a bad e-mail", "referrer", { ...goodAnswers.referrer, email: "dana at school" }, "email", /e-mail/],
+    [
+      "no answer on telling parents",
+      "referrer",
+      { ...goodAnswers.referrer, parentsTold: "" },
+      "parentsTold",
+      /parents/,
+    ],
   ];
   for (const [what, step, input, field, message] of bad) {
-    it(`refuses ${what}, saying so under ${field} and keeping the values`, () => {
-      let draft = startDraft(referrer, "school-age", now);
-      if (step === "school")
-        draft = { ...draft, answers: { child: { ...child, knownAs: undefined } } } as Draft;
+    it(`refuses ${what} (${step}), saying so under ${field} and keeping the values`, () => {
+      const draft = withRows(draftAt(step), input);
       const result = answerStep(draft, step, input, today, now);
       expect(result.ok).to.equal(false);
       if (result.ok) return;
@@ -140,11 +275,63 @@ describe("the referral wizard", () => {
     });
   }
 
-  it("normalises a postcode to upper case with one space", () => {
-    const draft = answered(startDraft(referrer, "school-age", now), "child", {
-      ...child,
+  it("normalises a postcode, a UPN and a DfE number", () => {
+    const child = answered(draftAt("child"), "child", {
+      ...goodAnswers.child,
       postcode: "le188ab",
+      upn: "h801200001001",
     });
-    expect(draft.answers.child?.postcode).to.equal("LE18 8AB");
+    expect(child.answers.child).to.include({ postcode: "LE18 8AB", upn: "H801200001001" });
+    const referrerStep = answered(draftAt("referrer"), "referrer", {
+      ...goodAnswers.referrer,
+      dfeNumber: "8552001",
+    });
+    expect(referrerStep.answers.referrer?.dfeNumber).to.equal("855/2001");
+  });
+});
+
+describe("unique pupil numbers", () => {
+  it("checks the check letter, for permanent and temporary UPNs", () => {
+    expect(isValidUpn("H801200001001")).to.equal(true);
+    expect(isValidUpn("A801200001001")).to.equal(false);
+    expect(isValidUpn("K85520011000A")).to.equal(true);
+    expect(isValidUpn("K85520011000B")).to.equal(false);
+  });
+});
+
+describe("the readiness gate and high risk", () => {
+  it("lists the core enquiries and the home visit that are missing, with why they matter", () => {
+    const none = missingEnquiries({ enquiries: [], homeVisits: [] });
+    expect(none.map((m) => m.title)).to.deep.equal([
+      "First-day call",
+      "All emergency contacts (different times of day)",
+      "Letter to last known address",
+      "Home visit",
+    ]);
+    expect(none.every((m) => m.why.length > 10)).to.equal(true);
+    const some = missingEnquiries({
+      enquiries: [{ type: "letter", date: "2026-11-01", outcome: "none" }],
+      homeVisits: [{ date: "2026-11-02" }] as never,
+    });
+    expect(some.map((m) => m.title)).to.deep.equal([
+      "First-day call",
+      "All emergency contacts (different times of day)",
+    ]);
+  });
+
+  it("makes immediate danger, high-risk factors and flags urgent, and nothing else", () => {
+    expect(isHighRisk({ whatHappened: { whatHappened: "other", immediateDanger: "yes" } } as never)).to.equal(
+      true,
+    );
+    const vulnerability = { dslName: "x", riskAppraisal: "y", riskFactors: [], flags: [] };
+    expect(isHighRisk({ vulnerability: { ...vulnerability, riskFactors: ["runaway"] } } as never)).to.equal(
+      true,
+    );
+    expect(
+      isHighRisk({ vulnerability: { ...vulnerability, flags: ["child-protection-plan"] } } as never),
+    ).to.equal(true);
+    expect(
+      isHighRisk({ vulnerability: { ...vulnerability, riskFactors: ["bullied"], flags: ["ehcp"] } } as never),
+    ).to.equal(false);
   });
 });

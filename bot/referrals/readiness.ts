@@ -1,0 +1,41 @@
+import { enquiryTypeChoices, riskFactorChoices, vulnerabilityFlagChoices } from "./questions.js";
+import type { SchoolAgeAnswers } from "./steps.js";
+
+export interface MissingEnquiry {
+  readonly title: string;
+  readonly why: string;
+}
+
+/**
+ * The readiness gate (DOMAIN.md A.6): the core enquiries a school makes before referring, and
+ * the home visit. What is missing is listed with why it matters; the referrer may still submit
+ * with a reason, and the case is flagged "enquiries incomplete".
+ */
+export function missingEnquiries(enquiries: SchoolAgeAnswers["enquiries"] | undefined): MissingEnquiry[] {
+  const made = new Set((enquiries?.enquiries ?? []).map((enquiry) => enquiry.type));
+  const missing: MissingEnquiry[] = enquiryTypeChoices
+    .filter((choice) => choice.core && !made.has(choice.value))
+    .map((choice) => ({ title: choice.title, why: choice.why }));
+  if ((enquiries?.homeVisits ?? []).length === 0) {
+    missing.push({
+      title: "Home visit",
+      why: "a visit shows whether the family still lives there; without one the council cannot agree the child is missing",
+    });
+  }
+  return missing;
+}
+
+/** High-risk referrals start urgent and are escalated at once (DOMAIN.md). */
+export function isHighRisk(answers: Partial<SchoolAgeAnswers>): boolean {
+  if (answers.whatHappened?.immediateDanger === "yes") return true;
+  const risky = new Set<string>([
+    ...riskFactorChoices
+      .filter((choice) => "highRisk" in choice && choice.highRisk)
+      .map((choice) => choice.value),
+    ...vulnerabilityFlagChoices
+      .filter((choice) => "highRisk" in choice && choice.highRisk)
+      .map((choice) => choice.value),
+  ]);
+  const chosen = [...(answers.vulnerability?.riskFactors ?? []), ...(answers.vulnerability?.flags ?? [])];
+  return chosen.some((value) => risky.has(value));
+}
