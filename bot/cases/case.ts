@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { personSchema, type Person } from "../people/person.js";
-import { schoolAgeAnswersSchema } from "../referrals/steps.js";
+import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
 
 export const caseStatuses = [
   "new",
@@ -25,13 +25,13 @@ export type CaseEvent = z.infer<typeof caseEventSchema>;
 export const caseSchema = z.object({
   /** The human reference, CME-YYYY-NNNNN; also the partition key. */
   id: z.string().regex(/^CME-\d{4}-\d{5}$/),
-  kind: z.literal("school-age"),
+  kind: z.enum(referralKinds),
   /** The draft this case was submitted from: what makes submission idempotent. */
   draftId: z.string(),
   submittedAt: z.string(),
   referrer: personSchema,
   /** The answers exactly as submitted; never changed. */
-  referral: schoolAgeAnswersSchema,
+  referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
   urgent: z.boolean(),
   /** Submitted with core enquiries missing (the readiness gate), and why. */
   enquiriesIncomplete: z.object({ missing: z.array(z.string()), reason: z.string() }).optional(),

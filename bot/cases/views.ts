@@ -1,7 +1,7 @@
 import { formatDate, formatDateTime } from "../people/format.js";
-import { titleOf, whatHappenedChoices } from "../referrals/questions.js";
+import { titleOf } from "../referrals/questions.js";
 import { ageOn, yearGroupOn } from "../referrals/school-age.js";
-import { childName } from "../referrals/views.js";
+import { childName, kindChoices } from "../referrals/views.js";
 import type { Case, CaseStatus } from "./case.js";
 
 export const statusTitles: Record<CaseStatus, string> = {
@@ -24,7 +24,9 @@ export function caseChannelView(current: Case, today: string) {
     urgent: current.urgent,
     childName: childName(current.referral),
     childAge: `age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
-    whatHappened: titleOf(whatHappenedChoices, whatHappened.whatHappened),
+    kind: current.kind === "early-years" ? "Early years" : "School age",
+    whatHappened: titleOf(kindChoices(current.kind).whatHappenedChoices, whatHappened.whatHappened),
+    placeLabel: current.kind === "early-years" ? "Setting" : "School",
     school: school.school,
     dateLastAttended: formatDate(school.dateLastAttended),
     status: statusTitles[current.status],

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { personSchema } from "../people/person.js";
-import { schoolAgeAnswersSchema, stepOrder, type StepId } from "./steps.js";
+import { referralKinds, stepOrder, type ReferralAnswers, type ReferralKind, type StepId } from "./steps.js";
 
-export const referralKinds = ["school-age"] as const;
-export type ReferralKind = (typeof referralKinds)[number];
+export { referralKinds, type ReferralKind };
 
 export const draftSchema = z.object({
   /** One open draft per person per kind: `${userId}|${kind}`. */
@@ -13,7 +12,8 @@ export const draftSchema = z.object({
   /** Bumped on every change; a card from an older version is stale. */
   version: z.number().int(),
   step: z.enum(stepOrder as [StepId, ...StepId[]]).or(z.literal("review")),
-  answers: schoolAgeAnswersSchema.partial(),
+  /** Each step's answers once they passed its schema (the kind's form says which schema). */
+  answers: z.custom<Partial<ReferralAnswers>>((value) => typeof value === "object" && value !== null),
   /** What the person typed on a card but has not yet passed (Save for later, a failed Next, add/remove a row). */
   typed: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   /** How many rows each repeatable group shows. */

@@ -103,6 +103,14 @@ export const dfeNumber = z
   .refine((value) => /^\d{3}\/?\d{4}$/.test(value), "Enter the DfE number as LA/establishment, like 855/2001")
   .transform((value) => `${value.slice(0, 3)}/${value.replace("/", "").slice(3)}`);
 
+/** Ofsted unique reference number: six digits, or EY and six digits for an early-years registration. */
+export const ofstedUrn = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((value) => /^(EY|SC)?\d{6,7}$/.test(value), "Enter the Ofsted URN, like 123456 or EY123456")
+  .optional();
+
 /** Puts a message under one field of the card. */
 export function refuse(ctx: z.RefinementCtx, field: string | (string | number)[], message: string): void {
   ctx.addIssue({ code: "custom", path: Array.isArray(field) ? field : [field], message });

@@ -10,6 +10,20 @@ export const whatHappenedChoices = [
   { value: "other", title: "Other (describe)" },
 ] as const;
 
+export const earlyYearsWhatHappenedChoices = [
+  { value: "unexplained-absence", title: "Unexplained or prolonged absence" },
+  { value: "left-destination-unknown", title: "Left without notice, destination unknown" },
+  { value: "funded-place-not-started", title: "Offered a funded place but never started" },
+  { value: "other", title: "Other (describe)" },
+] as const;
+
+export const fundedEntitlementChoices = [
+  { value: "two-year-old", title: "2-year-old entitlement" },
+  { value: "universal-15", title: "Universal 15 hours" },
+  { value: "working-parent", title: "Working-parent hours" },
+  { value: "none", title: "None" },
+] as const;
+
 export const sexChoices = [
   { value: "female", title: "Female" },
   { value: "male", title: "Male" },
@@ -133,6 +147,21 @@ export const enquiryTypeChoices = [
   { value: "police", title: "Police", core: false, why: "" },
   { value: "other-la", title: "Other local authority", core: false, why: "" },
   { value: "social-media", title: "Social media", core: false, why: "" },
+  { value: "other", title: "Other", core: false, why: "" },
+] as const;
+
+/** Early-years enquiries (DOMAIN.md B); `core` ones are its readiness gate, with the home visit. */
+export const earlyYearsEnquiryTypeChoices = [
+  { value: "parent-calls", title: "Calls to parents", core: true, why: "parents are the first people to ask" },
+  {
+    value: "emergency-contacts",
+    title: "Both emergency contacts",
+    core: true,
+    why: "contacts often know where the family has gone",
+  },
+  { value: "siblings-schools", title: "Siblings' schools", core: false, why: "" },
+  { value: "health-visitor", title: "Health visitor", core: false, why: "" },
+  { value: "social-care", title: "Social care", core: false, why: "" },
   { value: "other", title: "Other", core: false, why: "" },
 ] as const;
 

@@ -1,5 +1,10 @@
-import { enquiryTypeChoices, riskFactorChoices, vulnerabilityFlagChoices } from "./questions.js";
-import type { SchoolAgeAnswers } from "./steps.js";
+import {
+  earlyYearsEnquiryTypeChoices,
+  enquiryTypeChoices,
+  riskFactorChoices,
+  vulnerabilityFlagChoices,
+} from "./questions.js";
+import type { ReferralAnswers, ReferralKind } from "./steps.js";
 
 export interface MissingEnquiry {
   readonly title: string;
@@ -11,9 +16,13 @@ export interface MissingEnquiry {
  * the home visit. What is missing is listed with why it matters; the referrer may still submit
  * with a reason, and the case is flagged "enquiries incomplete".
  */
-export function missingEnquiries(enquiries: SchoolAgeAnswers["enquiries"] | undefined): MissingEnquiry[] {
-  const made = new Set((enquiries?.enquiries ?? []).map((enquiry) => enquiry.type));
-  const missing: MissingEnquiry[] = enquiryTypeChoices
+export function missingEnquiries(
+  kind: ReferralKind,
+  enquiries: ReferralAnswers["enquiries"] | undefined,
+): MissingEnquiry[] {
+  const made = new Set<string>((enquiries?.enquiries ?? []).map((enquiry) => enquiry.type));
+  const types = kind === "early-years" ? earlyYearsEnquiryTypeChoices : enquiryTypeChoices;
+  const missing: MissingEnquiry[] = types
     .filter((choice) => choice.core && !made.has(choice.value))
     .map((choice) => ({ title: choice.title, why: choice.why }));
   if ((enquiries?.homeVisits ?? []).length === 0) {
@@ -26,7 +35,7 @@ export function missingEnquiries(enquiries: SchoolAgeAnswers["enquiries"] | unde
 }
 
 /** High-risk referrals start urgent and are escalated at once (DOMAIN.md). */
-export function isHighRisk(answers: Partial<SchoolAgeAnswers>): boolean {
+export function isHighRisk(answers: Partial<ReferralAnswers>): boolean {
   if (answers.whatHappened?.immediateDanger === "yes") return true;
   const risky = new Set<string>([
     ...riskFactorChoices

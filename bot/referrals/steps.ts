@@ -3,6 +3,7 @@ import {
   choice,
   dfeNumber,
   email,
+  ofstedUrn,
   isoDate,
   multiChoice,
   onceValid,
@@ -18,6 +19,9 @@ import {
 } from "./fields.js";
 import {
   ctfChoices,
+  earlyYearsEnquiryTypeChoices,
+  earlyYearsWhatHappenedChoices,
+  fundedEntitlementChoices,
   deletionGroundChoices,
   enquiryTypeChoices,
   onRollChoices,
@@ -33,8 +37,13 @@ import {
 } from "./questions.js";
 import { compulsorySchoolAgeStarts, schoolAgeStanding } from "./school-age.js";
 
+export const referralKinds = ["school-age", "early-years"] as const;
+export type ReferralKind = (typeof referralKinds)[number];
+
+type Choices = readonly [{ value: string; title: string }, ...{ value: string; title: string }[]];
+
 /**
- * The school-age referral (DOMAIN.md section A) as a wizard: a few questions per card, each
+ * The two referral forms (DOMAIN.md sections A and B) as wizards: a few questions per card, each
  * card with its own schema over the strings an Adaptive Card submits, and a context for rules
  * that depend on other answers or on today's date. Repeatable groups (parents, contacts …)
  * arrive as inputs named `group.index.field` and are parsed as arrays.
@@ -44,14 +53,7 @@ export interface StepContext {
   /** Today's date in the UK, YYYY-MM-DD. */
   readonly today: string;
   /** Answers already given on other steps. */
-  readonly answers: Partial<SchoolAgeAnswers>;
-}
-
-export interface GroupSpec {
-  readonly name: string;
-  readonly fields: readonly string[];
-  readonly min: number;
-  readonly max: number;
+  readonly answers: Partial<ReferralAnswers>;
 }
 
 const groupLimits = new Map<z.ZodType, { min: number; max: number }>();
@@ -63,32 +65,32 @@ function group<Shape extends z.ZodRawShape>(shape: Shape, min: number, max: numb
 }
 
 // 1. What happened
-const whatHappenedFields = z.object({
-  whatHappened: choice(whatHappenedChoices, "Choose what happened"),
-  whatHappenedOther: optionalText(500),
-  immediateDanger: choice(yesNoChoices, "Say whether the child is in immediate danger"),
-});
-
-const whatHappenedSchema = whatHappenedFields.superRefine(
-  (value, ctx) => {
-    if (value.whatHappened === "other" && !value.whatHappenedOther) {
-      refuse(ctx, "whatHappenedOther", "Describe what happened");
-    }
-  },
-  onceValid(whatHappenedFields, ["whatHappened", "whatHappenedOther"]),
-);
+function whatHappenedStep<const T extends Choices>(choices: T) {
+  const fields = z.object({
+    whatHappened: choice(choices, "Choose what happened"),
+    whatHappenedOther: optionalText(500),
+    immediateDanger: choice(yesNoChoices, "Say whether the child is in immediate danger"),
+  });
+  const schema = fields.superRefine(
+    (value, ctx) => {
+      if (value.whatHappened === "other" && !value.whatHappenedOther) {
+        refuse(ctx, "whatHappenedOther", "Describe what happened");
+      }
+    },
+    onceValid(fields, ["whatHappened", "whatHappenedOther"]),
+  );
+  return { fields, schema: () => schema };
+}
 
 // 2. The child
 const previousAddress = { address: text("previous address", 300) };
 
-const childFields = z.object({
+const childCommon = {
   forenames: text("child's legal forename(s)"),
   surname: text("child's surname"),
   knownAs: optionalText(100),
   dateOfBirth: isoDate("child's date of birth"),
   sex: choice(sexChoices, "Choose the child's sex"),
-  upn,
-  yearGroup: optionalChoice(yearGroupChoices),
   ethnicity: optionalText(100),
   firstLanguage: optionalText(100),
   interpreterNeeded: optionalChoice(yesNoChoices),
@@ -96,32 +98,43 @@ const childFields = z.object({
   address: text("child's current address", 300),
   postcode,
   previousAddresses: group(previousAddress, 0, 5, "previous address"),
-});
+};
 
-const childSchema = (context: StepContext) =>
-  childFields.superRefine(
-    (value, ctx) => {
-      if (value.dateOfBirth > context.today) {
-        refuse(ctx, "dateOfBirth", "The date of birth is in the future");
-        return;
-      }
-      const standing = schoolAgeStanding(value.dateOfBirth, context.today);
-      if (standing === "under") {
-        refuse(
-          ctx,
-          "dateOfBirth",
-          `This child is under compulsory school age until ${compulsorySchoolAgeStarts(value.dateOfBirth)}. Make an early-years referral instead.`,
-        );
-      } else if (standing === "over") {
-        refuse(
-          ctx,
-          "dateOfBirth",
-          "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
-        );
-      }
-    },
-    onceValid(childFields, ["dateOfBirth"]),
-  );
+/** A school-age referral is for a child of compulsory school age; an early-years one for a younger child. */
+function childStep<Fields extends z.ZodObject>(kind: ReferralKind, fields: Fields) {
+  const schema = (context: StepContext) =>
+    fields.superRefine(
+      (value, ctx) => {
+        const { dateOfBirth } = value as { dateOfBirth: string };
+        if (dateOfBirth > context.today) {
+          refuse(ctx, "dateOfBirth", "The date of birth is in the future");
+          return;
+        }
+        const standing = schoolAgeStanding(dateOfBirth, context.today);
+        if (standing === "over") {
+          refuse(
+            ctx,
+            "dateOfBirth",
+            "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
+          );
+        } else if (kind === "school-age" && standing === "under") {
+          refuse(
+            ctx,
+            "dateOfBirth",
+            `This child is under compulsory school age until ${compulsorySchoolAgeStarts(dateOfBirth)}. Make an early-years referral instead (say 'refer early years').`,
+          );
+        } else if (kind === "early-years" && standing === "compulsory") {
+          refuse(
+            ctx,
+            "dateOfBirth",
+            "This child is of compulsory school age. Make a school-age referral instead (say 'refer school').",
+          );
+        }
+      },
+      onceValid(fields as unknown as z.ZodObject<typeof childCommon>, ["dateOfBirth"]),
+    );
+  return { fields, schema };
+}
 
 // 3. Family
 const parent = {
@@ -150,7 +163,17 @@ const familyFields = z.object({
   siblings: group(sibling, 0, 8, "sibling"),
 });
 
-// 4. School and absence
+// 4. School (or setting) and absence. Both name the place `school` and keep `dateLastAttended`.
+function lastAttendedRule<T extends { dateLastAttended: string }>(context: StepContext, value: T, ctx: z.RefinementCtx) {
+  if (value.dateLastAttended > context.today) {
+    refuse(ctx, "dateLastAttended", "The date last attended is in the future");
+  }
+  const dateOfBirth = context.answers.child?.dateOfBirth;
+  if (dateOfBirth && value.dateLastAttended < dateOfBirth) {
+    refuse(ctx, "dateLastAttended", "The date last attended is before the child's date of birth");
+  }
+}
+
 const schoolFields = z.object({
   school: text("school's name", 200),
   dateAdmitted: optionalDate("date admitted"),
@@ -166,28 +189,31 @@ const schoolFields = z.object({
 
 const schoolSchema = (context: StepContext) =>
   schoolFields
-    .superRefine(
-      (value, ctx) => {
-        if (value.dateLastAttended > context.today) {
-          refuse(ctx, "dateLastAttended", "The date last attended is in the future");
-        }
-        const dateOfBirth = context.answers.child?.dateOfBirth;
-        if (dateOfBirth && value.dateLastAttended < dateOfBirth) {
-          refuse(ctx, "dateLastAttended", "The date last attended is before the child's date of birth");
-        }
-      },
-      onceValid(schoolFields, ["dateLastAttended"]),
-    )
+    .superRefine((value, ctx) => lastAttendedRule(context, value, ctx), onceValid(schoolFields, ["dateLastAttended"]))
     .superRefine(
       (value, ctx) => {
         if (value.onRoll !== "deleted") return;
-        if (!value.deletionDate)
-          refuse(ctx, "deletionDate", "Enter the date the child was deleted from roll");
-        if (!value.deletionGround)
-          refuse(ctx, "deletionGround", "Choose the regulation 9 ground for the deletion");
+        if (!value.deletionDate) refuse(ctx, "deletionDate", "Enter the date the child was deleted from roll");
+        if (!value.deletionGround) refuse(ctx, "deletionGround", "Choose the regulation 9 ground for the deletion");
       },
       onceValid(schoolFields, ["onRoll", "deletionDate", "deletionGround"]),
     );
+
+const settingFields = z.object({
+  school: text("setting's name", 200),
+  ofstedUrn,
+  fundedEntitlement: optionalChoice(fundedEntitlementChoices),
+  usualAttendance: optionalText(500),
+  dateLastAttended: isoDate("date the child last attended"),
+  healthVisitorContacted: optionalChoice(yesNoChoices),
+  expectedSchool: optionalText(300),
+});
+
+const settingSchema = (context: StepContext) =>
+  settingFields.superRefine(
+    (value, ctx) => lastAttendedRule(context, value, ctx),
+    onceValid(settingFields, ["dateLastAttended"]),
+  );
 
 // 5. Vulnerability
 const vulnerabilityFields = z.object({
@@ -203,11 +229,6 @@ const vulnerabilityFields = z.object({
 });
 
 // 6. Enquiries already made
-const enquiry = {
-  type: choice(enquiryTypeChoices, "Choose what kind of enquiry this was"),
-  date: isoDate("date of the enquiry"),
-  outcome: text("outcome of the enquiry", 300),
-};
 const homeVisit = {
   date: isoDate("date of the home visit"),
   timeOfDay: optionalChoice(timeOfDayChoices),
@@ -215,52 +236,87 @@ const homeVisit = {
   relationship: optionalText(50),
 };
 
-const enquiriesFields = z.object({
-  // Ten rows keep the card under Teams' 28 KB (each row repeats the list of kinds).
-  enquiries: group(enquiry, 0, 10, "enquiry"),
-  homeVisits: group(homeVisit, 0, 5, "home visit"),
-});
-
-/** Rows can be dated in the past only; checked even while other parts of a row are wrong. */
-const enquiriesSchema = (context: StepContext) =>
-  enquiriesFields.superRefine(
-    (value, ctx) => {
-      for (const name of ["enquiries", "homeVisits"] as const) {
-        (value[name] as { date?: unknown }[] | undefined)?.forEach((row, index) => {
-          if (typeof row.date === "string" && row.date > context.today) {
-            refuse(ctx, [name, index, "date"], "This date is in the future");
-          }
-        });
-      }
-    },
-    { when: () => true },
-  );
+function enquiriesStep<const T extends Choices>(types: T) {
+  const enquiry = {
+    type: choice(types, "Choose what kind of enquiry this was"),
+    date: isoDate("date of the enquiry"),
+    outcome: text("outcome of the enquiry", 300),
+  };
+  const fields = z.object({
+    // Ten rows keep the card under Teams' 28 KB (each row repeats the list of kinds).
+    enquiries: group(enquiry, 0, 10, "enquiry"),
+    homeVisits: group(homeVisit, 0, 5, "home visit"),
+  });
+  /** Rows can be dated in the past only; checked even while other parts of a row are wrong. */
+  const schema = (context: StepContext) =>
+    fields.superRefine(
+      (value, ctx) => {
+        for (const name of ["enquiries", "homeVisits"] as const) {
+          (value[name] as { date?: unknown }[] | undefined)?.forEach((row, index) => {
+            if (typeof row.date === "string" && row.date > context.today) {
+              refuse(ctx, [name, index, "date"], "This date is in the future");
+            }
+          });
+        }
+      },
+      { when: () => true },
+    );
+  return { fields, schema };
+}
 
 // 7. Referrer
-const referrerFields = z.object({
+const referrerCommon = {
   name: text("your name"),
   role: text("your role", 100),
   setting: text("school or setting's name", 200),
-  dfeNumber,
   phone: ukPhone("your phone number"),
   email: email("your e-mail address"),
   parentsTold: choice(parentsToldChoices, "Say whether the parents have been told of this referral"),
-});
+};
+
+// The two forms
+const schoolAge = {
+  whatHappened: whatHappenedStep(whatHappenedChoices),
+  child: childStep("school-age", z.object({ ...childCommon, upn, yearGroup: optionalChoice(yearGroupChoices) })),
+  enquiries: enquiriesStep(enquiryTypeChoices),
+  referrer: z.object({ ...referrerCommon, dfeNumber }),
+};
+
+const earlyYears = {
+  whatHappened: whatHappenedStep(earlyYearsWhatHappenedChoices),
+  child: childStep("early-years", z.object(childCommon)),
+  enquiries: enquiriesStep(earlyYearsEnquiryTypeChoices),
+  referrer: z.object(referrerCommon),
+};
 
 /** The answers of a whole school-age referral, as stored on the case. */
 export const schoolAgeAnswersSchema = z.object({
-  whatHappened: whatHappenedFields,
-  child: childFields,
+  whatHappened: schoolAge.whatHappened.fields,
+  child: schoolAge.child.fields,
   family: familyFields,
   school: schoolFields,
   vulnerability: vulnerabilityFields,
-  enquiries: enquiriesFields,
-  referrer: referrerFields,
+  enquiries: schoolAge.enquiries.fields,
+  referrer: schoolAge.referrer,
+});
+
+/** The answers of a whole early-years referral, as stored on the case. */
+export const earlyYearsAnswersSchema = z.object({
+  whatHappened: earlyYears.whatHappened.fields,
+  child: earlyYears.child.fields,
+  family: familyFields,
+  school: settingFields,
+  vulnerability: vulnerabilityFields,
+  enquiries: earlyYears.enquiries.fields,
+  referrer: earlyYears.referrer,
 });
 
 export type SchoolAgeAnswers = z.output<typeof schoolAgeAnswersSchema>;
+export type EarlyYearsAnswers = z.output<typeof earlyYearsAnswersSchema>;
+export type ReferralAnswers = SchoolAgeAnswers | EarlyYearsAnswers;
 
-export type StepId = keyof SchoolAgeAnswers;
+/** The steps both forms share (their keys of the answers are the same). */
+export type StepId = keyof ReferralAnswers;
 
 export const stepOrder: readonly StepId[] = [
   "whatHappened",
@@ -272,62 +328,130 @@ export const stepOrder: readonly StepId[] = [
   "referrer",
 ];
 
-export const stepTitles: Record<StepId, string> = {
-  whatHappened: "What happened",
-  child: "The child",
-  family: "Family",
-  school: "School and absence",
-  vulnerability: "Vulnerability",
-  enquiries: "Enquiries already made",
-  referrer: "About you",
-};
+export interface GroupSpec {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly min: number;
+  readonly max: number;
+}
 
-export const stepSchemas: { [K in StepId]: (context: StepContext) => z.ZodType<SchoolAgeAnswers[K]> } = {
-  whatHappened: () => whatHappenedSchema,
-  child: childSchema,
-  family: () => familyFields,
-  school: schoolSchema,
-  vulnerability: () => vulnerabilityFields,
-  enquiries: enquiriesSchema,
-  referrer: () => referrerFields,
-};
+/** Everything the wizard needs to know about one kind of referral. */
+export interface ReferralForm {
+  readonly kind: ReferralKind;
+  readonly title: string;
+  readonly steps: readonly StepId[];
+  readonly titles: Record<StepId, string>;
+  readonly schemas: Record<StepId, (context: StepContext) => z.ZodType>;
+  /** The plain (not grouped) input ids on each step's card. */
+  readonly fields: Record<StepId, readonly string[]>;
+  /** The repeatable groups on each step's card. */
+  readonly groups: Record<StepId, readonly GroupSpec[]>;
+  /** Card template names, one file per card in cards/. */
+  readonly cards: Record<StepId, string>;
+  readonly answers: z.ZodType<ReferralAnswers>;
+}
 
-const shapes: Record<StepId, z.ZodRawShape> = {
-  whatHappened: whatHappenedFields.shape,
-  child: childFields.shape,
-  family: familyFields.shape,
-  school: schoolFields.shape,
-  vulnerability: vulnerabilityFields.shape,
-  enquiries: enquiriesFields.shape,
-  referrer: referrerFields.shape,
-};
-
-const groupShapes: Record<string, z.ZodRawShape> = {
-  previousAddresses: previousAddress,
-  parents: parent,
-  emergencyContacts: emergencyContact,
-  siblings: sibling,
-  enquiries: enquiry,
-  homeVisits: homeVisit,
+/** The inputs of one row of each repeatable group. */
+const groupRowFields: Record<string, readonly string[]> = {
+  previousAddresses: Object.keys(previousAddress),
+  parents: Object.keys(parent),
+  emergencyContacts: Object.keys(emergencyContact),
+  siblings: Object.keys(sibling),
+  enquiries: ["type", "date", "outcome"],
+  homeVisits: Object.keys(homeVisit),
 };
 
 function groupSpec(name: string, schema: z.ZodType): GroupSpec {
   const limits = groupLimits.get(schema) ?? { min: 0, max: 10 };
-  return { name, fields: Object.keys(groupShapes[name] ?? {}), ...limits };
+  return { name, fields: groupRowFields[name] ?? [], ...limits };
 }
 
 function perStep<T>(make: (step: StepId) => T): Record<StepId, T> {
   return Object.fromEntries(stepOrder.map((step) => [step, make(step)])) as unknown as Record<StepId, T>;
 }
 
-/** The repeatable groups on each step's card. */
-export const stepGroups: Record<StepId, readonly GroupSpec[]> = perStep((step) =>
-  Object.entries(shapes[step])
-    .filter(([name]) => name in groupShapes)
-    .map(([name, schema]) => groupSpec(name, schema as z.ZodType)),
-);
+function form(
+  kind: ReferralKind,
+  title: string,
+  answers: z.ZodObject,
+  schemas: Record<StepId, (context: StepContext) => z.ZodType>,
+  titles: Record<StepId, string>,
+  cards: Record<StepId, string>,
+): ReferralForm {
+  const shapes = perStep((step) => (answers.shape[step] as z.ZodObject).shape);
+  return {
+    kind,
+    title,
+    steps: stepOrder,
+    titles,
+    schemas,
+    fields: perStep((step) => Object.keys(shapes[step]).filter((name) => !(name in groupRowFields))),
+    groups: perStep((step) =>
+      Object.entries(shapes[step])
+        .filter(([name]) => name in groupRowFields)
+        .map(([name, schema]) => groupSpec(name, schema as z.ZodType)),
+    ),
+    cards,
+    answers: answers as unknown as z.ZodType<ReferralAnswers>,
+  };
+}
 
-/** The plain (not grouped) input ids on each step's card. */
-export const stepFields: Record<StepId, readonly string[]> = perStep((step) =>
-  Object.keys(shapes[step]).filter((name) => !(name in groupShapes)),
-);
+const commonTitles = {
+  whatHappened: "What happened",
+  child: "The child",
+  family: "Family",
+  vulnerability: "Vulnerability",
+  enquiries: "Enquiries already made",
+  referrer: "About you",
+};
+
+export const forms: Record<ReferralKind, ReferralForm> = {
+  "school-age": form(
+    "school-age",
+    "School-age CME referral",
+    schoolAgeAnswersSchema,
+    {
+      whatHappened: schoolAge.whatHappened.schema,
+      child: schoolAge.child.schema,
+      family: () => familyFields,
+      school: schoolSchema,
+      vulnerability: () => vulnerabilityFields,
+      enquiries: schoolAge.enquiries.schema,
+      referrer: () => schoolAge.referrer,
+    },
+    { ...commonTitles, school: "School and absence" },
+    {
+      whatHappened: "referral-step-what-happened",
+      child: "referral-step-child",
+      family: "referral-step-family",
+      school: "referral-step-school",
+      vulnerability: "referral-step-vulnerability",
+      enquiries: "referral-step-enquiries",
+      referrer: "referral-step-referrer",
+    },
+  ),
+  "early-years": form(
+    "early-years",
+    "Early-years CME referral",
+    earlyYearsAnswersSchema,
+    {
+      whatHappened: earlyYears.whatHappened.schema,
+      child: earlyYears.child.schema,
+      family: () => familyFields,
+      school: settingSchema,
+      vulnerability: () => vulnerabilityFields,
+      enquiries: earlyYears.enquiries.schema,
+      referrer: () => earlyYears.referrer,
+    },
+    { ...commonTitles, school: "Setting and attendance" },
+    {
+      whatHappened: "referral-step-what-happened",
+      child: "referral-step-early-years-child",
+      family: "referral-step-family",
+      school: "referral-step-setting",
+      vulnerability: "referral-step-vulnerability",
+      enquiries: "referral-step-enquiries",
+      referrer: "referral-step-early-years-referrer",
+    },
+  ),
+};

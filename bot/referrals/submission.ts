@@ -6,8 +6,7 @@ import type { DraftStore } from "../store/draft-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { Draft } from "./draft.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
-import { schoolAgeAnswersSchema } from "./steps.js";
-import { isComplete } from "./wizard.js";
+import { formOf, isComplete } from "./wizard.js";
 
 export interface SubmissionPorts {
   readonly drafts: DraftStore;
@@ -26,8 +25,8 @@ export type SubmissionResult =
 
 /** Turns a complete draft into the case's first state: the answers as submitted, status `new`. */
 export function caseFromDraft(draft: Draft, reference: string, now: Date): Case {
-  const referral = schoolAgeAnswersSchema.parse(draft.answers);
-  const missing = missingEnquiries(referral.enquiries);
+  const referral = formOf(draft).answers.parse(draft.answers);
+  const missing = missingEnquiries(draft.kind, referral.enquiries);
   return {
     id: reference,
     kind: draft.kind,
@@ -71,7 +70,7 @@ export async function submitReferral(
     if (draft.version !== version && !draft.reference) return { kind: "stale", draft };
     if (!isComplete(draft)) return { kind: "incomplete", draft };
     const reason = draft.reasonIncomplete ?? reasonIncomplete;
-    if (!draft.reference && missingEnquiries(draft.answers.enquiries).length > 0 && !reason) {
+    if (!draft.reference && missingEnquiries(draft.kind, draft.answers.enquiries).length > 0 && !reason) {
       return { kind: "needs-reason", draft };
     }
     try {

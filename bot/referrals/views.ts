@@ -2,6 +2,9 @@ import { formatDate, formatDateTime } from "../people/format.js";
 import type { Draft } from "./draft.js";
 import {
   ctfChoices,
+  earlyYearsEnquiryTypeChoices,
+  earlyYearsWhatHappenedChoices,
+  fundedEntitlementChoices,
   deletionGroundChoices,
   enquiryTypeChoices,
   onRollChoices,
@@ -19,26 +22,8 @@ import {
 } from "./questions.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
 import { yearGroupOn } from "./school-age.js";
-import {
-  stepFields,
-  stepGroups,
-  stepOrder,
-  stepTitles,
-  type SchoolAgeAnswers,
-  type StepId,
-} from "./steps.js";
-import { currentValues, groupSize, type CardValues, type FieldErrors } from "./wizard.js";
-
-/** Card template names for each step; one file per card in cards/. */
-export const stepCards: Record<StepId, string> = {
-  whatHappened: "referral-step-what-happened",
-  child: "referral-step-child",
-  family: "referral-step-family",
-  school: "referral-step-school",
-  vulnerability: "referral-step-vulnerability",
-  enquiries: "referral-step-enquiries",
-  referrer: "referral-step-referrer",
-};
+import type { ReferralAnswers, ReferralForm, ReferralKind, StepId } from "./steps.js";
+import { currentValues, formOf, groupSize, type CardValues, type FieldErrors } from "./wizard.js";
 
 type Choice = { readonly value: string; readonly title: string };
 
@@ -56,11 +41,20 @@ const choicesOf: Record<string, readonly Choice[]> = {
   ctf: ctfChoices,
   riskFactors: riskFactorChoices,
   flags: vulnerabilityFlagChoices,
+  fundedEntitlement: fundedEntitlementChoices,
+  healthVisitorContacted: yesNoChoices,
   referredToSocialCare: yesNoChoices,
   type: enquiryTypeChoices,
   timeOfDay: timeOfDayChoices,
   parentsTold: parentsToldChoices,
 };
+
+/** The choices that differ between the two kinds of referral. */
+export function kindChoices(kind: ReferralKind) {
+  return kind === "early-years"
+    ? { whatHappenedChoices: earlyYearsWhatHappenedChoices, enquiryTypeChoices: earlyYearsEnquiryTypeChoices }
+    : { whatHappenedChoices, enquiryTypeChoices };
+}
 
 const labels: Record<string, string> = {
   whatHappened: "What happened",
@@ -112,12 +106,18 @@ const labels: Record<string, string> = {
   phone: "Phone",
   email: "E-mail",
   parentsTold: "Parents told",
+  ofstedUrn: "Ofsted URN",
+  fundedEntitlement: "Funded entitlement",
+  usualAttendance: "Usual attendance",
+  healthVisitorContacted: "Health visitor contacted",
+  expectedSchool: "Expected Reception school / application",
 };
 
-function readable(field: string, value: unknown): string {
-  if (Array.isArray(value)) return titlesOf(choicesOf[field] ?? [], value as string[]);
+function readable(kind: ReferralKind, field: string, value: unknown): string {
+  const { whatHappenedChoices: happened, enquiryTypeChoices: types } = kindChoices(kind);
+  const choices = ({ ...choicesOf, whatHappened: happened, type: types } as Record<string, readonly Choice[]>)[field];
+  if (Array.isArray(value)) return titlesOf(choices ?? [], value as string[]);
   const text = String(value);
-  const choices = choicesOf[field];
   if (choices) return titleOf(choices, text);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text);
   return text;
@@ -133,12 +133,13 @@ export interface StepViewOptions {
 
 /** The view model of a wizard step's card: values, a message per wrong field, the rows of each group. */
 export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
+  const form = formOf(draft);
   const values = options.values ?? currentValues(draft, step);
   const errors = options.errors ?? {};
   const blank = (fields: readonly string[], from: Record<string, string>, prefix = "") =>
     Object.fromEntries(fields.map((field) => [field, from[`${prefix}${field}`] ?? ""]));
   const groups = Object.fromEntries(
-    stepGroups[step].map((spec) => {
+    form.groups[step].map((spec) => {
       const size = groupSize(draft, step, spec);
       const items = Array.from({ length: size }, (_, index) => {
         const prefix = `${spec.name}.${index}.`;
@@ -160,14 +161,20 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
     draftId: draft.id,
     version: draft.version,
     step,
-    stepNumber: stepOrder.indexOf(step) + 1,
-    stepCount: stepOrder.length + 1,
+    formTitle: form.title,
+    kind: draft.kind,
+    expectedEnquiries:
+      draft.kind === "early-years"
+        ? "calls to the parents, calls to both emergency contacts and a home visit"
+        : "a first-day call, calls to all emergency contacts at different times of day, a letter to the last known address and a home visit",
+    stepNumber: form.steps.indexOf(step) + 1,
+    stepCount: form.steps.length + 1,
     notice: options.notice ?? "",
     danger: step !== "whatHappened" && draft.answers.whatHappened?.immediateDanger === "yes",
-    values: blank(stepFields[step], values),
-    errors: blank(stepFields[step], errors),
+    values: blank(form.fields[step], values),
+    errors: blank(form.fields[step], errors),
     groups,
-    whatHappenedChoices,
+    ...kindChoices(draft.kind),
     yesNoChoices,
     yesNoUnknownChoices,
     sexChoices,
@@ -177,14 +184,14 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
     ctfChoices,
     riskFactorChoices,
     vulnerabilityFlagChoices,
-    enquiryTypeChoices,
     timeOfDayChoices,
     parentsToldChoices,
+    fundedEntitlementChoices,
     emergencyContacts: options.emergencyContacts,
   };
 }
 
-export function childName(answers: Pick<SchoolAgeAnswers, "child">): string {
+export function childName(answers: { child: { forenames: string; surname: string; knownAs?: string | undefined } }): string {
   const { forenames, surname, knownAs } = answers.child;
   return knownAs ? `${forenames} ${surname} (known as ${knownAs})` : `${forenames} ${surname}`;
 }
@@ -195,28 +202,28 @@ function clip(text: string, length = 160): string {
 }
 
 /** The review's facts for one section: each answer in plain words, one line per row of a group. */
-function sectionFacts(step: StepId, answers: object | undefined) {
+function sectionFacts(form: ReferralForm, step: StepId, answers: object | undefined) {
   const facts: { title: string; value: string }[] = [];
   for (const [field, value] of Object.entries(answers ?? {})) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-    const spec = stepGroups[step].find((candidate) => candidate.name === field);
+    const spec = form.groups[step].find((candidate) => candidate.name === field);
     if (spec) {
       (value as Record<string, unknown>[]).forEach((row, index) => {
         const parts = Object.entries(row)
           .filter(([, part]) => part !== undefined)
-          .map(([key, part]) => readable(key, part));
+          .map(([key, part]) => readable(form.kind, key, part));
         facts.push({ title: `${labels[field] ?? field} ${index + 1}`, value: clip(parts.join(" · ")) });
       });
     } else {
-      facts.push({ title: labels[field] ?? field, value: clip(readable(field, value)) });
+      facts.push({ title: labels[field] ?? field, value: clip(readable(form.kind, field, value)) });
     }
   }
   return facts;
 }
 
 /** A warning, not an error: the year group the school gave differs from the one the date of birth gives. */
-export function yearGroupWarning(child: SchoolAgeAnswers["child"] | undefined, today: string): string {
-  if (!child?.yearGroup) return "";
+export function yearGroupWarning(child: ReferralAnswers["child"] | undefined, today: string): string {
+  if (!child || !("yearGroup" in child) || !child.yearGroup) return "";
   const derived = yearGroupOn(child.dateOfBirth, today);
   return derived === child.yearGroup
     ? ""
@@ -228,17 +235,20 @@ export function reviewView(
   today: string,
   options: { notice?: string; reasonError?: string } = {},
 ) {
-  const missing = missingEnquiries(draft.answers.enquiries);
+  const form = formOf(draft);
+  const missing = missingEnquiries(draft.kind, draft.answers.enquiries);
   return {
+    formTitle: form.title,
+    stepCount: form.steps.length + 1,
     draftId: draft.id,
     version: draft.version,
     notice: options.notice ?? "",
     urgent: isHighRisk(draft.answers),
     yearGroupWarning: yearGroupWarning(draft.answers.child, today),
-    sections: stepOrder.map((step) => ({
+    sections: form.steps.map((step) => ({
       step,
-      title: stepTitles[step],
-      facts: sectionFacts(step, draft.answers[step]),
+      title: form.titles[step],
+      facts: sectionFacts(form, step, draft.answers[step]),
       draftId: draft.id,
       version: draft.version,
     })),
@@ -251,7 +261,7 @@ export function reviewView(
 
 export function submittedView(
   reference: string,
-  answers: SchoolAgeAnswers,
+  answers: ReferralAnswers,
   submittedAt: string,
   emergencyContacts: string,
 ) {

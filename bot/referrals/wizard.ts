@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Person } from "../people/person.js";
 import { draftIdFor, type Draft, type ReferralKind } from "./draft.js";
-import { stepFields, stepGroups, stepOrder, stepSchemas, type GroupSpec, type StepId } from "./steps.js";
+import { forms, stepOrder, type GroupSpec, type ReferralForm, type StepId } from "./steps.js";
 
 export type FieldErrors = Record<string, string>;
 /** A card's inputs as strings: plain fields by id, repeatable groups as `group.index.field`. */
@@ -35,6 +35,10 @@ export function startDraft(
 }
 
 /** How many rows a repeatable group shows now. */
+export function formOf(draft: Pick<Draft, "kind">): ReferralForm {
+  return forms[draft.kind];
+}
+
 export function groupSize(draft: Draft, step: StepId, spec: GroupSpec): number {
   const explicit = draft.groupSizes[spec.name];
   if (explicit !== undefined) return explicit;
@@ -44,13 +48,14 @@ export function groupSize(draft: Draft, step: StepId, spec: GroupSpec): number {
 
 /** Reads a card's inputs: only this step's fields and rows, only non-blank strings. */
 export function cardValues(draft: Draft, step: StepId, input: Record<string, unknown>): CardValues {
+  const form = formOf(draft);
   const values: CardValues = {};
   const keep = (key: string) => {
     const value = input[key];
     if (typeof value === "string" && value.trim().length > 0) values[key] = value;
   };
-  stepFields[step].forEach(keep);
-  for (const spec of stepGroups[step]) {
+  form.fields[step].forEach(keep);
+  for (const spec of form.groups[step]) {
     for (let index = 0; index < groupSize(draft, step, spec); index += 1) {
       for (const field of spec.fields) keep(`${spec.name}.${index}.${field}`);
     }
@@ -59,10 +64,10 @@ export function cardValues(draft: Draft, step: StepId, input: Record<string, unk
 }
 
 /** Card values to the shape the step's schema reads: rows become arrays, wholly blank rows are dropped. */
-export function toAnswers(step: StepId, values: CardValues): Record<string, unknown> {
+export function toAnswers(form: ReferralForm, step: StepId, values: CardValues): Record<string, unknown> {
   const answers: Record<string, unknown> = {};
-  for (const field of stepFields[step]) if (values[field] !== undefined) answers[field] = values[field];
-  for (const spec of stepGroups[step]) {
+  for (const field of form.fields[step]) if (values[field] !== undefined) answers[field] = values[field];
+  for (const spec of form.groups[step]) {
     const rows = new Map<number, Record<string, string>>();
     for (const [key, value] of Object.entries(values)) {
       const match = new RegExp(`^${spec.name}\\.(\\d+)\\.(\\w+)$`).exec(key);
@@ -76,11 +81,11 @@ export function toAnswers(step: StepId, values: CardValues): Record<string, unkn
 }
 
 /** A step's saved answers as card values (the reverse of toAnswers). */
-export function fromAnswers(step: StepId, answers: object | undefined): CardValues {
+export function fromAnswers(form: ReferralForm, step: StepId, answers: object | undefined): CardValues {
   const values: CardValues = {};
   for (const [key, value] of Object.entries(answers ?? {})) {
     if (value === undefined) continue;
-    if (Array.isArray(value) && stepGroups[step].some((spec) => spec.name === key)) {
+    if (Array.isArray(value) && form.groups[step].some((spec) => spec.name === key)) {
       (value as Record<string, unknown>[]).forEach((row, index) => {
         for (const [field, fieldValue] of Object.entries(row)) {
           if (typeof fieldValue === "string") values[`${key}.${index}.${field}`] = fieldValue;
@@ -95,14 +100,14 @@ export function fromAnswers(step: StepId, answers: object | undefined): CardValu
 
 /** What a step's card shows: what was typed and not yet passed, else what was saved. */
 export function currentValues(draft: Draft, step: StepId): CardValues {
-  return draft.typed[step] ?? fromAnswers(step, draft.answers[step]);
+  return draft.typed[step] ?? fromAnswers(formOf(draft), step, draft.answers[step]);
 }
 
 /** One message per input: `field`, or `group.index.field` for a row (or `group` for the list itself). */
-function errorsByField(step: StepId, error: z.ZodError): FieldErrors {
+function errorsByField(form: ReferralForm, step: StepId, error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const isGroup = stepGroups[step].some((spec) => spec.name === issue.path[0]);
+    const isGroup = form.groups[step].some((spec) => spec.name === issue.path[0]);
     const field = issue.path.length === 0 ? "form" : issue.path.slice(0, isGroup ? 3 : 1).join(".");
     errors[field] ??= issue.message;
   }
@@ -125,12 +130,13 @@ export function answerStep(
   today: string,
   now: Date,
 ): StepResult {
+  const form = formOf(draft);
   const values = cardValues(draft, step, input);
-  const parsed = stepSchemas[step]({ today, answers: draft.answers }).safeParse(toAnswers(step, values));
-  if (!parsed.success) return { ok: false, errors: errorsByField(step, parsed.error), values };
+  const parsed = form.schemas[step]({ today, answers: draft.answers }).safeParse(toAnswers(form, step, values));
+  if (!parsed.success) return { ok: false, errors: errorsByField(form, step, parsed.error), values };
   const answers = { ...draft.answers, [step]: parsed.data };
   const groupSizes = { ...draft.groupSizes };
-  for (const spec of stepGroups[step]) delete groupSizes[spec.name];
+  for (const spec of form.groups[step]) delete groupSizes[spec.name];
   const complete = stepOrder.every((each) => answers[each] !== undefined);
   return {
     ok: true,
@@ -149,8 +155,8 @@ export function keepTyped(draft: Draft, step: StepId, input: Record<string, unkn
   return changed(draft, now, { typed: { ...draft.typed, [step]: cardValues(draft, step, input) } });
 }
 
-function findGroup(step: StepId, name: string): GroupSpec | undefined {
-  return stepGroups[step].find((spec) => spec.name === name);
+function findGroup(draft: Draft, step: StepId, name: string): GroupSpec | undefined {
+  return formOf(draft).groups[step].find((spec) => spec.name === name);
 }
 
 /** Adds a blank row to a repeatable group, keeping what was typed. */
@@ -161,7 +167,7 @@ export function addRow(
   input: Record<string, unknown>,
   now: Date,
 ): Draft {
-  const spec = findGroup(step, name);
+  const spec = findGroup(draft, step, name);
   if (!spec) return draft;
   const kept = keepTyped(draft, step, input, now);
   const size = Math.min(spec.max, groupSize(draft, step, spec) + 1);
@@ -177,7 +183,7 @@ export function removeRow(
   input: Record<string, unknown>,
   now: Date,
 ): Draft {
-  const spec = findGroup(step, name);
+  const spec = findGroup(draft, step, name);
   if (!spec) return draft;
   const values = cardValues(draft, step, input);
   const size = groupSize(draft, step, spec);

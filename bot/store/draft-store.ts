@@ -1,6 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import type { Draft } from "../referrals/draft.js";
-import { read, replaceIfUnchanged, upsert, type Stored } from "./documents.js";
+import { isCosmosError } from "./cosmos.js";
+import { ConcurrencyError, read, replaceIfUnchanged, upsert, type Stored } from "./documents.js";
 
 export type StoredDraft = Stored<Draft>;
 
@@ -17,6 +18,16 @@ export class DraftStore {
   /** Saves a changed draft only over the version it was read at. */
   save(draft: Draft, etag: string): Promise<StoredDraft> {
     return replaceIfUnchanged(this.container, draft, etag, draft.userId);
+  }
+
+  /** Discards a draft, only at the version the person saw. */
+  async remove(draft: Draft, etag: string): Promise<void> {
+    try {
+      await this.container.item(draft.id, draft.userId).delete({ accessCondition: { type: "IfMatch", condition: etag } });
+    } catch (error) {
+      if (isCosmosError(error, 412)) throw new ConcurrencyError(draft.id);
+      if (!isCosmosError(error, 404)) throw error;
+    }
   }
 
   /** Starts afresh: replaces whatever draft of this kind the person had. */

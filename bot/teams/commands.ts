@@ -4,7 +4,8 @@ import { statusView } from "../reports/status.js";
 import { caseChannel, type Services } from "../services.js";
 import { resolveActor } from "./actor.js";
 import { cardAttachment } from "./render-card.js";
-import { referInPersonalChat, referrerOf, startOrResumeReferral } from "./referral-actions.js";
+import type { ReferralKind } from "../referrals/draft.js";
+import { confirmCancel, referInPersonalChat, referrerOf, startOrResumeReferral } from "./referral-actions.js";
 
 export const commandList = [
   { name: "help", description: "What I do and what you can say" },
@@ -41,15 +42,36 @@ async function help(services: Services, context: TurnContext, preface?: string):
   await context.sendActivity({ attachments: [helpCard(services)] });
 }
 
-async function refer(services: Services, context: TurnContext): Promise<void> {
+/** "refer school", "refer school age", "refer early years", "refer ey" … */
+export function kindIn(words: string): ReferralKind | undefined {
+  if (/^(school|school[- ]age|sa)$/.test(words)) return "school-age";
+  if (/^(early[- ]?years?|ey|nursery)$/.test(words)) return "early-years";
+  return undefined;
+}
+
+async function refer(services: Services, context: TurnContext, rest: string): Promise<void> {
   if (context.activity.conversation.conversationType !== "personal") {
     await context.sendActivity(referInPersonalChat);
     return;
   }
-  const card = await startOrResumeReferral(services, context);
+  const kind = kindIn(rest);
+  if (rest && !kind) {
+    await context.sendActivity("Say 'refer school' for a child of school age, or 'refer early years' for a younger child.");
+    return;
+  }
+  const card = await startOrResumeReferral(services, context, kind);
   await context.sendActivity({
     attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card }],
   });
+}
+
+async function cancel(services: Services, context: TurnContext): Promise<void> {
+  const card = await confirmCancel(services, context);
+  await context.sendActivity(
+    card
+      ? { attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card }] }
+      : "You have no referral in progress.",
+  );
 }
 
 async function status(services: Services, context: TurnContext): Promise<void> {
@@ -105,10 +127,14 @@ async function setup(services: Services, context: TurnContext): Promise<void> {
 export async function handleCommand(services: Services, context: TurnContext): Promise<void> {
   const text = commandText(context);
   const [word] = text.split(/\s+/);
+  const rest = text.slice((word ?? "").length).trim();
   switch (word) {
     case "refer":
+      return refer(services, context, rest);
     case "resume":
-      return refer(services, context);
+      return refer(services, context, "");
+    case "cancel":
+      return cancel(services, context);
     case "status":
       return status(services, context);
     case "setup":

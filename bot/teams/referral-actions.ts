@@ -2,15 +2,16 @@ import { TeamsInfo, type AdaptiveCardInvokeResponse, type TurnContext } from "bo
 import { z } from "zod";
 import { emergencyContactsText } from "../config.js";
 import type { Person } from "../people/person.js";
-import { draftIdFor, type Draft } from "../referrals/draft.js";
+import { draftIdFor, referralKinds, type Draft, type ReferralKind } from "../referrals/draft.js";
 import { ukDate } from "../referrals/school-age.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral } from "../referrals/submission.js";
-import { reviewView, stepCards, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
+import { reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
 import {
   addRow,
   answerStep,
   editStep,
+  formOf,
   goBack,
   keepTyped,
   removeRow,
@@ -52,7 +53,7 @@ export function currentCard(
     );
   }
   return renderCard(
-    stepCards[draft.step],
+    formOf(draft).cards[draft.step],
     stepView(draft, draft.step, { emergencyContacts: emergencyContactsText(services.config), ...options }),
   );
 }
@@ -81,18 +82,50 @@ async function referrerPrefill(context: TurnContext, referrer: Person): Promise<
   return { referrer: prefill };
 }
 
-/** `refer` (or `resume`): carries on with an open draft, or starts one. */
-export async function startOrResumeReferral(services: Services, context: TurnContext): Promise<CardJson> {
+/** The person's open (not submitted) drafts, of either kind. */
+async function openDrafts(services: Services, userId: string): Promise<StoredDraft[]> {
+  const drafts = await Promise.all(referralKinds.map((kind) => services.drafts.get(userId, draftIdFor(userId, kind))));
+  return drafts.filter((draft): draft is StoredDraft => draft !== undefined && !draft.submittedAt);
+}
+
+const resumeNotice = "You have a referral in progress: carrying on where you left off.";
+
+/**
+ * `refer [school | early years]` and `resume`: carries on with an open draft of that kind, or
+ * starts one; with no kind and no single open draft, asks which kind.
+ */
+export async function startOrResumeReferral(
+  services: Services,
+  context: TurnContext,
+  kind?: ReferralKind,
+): Promise<CardJson> {
   const referrer = referrerOf(context);
-  const existing = await services.drafts.get(referrer.id, draftIdFor(referrer.id, "school-age"));
-  if (existing && !existing.submittedAt) {
-    return currentCard(services, existing, {
-      notice: "You have a referral in progress: carrying on where you left off.",
+  const open = await openDrafts(services, referrer.id);
+  const existing = kind ? open.find((draft) => draft.kind === kind) : open.length === 1 ? open[0] : undefined;
+  if (existing) return currentCard(services, existing, { notice: resumeNotice });
+  if (!kind) {
+    return renderCard("referral-choose-kind", {
+      notice: open.length > 1 ? "You have a school-age and an early-years referral in progress. Which one?" : "",
+      emergencyContacts: emergencyContactsText(services.config),
     });
   }
   const prefill = await referrerPrefill(context, referrer);
-  const draft = await services.drafts.put(startDraft(referrer, "school-age", services.now(), prefill));
+  const draft = await services.drafts.put(startDraft(referrer, kind, services.now(), prefill));
   return currentCard(services, draft);
+}
+
+/** `cancel`: asks before discarding the person's open referral(s). */
+export async function confirmCancel(services: Services, context: TurnContext): Promise<CardJson | undefined> {
+  const open = await openDrafts(services, context.activity.from.id);
+  if (open.length === 0) return undefined;
+  return renderCard("referral-cancel", {
+    drafts: open.map((draft) => ({
+      draftId: draft.id,
+      version: draft.version,
+      title: formOf(draft).title,
+      child: draft.answers.child ? `${draft.answers.child.forenames} ${draft.answers.child.surname}` : "child not named yet",
+    })),
+  });
 }
 
 function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
@@ -108,7 +141,11 @@ export async function handleReferralAction(
 ): Promise<AdaptiveCardInvokeResponse> {
   if (context.activity.conversation.conversationType !== "personal")
     return messageResponse(referInPersonalChat);
-  if (verb === "referral.start") return cardJson(await startOrResumeReferral(services, context));
+  if (verb === "referral.start") {
+    const kind = referralKinds.find((candidate) => candidate === (data as { kind?: unknown } | undefined)?.kind);
+    return cardJson(await startOrResumeReferral(services, context, kind));
+  }
+  if (verb === "referral.keep") return messageResponse("Kept. Say 'resume' to carry on with it.");
   const parsed = cardData.safeParse(data);
   if (!parsed.success)
     return messageResponse("That card is missing what I need to continue. Say 'refer' to carry on.");
@@ -123,6 +160,13 @@ export async function handleReferralAction(
   }
   const now = services.now();
   if (verb === "referral.submit") return submit(services, draft, version, input);
+  if (verb === "referral.cancel") {
+    if (draft.version !== version) {
+      return messageResponse("That referral changed since you asked to discard it, so I kept it. Say 'cancel' again if you still want to.");
+    }
+    await services.drafts.remove(draft, draft._etag);
+    return cardResponse("referral-discarded", { title: formOf(draft).title });
+  }
   if (draft.version !== version) return cardJson(currentCard(services, draft, { notice: staleNotice }));
   switch (verb) {
     case "referral.back":
@@ -148,7 +192,7 @@ export async function handleReferralAction(
       if (result.ok) return saveAndShow(services, draft, result.draft);
       const kept = await save(services, draft, keepTyped(draft, step, input, now));
       return cardResponse(
-        stepCards[step],
+        formOf(draft).cards[step],
         stepView(kept ?? draft, step, {
           emergencyContacts: emergencyContactsText(services.config),
           errors: result.errors,

@@ -278,7 +278,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
   it("takes a referral in personal chat, posts the case to the CME channel, assigns it, and counts it", async function () {
     // Personal chat: `refer`, then the wizard's seven steps and the review.
     await openChat("Personal Chat");
-    await say("refer");
+    await say("refer school");
     let card = cardWith("Step 1 of 8");
     await card.waitFor({ timeout: 30_000 });
     await card
@@ -365,7 +365,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
 
     // The CME cases channel: the case card, then Assign to me.
     await openChannel("CME Team - CME cases");
-    const caseCard = cardWith(/New CME referral: Amelia/);
+    const caseCard = cardWith(/New CME referral \(School age\): Amelia/);
     await caseCard.waitFor({ timeout: 30_000 });
     expect(await caseCard.innerText()).to.contain(reference!);
     await screenshot("case-card");

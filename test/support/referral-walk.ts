@@ -62,8 +62,41 @@ export const goodAnswers = {
 
 export type Answers = typeof goodAnswers;
 
+/** A whole early-years referral: a younger child, a setting, the early-years enquiries. */
+export const goodEarlyYearsAnswers: Answers = {
+  ...goodAnswers,
+  whatHappened: { whatHappened: "unexplained-absence", immediateDanger: "no" },
+  child: {
+    ...goodAnswers.child,
+    forenames: "Ollie",
+    surname: "Toddler",
+    dateOfBirth: "2023-05-01",
+    sex: "male",
+  },
+  school: {
+    school: "Little Acorns Nursery",
+    ofstedUrn: "EY123456",
+    fundedEntitlement: "two-year-old",
+    dateLastAttended: "2026-11-02",
+  },
+  enquiries: {
+    "enquiries.0.type": "parent-calls",
+    "enquiries.0.date": "2026-11-03",
+    "enquiries.0.outcome": "No answer",
+    "enquiries.1.type": "emergency-contacts",
+    "enquiries.1.date": "2026-11-04",
+    "enquiries.1.outcome": "Neither contact answered",
+    "homeVisits.0.date": "2026-11-06",
+  },
+  referrer: Object.fromEntries(Object.entries(goodAnswers.referrer).filter(([key]) => key !== "dfeNumber")),
+};
+
 /** Says `refer` in personal chat and returns the card the bot replied with. */
-export async function sayRefer(h: Harness, who: Who, text = "refer"): Promise<Record<string, unknown>> {
+export async function sayRefer(
+  h: Harness,
+  who: Who,
+  text = "refer school",
+): Promise<Record<string, unknown>> {
   const before = h.teams.replies(personalConversationId(who)).length;
   await h.send(personalMessage(h.teams, who, text));
   const reply = h.teams.replies(personalConversationId(who))[before];
@@ -121,8 +154,13 @@ export async function next(
 }
 
 /** Walks a referral through every step; returns the review card. */
-export async function walkToReview(h: Harness, who: Who, answers: Answers = goodAnswers) {
-  let card = await sayRefer(h, who);
+export async function walkToReview(
+  h: Harness,
+  who: Who,
+  answers: Answers = goodAnswers,
+  command = "refer school",
+) {
+  let card = await sayRefer(h, who, command);
   for (const step of stepOrder) card = await next(h, who, card, answers[step]);
   return card;
 }
@@ -141,7 +179,7 @@ export function submitAction(
 }
 
 /** Walks a whole referral to its submission; returns the submitted card. */
-export async function refer(h: Harness, who: Who, answers: Answers = goodAnswers) {
-  const review = await walkToReview(h, who, answers);
+export async function refer(h: Harness, who: Who, answers: Answers = goodAnswers, command = "refer school") {
+  const review = await walkToReview(h, who, answers, command);
   return invokeCard(await h.send(submitAction(h, who, review)));
 }

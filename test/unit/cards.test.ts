@@ -2,13 +2,19 @@ import { expect } from "chai";
 import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
-import { reviewView, stepCards, stepView, submittedView } from "../../bot/referrals/views.js";
+import { reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
 import { caseChannelView } from "../../bot/cases/views.js";
 import { statusView } from "../../bot/reports/status.js";
 import { commandList } from "../../bot/teams/commands.js";
 import { maxCardBytes, renderCard } from "../../bot/teams/render-card.js";
 import { answerStep, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
-import { stepGroups, stepOrder, type StepId } from "../../bot/referrals/steps.js";
+import {
+  forms,
+  referralKinds,
+  stepOrder,
+  type ReferralKind,
+  type StepId,
+} from "../../bot/referrals/steps.js";
 import { riskFactorChoices, vulnerabilityFlagChoices } from "../../bot/referrals/questions.js";
 import type { Draft } from "../../bot/referrals/draft.js";
 import { caseStatuses } from "../../bot/cases/case.js";
@@ -112,41 +118,62 @@ const maximalInputs: Record<StepId, Record<string, string>> = {
   },
 };
 
+/** The same, changed for an early-years referral (a younger child, a setting, its own enquiries). */
+const maximalEarlyYearsInputs: Record<StepId, Record<string, string>> = {
+  ...maximalInputs,
+  whatHappened: { whatHappened: "other", whatHappenedOther: long(500), immediateDanger: "yes" },
+  child: { ...maximalInputs.child, dateOfBirth: "2023-01-10", upn: "", yearGroup: "" },
+  school: {
+    school: long(200),
+    ofstedUrn: "EY123456",
+    fundedEntitlement: "two-year-old",
+    usualAttendance: long(500),
+    dateLastAttended: "2026-11-02",
+    healthVisitorContacted: "yes",
+    expectedSchool: long(300),
+  },
+  enquiries: {
+    ...rows("enquiries", 10, { type: "parent-calls", date: "2026-11-03", outcome: long(300) }),
+    ...rows("homeVisits", 5, {
+      date: "2026-11-06",
+      timeOfDay: "evening",
+      whoSeen: long(200),
+      relationship: long(50),
+    }),
+  },
+  referrer: { ...maximalInputs.referrer, dfeNumber: "" },
+};
+
 /** A draft with every field at its longest, built through the wizard itself. */
-function maximalDraft(): Draft {
-  let draft = startDraft({ id: "29:dsl", name: long(100) }, "school-age", now);
+function maximalDraft(kind: ReferralKind): Draft {
+  const inputs = kind === "early-years" ? maximalEarlyYearsInputs : maximalInputs;
+  let draft = startDraft({ id: "29:dsl", name: long(100) }, kind, now);
   for (const step of stepOrder) {
-    for (const spec of stepGroups[step])
+    for (const spec of forms[kind].groups[step])
       draft = { ...draft, groupSizes: { ...draft.groupSizes, [spec.name]: spec.max } };
-    const result = answerStep(draft, step, maximalInputs[step], "2026-11-28", now);
+    const result = answerStep(draft, step, inputs[step], "2026-11-28", now);
     if (!result.ok) throw new Error(`${step}: ${JSON.stringify(result.errors)}`);
     draft = result.draft;
   }
   return draft;
 }
 
-function everyCard(): [string, object][] {
-  const draft = maximalDraft();
+function cardsOfKind(kind: ReferralKind): [string, object][] {
+  const draft = maximalDraft(kind);
   const errors = {
     whatHappened: long(200),
     forenames: long(200),
     school: long(200),
     "parents.0.name": long(200),
   };
-  const submitted = caseFromDraft(draft, "CME-2026-00042", now);
-  const assigned = { ...submitted, owner: { id: "29:o", name: long(100) } };
   return [
-    ...Object.entries(stepCards).map(([step, template]): [string, object] => [
-      template,
-      stepView(
-        { ...draft, typed: { [step]: fromAnswers(step as StepId, draft.answers[step as StepId]) } },
-        step as StepId,
-        {
-          emergencyContacts: long(300),
-          errors,
-          notice: long(200),
-        },
-      ),
+    ...stepOrder.map((step): [string, object] => [
+      forms[kind].cards[step],
+      stepView({ ...draft, typed: { [step]: fromAnswers(forms[kind], step, draft.answers[step]) } }, step, {
+        emergencyContacts: long(300),
+        errors,
+        notice: long(200),
+      }),
     ]),
     ["referral-review", reviewView(draft, "2026-11-28", { notice: long(200), reasonError: long(200) })],
     [
@@ -156,7 +183,33 @@ function everyCard(): [string, object][] {
         "2026-11-28",
       ),
     ],
+  ];
+}
+
+function everyCard(): [string, object][] {
+  const draft = maximalDraft("school-age");
+  const submitted = caseFromDraft(draft, "CME-2026-00042", now);
+  const assigned = { ...submitted, owner: { id: "29:o", name: long(100) } };
+  return [
+    ...referralKinds.flatMap(cardsOfKind),
     ["referral-saved", { emergencyContacts: long(300) }],
+    ["referral-choose-kind", { notice: long(200), emergencyContacts: long(300) }],
+    [
+      "referral-cancel",
+      {
+        drafts: referralKinds.map((kind) => ({
+          draftId: long(80),
+          version: 12,
+          title: forms[kind].title,
+          child: long(201),
+        })),
+      },
+    ],
+    ["referral-discarded", { title: forms["early-years"].title }],
+    [
+      "case-channel",
+      caseChannelView(caseFromDraft(maximalDraft("early-years"), "CME-2026-00043", now), "2026-11-28"),
+    ],
     [
       "referral-submitted",
       submittedView("CME-2026-00042", submitted.referral, submitted.submittedAt, long(300)),

@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import {
+  actionData,
+  cardAction,
+  cardIn,
+  cardText,
+  channelId,
+  eventually,
+  invokeCard,
+  invokeMessage,
+  people,
+  personalConversationId,
+  personalMessage,
+  startHarness,
+  type Harness,
+} from "../support/harness.js";
+import {
+  goodAnswers,
+  goodEarlyYearsAnswers,
+  next,
+  press,
+  refer,
+  sayRefer,
+} from "../support/referral-walk.js";
+
+describe("the two kinds of referral, and discarding one", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** Presses a button on a card the bot sent Dana in personal chat. */
+  const pressOn = (card: Record<string, unknown>, verb: string) =>
+    h.send(cardAction(h.teams, people.dsl, "personal", verb, actionData(card, verb)));
+
+  it("asks which kind on a bare 'refer', and starts the one chosen", async () => {
+    const choose = await sayRefer(h, people.dsl, "refer");
+    expect(cardText(choose)).to.include("Which kind of referral?");
+    const early = await press(h, people.dsl, choose, "referral.start", {}, { kind: "early-years" });
+    expect(cardText(early)).to.include("Early-years CME referral");
+    expect(cardText(early)).to.include("Unexplained or prolonged absence");
+    // With one referral open, a bare 'refer' carries on with it.
+    expect(cardText(await sayRefer(h, people.dsl, "refer"))).to.include("carrying on where you left off");
+    await h.send(personalMessage(h.teams, people.dsl, "refer to the moon"));
+    expect(h.teams.replies(personalConversationId(people.dsl)).at(-1)?.body.text).to.match(
+      /refer school.*refer early years/,
+    );
+  });
+
+  it("takes an early-years referral end to end: setting, its own enquiries, no UPN, and a case of that kind", async () => {
+    const submitted = await refer(h, people.earlyYears, goodEarlyYearsAnswers, "refer early years");
+    const reference = `CME-${new Date().getUTCFullYear()}-00001`;
+    expect(cardText(submitted)).to.include(reference);
+    const stored = await h.app.services.cases.get(reference);
+    expect(stored?.kind).to.equal("early-years");
+    expect(stored?.referral.school).to.include({ school: "Little Acorns Nursery", ofstedUrn: "EY123456" });
+    expect(stored?.enquiriesIncomplete).to.equal(undefined);
+    const post = await eventually(() => {
+      const found = h.teams.posts(channelId)[0];
+      if (!found) throw new Error("no channel post yet");
+      return found;
+    });
+    const text = cardText(cardIn(post));
+    expect(text).to.include("New CME referral (Early years): Ollie Toddler");
+    expect(text).to.include('"title":"Setting","value":"Little Acorns Nursery"');
+    expect(text).to.include("Unexplained or prolonged absence");
+  });
+
+  it("sends a child to the right form by date of birth", async () => {
+    let card = await sayRefer(h, people.dsl, "refer early years");
+    card = await next(h, people.dsl, card, goodEarlyYearsAnswers.whatHappened);
+    const tooOld = await next(h, people.dsl, card, goodAnswers.child);
+    expect(cardText(tooOld)).to.include("Make a school-age referral instead");
+
+    let school = await sayRefer(h, people.officer, "refer school");
+    school = await next(h, people.officer, school, goodAnswers.whatHappened);
+    const tooYoung = await next(h, people.officer, school, goodEarlyYearsAnswers.child);
+    expect(cardText(tooYoung)).to.include("Make an early-years referral instead");
+  });
+
+  it("discards a referral only after the person confirms, and keeps it if they say so", async () => {
+    let card = await sayRefer(h, people.dsl, "refer school");
+    card = await next(h, people.dsl, card, goodAnswers.whatHappened);
+    await next(h, people.dsl, card, goodAnswers.child);
+
+    await h.send(personalMessage(h.teams, people.dsl, "cancel"));
+    const confirm = cardIn(h.teams.replies(personalConversationId(people.dsl)).at(-1)!);
+    expect(cardText(confirm)).to.include("School-age CME referral: Amelia Rose Testchild");
+    expect(invokeMessage(await pressOn(confirm, "referral.keep"))).to.include("Kept");
+    expect(await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`)).not.to.equal(
+      undefined,
+    );
+
+    const discarded = invokeCard(await pressOn(confirm, "referral.cancel"));
+    expect(cardText(discarded)).to.include("School-age CME referral discarded");
+    expect(await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`)).to.equal(undefined);
+
+    await h.send(personalMessage(h.teams, people.dsl, "cancel"));
+    expect(h.teams.replies(personalConversationId(people.dsl)).at(-1)?.body.text).to.equal(
+      "You have no referral in progress.",
+    );
+  });
+
+  it("keeps a referral that changed after 'cancel' was asked", async () => {
+    const card = await sayRefer(h, people.dsl, "refer school");
+    await h.send(personalMessage(h.teams, people.dsl, "cancel"));
+    const confirm = cardIn(h.teams.replies(personalConversationId(people.dsl)).at(-1)!);
+    await next(h, people.dsl, card, goodAnswers.whatHappened);
+    expect(invokeMessage(await pressOn(confirm, "referral.cancel"))).to.include("so I kept it");
+    expect(await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`)).not.to.equal(
+      undefined,
+    );
+  });
+});
