@@ -15,7 +15,7 @@ export type CaseStatus = (typeof caseStatuses)[number];
 export const caseEventSchema = z.object({
   at: z.string(),
   by: personSchema,
-  type: z.enum(["submitted", "assigned"]),
+  type: z.enum(["submitted", "assigned", "further-referral"]),
   from: z.string().optional(),
   to: z.string().optional(),
   reason: z.string().optional(),
@@ -33,6 +33,21 @@ export const caseSchema = z.object({
   /** The answers exactly as submitted; never changed. */
   referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
   urgent: z.boolean(),
+  /** What identifies the child for spotting a second referral: UPN, and surname + forenames + date of birth. */
+  matchKeys: z.object({ upn: z.string().optional(), nameAndBirth: z.string() }),
+  /** Later referrals of the same child, added to this case rather than opening another. */
+  furtherReferrals: z
+    .array(
+      z.object({
+        /** The draft it came from: adding it twice is a no-op. */
+        draftId: z.string(),
+        at: z.string(),
+        referrer: personSchema,
+        kind: z.enum(referralKinds),
+        referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
+      }),
+    )
+    .default([]),
   /** Submitted with core enquiries missing (the readiness gate), and why. */
   enquiriesIncomplete: z.object({ missing: z.array(z.string()), reason: z.string() }).optional(),
   status: z.enum(caseStatuses),
@@ -43,6 +58,20 @@ export const caseSchema = z.object({
 });
 
 export type Case = z.infer<typeof caseSchema>;
+
+/** The keys a second referral of the same child is matched on (case-blind, spacing-blind). */
+export function matchKeysOf(child: {
+  forenames: string;
+  surname: string;
+  dateOfBirth: string;
+  upn?: string | undefined;
+}) {
+  const fold = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
+  return {
+    ...(child.upn ? { upn: child.upn.toUpperCase() } : {}),
+    nameAndBirth: `${fold(child.surname)}|${fold(child.forenames)}|${child.dateOfBirth}`,
+  };
+}
 
 export function formatReference(year: number, sequence: number): string {
   return `CME-${year}-${String(sequence).padStart(5, "0")}`;

@@ -34,5 +34,6 @@ export function caseChannelView(current: Case, today: string) {
     canAssign: !current.owner && current.status !== "closed",
     submittedAt: formatDateTime(current.submittedAt),
     referrer: current.referrer.name,
+    furtherReferrals: (current.furtherReferrals ?? []).length,
   };
 }

@@ -23,6 +23,8 @@ export const draftSchema = z.object({
   referrer: personSchema,
   /** Why the referrer submitted with core enquiries missing (the readiness gate). */
   reasonIncomplete: z.string().optional(),
+  /** Set when the referrer chose to add this referral to an open case for the same child. */
+  mergedInto: z.string().optional(),
   /** Set as the first act of submission, so retries reuse it and never allocate a second case. */
   reference: z.string().optional(),
   submittedAt: z.string().optional(),

@@ -152,7 +152,12 @@ export const enquiryTypeChoices = [
 
 /** Early-years enquiries (DOMAIN.md B); `core` ones are its readiness gate, with the home visit. */
 export const earlyYearsEnquiryTypeChoices = [
-  { value: "parent-calls", title: "Calls to parents", core: true, why: "parents are the first people to ask" },
+  {
+    value: "parent-calls",
+    title: "Calls to parents",
+    core: true,
+    why: "parents are the first people to ask",
+  },
   {
     value: "emergency-contacts",
     title: "Both emergency contacts",

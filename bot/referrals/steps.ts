@@ -164,7 +164,11 @@ const familyFields = z.object({
 });
 
 // 4. School (or setting) and absence. Both name the place `school` and keep `dateLastAttended`.
-function lastAttendedRule<T extends { dateLastAttended: string }>(context: StepContext, value: T, ctx: z.RefinementCtx) {
+function lastAttendedRule<T extends { dateLastAttended: string }>(
+  context: StepContext,
+  value: T,
+  ctx: z.RefinementCtx,
+) {
   if (value.dateLastAttended > context.today) {
     refuse(ctx, "dateLastAttended", "The date last attended is in the future");
   }
@@ -189,12 +193,17 @@ const schoolFields = z.object({
 
 const schoolSchema = (context: StepContext) =>
   schoolFields
-    .superRefine((value, ctx) => lastAttendedRule(context, value, ctx), onceValid(schoolFields, ["dateLastAttended"]))
+    .superRefine(
+      (value, ctx) => lastAttendedRule(context, value, ctx),
+      onceValid(schoolFields, ["dateLastAttended"]),
+    )
     .superRefine(
       (value, ctx) => {
         if (value.onRoll !== "deleted") return;
-        if (!value.deletionDate) refuse(ctx, "deletionDate", "Enter the date the child was deleted from roll");
-        if (!value.deletionGround) refuse(ctx, "deletionGround", "Choose the regulation 9 ground for the deletion");
+        if (!value.deletionDate)
+          refuse(ctx, "deletionDate", "Enter the date the child was deleted from roll");
+        if (!value.deletionGround)
+          refuse(ctx, "deletionGround", "Choose the regulation 9 ground for the deletion");
       },
       onceValid(schoolFields, ["onRoll", "deletionDate", "deletionGround"]),
     );
@@ -277,7 +286,10 @@ const referrerCommon = {
 // The two forms
 const schoolAge = {
   whatHappened: whatHappenedStep(whatHappenedChoices),
-  child: childStep("school-age", z.object({ ...childCommon, upn, yearGroup: optionalChoice(yearGroupChoices) })),
+  child: childStep(
+    "school-age",
+    z.object({ ...childCommon, upn, yearGroup: optionalChoice(yearGroupChoices) }),
+  ),
   enquiries: enquiriesStep(enquiryTypeChoices),
   referrer: z.object({ ...referrerCommon, dfeNumber }),
 };

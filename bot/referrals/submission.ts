@@ -1,8 +1,8 @@
-import { formatReference, type Case } from "../cases/case.js";
+import { formatReference, matchKeysOf, type Case } from "../cases/case.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { CaseStore } from "../store/case-store.js";
 import { ConcurrencyError } from "../store/documents.js";
-import type { DraftStore } from "../store/draft-store.js";
+import type { DraftStore, StoredDraft } from "../store/draft-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { Draft } from "./draft.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
@@ -21,7 +21,23 @@ export type SubmissionResult =
   | { readonly kind: "no-draft" }
   | { readonly kind: "stale"; readonly draft: Draft }
   | { readonly kind: "incomplete"; readonly draft: Draft }
-  | { readonly kind: "needs-reason"; readonly draft: Draft };
+  | { readonly kind: "needs-reason"; readonly draft: Draft }
+  | {
+      readonly kind: "possible-duplicate";
+      readonly draft: Draft;
+      readonly matches: readonly DuplicateMatch[];
+    }
+  | { readonly kind: "added-to-existing"; readonly reference: string };
+
+export interface DuplicateMatch {
+  readonly reference: string;
+  readonly since: string;
+  readonly status: Case["status"];
+}
+
+/** What the referrer said when shown an open case for the same child. */
+export type DuplicateDecision =
+  { readonly kind: "add-to"; readonly reference: string } | { readonly kind: "different-child" } | undefined;
 
 /** Turns a complete draft into the case's first state: the answers as submitted, status `new`. */
 export function caseFromDraft(draft: Draft, reference: string, now: Date): Case {
@@ -35,6 +51,8 @@ export function caseFromDraft(draft: Draft, reference: string, now: Date): Case 
     referrer: draft.referrer,
     referral,
     urgent: isHighRisk(referral),
+    matchKeys: matchKeysOf(referral.child),
+    furtherReferrals: [],
     ...(missing.length > 0
       ? {
           enquiriesIncomplete: {
@@ -61,6 +79,7 @@ export async function submitReferral(
   version: number,
   now: Date,
   reasonIncomplete = "",
+  decision: DuplicateDecision = undefined,
 ): Promise<SubmissionResult> {
   for (;;) {
     const draft = await ports.drafts.get(userId, draftId);
@@ -69,9 +88,28 @@ export async function submitReferral(
       return { kind: "already-submitted", reference: draft.reference };
     if (draft.version !== version && !draft.reference) return { kind: "stale", draft };
     if (!isComplete(draft)) return { kind: "incomplete", draft };
+    if (draft.mergedInto)
+      return addToExisting(ports, draft, draft.mergedInto, draft.reasonIncomplete ?? "", now);
     const reason = draft.reasonIncomplete ?? reasonIncomplete;
     if (!draft.reference && missingEnquiries(draft.kind, draft.answers.enquiries).length > 0 && !reason) {
       return { kind: "needs-reason", draft };
+    }
+    if (!draft.reference && decision?.kind !== "different-child") {
+      const child = draft.answers.child;
+      const matches = child ? await ports.cases.openMatches(matchKeysOf(child)) : [];
+      const chosen = matches.find((match) => decision?.kind === "add-to" && match.id === decision.reference);
+      if (chosen) return addToExisting(ports, draft, chosen.id, reason, now);
+      if (matches.length > 0) {
+        return {
+          kind: "possible-duplicate",
+          draft,
+          matches: matches.map((match) => ({
+            reference: match.id,
+            since: match.submittedAt,
+            status: match.status,
+          })),
+        };
+      }
     }
     try {
       const withReference = draft.reference
@@ -99,4 +137,54 @@ export async function submitReferral(
       if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
+}
+
+/** A further referral of a child who already has an open case: added to that case, once. */
+export function withFurtherReferral(current: Case, draft: Draft, now: Date): Case | undefined {
+  if (current.furtherReferrals.some((entry) => entry.draftId === draft.id && entry.at === draft.createdAt)) {
+    return undefined;
+  }
+  const referral = formOf(draft).answers.parse(draft.answers);
+  return {
+    ...current,
+    furtherReferrals: [
+      ...current.furtherReferrals,
+      { draftId: draft.id, at: draft.createdAt, referrer: draft.referrer, kind: draft.kind, referral },
+    ],
+    urgent: current.urgent || isHighRisk(referral),
+    events: [
+      ...current.events,
+      {
+        at: now.toISOString(),
+        by: draft.referrer,
+        type: "further-referral",
+        reason: `a further referral from ${draft.referrer.name}`,
+      },
+    ],
+  };
+}
+
+/**
+ * Adds the draft to an open case. The draft records the reference first, so a repeat (or a
+ * crash and retry) finds the entry already there and adds nothing more.
+ */
+async function addToExisting(
+  ports: SubmissionPorts,
+  draft: StoredDraft,
+  reference: string,
+  reason: string,
+  now: Date,
+): Promise<SubmissionResult> {
+  const noted = await ports.drafts.save(
+    { ...draft, mergedInto: reference, ...(reason ? { reasonIncomplete: reason } : {}) },
+    draft._etag,
+  );
+  await ports.cases.update(reference, (current) =>
+    current
+      ? withFurtherReferral({ ...current, furtherReferrals: current.furtherReferrals ?? [] }, noted, now)
+      : undefined,
+  );
+  await ports.outbox.showCaseCard(reference);
+  await ports.drafts.save({ ...noted, reference, submittedAt: now.toISOString() }, noted._etag);
+  return { kind: "added-to-existing", reference };
 }

@@ -115,7 +115,9 @@ const labels: Record<string, string> = {
 
 function readable(kind: ReferralKind, field: string, value: unknown): string {
   const { whatHappenedChoices: happened, enquiryTypeChoices: types } = kindChoices(kind);
-  const choices = ({ ...choicesOf, whatHappened: happened, type: types } as Record<string, readonly Choice[]>)[field];
+  const choices = (
+    { ...choicesOf, whatHappened: happened, type: types } as Record<string, readonly Choice[]>
+  )[field];
   if (Array.isArray(value)) return titlesOf(choices ?? [], value as string[]);
   const text = String(value);
   if (choices) return titleOf(choices, text);
@@ -191,7 +193,9 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
   };
 }
 
-export function childName(answers: { child: { forenames: string; surname: string; knownAs?: string | undefined } }): string {
+export function childName(answers: {
+  child: { forenames: string; surname: string; knownAs?: string | undefined };
+}): string {
   const { forenames, surname, knownAs } = answers.child;
   return knownAs ? `${forenames} ${surname} (known as ${knownAs})` : `${forenames} ${surname}`;
 }

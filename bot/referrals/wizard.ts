@@ -132,7 +132,9 @@ export function answerStep(
 ): StepResult {
   const form = formOf(draft);
   const values = cardValues(draft, step, input);
-  const parsed = form.schemas[step]({ today, answers: draft.answers }).safeParse(toAnswers(form, step, values));
+  const parsed = form.schemas[step]({ today, answers: draft.answers }).safeParse(
+    toAnswers(form, step, values),
+  );
   if (!parsed.success) return { ok: false, errors: errorsByField(form, step, parsed.error), values };
   const answers = { ...draft.answers, [step]: parsed.data };
   const groupSizes = { ...draft.groupSizes };

@@ -29,6 +29,26 @@ export class CaseStore {
     return replaceIfUnchanged(this.container, updated, etag);
   }
 
+  /** Open cases for the same child: the same UPN, or the same name and date of birth. */
+  async openMatches(keys: Case["matchKeys"]): Promise<Pick<Case, "id" | "submittedAt" | "status">[]> {
+    const { resources } = await this.container.items
+      .query<Pick<Case, "id" | "submittedAt" | "status">>({
+        query:
+          "SELECT c.id, c.submittedAt, c.status FROM c WHERE c.status != 'closed' AND (c.matchKeys.nameAndBirth = @nameAndBirth OR (IS_DEFINED(@upn) AND c.matchKeys.upn = @upn))",
+        parameters: [
+          { name: "@nameAndBirth", value: keys.nameAndBirth },
+          { name: "@upn", value: keys.upn ?? null },
+        ],
+      })
+      .fetchAll();
+    return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  }
+
+  /** Changes a case under its ETag, retrying against the fresh case; `change` returns undefined to leave it. */
+  update(reference: string, change: (current: StoredCase | undefined) => Case | undefined) {
+    return updateWithRetry<Case>(this.container, reference, change);
+  }
+
   /** Remembers where the case's card was posted (retrying over concurrent case writes). */
   async setChannelMessage(
     reference: string,

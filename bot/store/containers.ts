@@ -11,6 +11,7 @@ export const containerDefinitions = {
     indexingPolicy: {
       indexingMode: "consistent",
       includedPaths: [
+        { path: "/matchKeys/*" },
         { path: "/status/?" },
         { path: "/owner/id/?" },
         { path: "/submittedAt/?" },

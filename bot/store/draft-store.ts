@@ -23,7 +23,9 @@ export class DraftStore {
   /** Discards a draft, only at the version the person saw. */
   async remove(draft: Draft, etag: string): Promise<void> {
     try {
-      await this.container.item(draft.id, draft.userId).delete({ accessCondition: { type: "IfMatch", condition: etag } });
+      await this.container
+        .item(draft.id, draft.userId)
+        .delete({ accessCondition: { type: "IfMatch", condition: etag } });
     } catch (error) {
       if (isCosmosError(error, 412)) throw new ConcurrencyError(draft.id);
       if (!isCosmosError(error, 404)) throw error;

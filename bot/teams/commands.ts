@@ -56,7 +56,9 @@ async function refer(services: Services, context: TurnContext, rest: string): Pr
   }
   const kind = kindIn(rest);
   if (rest && !kind) {
-    await context.sendActivity("Say 'refer school' for a child of school age, or 'refer early years' for a younger child.");
+    await context.sendActivity(
+      "Say 'refer school' for a child of school age, or 'refer early years' for a younger child.",
+    );
     return;
   }
   const card = await startOrResumeReferral(services, context, kind);

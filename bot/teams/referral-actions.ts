@@ -5,7 +5,9 @@ import type { Person } from "../people/person.js";
 import { draftIdFor, referralKinds, type Draft, type ReferralKind } from "../referrals/draft.js";
 import { ukDate } from "../referrals/school-age.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
-import { submitReferral } from "../referrals/submission.js";
+import { submitReferral, type DuplicateDecision } from "../referrals/submission.js";
+import { statusTitles } from "../cases/views.js";
+import { formatDate } from "../people/format.js";
 import { reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
 import {
   addRow,
@@ -84,7 +86,9 @@ async function referrerPrefill(context: TurnContext, referrer: Person): Promise<
 
 /** The person's open (not submitted) drafts, of either kind. */
 async function openDrafts(services: Services, userId: string): Promise<StoredDraft[]> {
-  const drafts = await Promise.all(referralKinds.map((kind) => services.drafts.get(userId, draftIdFor(userId, kind))));
+  const drafts = await Promise.all(
+    referralKinds.map((kind) => services.drafts.get(userId, draftIdFor(userId, kind))),
+  );
   return drafts.filter((draft): draft is StoredDraft => draft !== undefined && !draft.submittedAt);
 }
 
@@ -105,7 +109,8 @@ export async function startOrResumeReferral(
   if (existing) return currentCard(services, existing, { notice: resumeNotice });
   if (!kind) {
     return renderCard("referral-choose-kind", {
-      notice: open.length > 1 ? "You have a school-age and an early-years referral in progress. Which one?" : "",
+      notice:
+        open.length > 1 ? "You have a school-age and an early-years referral in progress. Which one?" : "",
       emergencyContacts: emergencyContactsText(services.config),
     });
   }
@@ -123,7 +128,9 @@ export async function confirmCancel(services: Services, context: TurnContext): P
       draftId: draft.id,
       version: draft.version,
       title: formOf(draft).title,
-      child: draft.answers.child ? `${draft.answers.child.forenames} ${draft.answers.child.surname}` : "child not named yet",
+      child: draft.answers.child
+        ? `${draft.answers.child.forenames} ${draft.answers.child.surname}`
+        : "child not named yet",
     })),
   });
 }
@@ -142,7 +149,9 @@ export async function handleReferralAction(
   if (context.activity.conversation.conversationType !== "personal")
     return messageResponse(referInPersonalChat);
   if (verb === "referral.start") {
-    const kind = referralKinds.find((candidate) => candidate === (data as { kind?: unknown } | undefined)?.kind);
+    const kind = referralKinds.find(
+      (candidate) => candidate === (data as { kind?: unknown } | undefined)?.kind,
+    );
     return cardJson(await startOrResumeReferral(services, context, kind));
   }
   if (verb === "referral.keep") return messageResponse("Kept. Say 'resume' to carry on with it.");
@@ -162,7 +171,9 @@ export async function handleReferralAction(
   if (verb === "referral.submit") return submit(services, draft, version, input);
   if (verb === "referral.cancel") {
     if (draft.version !== version) {
-      return messageResponse("That referral changed since you asked to discard it, so I kept it. Say 'cancel' again if you still want to.");
+      return messageResponse(
+        "That referral changed since you asked to discard it, so I kept it. Say 'cancel' again if you still want to.",
+      );
     }
     await services.drafts.remove(draft, draft._etag);
     return cardResponse("referral-discarded", { title: formOf(draft).title });
@@ -236,7 +247,21 @@ async function submit(
   input: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
   const reason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete.trim() : "";
-  const result = await submitReferral(services, draft.userId, draft.id, version, services.now(), reason);
+  const decision: DuplicateDecision =
+    typeof input.addTo === "string"
+      ? { kind: "add-to", reference: input.addTo }
+      : input.differentChild === true || input.differentChild === "true"
+        ? { kind: "different-child" }
+        : undefined;
+  const result = await submitReferral(
+    services,
+    draft.userId,
+    draft.id,
+    version,
+    services.now(),
+    reason,
+    decision,
+  );
   const today = ukDate(services.now());
   switch (result.kind) {
     case "submitted":
@@ -271,5 +296,21 @@ async function submit(
       );
     case "no-draft":
       return messageResponse("That referral is no longer open. Say 'refer' to start a new one.");
+    case "possible-duplicate":
+      return cardResponse("referral-possible-duplicate", {
+        draftId: result.draft.id,
+        version: result.draft.version,
+        reasonIncomplete: reason,
+        matches: result.matches.map((match) => ({
+          reference: match.reference,
+          since: formatDate(match.since),
+          status: statusTitles[match.status],
+        })),
+      });
+    case "added-to-existing":
+      return cardResponse("referral-added", {
+        reference: result.reference,
+        emergencyContacts: emergencyContactsText(services.config),
+      });
   }
 }

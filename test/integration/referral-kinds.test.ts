@@ -21,6 +21,8 @@ import {
   press,
   refer,
   sayRefer,
+  submitAction,
+  walkToReview,
 } from "../support/referral-walk.js";
 
 describe("the two kinds of referral, and discarding one", () => {
@@ -112,6 +114,86 @@ describe("the two kinds of referral, and discarding one", () => {
     expect(invokeMessage(await pressOn(confirm, "referral.cancel"))).to.include("so I kept it");
     expect(await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`)).not.to.equal(
       undefined,
+    );
+  });
+});
+
+describe("a second referral of a child who already has an open case", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+  const year = () => new Date().getUTCFullYear();
+
+  it("shows the open case, and adds the referral to it when the referrer says it is the same child", async () => {
+    await refer(h, people.dsl);
+    const review = await walkToReview(h, people.officer, {
+      ...goodAnswers,
+      child: { ...goodAnswers.child, forenames: " amelia  rose ", surname: "TESTCHILD" },
+    });
+    const shown = invokeCard(await h.send(submitAction(h, people.officer, review)));
+    expect(cardText(shown)).to.include(`CME-${year()}-00001 is already open for this child since`);
+
+    const sameChild = cardAction(
+      h.teams,
+      people.officer,
+      "personal",
+      "referral.submit",
+      actionData(shown, "referral.submit", { addTo: `CME-${year()}-00001` }),
+    );
+    const added = invokeCard(await h.send(sameChild));
+    expect(cardText(added)).to.include(`Added to CME-${year()}-00001`);
+    expect(invokeMessage(await h.send(sameChild))).to.include("already submitted");
+
+    const stored = await h.app.services.cases.get(`CME-${year()}-00001`);
+    expect(stored?.furtherReferrals).to.have.length(1);
+    expect(stored?.furtherReferrals[0]?.referrer.id).to.equal(people.officer.id);
+    expect(stored?.events.map((e) => e.type)).to.deep.equal(["submitted", "further-referral"]);
+    expect((await h.app.services.cases.counts()).byStatus.new).to.equal(1);
+    await eventually(() => {
+      const update = h.teams.sent.find(
+        (s) => s.method === "PUT" && cardText(s.body).includes("Referred again 1 more time"),
+      );
+      if (!update) throw new Error("the channel card was not updated");
+    });
+  });
+
+  it("opens a new case when the referrer says it is a different child", async () => {
+    await refer(h, people.dsl);
+    const review = await walkToReview(h, people.officer);
+    const shown = invokeCard(await h.send(submitAction(h, people.officer, review)));
+    const different = invokeCard(
+      await h.send(
+        cardAction(
+          h.teams,
+          people.officer,
+          "personal",
+          "referral.submit",
+          actionData(shown, "referral.submit", { differentChild: true }),
+        ),
+      ),
+    );
+    expect(cardText(different)).to.include(`Referral received: CME-${year()}-00002`);
+  });
+
+  it("matches on the UPN even when the name differs, and not on a closed case", async () => {
+    await refer(h, people.dsl, { ...goodAnswers, child: { ...goodAnswers.child, upn: "H801200001001" } });
+    const review = await walkToReview(h, people.officer, {
+      ...goodAnswers,
+      child: { ...goodAnswers.child, forenames: "Amy", surname: "Other", upn: "H801200001001" },
+    });
+    expect(cardText(invokeCard(await h.send(submitAction(h, people.officer, review))))).to.include(
+      "may already have an open case",
+    );
+
+    await h.app.services.cases.update(`CME-${year()}-00001`, (current) =>
+      current ? { ...current, status: "closed" } : undefined,
+    );
+    expect(cardText(invokeCard(await h.send(submitAction(h, people.officer, review))))).to.include(
+      "Referral received",
     );
   });
 });

@@ -207,6 +207,20 @@ function everyCard(): [string, object][] {
     ],
     ["referral-discarded", { title: forms["early-years"].title }],
     [
+      "referral-possible-duplicate",
+      {
+        draftId: long(80),
+        version: 12,
+        reasonIncomplete: long(1000),
+        matches: Array.from({ length: 5 }, (_, i) => ({
+          reference: `CME-2026-0000${i}`,
+          since: "3 Nov 2026",
+          status: "In progress",
+        })),
+      },
+    ],
+    ["referral-added", { reference: "CME-2026-00042", emergencyContacts: long(300) }],
+    [
       "case-channel",
       caseChannelView(caseFromDraft(maximalDraft("early-years"), "CME-2026-00043", now), "2026-11-28"),
     ],
