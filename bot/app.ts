@@ -1,4 +1,5 @@
 import type { Config } from "./config.js";
+import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
 import type { Services } from "./services.js";
@@ -62,6 +63,11 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     settings: new SettingsStore(containers.settings),
     outboxStore,
     outbox,
+    profiles: config.graph
+      ? graphProfiles(config.graph, (error) =>
+          log("graph.profile.failed", { error: error instanceof Error ? error.message : String(error) }),
+        )
+      : noProfiles,
     now,
   };
   deliver = channelDelivery(adapter, services);

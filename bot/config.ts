@@ -33,6 +33,10 @@ const environmentSchema = z
     CME_SERVICE_URL: z.url().optional(),
     CME_MANAGER_IDS: commaList,
     ALLOWED_TENANT_IDS: commaList,
+    GRAPH_CLIENT_ID: optionalText,
+    GRAPH_CLIENT_SECRET: optionalText,
+    GRAPH_BASE_URL: z.url().default("https://graph.microsoft.com"),
+    GRAPH_AUTHORITY_HOST: z.url().default("https://login.microsoftonline.com"),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     CHILDRENS_DUTY_CONTACT: z
       .string()
@@ -103,6 +107,15 @@ export interface Config {
     { readonly teamId: string; readonly channelId: string; readonly serviceUrl: string } | undefined;
   readonly managerIds: readonly string[];
   readonly allowedTenantIds: readonly string[];
+  /** App-only Microsoft Graph for prefilling referrers' details; undefined = use the Teams member record. */
+  readonly graph:
+    | {
+        readonly clientId: string;
+        readonly clientSecret: string;
+        readonly baseUrl: string;
+        readonly authorityHost: string;
+      }
+    | undefined;
   readonly outboxIntervalMs: number;
   readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
 }
@@ -112,6 +125,19 @@ export class ConfigError extends Error {
     super(`The configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
+}
+
+function graphSettings(env: z.output<typeof environmentSchema>): Config["graph"] {
+  const clientId = env.GRAPH_CLIENT_ID ?? env.MICROSOFT_APP_ID;
+  const clientSecret = env.GRAPH_CLIENT_SECRET ?? env.MICROSOFT_APP_PASSWORD;
+  if (!clientId || !clientSecret) return undefined;
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  return {
+    clientId,
+    clientSecret,
+    baseUrl: trim(env.GRAPH_BASE_URL),
+    authorityHost: trim(env.GRAPH_AUTHORITY_HOST),
+  };
 }
 
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
@@ -145,6 +171,7 @@ export function loadConfig(environment: Environment): Config {
         : undefined,
     managerIds: env.CME_MANAGER_IDS.map((id) => id.toLowerCase()),
     allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
+    graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
   };

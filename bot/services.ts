@@ -1,4 +1,5 @@
 import type { Config } from "./config.js";
+import type { ProfileSource } from "./graph/profiles.js";
 import type { Outbox } from "./outbox/outbox.js";
 import type { CaseStore } from "./store/case-store.js";
 import type { DraftStore } from "./store/draft-store.js";
@@ -13,6 +14,7 @@ export interface Services {
   readonly settings: SettingsStore;
   readonly outboxStore: OutboxStore;
   readonly outbox: Outbox;
+  readonly profiles: ProfileSource;
   readonly now: () => Date;
 }
 

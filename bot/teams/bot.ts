@@ -8,18 +8,13 @@ import {
 } from "botbuilder";
 import type { Services } from "../services.js";
 import { RoleLookupError } from "./actor.js";
+import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
 import { messageResponse } from "./invoke-responses.js";
 import { handleReferralAction } from "./referral-actions.js";
 
 import type { Log } from "../log.js";
-
-/** The tenant a turn comes from, as Teams says it. */
-export function tenantOf(context: TurnContext): string | undefined {
-  const channelData = context.activity.channelData as { tenant?: { id?: string } } | undefined;
-  return (channelData?.tenant?.id ?? context.activity.conversation?.tenantId)?.toLowerCase();
-}
 
 /** What a person sees when something on our side failed: what happened to their work and what to do. */
 export function failureMessage(error: unknown): string {

@@ -22,6 +22,7 @@ import {
 import type { Services } from "../services.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
+import { tenantOf } from "./tenant.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
 import { renderCard, type CardJson } from "./render-card.js";
 
@@ -70,18 +71,44 @@ export function referrerOf(context: TurnContext): Person {
   };
 }
 
-/** The "About you" card starts filled from the person's Teams record; they can change any of it. */
-async function referrerPrefill(context: TurnContext, referrer: Person): Promise<Draft["typed"]> {
-  const prefill: Record<string, string> = { name: referrer.name };
+/**
+ * The "About you" card (and the school) start filled from Microsoft Graph when it is
+ * configured and answers, else from the person's Teams record; the person can change any of it.
+ */
+async function referrerPrefill(
+  services: Services,
+  context: TurnContext,
+  referrer: Person,
+): Promise<Draft["typed"]> {
+  const about: Record<string, string> = { name: referrer.name };
+  const tenantId = referrer.tenantId ?? tenantOf(context);
+  const profile =
+    referrer.aadObjectId && tenantId
+      ? await services.profiles.profile(tenantId, referrer.aadObjectId)
+      : undefined;
+  if (profile) {
+    for (const [field, value] of [
+      ["name", profile.name],
+      ["email", profile.email],
+      ["role", profile.jobTitle],
+      ["phone", profile.phone],
+      ["setting", profile.organisation],
+    ] as const) {
+      if (value) about[field] = value;
+    }
+    return profile.organisation
+      ? { referrer: about, school: { school: profile.organisation } }
+      : { referrer: about };
+  }
   try {
     const member = await TeamsInfo.getMember(context, referrer.id);
     const email = member.email ?? member.userPrincipalName;
-    if (email?.includes("@")) prefill.email = email;
-    if (member.name) prefill.name = member.name;
+    if (email?.includes("@")) about.email = email;
+    if (member.name) about.name = member.name;
   } catch {
     // Teams did not say: the person types it.
   }
-  return { referrer: prefill };
+  return { referrer: about };
 }
 
 /** The person's open (not submitted) drafts, of either kind. */
@@ -114,7 +141,7 @@ export async function startOrResumeReferral(
       emergencyContacts: emergencyContactsText(services.config),
     });
   }
-  const prefill = await referrerPrefill(context, referrer);
+  const prefill = await referrerPrefill(services, context, referrer);
   const draft = await services.drafts.put(startDraft(referrer, kind, services.now(), prefill));
   return currentCard(services, draft);
 }

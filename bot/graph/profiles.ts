@@ -1,0 +1,123 @@
+import { Client, HTTPMessageHandler, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
+import { z } from "zod";
+
+/** What Microsoft Graph says about a person, for prefilling the referrer's details. */
+export interface Profile {
+  readonly name?: string;
+  readonly email?: string;
+  readonly jobTitle?: string;
+  readonly phone?: string;
+  readonly organisation?: string;
+}
+
+export interface ProfileSource {
+  /** The person's profile, or undefined when Graph does not know or does not answer (never throws). */
+  profile(tenantId: string, userObjectId: string): Promise<Profile | undefined>;
+}
+
+export interface GraphSettings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** https://graph.microsoft.com, or a stand-in. */
+  readonly baseUrl: string;
+  /** https://login.microsoftonline.com, or a stand-in. */
+  readonly authorityHost: string;
+}
+
+const tokenResponse = z.object({ access_token: z.string(), expires_in: z.coerce.number() });
+
+const graphUser = z.object({
+  displayName: z.string().nullish(),
+  mail: z.string().nullish(),
+  userPrincipalName: z.string().nullish(),
+  jobTitle: z.string().nullish(),
+  businessPhones: z.array(z.string()).nullish(),
+  mobilePhone: z.string().nullish(),
+  companyName: z.string().nullish(),
+  officeLocation: z.string().nullish(),
+});
+
+const present = (value: string | null | undefined) => (value ? value : undefined);
+
+/**
+ * Puts the app-only token on every request. (The client's own authentication handler does so
+ * only for Graph's https hosts and strips it elsewhere, which would rule out a local stand-in.)
+ */
+class BearerToken implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly accessToken: () => Promise<string>) {}
+
+  async execute(context: Context): Promise<void> {
+    const headers = new Headers(context.options?.headers);
+    headers.set("Authorization", `Bearer ${await this.accessToken()}`);
+    context.options = { ...context.options, headers };
+    await this.next?.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+/** App-only Microsoft Graph (client credentials, per tenant): GET /users/{id}. */
+export function graphProfiles(settings: GraphSettings, onFailure: (error: unknown) => void): ProfileSource {
+  const tokens = new Map<string, { token: string; expires: number }>();
+
+  async function token(tenantId: string): Promise<string> {
+    const cached = tokens.get(tenantId);
+    if (cached && cached.expires > Date.now() + 60_000) return cached.token;
+    const response = await fetch(
+      `${settings.authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: settings.clientId,
+          client_secret: settings.clientSecret,
+          scope: `${new URL(settings.baseUrl).origin}/.default`,
+        }),
+        signal: AbortSignal.timeout(5000),
+      },
+    );
+    if (!response.ok) throw new Error(`token request answered ${response.status}`);
+    const body = tokenResponse.parse(await response.json());
+    tokens.set(tenantId, { token: body.access_token, expires: Date.now() + body.expires_in * 1000 });
+    return body.access_token;
+  }
+
+  return {
+    async profile(tenantId, userObjectId) {
+      try {
+        const middleware = new BearerToken(() => token(tenantId));
+        middleware.setNext(new HTTPMessageHandler());
+        const client = Client.initWithMiddleware({
+          baseUrl: `${settings.baseUrl}/`,
+          defaultVersion: "v1.0",
+          middleware,
+        });
+        const user = graphUser.parse(
+          await client
+            .api(`/users/${encodeURIComponent(userObjectId)}`)
+            .select(
+              "displayName,mail,userPrincipalName,jobTitle,businessPhones,mobilePhone,companyName,officeLocation",
+            )
+            .get(),
+        );
+        return {
+          name: present(user.displayName),
+          email: present(user.mail) ?? present(user.userPrincipalName),
+          jobTitle: present(user.jobTitle),
+          phone: present(user.businessPhones?.[0]) ?? present(user.mobilePhone),
+          organisation: present(user.companyName) ?? present(user.officeLocation),
+        };
+      } catch (error) {
+        onFailure(error);
+        return undefined;
+      }
+    },
+  };
+}
+
+/** No Graph configured: nobody is known, and that is not a failure. */
+export const noProfiles: ProfileSource = { profile: () => Promise.resolve(undefined) };
