@@ -13,6 +13,18 @@ export const statusTitles: Record<CaseStatus, string> = {
   closed: "Closed",
 };
 
+/** Who referred: the referrer, or the caller and the officer who recorded it for them. */
+export function referredBy(current: Case): string {
+  const { name, source } = current.referral.referrer;
+  if (!source || source === "school-or-setting") return current.referrer.name;
+  const from = {
+    agency: "an agency",
+    public: "a member of the public",
+    "another-council": "another council",
+  }[source];
+  return `${name} (${from}), recorded by ${current.referrer.name}`;
+}
+
 /**
  * The channel card's view: what the team needs to pick a case up. No address, phone or date
  * of birth: the channel is wider than the people who need those.
@@ -33,7 +45,7 @@ export function caseChannelView(current: Case, today: string) {
     owner: current.owner?.name ?? "Unassigned",
     canAssign: !current.owner && current.status !== "closed",
     submittedAt: formatDateTime(current.submittedAt),
-    referrer: current.referrer.name,
+    referrer: referredBy(current),
     furtherReferrals: (current.furtherReferrals ?? []).length,
   };
 }

@@ -176,6 +176,14 @@ export const timeOfDayChoices = [
   { value: "evening", title: "Evening" },
 ] as const;
 
+/** Who the referral comes from: staff refer for themselves; CME officers record the others' on their behalf. */
+export const referralSourceChoices = [
+  { value: "school-or-setting", title: "Me (school or setting staff)" },
+  { value: "agency", title: "An agency (recorded by a CME officer)" },
+  { value: "public", title: "A member of the public (recorded by a CME officer)" },
+  { value: "another-council", title: "Another council (recorded by a CME officer)" },
+] as const;
+
 export const parentsToldChoices = [
   { value: "yes", title: "Yes" },
   { value: "no", title: "No" },

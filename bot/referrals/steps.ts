@@ -26,6 +26,8 @@ import {
   enquiryTypeChoices,
   onRollChoices,
   parentsToldChoices,
+  referralSourceChoices,
+  valuesOf,
   riskFactorChoices,
   sexChoices,
   timeOfDayChoices,
@@ -275,6 +277,9 @@ function enquiriesStep<const T extends Choices>(types: T) {
 
 // 7. Referrer
 const referrerCommon = {
+  source: z
+    .enum(valuesOf(referralSourceChoices), { error: "Choose who the referral comes from" })
+    .default("school-or-setting"),
   name: text("your name"),
   role: text("your role", 100),
   setting: text("school or setting's name", 200),
@@ -282,6 +287,17 @@ const referrerCommon = {
   email: email("your e-mail address"),
   parentsTold: choice(parentsToldChoices, "Say whether the parents have been told of this referral"),
 };
+
+/** A school's DfE number is needed when a school refers; an agency or the public have none. */
+const schoolAgeReferrerSchema = () =>
+  schoolAge.referrer.superRefine(
+    (value, ctx) => {
+      if (value.source === "school-or-setting" && !value.dfeNumber) {
+        refuse(ctx, "dfeNumber", "Enter the school's DfE number");
+      }
+    },
+    { when: () => true },
+  );
 
 // The two forms
 const schoolAge = {
@@ -291,7 +307,7 @@ const schoolAge = {
     z.object({ ...childCommon, upn, yearGroup: optionalChoice(yearGroupChoices) }),
   ),
   enquiries: enquiriesStep(enquiryTypeChoices),
-  referrer: z.object({ ...referrerCommon, dfeNumber }),
+  referrer: z.object({ ...referrerCommon, dfeNumber: dfeNumber.optional() }),
 };
 
 const earlyYears = {
@@ -429,7 +445,7 @@ export const forms: Record<ReferralKind, ReferralForm> = {
       school: schoolSchema,
       vulnerability: () => vulnerabilityFields,
       enquiries: schoolAge.enquiries.schema,
-      referrer: () => schoolAge.referrer,
+      referrer: schoolAgeReferrerSchema,
     },
     { ...commonTitles, school: "School and absence" },
     {

@@ -9,6 +9,7 @@ import {
   enquiryTypeChoices,
   onRollChoices,
   parentsToldChoices,
+  referralSourceChoices,
   riskFactorChoices,
   sexChoices,
   timeOfDayChoices,
@@ -47,6 +48,7 @@ const choicesOf: Record<string, readonly Choice[]> = {
   type: enquiryTypeChoices,
   timeOfDay: timeOfDayChoices,
   parentsTold: parentsToldChoices,
+  source: referralSourceChoices,
 };
 
 /** The choices that differ between the two kinds of referral. */
@@ -106,6 +108,7 @@ const labels: Record<string, string> = {
   phone: "Phone",
   email: "E-mail",
   parentsTold: "Parents told",
+  source: "Referral from",
   ofstedUrn: "Ofsted URN",
   fundedEntitlement: "Funded entitlement",
   usualAttendance: "Usual attendance",
@@ -188,6 +191,7 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
     vulnerabilityFlagChoices,
     timeOfDayChoices,
     parentsToldChoices,
+    referralSourceChoices,
     fundedEntitlementChoices,
     emergencyContacts: options.emergencyContacts,
   };

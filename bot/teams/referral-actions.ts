@@ -12,6 +12,7 @@ import { reviewView, stepView, submittedView, type StepViewOptions } from "../re
 import {
   addRow,
   answerStep,
+  cardValues,
   editStep,
   formOf,
   goBack,
@@ -19,7 +20,9 @@ import {
   removeRow,
   startDraft,
 } from "../referrals/wizard.js";
-import type { Services } from "../services.js";
+import { canWorkCases } from "../cases/case-service.js";
+import { caseChannel, type Services } from "../services.js";
+import { resolveActor } from "./actor.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
@@ -195,7 +198,7 @@ export async function handleReferralAction(
     );
   }
   const now = services.now();
-  if (verb === "referral.submit") return submit(services, draft, version, input);
+  if (verb === "referral.submit") return submit(services, context, draft, version, input);
   if (verb === "referral.cancel") {
     if (draft.version !== version) {
       return messageResponse(
@@ -226,6 +229,16 @@ export async function handleReferralAction(
         : messageResponse("Which row?");
     case "referral.next": {
       if (!step) return messageResponse("Which step?");
+      if (step === "referrer" && !(await mayRecordAs(services, context, input.source))) {
+        return cardResponse(
+          formOf(draft).cards[step],
+          stepView(draft, step, {
+            emergencyContacts: emergencyContactsText(services.config),
+            errors: { source: onlyOfficersRecord },
+            values: cardValues(draft, step, input),
+          }),
+        );
+      }
       const result = answerStep(draft, step, input, ukDate(now), now);
       if (result.ok) return saveAndShow(services, draft, result.draft);
       const kept = await save(services, draft, keepTyped(draft, step, input, now));
@@ -267,12 +280,26 @@ async function saveAndShow(
     : messageResponse("That referral is no longer open.");
 }
 
+const onlyOfficersRecord =
+  "Only CME officers record referrals on someone else's behalf. If you are referring yourself, choose 'Me'.";
+
+/** Recording a referral for an agency, the public or another council is for CME officers (checked on the server). */
+async function mayRecordAs(services: Services, context: TurnContext, source: unknown): Promise<boolean> {
+  if (source === undefined || source === "" || source === "school-or-setting") return true;
+  const channel = await caseChannel(services);
+  return canWorkCases(await resolveActor(context, channel?.teamId, services.config.managerIds));
+}
+
 async function submit(
   services: Services,
+  context: TurnContext,
   draft: StoredDraft,
   version: number,
   input: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
+  if (!draft.reference && !(await mayRecordAs(services, context, draft.answers.referrer?.source))) {
+    return messageResponse(onlyOfficersRecord);
+  }
   const reason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete.trim() : "";
   const decision: DuplicateDecision =
     typeof input.addTo === "string"

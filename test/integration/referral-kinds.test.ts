@@ -197,3 +197,46 @@ describe("a second referral of a child who already has an open case", () => {
     );
   });
 });
+
+describe("a referral recorded on someone's behalf", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+  const agencyReferrer = {
+    ...goodAnswers.referrer,
+    source: "agency",
+    name: "Pat Caller",
+    role: "Housing officer",
+    setting: "District council housing team",
+    dfeNumber: "",
+  };
+
+  it("lets a CME officer record a referral from an agency, with no DfE number, and says so on the case", async () => {
+    const submitted = await refer(h, people.officer, { ...goodAnswers, referrer: agencyReferrer });
+    expect(cardText(submitted)).to.include("Referral received");
+    const stored = await h.app.services.cases.get(`CME-${new Date().getUTCFullYear()}-00001`);
+    expect(stored?.referral.referrer).to.include({ source: "agency", name: "Pat Caller" });
+    expect(stored?.referrer.id).to.equal(people.officer.id);
+    const post = await eventually(() => {
+      const found = h.teams.posts(channelId)[0];
+      if (!found) throw new Error("no post yet");
+      return found;
+    });
+    expect(cardText(cardIn(post))).to.include(`Pat Caller (an agency), recorded by ${people.officer.name}`);
+  });
+
+  it("refuses someone outside the CME team recording on another's behalf, and asks a school for its DfE number", async () => {
+    let card = await sayRefer(h, people.dsl);
+    for (const step of ["whatHappened", "child", "family", "school", "vulnerability", "enquiries"] as const) {
+      card = await next(h, people.dsl, card, goodAnswers[step]);
+    }
+    const refused = await next(h, people.dsl, card, agencyReferrer);
+    expect(cardText(refused)).to.include("Only CME officers record referrals on someone else");
+    const noDfe = await next(h, people.dsl, refused, { ...goodAnswers.referrer, dfeNumber: "" });
+    expect(cardText(noDfe)).to.include("Enter the school's DfE number");
+  });
+});
