@@ -10,6 +10,11 @@ export interface StatusCounts {
   readonly unassigned: number;
 }
 
+export type ReferralSummary = Pick<Case, "id" | "kind" | "status" | "submittedAt"> & {
+  readonly forenames: string;
+  readonly surname: string;
+};
+
 export class CaseStore {
   constructor(private readonly container: Container) {}
 
@@ -42,6 +47,21 @@ export class CaseStore {
       })
       .fetchAll();
     return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  }
+
+  /** The cases a person referred (or recorded), newest first. */
+  async referredBy(userId: string, limit = 20): Promise<ReferralSummary[]> {
+    const { resources } = await this.container.items
+      .query<ReferralSummary>({
+        query:
+          "SELECT TOP @limit c.id, c.kind, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
+        parameters: [
+          { name: "@limit", value: limit },
+          { name: "@userId", value: userId },
+        ],
+      })
+      .fetchAll();
+    return resources;
   }
 
   /** Changes a case under its ETag, retrying against the fresh case; `change` returns undefined to leave it. */

@@ -14,6 +14,7 @@ export const containerDefinitions = {
         { path: "/matchKeys/*" },
         { path: "/status/?" },
         { path: "/owner/id/?" },
+        { path: "/referrer/id/?" },
         { path: "/submittedAt/?" },
         { path: "/urgent/?" },
       ],

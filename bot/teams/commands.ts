@@ -1,5 +1,6 @@
 import { TurnContext } from "botbuilder";
 import { emergencyContactsText } from "../config.js";
+import { myReferralsView } from "../reports/my-referrals.js";
 import { statusView } from "../reports/status.js";
 import { caseChannel, type Services } from "../services.js";
 import { resolveActor } from "./actor.js";
@@ -76,6 +77,15 @@ async function cancel(services: Services, context: TurnContext): Promise<void> {
   );
 }
 
+async function myReferrals(services: Services, context: TurnContext): Promise<void> {
+  if (context.activity.conversation.conversationType !== "personal") {
+    await context.sendActivity("Say 'my referrals' in a personal chat with me: the list names children.");
+    return;
+  }
+  const referrals = await services.cases.referredBy(context.activity.from.id);
+  await context.sendActivity({ attachments: [cardAttachment("referrals-mine", myReferralsView(referrals))] });
+}
+
 async function status(services: Services, context: TurnContext): Promise<void> {
   const channel = await caseChannel(services);
   const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
@@ -137,6 +147,9 @@ export async function handleCommand(services: Services, context: TurnContext): P
       return refer(services, context, "");
     case "cancel":
       return cancel(services, context);
+    case "my":
+      if (rest === "referrals") return myReferrals(services, context);
+      return help(services, context, `Sorry, I don't know '${text.slice(0, 40)}'. Here is what I can do:`);
     case "status":
       return status(services, context);
     case "setup":

@@ -240,3 +240,37 @@ describe("a referral recorded on someone's behalf", () => {
     expect(cardText(noDfe)).to.include("Enter the school's DfE number");
   });
 });
+
+describe("my referrals", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("lists the person's own referrals with their status, newest first, and no one else's", async () => {
+    await refer(h, people.dsl);
+    await refer(h, people.earlyYears, goodEarlyYearsAnswers, "refer early years");
+    await refer(h, people.dsl, {
+      ...goodAnswers,
+      child: { ...goodAnswers.child, forenames: "Zoe", surname: "Second" },
+    });
+    await h.send(personalMessage(h.teams, people.dsl, "my referrals"));
+    const text = cardText(cardIn(h.teams.replies(personalConversationId(people.dsl)).at(-1)!));
+    const year = new Date().getUTCFullYear();
+    expect(text).to.include(`CME-${year}-00003`);
+    expect(text).to.include(`CME-${year}-00001`);
+    expect(text).not.to.include(`CME-${year}-00002`);
+    expect(text).not.to.include("Ollie");
+    expect(text.indexOf("Zoe Second")).to.be.lessThan(text.indexOf("Amelia Rose Testchild"));
+    expect(text).to.include('"text":"New"');
+  });
+
+  it("says so when there are none", async () => {
+    await h.send(personalMessage(h.teams, people.officer2, "my referrals"));
+    const text = cardText(cardIn(h.teams.replies(personalConversationId(people.officer2)).at(-1)!));
+    expect(text).to.include("You have not made any referrals yet");
+  });
+});

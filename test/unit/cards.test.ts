@@ -5,6 +5,7 @@ import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
 import { caseChannelView } from "../../bot/cases/views.js";
 import { statusView } from "../../bot/reports/status.js";
+import { myReferralsView } from "../../bot/reports/my-referrals.js";
 import { commandList } from "../../bot/teams/commands.js";
 import { maxCardBytes, renderCard } from "../../bot/teams/render-card.js";
 import { answerStep, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
@@ -220,6 +221,20 @@ function everyCard(): [string, object][] {
       },
     ],
     ["referral-added", { reference: "CME-2026-00042", emergencyContacts: long(300) }],
+    [
+      "referrals-mine",
+      myReferralsView(
+        Array.from({ length: 20 }, (_, i) => ({
+          id: `CME-2026-${String(i).padStart(5, "0")}`,
+          kind: "school-age" as const,
+          status: "info_requested" as const,
+          submittedAt: "2026-11-03T10:00:00Z",
+          forenames: long(100),
+          surname: long(100),
+        })),
+      ),
+    ],
+    ["referrals-mine", myReferralsView([])],
     [
       "case-channel",
       caseChannelView(caseFromDraft(maximalDraft("early-years"), "CME-2026-00043", now), "2026-11-28"),

@@ -1,0 +1,17 @@
+import { statusTitles } from "../cases/views.js";
+import { formatDate } from "../people/format.js";
+import { forms } from "../referrals/steps.js";
+import type { ReferralSummary } from "../store/case-store.js";
+
+/** A referrer's own referrals, newest first, with where each has got to. */
+export function myReferralsView(referrals: readonly ReferralSummary[]) {
+  return {
+    referrals: referrals.map((referral) => ({
+      reference: referral.id,
+      child: `${referral.forenames} ${referral.surname}`,
+      status: statusTitles[referral.status],
+      kind: forms[referral.kind].title.replace(" CME referral", ""),
+      submitted: formatDate(referral.submittedAt),
+    })),
+  };
+}
