@@ -2,6 +2,7 @@ import type { Config } from "./config.js";
 import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
+import { sweepDrafts } from "./referrals/draft-sweep.js";
 import type { Services } from "./services.js";
 import { CaseStore } from "./store/case-store.js";
 import { createCosmosClient, openContainers, type Containers } from "./store/cosmos.js";
@@ -11,7 +12,7 @@ import { OutboxStore } from "./store/outbox-store.js";
 import { SettingsStore } from "./store/settings-store.js";
 import { createAdapter } from "./teams/adapter.js";
 import { CmeBot, failureMessage } from "./teams/bot.js";
-import { channelDelivery } from "./teams/channel-delivery.js";
+import { teamsDelivery } from "./teams/delivery.js";
 import { createServer } from "./teams/server.js";
 
 export interface App {
@@ -70,7 +71,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       : noProfiles,
     now,
   };
-  deliver = channelDelivery(adapter, services);
+  deliver = teamsDelivery(adapter, services);
 
   adapter.onTurnError = async (context, error) => {
     log("turn.failed", { activityType: context.activity.type, error: error.message });
@@ -96,6 +97,14 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
 
   const sweep = setInterval(() => outbox.deliverSoon(), config.outboxIntervalMs);
   sweep.unref();
+  const draftSweep = setInterval(() => {
+    sweepDrafts(services, config.drafts, now()).then(
+      (result) => log("drafts.swept", { ...result }),
+      (error: unknown) =>
+        log("drafts.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }, config.drafts.sweepIntervalMs);
+  draftSweep.unref();
   outbox.deliverSoon();
 
   return {
@@ -105,6 +114,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     embeddedCosmos: Boolean(embedded),
     async close() {
       clearInterval(sweep);
+      clearInterval(draftSweep);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });

@@ -37,6 +37,9 @@ const environmentSchema = z
     GRAPH_CLIENT_SECRET: optionalText,
     GRAPH_BASE_URL: z.url().default("https://graph.microsoft.com"),
     GRAPH_AUTHORITY_HOST: z.url().default("https://login.microsoftonline.com"),
+    DRAFT_EXPIRY_DAYS: z.coerce.number().int().positive().default(30),
+    DRAFT_REMINDER_DAYS: z.coerce.number().int().min(0).default(7),
+    DRAFT_SWEEP_MINUTES: z.coerce.number().positive().default(60),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     CHILDRENS_DUTY_CONTACT: z
       .string()
@@ -117,6 +120,11 @@ export interface Config {
       }
     | undefined;
   readonly outboxIntervalMs: number;
+  readonly drafts: {
+    readonly expiryDays: number;
+    readonly reminderDaysBefore: number;
+    readonly sweepIntervalMs: number;
+  };
   readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
 }
 
@@ -173,6 +181,11 @@ export function loadConfig(environment: Environment): Config {
     allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
     graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
+    drafts: {
+      expiryDays: env.DRAFT_EXPIRY_DAYS,
+      reminderDaysBefore: Math.min(env.DRAFT_REMINDER_DAYS, env.DRAFT_EXPIRY_DAYS - 1),
+      sweepIntervalMs: env.DRAFT_SWEEP_MINUTES * 60_000,
+    },
     emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
   };
 }

@@ -1,5 +1,13 @@
 import { z } from "zod";
 
+export const personalConversationSchema = z.object({
+  id: z.string(),
+  serviceUrl: z.string(),
+  userId: z.string(),
+  tenantId: z.string().optional(),
+});
+export type PersonalConversation = z.infer<typeof personalConversationSchema>;
+
 export const outboxItemSchema = z.object({
   id: z.string(),
   state: z.enum(["pending", "sent", "failed"]),
@@ -7,8 +15,13 @@ export const outboxItemSchema = z.object({
    * `case-card`: show the case's current card in the CME channel (post it the first time,
    * update it in place after); rendered at delivery, so several pending changes go as one.
    * `channel-card`: post a card of its own to the CME channel (escalations).
+   * `personal-card`: a card to one person in their personal chat with the bot (reminders, notices).
    */
-  kind: z.enum(["case-card", "channel-card"]),
+  kind: z.enum(["case-card", "channel-card", "personal-card"]),
+  /** Where a `personal-card` goes: the person's personal conversation with the bot. */
+  conversation: personalConversationSchema.optional(),
+  /** The view of a `personal-card`: ids and words only, never a child's details. */
+  data: z.record(z.string(), z.unknown()).optional(),
   caseId: z.string().optional(),
   /** The card template of a `channel-card`; its view is built from the case at delivery. */
   template: z.string().optional(),

@@ -1,6 +1,11 @@
 import { ConcurrencyError } from "../store/documents.js";
 import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
-import { RetryableDeliveryError, retryDelayMs, type OutboxItem } from "./outbox-item.js";
+import {
+  RetryableDeliveryError,
+  retryDelayMs,
+  type OutboxItem,
+  type PersonalConversation,
+} from "./outbox-item.js";
 
 export type DeliveryResult = { readonly activityId?: string };
 
@@ -66,6 +71,29 @@ export class Outbox {
       kind: "channel-card",
       caseId,
       template,
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      revision: 1,
+    });
+    this.deliverSoon();
+  }
+
+  /** Sends a card to one person's personal chat once: `key` names the message, so asking twice sends once. */
+  async postPersonalCard(
+    key: string,
+    conversation: PersonalConversation,
+    template: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const at = this.now().toISOString();
+    await this.store.add({
+      id: `personal-card|${key}`,
+      state: "pending",
+      kind: "personal-card",
+      conversation,
+      template,
+      data,
       attempts: 0,
       nextAttemptAt: at,
       createdAt: at,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { personalConversationSchema } from "../outbox/outbox-item.js";
 import { personSchema } from "../people/person.js";
 import { referralKinds, stepOrder, type ReferralAnswers, type ReferralKind, type StepId } from "./steps.js";
 
@@ -21,6 +22,10 @@ export const draftSchema = z.object({
   /** Editing one section from the review: Next goes back to the review. */
   editing: z.boolean().default(false),
   referrer: personSchema,
+  /** The person's personal chat with the bot, for reminders about this draft. */
+  conversation: personalConversationSchema.optional(),
+  /** When the "this draft will expire" reminder was sent (for the draft as last changed). */
+  remindedAt: z.string().optional(),
   /** Why the referrer submitted with core enquiries missing (the readiness gate). */
   reasonIncomplete: z.string().optional(),
   /** Set when the referrer chose to add this referral to an open case for the same child. */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PersonalConversation } from "../outbox/outbox-item.js";
 import type { Person } from "../people/person.js";
 import { draftIdFor, type Draft, type ReferralKind } from "./draft.js";
 import { forms, stepOrder, type GroupSpec, type ReferralForm, type StepId } from "./steps.js";
@@ -16,6 +17,7 @@ export function startDraft(
   kind: ReferralKind,
   now: Date,
   typed: Draft["typed"] = {},
+  conversation?: PersonalConversation,
 ): Draft {
   const at = now.toISOString();
   return {
@@ -29,16 +31,18 @@ export function startDraft(
     groupSizes: {},
     editing: false,
     referrer,
+    ...(conversation ? { conversation } : {}),
     createdAt: at,
     updatedAt: at,
   };
 }
 
-/** How many rows a repeatable group shows now. */
+/** The form (questions, cards, schemas) of a draft's kind. */
 export function formOf(draft: Pick<Draft, "kind">): ReferralForm {
   return forms[draft.kind];
 }
 
+/** How many rows a repeatable group shows now. */
 export function groupSize(draft: Draft, step: StepId, spec: GroupSpec): number {
   const explicit = draft.groupSizes[spec.name];
   if (explicit !== undefined) return explicit;

@@ -5,19 +5,34 @@ import { ConcurrencyError, read, replaceIfUnchanged, upsert, type Stored } from 
 
 export type StoredDraft = Stored<Draft>;
 
+/** Answers are stored as parsed; only the wizard's own bookkeeping may be missing from older drafts. */
+function withBookkeeping(stored: Stored<Partial<Draft>>): StoredDraft {
+  return { typed: {}, groupSizes: {}, editing: false, ...stored } as StoredDraft;
+}
+
 export class DraftStore {
   constructor(private readonly container: Container) {}
 
   /** Reads a draft, filling fields that older drafts did not have. */
   async get(userId: string, id: string): Promise<StoredDraft | undefined> {
-    const stored = await read<Partial<Draft> & Pick<Draft, "id">>(this.container, id, userId);
-    // Answers are stored as parsed; only the wizard's own bookkeeping may be missing.
-    return stored ? ({ typed: {}, groupSizes: {}, editing: false, ...stored } as StoredDraft) : undefined;
+    const stored = await read<Partial<Draft>>(this.container, id, userId);
+    return stored ? withBookkeeping(stored) : undefined;
   }
 
   /** Saves a changed draft only over the version it was read at. */
   save(draft: Draft, etag: string): Promise<StoredDraft> {
     return replaceIfUnchanged(this.container, draft, etag, draft.userId);
+  }
+
+  /** Drafts not changed since a time, across everyone (for the expiry sweep). */
+  async idleSince(time: Date): Promise<StoredDraft[]> {
+    const { resources } = await this.container.items
+      .query<Stored<Partial<Draft>>>({
+        query: "SELECT * FROM c WHERE c.updatedAt <= @time",
+        parameters: [{ name: "@time", value: time.toISOString() }],
+      })
+      .fetchAll();
+    return resources.map(withBookkeeping);
   }
 
   /** Discards a draft, only at the version the person saw. */

@@ -145,7 +145,14 @@ export async function startOrResumeReferral(
     });
   }
   const prefill = await referrerPrefill(services, context, referrer);
-  const draft = await services.drafts.put(startDraft(referrer, kind, services.now(), prefill));
+  const { conversation, serviceUrl } = context.activity;
+  const personalChat = {
+    id: conversation.id,
+    serviceUrl,
+    userId: referrer.id,
+    ...(referrer.tenantId ? { tenantId: referrer.tenantId } : {}),
+  };
+  const draft = await services.drafts.put(startDraft(referrer, kind, services.now(), prefill, personalChat));
   return currentCard(services, draft);
 }
 

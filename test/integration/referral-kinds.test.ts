@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
 import {
   actionData,
   cardAction,
@@ -272,5 +273,58 @@ describe("my referrals", () => {
     await h.send(personalMessage(h.teams, people.officer2, "my referrals"));
     const text = cardText(cardIn(h.teams.replies(personalConversationId(people.officer2)).at(-1)!));
     expect(text).to.include("You have not made any referrals yet");
+  });
+});
+
+describe("drafts left unfinished", () => {
+  let h: Harness;
+  let clock = new Date();
+  beforeEach(async () => {
+    clock = new Date();
+    h = await startHarness({ DRAFT_EXPIRY_DAYS: "30", DRAFT_REMINDER_DAYS: "7" }, { now: () => clock });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+  const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+  const sweep = () => sweepDrafts(h.app.services, h.app.services.config.drafts, clock);
+
+  it("reminds the person in their personal chat before a draft expires, once, then discards it and says so", async () => {
+    const card = await sayRefer(h, people.dsl);
+    await next(h, people.dsl, card, goodAnswers.whatHappened);
+    const repliesBefore = h.teams.replies(personalConversationId(people.dsl)).length;
+
+    clock = days(10);
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0 });
+    clock = days(24);
+    expect(await sweep()).to.deep.equal({ reminded: 1, expired: 0 });
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0 });
+    await h.app.services.outbox.idle();
+    const sent = h.teams.sent
+      .filter((s) => s.conversationId === personalConversationId(people.dsl))
+      .slice(repliesBefore);
+    expect(sent).to.have.length(1);
+    expect(cardText(cardIn(sent[0]!))).to.include("Your referral is not finished");
+    expect(cardText(cardIn(sent[0]!))).not.to.include("Testchild");
+
+    clock = days(31);
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 1 });
+    await h.app.services.outbox.idle();
+    expect(await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`)).to.equal(undefined);
+    const last = h.teams.sent.filter((s) => s.conversationId === personalConversationId(people.dsl)).at(-1);
+    expect(cardText(cardIn(last!))).to.include("Unfinished referral discarded");
+  });
+
+  it("lets the person carry on from the reminder", async () => {
+    const card = await sayRefer(h, people.dsl);
+    await next(h, people.dsl, card, goodAnswers.whatHappened);
+    clock = days(24);
+    await sweep();
+    await h.app.services.outbox.idle();
+    const reminder = cardIn(
+      h.teams.sent.filter((s) => s.conversationId === personalConversationId(people.dsl)).at(-1)!,
+    );
+    const resumed = await press(h, people.dsl, reminder, "referral.start", {}, { resume: true });
+    expect(cardText(resumed)).to.include("Step 2 of 8");
   });
 });

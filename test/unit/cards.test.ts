@@ -235,6 +235,8 @@ function everyCard(): [string, object][] {
       ),
     ],
     ["referrals-mine", myReferralsView([])],
+    ["referral-reminder", { title: forms["school-age"].title, expiresOn: "28 Dec 2026" }],
+    ["referral-expired", { title: forms["early-years"].title, days: 30 }],
     [
       "case-channel",
       caseChannelView(caseFromDraft(maximalDraft("early-years"), "CME-2026-00043", now), "2026-11-28"),

@@ -2,7 +2,7 @@ import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilde
 import type { Case } from "../cases/case.js";
 import { caseChannelView } from "../cases/views.js";
 import type { Deliver, DeliveryResult } from "../outbox/outbox.js";
-import { RetryableDeliveryError, type OutboxItem } from "../outbox/outbox-item.js";
+import { RetryableDeliveryError, type OutboxItem, type PersonalConversation } from "../outbox/outbox-item.js";
 import { formatDateTime } from "../people/format.js";
 import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
@@ -100,10 +100,73 @@ async function postEscalation(
   return posted?.id ? { activityId: posted.id } : {};
 }
 
-/** Delivers outbox items to the CME channel through the adapter (proactive messages). */
-export function channelDelivery(adapter: CloudAdapter, services: Services): Deliver {
+function personalReference(
+  conversation: PersonalConversation,
+  botAppId: string,
+): Partial<ConversationReference> {
+  return {
+    channelId: "msteams",
+    serviceUrl: conversation.serviceUrl,
+    bot: { id: botAppId, name: "CME Referrals" },
+    user: { id: conversation.userId, name: "" },
+    conversation: {
+      id: conversation.id,
+      isGroup: false,
+      conversationType: "personal",
+      name: "",
+      ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}),
+    },
+  };
+}
+
+/**
+ * Runs a proactive turn and hands back what it produced. The adapter passes a turn's errors
+ * to onTurnError and carries on; the outbox must see them, so they are caught in the turn.
+ */
+async function proactive(
+  adapter: CloudAdapter,
+  botAppId: string,
+  reference: Partial<ConversationReference>,
+  send: (context: TurnContext) => Promise<DeliveryResult>,
+): Promise<DeliveryResult> {
+  let result: DeliveryResult = {};
+  let failure: unknown;
+  try {
+    await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+      // A proactive turn's activity has an invented id, and replying to it would make a
+      // thread reply: these are new messages.
+      context.onSendActivities(async (_context, activities, nextSend) => {
+        for (const activity of activities) delete activity.replyToId;
+        return nextSend();
+      });
+      try {
+        result = await send(context);
+      } catch (error) {
+        failure = error;
+      }
+    });
+  } catch (error) {
+    failure = error;
+  }
+  if (failure !== undefined) throw classifyDeliveryError(failure);
+  return result;
+}
+
+/** Delivers outbox items (proactive messages) to the CME channel and to people's personal chats. */
+export function teamsDelivery(adapter: CloudAdapter, services: Services): Deliver {
   const botAppId = services.config.bot.appId ?? "";
   return async (item: OutboxItem): Promise<DeliveryResult> => {
+    if (item.kind === "personal-card") {
+      const { conversation, template, data } = item;
+      if (!conversation || !template) throw new Error(`outbox item ${item.id} names no person or card`);
+      return proactive(adapter, botAppId, personalReference(conversation, botAppId), async (context) => {
+        const posted = await context.sendActivity({
+          type: "message",
+          attachments: [cardAttachment(template, data ?? {})],
+        });
+        return posted?.id ? { activityId: posted.id } : {};
+      });
+    }
     const channel = await caseChannel(services);
     if (!channel) {
       throw new RetryableDeliveryError(
@@ -112,40 +175,10 @@ export function channelDelivery(adapter: CloudAdapter, services: Services): Deli
     }
     const current = item.caseId ? await services.cases.get(item.caseId) : undefined;
     if (!current) throw new Error(`outbox item ${item.id} names no case that exists`);
-    let result: DeliveryResult = {};
-    // The adapter hands a turn's errors to onTurnError and carries on; the outbox must see them.
-    let failure: unknown;
-    try {
-      await adapter.continueConversationAsync(
-        botAppId,
-        channelReference(channel, botAppId),
-        async (context) => {
-          // A proactive turn's activity has an invented id, and replying to it would make a
-          // thread reply: channel cards are new top-level posts.
-          context.onSendActivities(async (_context, activities, nextSend) => {
-            for (const activity of activities) delete activity.replyToId;
-            return nextSend();
-          });
-          try {
-            result =
-              item.kind === "case-card"
-                ? await showCaseCard(context, services, channel, current)
-                : await postEscalation(
-                    context,
-                    services,
-                    channel,
-                    current,
-                    item.template ?? "escalation-urgent",
-                  );
-          } catch (error) {
-            failure = error;
-          }
-        },
-      );
-    } catch (error) {
-      failure = error;
-    }
-    if (failure !== undefined) throw classifyDeliveryError(failure);
-    return result;
+    return proactive(adapter, botAppId, channelReference(channel, botAppId), (context) =>
+      item.kind === "case-card"
+        ? showCaseCard(context, services, channel, current)
+        : postEscalation(context, services, channel, current, item.template ?? "escalation-urgent"),
+    );
   };
 }
