@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { personalConversationSchema } from "../outbox/outbox-item.js";
 import { personSchema, type Person } from "../people/person.js";
 import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
 
@@ -30,6 +31,8 @@ export const caseSchema = z.object({
   draftId: z.string(),
   submittedAt: z.string(),
   referrer: personSchema,
+  /** The referrer's personal chat with the bot, for telling them what happens to the case. */
+  referrerConversation: personalConversationSchema.optional(),
   /** The answers exactly as submitted; never changed. */
   referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
   urgent: z.boolean(),

@@ -49,6 +49,7 @@ export function caseFromDraft(draft: Draft, reference: string, now: Date): Case 
     draftId: draft.id,
     submittedAt: now.toISOString(),
     referrer: draft.referrer,
+    ...(draft.conversation ? { referrerConversation: draft.conversation } : {}),
     referral,
     urgent: isHighRisk(referral),
     matchKeys: matchKeysOf(referral.child),

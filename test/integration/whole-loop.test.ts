@@ -44,6 +44,10 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
     expect(stored?.referral.child.surname).to.equal("Testchild");
     expect(stored?.referral.child.postcode).to.equal("LE18 4AB");
     expect(stored?.referrer.id).to.equal(people.dsl.id);
+    expect(stored?.referrerConversation).to.include({
+      id: personalConversationId(people.dsl),
+      userId: people.dsl.id,
+    });
     expect(stored?.events.map((e) => e.type)).to.deep.equal(["submitted"]);
 
     const post = await channelCardOf(`CME-${year}-00001`);
