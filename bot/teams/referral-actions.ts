@@ -83,7 +83,7 @@ async function referrerPrefill(
   context: TurnContext,
   referrer: Person,
 ): Promise<Draft["typed"]> {
-  const about: Record<string, string> = { name: referrer.name };
+  const about: Record<string, string> = { source: "school-or-setting", name: referrer.name };
   const tenantId = referrer.tenantId ?? tenantOf(context);
   const profile =
     referrer.aadObjectId && tenantId
