@@ -1,4 +1,4 @@
-import type { Config } from "./config.js";
+import { emergencyContactsText, type Config } from "./config.js";
 import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
@@ -98,7 +98,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   const sweep = setInterval(() => outbox.deliverSoon(), config.outboxIntervalMs);
   sweep.unref();
   const draftSweep = setInterval(() => {
-    sweepDrafts(services, config.drafts, now()).then(
+    sweepDrafts(services, config.drafts, now(), emergencyContactsText(config)).then(
       (result) => log("drafts.swept", { ...result }),
       (error: unknown) =>
         log("drafts.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),

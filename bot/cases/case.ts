@@ -23,6 +23,9 @@ export const caseEventSchema = z.object({
 });
 export type CaseEvent = z.infer<typeof caseEventSchema>;
 
+/** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
+const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
+
 export const caseSchema = z.object({
   /** The human reference, CME-YYYY-NNNNN; also the partition key. */
   id: z.string().regex(/^CME-\d{4}-\d{5}$/),
@@ -48,11 +51,12 @@ export const caseSchema = z.object({
         referrer: personSchema,
         kind: z.enum(referralKinds),
         referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
+        enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
       }),
     )
     .default([]),
   /** Submitted with core enquiries missing (the readiness gate), and why. */
-  enquiriesIncomplete: z.object({ missing: z.array(z.string()), reason: z.string() }).optional(),
+  enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
   status: z.enum(caseStatuses),
   owner: personSchema.optional(),
   events: z.array(caseEventSchema),

@@ -1,38 +1,60 @@
-import type { Outbox } from "../outbox/outbox.js";
 import { formatDate } from "../people/format.js";
 import { ConcurrencyError } from "../store/documents.js";
-import type { DraftStore } from "../store/draft-store.js";
 import { draftExpiresOn, draftHousekeeping, type DraftPolicy } from "./expiry.js";
 import { forms } from "./steps.js";
+import { submittedView } from "./views.js";
+import { submitReferral, type SubmissionPorts } from "./submission.js";
 
-export interface DraftSweepPorts {
-  readonly drafts: DraftStore;
-  readonly outbox: Outbox;
-}
+export type DraftSweepPorts = SubmissionPorts;
 
 export interface DraftSweepResult {
   readonly reminded: number;
   readonly expired: number;
+  readonly submissionsFinished: number;
 }
 
+/** A submission still unfinished this long after its last write was interrupted (it takes well under a second). */
+const interruptedAfterMs = 2 * 60_000;
+
 /**
- * Reminds people of drafts about to expire and discards expired ones. Safe to run on several
+ * Finishes submissions a crash interrupted, reminds people of drafts about to expire and
+ * discards expired ones. Safe to run on several
  * instances at once: every write is ETag-guarded and every message keyed, so each happens once.
  */
 export async function sweepDrafts(
   ports: DraftSweepPorts,
   policy: DraftPolicy,
   now: Date,
+  emergencyContacts: string,
 ): Promise<DraftSweepResult> {
   const horizon = new Date(now.getTime() - (policy.expiryDays - policy.reminderDaysBefore) * 86_400_000);
   let reminded = 0;
   let expired = 0;
+  let submissionsFinished = 0;
+  for (const draft of await ports.drafts.interruptedSubmissions(
+    new Date(now.getTime() - interruptedAfterMs),
+  )) {
+    const result = await submitReferral(ports, draft.userId, draft.id, draft.version, now);
+    if (result.kind !== "submitted" && result.kind !== "added-to-existing") continue;
+    submissionsFinished += 1;
+    // The person was not there to see it go: tell them it went, once.
+    if (draft.conversation) {
+      await ports.outbox.postPersonalCard(
+        `submission-finished|${draft.id}|${draft.createdAt}`,
+        draft.conversation,
+        result.kind === "submitted" ? "referral-submitted" : "referral-added",
+        result.kind === "submitted"
+          ? submittedView(result.case.id, result.case.referral, result.case.submittedAt, emergencyContacts)
+          : { reference: result.reference, emergencyContacts },
+      );
+    }
+  }
   for (const draft of await ports.drafts.idleSince(horizon)) {
     const action = draftHousekeeping(draft, policy, now);
     const title = forms[draft.kind].title;
     try {
       if (action === "remind") {
-        await ports.drafts.save({ ...draft, remindedAt: now.toISOString() }, draft._etag);
+        // Queued first: if the save below loses a race, the keyed reminder is still sent only once.
         if (draft.conversation) {
           await ports.outbox.postPersonalCard(
             `draft-reminder|${draft.id}|${draft.updatedAt}`,
@@ -44,6 +66,7 @@ export async function sweepDrafts(
             },
           );
         }
+        await ports.drafts.save({ ...draft, remindedAt: now.toISOString() }, draft._etag);
         reminded += 1;
       } else if (action === "expire" || action === "expire-quietly") {
         await ports.drafts.remove(draft, draft._etag);
@@ -65,5 +88,5 @@ export async function sweepDrafts(
       if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
-  return { reminded, expired };
+  return { reminded, expired, submissionsFinished };
 }

@@ -42,3 +42,11 @@ export type Draft = z.infer<typeof draftSchema>;
 export function draftIdFor(userId: string, kind: ReferralKind): string {
   return `${userId}|${kind}`;
 }
+
+/**
+ * Submission has begun (a case reference is fixed, or the referrer chose an open case to add
+ * to) but not finished: the draft can no longer be edited, only its submission completed.
+ */
+export function isSubmitting(draft: Draft): boolean {
+  return !draft.submittedAt && (draft.reference !== undefined || draft.mergedInto !== undefined);
+}

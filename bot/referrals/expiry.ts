@@ -1,4 +1,4 @@
-import type { Draft } from "./draft.js";
+import { isSubmitting, type Draft } from "./draft.js";
 
 export interface DraftPolicy {
   /** A draft untouched this long is discarded (policy). */
@@ -19,6 +19,7 @@ export function draftHousekeeping(draft: Draft, policy: DraftPolicy, now: Date):
   const idle = now.getTime() - new Date(draft.updatedAt).getTime();
   const expiry = policy.expiryDays * dayMs;
   if (draft.submittedAt) return idle >= expiry ? "expire-quietly" : "none";
+  if (isSubmitting(draft)) return "none"; // the sweep finishes sending it instead
   if (idle >= expiry) return "expire";
   const remindedForThisVersion = draft.remindedAt !== undefined && draft.remindedAt >= draft.updatedAt;
   if (idle >= expiry - policy.reminderDaysBefore * dayMs && !remindedForThisVersion) return "remind";

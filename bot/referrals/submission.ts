@@ -4,7 +4,7 @@ import type { CaseStore } from "../store/case-store.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { DraftStore, StoredDraft } from "../store/draft-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
-import type { Draft } from "./draft.js";
+import { isSubmitting, type Draft } from "./draft.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
 import { formOf, isComplete } from "./wizard.js";
 
@@ -39,10 +39,17 @@ export interface DuplicateMatch {
 export type DuplicateDecision =
   { readonly kind: "add-to"; readonly reference: string } | { readonly kind: "different-child" } | undefined;
 
+function enquiriesIncompleteOf(draft: Draft, referral: Case["referral"]) {
+  const missing = missingEnquiries(draft.kind, referral.enquiries);
+  return missing.length > 0
+    ? { missing: missing.map((item) => item.title), reason: draft.reasonIncomplete ?? "" }
+    : undefined;
+}
+
 /** Turns a complete draft into the case's first state: the answers as submitted, status `new`. */
 export function caseFromDraft(draft: Draft, reference: string, now: Date): Case {
   const referral = formOf(draft).answers.parse(draft.answers);
-  const missing = missingEnquiries(draft.kind, referral.enquiries);
+  const enquiriesIncomplete = enquiriesIncompleteOf(draft, referral);
   return {
     id: reference,
     kind: draft.kind,
@@ -54,14 +61,7 @@ export function caseFromDraft(draft: Draft, reference: string, now: Date): Case 
     urgent: isHighRisk(referral),
     matchKeys: matchKeysOf(referral.child),
     furtherReferrals: [],
-    ...(missing.length > 0
-      ? {
-          enquiriesIncomplete: {
-            missing: missing.map((item) => item.title),
-            reason: draft.reasonIncomplete ?? "",
-          },
-        }
-      : {}),
+    ...(enquiriesIncomplete ? { enquiriesIncomplete } : {}),
     status: "new",
     events: [{ at: now.toISOString(), by: draft.referrer, type: "submitted", to: "new" }],
   };
@@ -87,32 +87,33 @@ export async function submitReferral(
     if (!draft) return { kind: "no-draft" };
     if (draft.submittedAt && draft.reference)
       return { kind: "already-submitted", reference: draft.reference };
-    if (draft.version !== version && !draft.reference) return { kind: "stale", draft };
+    if (draft.version !== version && !isSubmitting(draft)) return { kind: "stale", draft };
     if (!isComplete(draft)) return { kind: "incomplete", draft };
-    if (draft.mergedInto)
-      return addToExisting(ports, draft, draft.mergedInto, draft.reasonIncomplete ?? "", now);
     const reason = draft.reasonIncomplete ?? reasonIncomplete;
-    if (!draft.reference && missingEnquiries(draft.kind, draft.answers.enquiries).length > 0 && !reason) {
+    if (!isSubmitting(draft) && missingEnquiries(draft.kind, draft.answers.enquiries).length > 0 && !reason) {
       return { kind: "needs-reason", draft };
     }
-    if (!draft.reference && decision?.kind !== "different-child") {
-      const child = draft.answers.child;
-      const matches = child ? await ports.cases.openMatches(matchKeysOf(child)) : [];
-      const chosen = matches.find((match) => decision?.kind === "add-to" && match.id === decision.reference);
-      if (chosen) return addToExisting(ports, draft, chosen.id, reason, now);
-      if (matches.length > 0) {
-        return {
-          kind: "possible-duplicate",
-          draft,
-          matches: matches.map((match) => ({
-            reference: match.id,
-            since: match.submittedAt,
-            status: match.status,
-          })),
-        };
-      }
-    }
     try {
+      if (draft.mergedInto) return await addToExisting(ports, draft, draft.mergedInto, reason, now);
+      if (!draft.reference && decision?.kind !== "different-child") {
+        const child = draft.answers.child;
+        const matches = child ? await ports.cases.openMatches(matchKeysOf(child)) : [];
+        const chosen = matches.find(
+          (match) => decision?.kind === "add-to" && match.id === decision.reference,
+        );
+        if (chosen) return await addToExisting(ports, draft, chosen.id, reason, now);
+        if (matches.length > 0) {
+          return {
+            kind: "possible-duplicate",
+            draft,
+            matches: matches.map((match) => ({
+              reference: match.id,
+              since: match.submittedAt,
+              status: match.status,
+            })),
+          };
+        }
+      }
       const withReference = draft.reference
         ? draft
         : await ports.drafts.save(
@@ -146,11 +147,19 @@ export function withFurtherReferral(current: Case, draft: Draft, now: Date): Cas
     return undefined;
   }
   const referral = formOf(draft).answers.parse(draft.answers);
+  const enquiriesIncomplete = enquiriesIncompleteOf(draft, referral);
   return {
     ...current,
     furtherReferrals: [
       ...current.furtherReferrals,
-      { draftId: draft.id, at: draft.createdAt, referrer: draft.referrer, kind: draft.kind, referral },
+      {
+        draftId: draft.id,
+        at: draft.createdAt,
+        referrer: draft.referrer,
+        kind: draft.kind,
+        referral,
+        ...(enquiriesIncomplete ? { enquiriesIncomplete } : {}),
+      },
     ],
     urgent: current.urgent || isHighRisk(referral),
     events: [
@@ -176,16 +185,27 @@ async function addToExisting(
   reason: string,
   now: Date,
 ): Promise<SubmissionResult> {
-  const noted = await ports.drafts.save(
-    { ...draft, mergedInto: reference, ...(reason ? { reasonIncomplete: reason } : {}) },
-    draft._etag,
-  );
+  const noted =
+    draft.mergedInto === reference
+      ? draft
+      : await ports.drafts.save(
+          { ...draft, mergedInto: reference, ...(reason ? { reasonIncomplete: reason } : {}) },
+          draft._etag,
+        );
   await ports.cases.update(reference, (current) =>
     current
       ? withFurtherReferral({ ...current, furtherReferrals: current.furtherReferrals ?? [] }, noted, now)
       : undefined,
   );
   await ports.outbox.showCaseCard(reference);
+  if (isHighRisk(formOf(noted).answers.parse(noted.answers))) {
+    // Keyed by the referral: a retry posts nothing more; an already-urgent case still hears of new danger.
+    await ports.outbox.postChannelCard(
+      `urgent-further|${reference}|${noted.id}|${noted.createdAt}`,
+      reference,
+      "escalation-urgent",
+    );
+  }
   await ports.drafts.save({ ...noted, reference, submittedAt: now.toISOString() }, noted._etag);
   return { kind: "added-to-existing", reference };
 }

@@ -67,20 +67,23 @@ export function cardValues(draft: Draft, step: StepId, input: Record<string, unk
   return values;
 }
 
+/** A group's non-blank rows in card order, each with the row index it has on the card. */
+function rowsOnCard(spec: GroupSpec, values: CardValues): [number, Record<string, string>][] {
+  const rows = new Map<number, Record<string, string>>();
+  for (const [key, value] of Object.entries(values)) {
+    const match = new RegExp(`^${spec.name}\\.(\\d+)\\.(\\w+)$`).exec(key);
+    if (!match) continue;
+    const index = Number(match[1]);
+    rows.set(index, { ...rows.get(index), [match[2] ?? ""]: value });
+  }
+  return [...rows.entries()].sort(([a], [b]) => a - b);
+}
+
 /** Card values to the shape the step's schema reads: rows become arrays, wholly blank rows are dropped. */
 export function toAnswers(form: ReferralForm, step: StepId, values: CardValues): Record<string, unknown> {
   const answers: Record<string, unknown> = {};
   for (const field of form.fields[step]) if (values[field] !== undefined) answers[field] = values[field];
-  for (const spec of form.groups[step]) {
-    const rows = new Map<number, Record<string, string>>();
-    for (const [key, value] of Object.entries(values)) {
-      const match = new RegExp(`^${spec.name}\\.(\\d+)\\.(\\w+)$`).exec(key);
-      if (!match) continue;
-      const index = Number(match[1]);
-      rows.set(index, { ...rows.get(index), [match[2] ?? ""]: value });
-    }
-    answers[spec.name] = [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
-  }
+  for (const spec of form.groups[step]) answers[spec.name] = rowsOnCard(spec, values).map(([, row]) => row);
   return answers;
 }
 
@@ -107,13 +110,23 @@ export function currentValues(draft: Draft, step: StepId): CardValues {
   return draft.typed[step] ?? fromAnswers(formOf(draft), step, draft.answers[step]);
 }
 
-/** One message per input: `field`, or `group.index.field` for a row (or `group` for the list itself). */
-function errorsByField(form: ReferralForm, step: StepId, error: z.ZodError): FieldErrors {
+/**
+ * One message per input: `field`, or `group.index.field` for a row (or `group` for the list
+ * itself). Blank rows were dropped before checking, so a row's index is mapped back to the card's.
+ */
+function errorsByField(form: ReferralForm, step: StepId, values: CardValues, error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const isGroup = form.groups[step].some((spec) => spec.name === issue.path[0]);
-    const field = issue.path.length === 0 ? "form" : issue.path.slice(0, isGroup ? 3 : 1).join(".");
-    errors[field] ??= issue.message;
+    const [name, position, field] = issue.path;
+    const spec = form.groups[step].find((each) => each.name === name);
+    let key: string;
+    if (issue.path.length === 0) key = "form";
+    else if (!spec || typeof position !== "number") key = String(name);
+    else {
+      const cardIndex = rowsOnCard(spec, values)[position]?.[0] ?? position;
+      key = field === undefined ? `${spec.name}.${cardIndex}` : `${spec.name}.${cardIndex}.${String(field)}`;
+    }
+    errors[key] ??= issue.message;
   }
   return errors;
 }
@@ -139,7 +152,7 @@ export function answerStep(
   const parsed = form.schemas[step]({ today, answers: draft.answers }).safeParse(
     toAnswers(form, step, values),
   );
-  if (!parsed.success) return { ok: false, errors: errorsByField(form, step, parsed.error), values };
+  if (!parsed.success) return { ok: false, errors: errorsByField(form, step, values, parsed.error), values };
   const answers = { ...draft.answers, [step]: parsed.data };
   const groupSizes = { ...draft.groupSizes };
   for (const spec of form.groups[step]) delete groupSizes[spec.name];

@@ -35,6 +35,18 @@ export class DraftStore {
     return resources.map(withBookkeeping);
   }
 
+  /** Drafts whose submission began but did not finish (a crash mid-way), last touched before a time. */
+  async interruptedSubmissions(before: Date): Promise<StoredDraft[]> {
+    const { resources } = await this.container.items
+      .query<Stored<Partial<Draft>>>({
+        query:
+          "SELECT * FROM c WHERE (IS_DEFINED(c.reference) OR IS_DEFINED(c.mergedInto)) AND NOT IS_DEFINED(c.submittedAt) AND c._ts <= @ts",
+        parameters: [{ name: "@ts", value: Math.floor(before.getTime() / 1000) }],
+      })
+      .fetchAll();
+    return resources.map(withBookkeeping);
+  }
+
   /** Discards a draft, only at the version the person saw. */
   async remove(draft: Draft, etag: string): Promise<void> {
     try {

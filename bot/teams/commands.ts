@@ -62,13 +62,19 @@ async function refer(services: Services, context: TurnContext, rest: string): Pr
     );
     return;
   }
-  const card = await startOrResumeReferral(services, context, kind);
-  await context.sendActivity({
-    attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card }],
-  });
+  const reply = await startOrResumeReferral(services, context, kind);
+  await context.sendActivity(
+    typeof reply === "string"
+      ? reply
+      : { attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: reply }] },
+  );
 }
 
 async function cancel(services: Services, context: TurnContext): Promise<void> {
+  if (context.activity.conversation.conversationType !== "personal") {
+    await context.sendActivity("Say 'cancel' in a personal chat with me: your referrals name children.");
+    return;
+  }
   const card = await confirmCancel(services, context);
   await context.sendActivity(
     card

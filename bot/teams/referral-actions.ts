@@ -2,10 +2,16 @@ import { TeamsInfo, type AdaptiveCardInvokeResponse, type TurnContext } from "bo
 import { z } from "zod";
 import { emergencyContactsText } from "../config.js";
 import type { Person } from "../people/person.js";
-import { draftIdFor, referralKinds, type Draft, type ReferralKind } from "../referrals/draft.js";
+import {
+  draftIdFor,
+  isSubmitting,
+  referralKinds,
+  type Draft,
+  type ReferralKind,
+} from "../referrals/draft.js";
 import { ukDate } from "../referrals/school-age.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
-import { submitReferral, type DuplicateDecision } from "../referrals/submission.js";
+import { submitReferral, type DuplicateDecision, type SubmissionResult } from "../referrals/submission.js";
 import { statusTitles } from "../cases/views.js";
 import { formatDate } from "../people/format.js";
 import { reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
@@ -27,7 +33,7 @@ import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
-import { renderCard, type CardJson } from "./render-card.js";
+import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
 
 const stepId = z.enum(stepOrder as [StepId, ...StepId[]]);
 
@@ -46,6 +52,30 @@ export const referInPersonalChat =
 const staleNotice =
   "That card was out of date (you had moved on from it). Here is where your referral is now.";
 
+const moreToCheck =
+  "Please check the answers marked below. Some further down need checking too: I will mark those when you press Next again. What you typed is kept.";
+
+/**
+ * A step's card. With many rows all wrong the messages could make it too big for Teams, so
+ * it then marks only as many as fit (the first ones) and says there are more.
+ */
+export function stepCard(draft: Draft, step: StepId, options: StepViewOptions): CardJson {
+  const template = formOf(draft).cards[step];
+  const errors = Object.entries(options.errors ?? {});
+  for (let shown = errors.length; shown > 0; shown = Math.floor(shown / 2)) {
+    const card = renderCardIfFits(
+      template,
+      stepView(draft, step, {
+        ...options,
+        errors: Object.fromEntries(errors.slice(0, shown)),
+        ...(shown < errors.length ? { notice: moreToCheck } : {}),
+      }),
+    );
+    if (card) return card;
+  }
+  return renderCard(template, stepView(draft, step, { ...options, errors: {} }));
+}
+
 /** The card for where a draft is now: its current step, or the review. */
 export function currentCard(
   services: Services,
@@ -58,10 +88,10 @@ export function currentCard(
       reviewView(draft, ukDate(services.now()), { notice: options.notice ?? "" }),
     );
   }
-  return renderCard(
-    formOf(draft).cards[draft.step],
-    stepView(draft, draft.step, { emergencyContacts: emergencyContactsText(services.config), ...options }),
-  );
+  return stepCard(draft, draft.step, {
+    emergencyContacts: emergencyContactsText(services.config),
+    ...options,
+  });
 }
 
 export function referrerOf(context: TurnContext): Person {
@@ -132,10 +162,20 @@ export async function startOrResumeReferral(
   services: Services,
   context: TurnContext,
   kind?: ReferralKind,
-): Promise<CardJson> {
+): Promise<CardJson | string> {
   const referrer = referrerOf(context);
   const open = await openDrafts(services, referrer.id);
   const existing = kind ? open.find((draft) => draft.kind === kind) : open.length === 1 ? open[0] : undefined;
+  if (existing && isSubmitting(existing)) {
+    const result = await submitReferral(
+      services,
+      existing.userId,
+      existing.id,
+      existing.version,
+      services.now(),
+    );
+    return submissionReply(services, result, "");
+  }
   if (existing) return currentCard(services, existing, { notice: resumeNotice });
   if (!kind) {
     return renderCard("referral-choose-kind", {
@@ -158,7 +198,7 @@ export async function startOrResumeReferral(
 
 /** `cancel`: asks before discarding the person's open referral(s). */
 export async function confirmCancel(services: Services, context: TurnContext): Promise<CardJson | undefined> {
-  const open = await openDrafts(services, context.activity.from.id);
+  const open = (await openDrafts(services, context.activity.from.id)).filter((draft) => !isSubmitting(draft));
   if (open.length === 0) return undefined;
   return renderCard("referral-cancel", {
     drafts: open.map((draft) => ({
@@ -189,7 +229,8 @@ export async function handleReferralAction(
     const kind = referralKinds.find(
       (candidate) => candidate === (data as { kind?: unknown } | undefined)?.kind,
     );
-    return cardJson(await startOrResumeReferral(services, context, kind));
+    const reply = await startOrResumeReferral(services, context, kind);
+    return typeof reply === "string" ? messageResponse(reply) : cardJson(reply);
   }
   if (verb === "referral.keep") return messageResponse("Kept. Say 'resume' to carry on with it.");
   const parsed = cardData.safeParse(data);
@@ -205,6 +246,8 @@ export async function handleReferralAction(
     );
   }
   const now = services.now();
+  // Sending had begun and was interrupted: whatever the button, finish sending it.
+  if (isSubmitting(draft)) return submit(services, context, draft, draft.version, {});
   if (verb === "referral.submit") return submit(services, context, draft, version, input);
   if (verb === "referral.cancel") {
     if (draft.version !== version) {
@@ -218,7 +261,7 @@ export async function handleReferralAction(
   if (draft.version !== version) return cardJson(currentCard(services, draft, { notice: staleNotice }));
   switch (verb) {
     case "referral.back":
-      return saveAndShow(services, draft, goBack(draft, now));
+      return saveAndShow(services, draft, goBack(step ? keepTyped(draft, step, input, now) : draft, now));
     case "referral.edit":
       return step
         ? saveAndShow(services, draft, editStep(draft, step, now))
@@ -237,9 +280,8 @@ export async function handleReferralAction(
     case "referral.next": {
       if (!step) return messageResponse("Which step?");
       if (step === "referrer" && !(await mayRecordAs(services, context, input.source))) {
-        return cardResponse(
-          formOf(draft).cards[step],
-          stepView(draft, step, {
+        return cardJson(
+          stepCard(draft, step, {
             emergencyContacts: emergencyContactsText(services.config),
             errors: { source: onlyOfficersRecord },
             values: cardValues(draft, step, input),
@@ -249,9 +291,8 @@ export async function handleReferralAction(
       const result = answerStep(draft, step, input, ukDate(now), now);
       if (result.ok) return saveAndShow(services, draft, result.draft);
       const kept = await save(services, draft, keepTyped(draft, step, input, now));
-      return cardResponse(
-        formOf(draft).cards[step],
-        stepView(kept ?? draft, step, {
+      return cardJson(
+        stepCard(kept ?? draft, step, {
           emergencyContacts: emergencyContactsText(services.config),
           errors: result.errors,
           values: result.values,
@@ -323,10 +364,15 @@ async function submit(
     reason,
     decision,
   );
-  const today = ukDate(services.now());
+  const reply = submissionReply(services, result, reason);
+  return typeof reply === "string" ? messageResponse(reply) : cardJson(reply);
+}
+
+/** What the referrer sees after a submission attempt: a card, or a line of text. */
+function submissionReply(services: Services, result: SubmissionResult, reason: string): CardJson | string {
   switch (result.kind) {
     case "submitted":
-      return cardResponse(
+      return renderCard(
         "referral-submitted",
         submittedView(
           result.case.id,
@@ -336,29 +382,25 @@ async function submit(
         ),
       );
     case "already-submitted":
-      return messageResponse(
-        `This referral was already submitted as ${result.reference}. Nothing more to do.`,
-      );
+      return `This referral was already submitted as ${result.reference}. Nothing more to do.`;
     case "stale":
-      return cardJson(currentCard(services, result.draft, { notice: staleNotice }));
+      return currentCard(services, result.draft, { notice: staleNotice });
     case "needs-reason":
-      return cardResponse(
+      return renderCard(
         "referral-review",
-        reviewView(result.draft, today, {
+        reviewView(result.draft, ukDate(services.now()), {
           reasonError:
             "Some core enquiries are not made yet. Say why you are referring now, or make them first.",
         }),
       );
     case "incomplete":
-      return cardJson(
-        currentCard(services, result.draft, {
-          notice: "Some answers are still missing: please complete this step.",
-        }),
-      );
+      return currentCard(services, result.draft, {
+        notice: "Some answers are still missing: please complete this step.",
+      });
     case "no-draft":
-      return messageResponse("That referral is no longer open. Say 'refer' to start a new one.");
+      return "That referral is no longer open. Say 'refer' to start a new one.";
     case "possible-duplicate":
-      return cardResponse("referral-possible-duplicate", {
+      return renderCard("referral-possible-duplicate", {
         draftId: result.draft.id,
         version: result.draft.version,
         reasonIncomplete: reason,
@@ -369,7 +411,7 @@ async function submit(
         })),
       });
     case "added-to-existing":
-      return cardResponse("referral-added", {
+      return renderCard("referral-added", {
         reference: result.reference,
         emergencyContacts: emergencyContactsText(services.config),
       });

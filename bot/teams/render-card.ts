@@ -21,17 +21,26 @@ function template(name: string): object {
   return loaded;
 }
 
-/**
- * Expands the card template `cards/<name>.json` with a view model. A `${…}` left in the
- * result means the view model lacked a value the card uses: that is a bug, so it throws.
- */
-export function renderCard(name: string, view: object): CardJson {
+/** Expands `cards/<name>.json` with a view model; a `${…}` left over is a view-model bug, so it throws. */
+function expand(name: string, view: object): { card: CardJson; bytes: number } {
   const card = new ACData.Template(template(name)).expand({ $root: view }) as CardJson;
   const json = JSON.stringify(card);
   const unresolved = /\$\{[^}]*\}/.exec(json);
   if (unresolved) throw new Error(`card ${name} left ${unresolved[0]} unresolved`);
-  if (Buffer.byteLength(json) > maxCardBytes) throw new Error(`card ${name} is over ${maxCardBytes} bytes`);
+  return { card, bytes: Buffer.byteLength(json) };
+}
+
+/** Expands the card template `cards/<name>.json` with a view model; a card too big to send is a bug, so it throws. */
+export function renderCard(name: string, view: object): CardJson {
+  const { card, bytes } = expand(name, view);
+  if (bytes > maxCardBytes) throw new Error(`card ${name} is over ${maxCardBytes} bytes`);
   return card;
+}
+
+/** Like renderCard, but undefined when the card would be too big to send (for callers that can say less). */
+export function renderCardIfFits(name: string, view: object): CardJson | undefined {
+  const { card, bytes } = expand(name, view);
+  return bytes > maxCardBytes ? undefined : card;
 }
 
 export function cardAttachment(name: string, view: object): Attachment {

@@ -162,6 +162,40 @@ describe("a second referral of a child who already has an open case", () => {
     });
   });
 
+  it("raises an urgent card when a further referral says the child is in danger, and keeps its missing enquiries", async () => {
+    await refer(h, people.dsl);
+    const review = await walkToReview(h, people.officer, {
+      ...goodAnswers,
+      whatHappened: { ...goodAnswers.whatHappened, immediateDanger: "yes" },
+      enquiries: {},
+    });
+    const reasoned = invokeCard(
+      await h.send(
+        submitAction(h, people.officer, review, { reasonIncomplete: "Police asked us to refer now" }),
+      ),
+    );
+    expect(cardText(reasoned)).to.include("is already open for this child");
+    const addTo = cardAction(
+      h.teams,
+      people.officer,
+      "personal",
+      "referral.submit",
+      actionData(reasoned, "referral.submit", { addTo: `CME-${year()}-00001` }),
+    );
+    // A double click: both presses land, one further referral and one urgent card.
+    await Promise.all([h.send(addTo), h.send(addTo)]);
+    const stored = await h.app.services.cases.get(`CME-${year()}-00001`);
+    expect(stored?.urgent).to.equal(true);
+    expect(stored?.furtherReferrals).to.have.length(1);
+    expect(stored?.furtherReferrals[0]?.enquiriesIncomplete?.reason).to.equal("Police asked us to refer now");
+    expect(stored?.furtherReferrals[0]?.enquiriesIncomplete?.missing).to.include("Home visit");
+    await h.app.services.outbox.idle();
+    const urgentPosts = h.teams
+      .posts(channelId)
+      .filter((post) => cardText(cardIn(post)).includes(`Urgent referral: CME-${year()}-00001`));
+    expect(urgentPosts).to.have.length(1);
+  });
+
   it("opens a new case when the referrer says it is a different child", async () => {
     await refer(h, people.dsl);
     const review = await walkToReview(h, people.officer);
@@ -287,7 +321,7 @@ describe("drafts left unfinished", () => {
     await h.close();
   });
   const days = (n: number) => new Date(Date.now() + n * 86_400_000);
-  const sweep = () => sweepDrafts(h.app.services, h.app.services.config.drafts, clock);
+  const sweep = () => sweepDrafts(h.app.services, h.app.services.config.drafts, clock, "duty; police");
 
   it("reminds the person in their personal chat before a draft expires, once, then discards it and says so", async () => {
     const card = await sayRefer(h, people.dsl);
@@ -295,10 +329,10 @@ describe("drafts left unfinished", () => {
     const repliesBefore = h.teams.replies(personalConversationId(people.dsl)).length;
 
     clock = days(10);
-    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0 });
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 0 });
     clock = days(24);
-    expect(await sweep()).to.deep.equal({ reminded: 1, expired: 0 });
-    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0 });
+    expect(await sweep()).to.deep.equal({ reminded: 1, expired: 0, submissionsFinished: 0 });
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 0 });
     await h.app.services.outbox.idle();
     const sent = h.teams.sent
       .filter((s) => s.conversationId === personalConversationId(people.dsl))
@@ -308,11 +342,38 @@ describe("drafts left unfinished", () => {
     expect(cardText(cardIn(sent[0]!))).not.to.include("Testchild");
 
     clock = days(31);
-    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 1 });
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 1, submissionsFinished: 0 });
     await h.app.services.outbox.idle();
     expect(await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`)).to.equal(undefined);
     const last = h.teams.sent.filter((s) => s.conversationId === personalConversationId(people.dsl)).at(-1);
     expect(cardText(cardIn(last!))).to.include("Unfinished referral discarded");
+  });
+
+  it("finishes a submission a crash interrupted, tells the person, and never expires it as unsent", async () => {
+    const review = await walkToReview(h, people.dsl);
+    const draftId = `${people.dsl.id}|school-age`;
+    const draft = await h.app.services.drafts.get(people.dsl.id, draftId);
+    const reference = `CME-${new Date().getUTCFullYear()}-00001`;
+    // The crash: the reference is fixed on the draft, and then nothing more happened.
+    await h.app.services.drafts.save({ ...draft!, reference }, draft!._etag);
+    clock = days(1);
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 1 });
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 0 });
+    expect((await h.app.services.cases.get(reference))?.status).to.equal("new");
+    expect((await h.app.services.drafts.get(people.dsl.id, draftId))?.submittedAt).to.be.a("string");
+    await h.app.services.outbox.idle();
+    const chat = () => h.teams.sent.filter((s) => s.conversationId === personalConversationId(people.dsl));
+    expect(cardText(cardIn(chat().at(-1)!))).to.include(`Referral received: ${reference}`);
+    expect(invokeMessage(await h.send(submitAction(h, people.dsl, review)))).to.include("already submitted");
+    // Long after, the sent draft is dropped quietly: no "discarded" message for a referral that went.
+    clock = days(40);
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 1, submissionsFinished: 0 });
+    await h.app.services.outbox.idle();
+    expect(
+      chat()
+        .map((s) => cardText(cardIn(s)))
+        .join(),
+    ).not.to.include("Unfinished referral discarded");
   });
 
   it("lets the person carry on from the reminder", async () => {

@@ -133,11 +133,14 @@ describe("the referral wizard over HTTP", () => {
     expect((await draftOf())?.answers.child?.surname).to.equal("Testchild");
     expect((await draftOf())?.step).to.equal("family");
 
-    const back = await press(h, people.dsl, card, "referral.back");
+    const back = await press(h, people.dsl, card, "referral.back", { "parents.0.name": "Typed then Back" });
     expect(cardText(back)).to.include("Step 2 of 8");
     expect(cardText(back)).to.include('"value":"Testchild"');
+    const forward = await next(h, people.dsl, back, goodAnswers.child);
+    expect(cardText(forward)).to.include('"value":"Typed then Back"');
 
-    const saved = await press(h, people.dsl, back, "referral.save", {
+    const backAgain = await press(h, people.dsl, forward, "referral.back");
+    const saved = await press(h, people.dsl, backAgain, "referral.save", {
       ...goodAnswers.child,
       surname: "Half-typed",
     });
@@ -208,8 +211,10 @@ describe("the referral wizard over HTTP", () => {
     const draft = await draftOf();
     const year = new Date().getUTCFullYear();
     await h.app.services.drafts.save({ ...draft!, reference: `CME-${year}-00001` }, draft!._etag);
+    // Any button on the wizard now finishes the sending, rather than editing a referral half sent.
+    const back = await press(h, people.dsl, review, "referral.back");
+    expect(cardText(back)).to.include(`Referral received: CME-${year}-00001`);
     const submit = submitAction(h, people.dsl, review);
-    expect(cardText(invokeCard(await h.send(submit)))).to.include(`CME-${year}-00001`);
     expect(invokeMessage(await h.send(submit))).to.include("already submitted");
     expect((await h.app.services.cases.counts()).byStatus.new).to.equal(1);
     expect((await draftOf())?.submittedAt).to.be.a("string");
@@ -224,6 +229,11 @@ describe("the referral wizard over HTTP", () => {
     );
     expect(invokeMessage(response)).to.match(/personal chat/);
     expect(h.teams.replies(personalConversationId(people.dsl))).to.have.length(0);
+    await sayRefer(h, people.dsl);
+    await h.send(channelMessage(h.teams, people.dsl, "cancel"));
+    const cancelReply = h.teams.replies(`19:cme-cases@thread.tacv2;messageid=1`).at(-1);
+    expect(cancelReply?.body.text).to.match(/personal chat/);
+    expect(JSON.stringify(cancelReply?.body)).not.to.include("child not named yet");
   });
 
   it("starts a new draft after a submission", async () => {

@@ -8,6 +8,7 @@ import { statusView } from "../../bot/reports/status.js";
 import { myReferralsView } from "../../bot/reports/my-referrals.js";
 import { commandList } from "../../bot/teams/commands.js";
 import { maxCardBytes, renderCard } from "../../bot/teams/render-card.js";
+import { stepCard } from "../../bot/teams/referral-actions.js";
 import { answerStep, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
 import {
   forms,
@@ -300,4 +301,28 @@ describe("card templates", () => {
   it("refuses to render a card whose view model lacks a value", () => {
     expect(() => renderCard("referral-submitted", { reference: "CME-2026-00001" })).to.throw(/unresolved/);
   });
+});
+
+describe("a step card with every answer wrong", () => {
+  for (const kind of ["school-age", "early-years"] as const) {
+    const draft = maximalDraft(kind);
+    const form = forms[kind];
+    for (const step of stepOrder) {
+      it(`${kind} ${step}: marks as many as fit under 28 KB, in card order, and says when there are more`, () => {
+        const values = fromAnswers(form, step, draft.answers[step]);
+        // Every input wrong at once, with messages as long as the longest the schemas give.
+        const errors = Object.fromEntries(
+          [...form.fields[step], ...Object.keys(values)].map((key) => [key, `${key}: ${long(90)}`]),
+        );
+        const card = stepCard(draft, step, { emergencyContacts: long(300), errors, values });
+        const json = JSON.stringify(card);
+        expect(Buffer.byteLength(json)).to.be.below(maxCardBytes);
+        const marked = Object.keys(errors).filter((key) => json.includes(`${key}: ${long(90)}`));
+        expect(marked.length).to.be.greaterThan(0);
+        expect(marked).to.deep.equal(Object.keys(errors).slice(0, marked.length));
+        if (marked.length < Object.keys(errors).length)
+          expect(json).to.include("Some further down need checking");
+      });
+    }
+  }
 });

@@ -117,6 +117,36 @@ describe("the referral wizard", () => {
     if (result.ok) expect(result.draft.answers.family?.siblings).to.deep.equal([]);
   });
 
+  it("puts a row's message under that row on the card, even after a blank row above it was dropped", () => {
+    const draft = withRows(draftAt("enquiries"), {
+      "enquiries.2.type": "letter",
+    });
+    const result = answerStep(
+      draft,
+      "enquiries",
+      {
+        "enquiries.0.type": "letter",
+        "enquiries.0.date": "2026-11-05",
+        "enquiries.0.outcome": "No reply",
+        "enquiries.2.type": "letter",
+      },
+      today,
+      now,
+    );
+    expect(result.ok).to.equal(false);
+    if (!result.ok) {
+      expect(Object.keys(result.errors).every((key) => key.startsWith("enquiries.2."))).to.equal(true);
+      expect(result.errors).to.have.property("enquiries.2.date");
+    }
+  });
+
+  it("keeps what was typed on a card when going Back from it", () => {
+    const typed = keepTyped(draftAt("family"), "family", { "parents.0.name": "Typed, not checked" }, now);
+    const back = goBack(typed, now);
+    expect(back.step).to.equal("child");
+    expect(currentValues(back, "family")).to.deep.equal({ "parents.0.name": "Typed, not checked" });
+  });
+
   const bad: [string, StepId, Record<string, string>, string, RegExp][] = [
     ["nothing chosen", "whatHappened", {}, "whatHappened", /Choose what happened/],
     [
