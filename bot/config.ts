@@ -1,3 +1,5 @@
+import { outcomeChoices, type Outcome } from "./cases/choices.js";
+import { valuesOf } from "./referrals/questions.js";
 import { z } from "zod";
 
 const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -45,6 +47,22 @@ const environmentSchema = z
       .string()
       .default("Leicestershire First Response Children's Duty: 0116 305 0005 (out of hours 0116 255 1606)"),
     POLICE_CONTACT: z.string().default("Police: 999 if a child is in immediate danger, otherwise 101"),
+    SIGN_OFF_OUTCOMES: z
+      .string()
+      .default("died,not-cme,moved-abroad")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.enum(valuesOf(outcomeChoices), {
+            error: `must list outcomes from: ${outcomeChoices.map((o) => o.value).join(", ")}`,
+          }),
+        ),
+      ),
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID) {
@@ -126,6 +144,8 @@ export interface Config {
     readonly sweepIntervalMs: number;
   };
   readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
+  /** Closing with these outcomes needs a manager's sign-off (policy). */
+  readonly signOffOutcomes: readonly Outcome[];
 }
 
 export class ConfigError extends Error {
@@ -187,6 +207,7 @@ export function loadConfig(environment: Environment): Config {
       sweepIntervalMs: env.DRAFT_SWEEP_MINUTES * 60_000,
     },
     emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
+    signOffOutcomes: env.SIGN_OFF_OUTCOMES,
   };
 }
 

@@ -1,8 +1,17 @@
 import type { Outbox } from "../outbox/outbox.js";
 import type { Actor } from "../people/person.js";
-import type { CaseStore, StoredCase } from "../store/case-store.js";
+import type { CaseStore } from "../store/case-store.js";
 import { ConcurrencyError } from "../store/documents.js";
-import { assignCase, type ActionResult, type Case } from "./case.js";
+import {
+  appendOnlyActions,
+  applyCaseAction,
+  notInCmeTeam,
+  refusalFor,
+  type ActionContext,
+  type CaseActionName,
+} from "./actions.js";
+import { revisionOf, type Case } from "./case.js";
+import { infoRequestView, statusNoticeView } from "./views.js";
 
 export interface CasePorts {
   readonly cases: CaseStore;
@@ -12,6 +21,8 @@ export interface CasePorts {
 export type CaseActionOutcome =
   | { readonly kind: "done"; readonly case: Case }
   | { readonly kind: "refused"; readonly reason: string; readonly case?: Case }
+  /** The card was made before someone else's change: nothing was saved; here is the case now. */
+  | { readonly kind: "stale"; readonly case: Case }
   | { readonly kind: "not-found" };
 
 export function canWorkCases(actor: Actor): boolean {
@@ -19,23 +30,36 @@ export function canWorkCases(actor: Actor): boolean {
 }
 
 /**
- * Runs one action on a case: re-read it, apply the pure rule, write it under its ETag (one
- * write), and show the change in the channel. If someone else wrote first, the rule is
- * applied again to their version, so it decides (for example "already assigned to …").
+ * Runs one action on a case: re-read it, check the actor may, check the card is current,
+ * apply the pure rule, write it under its ETag (one write), then show the change in the
+ * channel and tell the referrer, both through the outbox. If someone else wrote first, an
+ * action that only adds is applied again to their version; any other is refused as stale.
  */
-async function act(
+export async function runCaseAction(
   ports: CasePorts,
   reference: string,
-  rule: (current: Case) => ActionResult,
+  name: CaseActionName,
+  actor: Actor,
+  input: unknown,
+  cardRevision: number | undefined,
+  context: ActionContext,
 ): Promise<CaseActionOutcome> {
   for (let attempt = 1; ; attempt += 1) {
-    const current: StoredCase | undefined = await ports.cases.get(reference);
-    if (!current) return { kind: "not-found" };
-    const result = rule(current);
+    const current = await ports.cases.get(reference);
+    if (!current) {
+      // Someone outside the team learns nothing about which references exist.
+      return canWorkCases(actor) ? { kind: "not-found" } : { kind: "refused", reason: notInCmeTeam };
+    }
+    const refusal = refusalFor(name, current, actor);
+    if (refusal) return { kind: "refused", reason: refusal };
+    const checksRevision = cardRevision !== undefined && !appendOnlyActions.has(name);
+    if (checksRevision && cardRevision !== revisionOf(current)) return { kind: "stale", case: current };
+    const result = applyCaseAction(name, current, actor, input, context);
     if (!result.ok) return { kind: "refused", reason: result.reason, case: current };
     try {
       const saved = await ports.cases.replace(result.case, current._etag);
       await ports.outbox.showCaseCard(reference);
+      await tellReferrer(ports.outbox, current, saved, actor);
       return { kind: "done", case: saved };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
@@ -43,18 +67,24 @@ async function act(
   }
 }
 
-export async function assignToMe(
-  ports: CasePorts,
-  reference: string,
-  actor: Actor,
-  now: Date,
-): Promise<CaseActionOutcome> {
-  if (!canWorkCases(actor)) {
-    return {
-      kind: "refused",
-      reason:
-        "Only CME officers (members of the CME team) can take cases. If you should be one, ask a CME manager to add you to the team.",
-    };
+/** The referrer hears when their case changes status, and gets the team's questions to answer. */
+async function tellReferrer(outbox: Outbox, before: Case, after: Case, actor: Actor): Promise<void> {
+  const conversation = after.referrerConversation;
+  if (!conversation || before.status === after.status || actor.id === after.referrer.id) return;
+  const question = after.infoRequests.at(-1);
+  if (after.status === "info_requested" && question) {
+    await outbox.postPersonalCard(
+      `case-info-request|${after.id}|${question.id}`,
+      conversation,
+      "case-info-request",
+      infoRequestView(after, question),
+    );
+    return;
   }
-  return act(ports, reference, (current) => assignCase(current, actor, now));
+  await outbox.postPersonalCard(
+    `case-status|${after.id}|${revisionOf(after)}`,
+    conversation,
+    "case-status-notice",
+    statusNoticeView(after),
+  );
 }

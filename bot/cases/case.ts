@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { personalConversationSchema } from "../outbox/outbox-item.js";
-import { personSchema, type Person } from "../people/person.js";
+import { personSchema } from "../people/person.js";
+import { valuesOf } from "../referrals/questions.js";
+import { dfeReasonChoices, officerEnquiryChoices, outcomeChoices, referralOnChoices } from "./choices.js";
 import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
 
 export const caseStatuses = [
@@ -13,15 +15,88 @@ export const caseStatuses = [
 ] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
+export const statusTitles: Record<CaseStatus, string> = {
+  new: "New",
+  in_progress: "In progress",
+  info_requested: "Information requested",
+  located: "Located",
+  tracking: "Tracking",
+  closed: "Closed",
+};
+
+export const caseEventTypes = [
+  "submitted",
+  "further-referral",
+  "assigned",
+  "unassigned",
+  "triaged",
+  "status-changed",
+  "info-requested",
+  "info-answered",
+  "enquiry-logged",
+  "referred-on",
+  "note",
+  "closure-requested",
+  "closure-declined",
+  "closed",
+  "reopened",
+] as const;
+export type CaseEventType = (typeof caseEventTypes)[number];
+
+/** One change to a case: who, when, what, and before → after (the audit trail). */
 export const caseEventSchema = z.object({
   at: z.string(),
   by: personSchema,
-  type: z.enum(["submitted", "assigned", "further-referral"]),
+  type: z.enum(caseEventTypes),
   from: z.string().optional(),
   to: z.string().optional(),
+  /** Why, or what was recorded, in the words of the person who did it. */
   reason: z.string().optional(),
 });
 export type CaseEvent = z.infer<typeof caseEventSchema>;
+
+const outcomeSchema = z.enum(valuesOf(outcomeChoices));
+
+/** An entry of the council's enquiry log. */
+const enquiryLogEntrySchema = z.object({
+  at: z.string(),
+  by: personSchema,
+  type: z.enum(valuesOf(officerEnquiryChoices)),
+  date: z.string(),
+  contacted: z.string(),
+  outcome: z.string(),
+});
+
+/** A referral of the case on to another service. */
+const referralOnSchema = z.object({
+  at: z.string(),
+  by: personSchema,
+  service: z.enum(valuesOf(referralOnChoices)),
+  date: z.string(),
+  reference: z.string().optional(),
+  outcome: z.string().optional(),
+});
+
+/** A question put to the referrer, and their answer once given. */
+const infoRequestSchema = z.object({
+  id: z.string(),
+  askedAt: z.string(),
+  askedBy: personSchema,
+  question: z.string(),
+  answer: z.string().optional(),
+  answeredAt: z.string().optional(),
+});
+export type InfoRequest = z.infer<typeof infoRequestSchema>;
+
+/** The outcome a case closes with (or is waiting for a manager to sign off). */
+const closureSchema = z.object({
+  outcome: outcomeSchema,
+  detail: z.string().optional(),
+  by: personSchema,
+  at: z.string(),
+  signedOffBy: personSchema.optional(),
+});
+export type Closure = z.infer<typeof closureSchema>;
 
 /** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
 const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
@@ -59,6 +134,17 @@ export const caseSchema = z.object({
   enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
   status: z.enum(caseStatuses),
   owner: personSchema.optional(),
+  /** Recorded at triage; required to leave `new`. */
+  dfeReason: z.enum(valuesOf(dfeReasonChoices)).optional(),
+  cmeStartDate: z.string().optional(),
+  enquiryLog: z.array(enquiryLogEntrySchema).default([]),
+  referralsOn: z.array(referralOnSchema).default([]),
+  infoRequests: z.array(infoRequestSchema).default([]),
+  /** An officer closed with an outcome that needs a manager's sign-off: not closed until then. */
+  pendingClosure: closureSchema.optional(),
+  /** How the case closed (the latest closure; reopening clears it, the history keeps it). */
+  closure: closureSchema.optional(),
+  /** Every change, oldest first; its length is the case's revision, which cards carry. */
   events: z.array(caseEventSchema),
   /** Where the new-case card was posted, so it can be updated in place. */
   channelMessage: z.object({ conversationId: z.string(), activityId: z.string() }).optional(),
@@ -84,22 +170,7 @@ export function formatReference(year: number, sequence: number): string {
   return `CME-${year}-${String(sequence).padStart(5, "0")}`;
 }
 
-export type ActionResult =
-  { readonly ok: true; readonly case: Case } | { readonly ok: false; readonly reason: string };
-
-/** An officer takes the case. The status stays `new` until triage records the DfE reason. */
-export function assignCase(current: Case, officer: Person, now: Date): ActionResult {
-  if (current.status === "closed") return { ok: false, reason: `${current.id} is closed.` };
-  if (current.owner?.id === officer.id) return { ok: false, reason: `${current.id} is already yours.` };
-  if (current.owner) {
-    return { ok: false, reason: `${current.id} is already assigned to ${current.owner.name}.` };
-  }
-  return {
-    ok: true,
-    case: {
-      ...current,
-      owner: officer,
-      events: [...current.events, { at: now.toISOString(), by: officer, type: "assigned", to: officer.name }],
-    },
-  };
+/** The case's revision: how many changes it has had. A card made at an older revision is stale. */
+export function revisionOf(current: Pick<Case, "events">): number {
+  return current.events.length;
 }

@@ -1,17 +1,18 @@
 import { formatDate, formatDateTime } from "../people/format.js";
-import { titleOf } from "../referrals/questions.js";
+import type { Actor } from "../people/person.js";
+import { riskFactorChoices, titleOf, vulnerabilityFlagChoices } from "../referrals/questions.js";
 import { ageOn, yearGroupOn } from "../referrals/school-age.js";
-import { childName, kindChoices } from "../referrals/views.js";
-import type { Case, CaseStatus } from "./case.js";
-
-export const statusTitles: Record<CaseStatus, string> = {
-  new: "New",
-  in_progress: "In progress",
-  info_requested: "Information requested",
-  located: "Located",
-  tracking: "Tracking",
-  closed: "Closed",
-};
+import { childName, clip, kindChoices, referralSections } from "../referrals/views.js";
+import { canMove, refusalFor } from "./actions.js";
+import {
+  revisionOf,
+  statusTitles,
+  type Case,
+  type CaseEvent,
+  type CaseStatus,
+  type InfoRequest,
+} from "./case.js";
+import { dfeReasonChoices, officerEnquiryChoices, outcomeChoices, referralOnChoices } from "./choices.js";
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
 export function referredBy(current: Case): string {
@@ -25,27 +26,245 @@ export function referredBy(current: Case): string {
   return `${name} (${from}), recorded by ${current.referrer.name}`;
 }
 
+const statusTitle = (status: string | undefined) =>
+  status && status in statusTitles ? statusTitles[status as CaseStatus] : (status ?? "");
+
+/** One line for an event in the history: what happened, then the detail in the actor's words. */
+export function describeEvent(event: CaseEvent): { what: string; detail: string } {
+  const detail = event.reason ?? "";
+  const move = event.from && event.to ? `${statusTitle(event.from)} → ${statusTitle(event.to)}` : "";
+  switch (event.type) {
+    case "submitted":
+      return { what: "Referral submitted", detail };
+    case "further-referral":
+      return { what: "Further referral added", detail };
+    case "assigned":
+      return {
+        what: event.from ? `Reassigned from ${event.from} to ${event.to}` : `Assigned to ${event.to}`,
+        detail,
+      };
+    case "unassigned":
+      return { what: `Unassigned (was ${event.from})`, detail };
+    case "triaged":
+      return {
+        what: event.from ? `DfE reason changed: ${event.from} → ${event.to}` : `DfE reason: ${event.to}`,
+        detail,
+      };
+    case "status-changed":
+      return { what: `Status: ${move}`, detail };
+    case "info-requested":
+      return { what: "Referrer asked for information", detail };
+    case "info-answered":
+      return { what: "Referrer answered", detail };
+    case "enquiry-logged":
+      return { what: "Enquiry logged", detail };
+    case "referred-on":
+      return { what: `Referred on to ${event.to}`, detail };
+    case "note":
+      return { what: "Note", detail };
+    case "closure-requested":
+      return { what: `Closure asked for: ${event.to} (needs a manager's sign-off)`, detail };
+    case "closure-declined":
+      return { what: `Closure not signed off (${event.from})`, detail };
+    case "closed":
+      return { what: `Closed (was ${statusTitle(event.from)})`, detail };
+    case "reopened":
+      return { what: "Reopened", detail };
+  }
+}
+
+const dayMs = 86_400_000;
+
+function riskFlags(current: Case): string {
+  const vulnerability = current.referral.vulnerability;
+  const titles = [
+    ...vulnerability.flags.map((flag) => titleOf(vulnerabilityFlagChoices, flag)),
+    ...vulnerability.riskFactors.map((factor) => titleOf(riskFactorChoices, factor)),
+  ];
+  return [...new Set(titles)].join(", ") || "None given";
+}
+
+/** What a person looking at the channel card may do there. */
+export type CardViewer =
+  | { readonly kind: "everyone" }
+  | {
+      readonly kind: "team";
+      readonly actor: Actor;
+      readonly officers: readonly { id: string; name: string }[];
+    };
+
+export interface CaseCardOptions {
+  readonly viewer?: CardViewer;
+  /** Team members whose Teams refreshes the card into their own working view (at most 60). */
+  readonly refreshUserIds?: readonly string[];
+  readonly notice?: string;
+}
+
 /**
- * The channel card's view: what the team needs to pick a case up. No address, phone or date
- * of birth: the channel is wider than the people who need those.
+ * The channel card: what the team needs to pick a case up and work it. No address, phone or
+ * date of birth: the channel is wider than the people who need those (Details shows them to
+ * officers). Everyone sees the summary; a team member's own view adds the actions their role allows.
  */
-export function caseChannelView(current: Case, today: string) {
+export function caseChannelView(current: Case, today: string, options: CaseCardOptions = {}) {
   const { child, school, whatHappened } = current.referral;
+  const viewer = options.viewer ?? { kind: "everyone" };
+  const actor = viewer.kind === "team" ? viewer.actor : undefined;
+  const may = (name: Parameters<typeof refusalFor>[0]) =>
+    actor !== undefined && !refusalFor(name, current, actor);
+  const open = current.status !== "closed";
+  const lastEvent = current.events.at(-1);
+  const last = lastEvent ? describeEvent(lastEvent) : undefined;
+  const statusChoices = (["in_progress", "located", "tracking"] as const)
+    .filter((status) => canMove(current.status, status) && current.status !== "new")
+    .map((status) => ({ value: status, title: statusTitles[status] }));
+  const closeChoices = outcomeChoices
+    .filter((outcome) => current.kind === "early-years" || !outcome.earlyYearsOnly)
+    .filter((outcome) => current.status !== "new" || outcome.value === "not-cme")
+    .map(({ value, title }) => ({ value, title }));
+  const revision = revisionOf(current);
   return {
     reference: current.id,
+    revision,
     urgent: current.urgent,
-    childName: childName(current.referral),
-    childAge: `age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
-    kind: current.kind === "early-years" ? "Early years" : "School age",
+    headline: `${current.kind === "early-years" ? "Early-years" : "School-age"} CME referral: ${childName(current.referral)}, age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
     whatHappened: titleOf(kindChoices(current.kind).whatHappenedChoices, whatHappened.whatHappened),
     placeLabel: current.kind === "early-years" ? "Setting" : "School",
     school: school.school,
     dateLastAttended: formatDate(school.dateLastAttended),
-    status: statusTitles[current.status],
+    riskFlags: riskFlags(current),
+    status:
+      statusTitles[current.status] +
+      (current.pendingClosure
+        ? ` (closing as "${titleOf(outcomeChoices, current.pendingClosure.outcome)}": waiting for a manager's sign-off)`
+        : ""),
+    outcome: current.closure
+      ? [titleOf(outcomeChoices, current.closure.outcome), current.closure.detail].filter(Boolean).join(": ")
+      : "",
     owner: current.owner?.name ?? "Unassigned",
-    canAssign: !current.owner && current.status !== "closed",
+    dfeReason: current.dfeReason
+      ? `${titleOf(dfeReasonChoices, current.dfeReason)}${current.cmeStartDate ? `, CME since ${formatDate(current.cmeStartDate)}` : ""}`
+      : "Not recorded yet",
+    daysOpen: String(
+      Math.max(
+        0,
+        Math.floor(
+          ((current.closure ? new Date(current.closure.at) : new Date(`${today}T12:00:00Z`)).getTime() -
+            new Date(current.submittedAt).getTime()) /
+            dayMs,
+        ),
+      ),
+    ),
+    lastActivity:
+      lastEvent && last ? `${formatDateTime(lastEvent.at)}, ${lastEvent.by.name}: ${last.what}` : "",
+    worked: `${current.enquiryLog.length} enquiries logged, ${current.referralsOn.length} referrals on, ${current.events.length} changes`,
     submittedAt: formatDateTime(current.submittedAt),
     referrer: referredBy(current),
-    furtherReferrals: (current.furtherReferrals ?? []).length,
+    furtherReferrals: current.furtherReferrals.length,
+    enquiriesIncomplete: current.enquiriesIncomplete ? "Referred before all core enquiries were made" : "",
+    notice: options.notice ?? "",
+    refreshUserIds: [...(options.refreshUserIds ?? [])].slice(0, 60),
+    working: actor !== undefined,
+    readOnly: actor === undefined,
+    canAssignToMe: may("assignToMe") && open && current.owner?.id !== actor?.id && !current.owner,
+    canAssign: may("assignTo") && open,
+    canUnassign: may("unassign") && open && current.owner !== undefined,
+    officers: (viewer.kind === "team" ? viewer.officers : []).map((officer) => ({
+      value: officer.id,
+      title: officer.name,
+    })),
+    canTriage: may("triage") && open,
+    triageTitle: current.status === "new" ? "Start enquiries" : "DfE reason",
+    dfeReasonValue: current.dfeReason ?? "",
+    cmeStartDateValue: current.cmeStartDate ?? school.dateLastAttended,
+    dfeReasons: dfeReasonChoices,
+    canChangeStatus: may("changeStatus") && statusChoices.length > 0,
+    statusChoices,
+    canAskReferrer:
+      may("requestInfo") &&
+      canMove(current.status, "info_requested") &&
+      current.referrerConversation !== undefined,
+    canRecord: may("logEnquiry") && open,
+    enquiryTypes: officerEnquiryChoices,
+    services: referralOnChoices,
+    today,
+    canNote: may("addNote"),
+    canClose: may("close") && open && canMove(current.status, "closed") && !current.pendingClosure,
+    closeChoices,
+    canSignOff: may("signOffClosure") && current.pendingClosure !== undefined,
+    canReopen: may("reopen") && !open,
+  };
+}
+
+const historyPageSize = 8;
+
+/** The case's chronology, newest first, a page at a time (a case may have hundreds of changes). */
+export function caseHistoryView(current: Case, page: number) {
+  const pages = Math.max(1, Math.ceil(current.events.length / historyPageSize));
+  const shown = Math.min(Math.max(0, page), pages - 1);
+  const newestFirst = [...current.events].reverse();
+  return {
+    reference: current.id,
+    childName: childName(current.referral),
+    page: shown,
+    pageLabel: `Page ${shown + 1} of ${pages} (${current.events.length} changes, newest first)`,
+    entries: newestFirst.slice(shown * historyPageSize, (shown + 1) * historyPageSize).map((event) => ({
+      when: formatDateTime(event.at),
+      who: event.by.name,
+      ...describeEvent(event),
+    })),
+    hasNewer: shown > 0,
+    newerPage: shown - 1,
+    hasOlder: shown < pages - 1,
+    olderPage: shown + 1,
+  };
+}
+
+/** The full referral, for officers and managers only (Details on the case card). */
+export function caseDetailsView(current: Case) {
+  return {
+    reference: current.id,
+    childName: childName(current.referral),
+    referrer: referredBy(current),
+    submittedAt: formatDateTime(current.submittedAt),
+    sections: referralSections(current.kind, current.referral, 300),
+    enquiriesIncomplete: current.enquiriesIncomplete
+      ? `Referred before these core enquiries were made: ${current.enquiriesIncomplete.missing.join(", ")}. Reason given: ${current.enquiriesIncomplete.reason}`
+      : "",
+    furtherReferrals: current.furtherReferrals.slice(-10).map((further) => ({
+      title: `Further referral, ${formatDateTime(further.at)}`,
+      value: `${further.referrer.name}: ${titleOf(kindChoices(further.kind).whatHappenedChoices, further.referral.whatHappened.whatHappened)}`,
+    })),
+    // The latest few, shortened: the history holds every question and answer in full.
+    questions: current.infoRequests.slice(-3).map((request) => ({
+      title: `Asked ${formatDate(request.askedAt)} by ${request.askedBy.name}`,
+      value: clip(
+        `${request.question} — ${request.answer === undefined ? "not answered yet" : `answer: ${request.answer}`}`,
+        300,
+      ),
+    })),
+  };
+}
+
+/** The referrer's notice that their case changed status (their own referral: the child's name is theirs to see). */
+export function statusNoticeView(current: Case) {
+  return {
+    reference: current.id,
+    childName: childName(current.referral),
+    status: statusTitles[current.status],
+    outcome: current.closure ? titleOf(outcomeChoices, current.closure.outcome) : "",
+  };
+}
+
+/** The CME team's question to the referrer, answered on the card. */
+export function infoRequestView(current: Case, request: InfoRequest) {
+  return {
+    reference: current.id,
+    childName: childName(current.referral),
+    question: request.question,
+    askedBy: request.askedBy.name,
+    askedAt: formatDateTime(request.askedAt),
+    requestId: request.id,
+    answered: request.answer !== undefined,
+    answer: request.answer ?? "",
   };
 }

@@ -23,7 +23,7 @@ import {
 } from "./questions.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
 import { yearGroupOn } from "./school-age.js";
-import type { ReferralAnswers, ReferralForm, ReferralKind, StepId } from "./steps.js";
+import { forms, type ReferralAnswers, type ReferralForm, type ReferralKind, type StepId } from "./steps.js";
 import { currentValues, formOf, groupSize, type CardValues, type FieldErrors } from "./wizard.js";
 
 type Choice = { readonly value: string; readonly title: string };
@@ -205,12 +205,12 @@ export function childName(answers: {
 }
 
 /** The review shows long answers shortened (Edit shows them whole), so it stays under Teams' 28 KB. */
-function clip(text: string, length = 160): string {
+export function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 /** The review's facts for one section: each answer in plain words, one line per row of a group. */
-function sectionFacts(form: ReferralForm, step: StepId, answers: object | undefined) {
+function sectionFacts(form: ReferralForm, step: StepId, answers: object | undefined, length: number) {
   const facts: { title: string; value: string }[] = [];
   for (const [field, value] of Object.entries(answers ?? {})) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
@@ -220,13 +220,25 @@ function sectionFacts(form: ReferralForm, step: StepId, answers: object | undefi
         const parts = Object.entries(row)
           .filter(([, part]) => part !== undefined)
           .map(([key, part]) => readable(form.kind, key, part));
-        facts.push({ title: `${labels[field] ?? field} ${index + 1}`, value: clip(parts.join(" · ")) });
+        facts.push({
+          title: `${labels[field] ?? field} ${index + 1}`,
+          value: clip(parts.join(" · "), length),
+        });
       });
     } else {
-      facts.push({ title: labels[field] ?? field, value: clip(readable(form.kind, field, value)) });
+      facts.push({ title: labels[field] ?? field, value: clip(readable(form.kind, field, value), length) });
     }
   }
   return facts;
+}
+
+/** A submitted referral, section by section in plain words (long answers shortened to `length`). */
+export function referralSections(kind: ReferralKind, answers: Partial<ReferralAnswers>, length: number) {
+  const form = forms[kind];
+  return form.steps.map((step) => ({
+    title: form.titles[step],
+    facts: sectionFacts(form, step, answers[step], length),
+  }));
 }
 
 /** A warning, not an error: the year group the school gave differs from the one the date of birth gives. */
@@ -256,7 +268,7 @@ export function reviewView(
     sections: form.steps.map((step) => ({
       step,
       title: form.titles[step],
-      facts: sectionFacts(form, step, draft.answers[step]),
+      facts: sectionFacts(form, step, draft.answers[step], 160),
       draftId: draft.id,
       version: draft.version,
     })),

@@ -1,4 +1,4 @@
-import { statusTitles } from "../cases/views.js";
+import { statusTitles } from "../cases/case.js";
 import { formatDate } from "../people/format.js";
 import { forms } from "../referrals/steps.js";
 import type { ReferralSummary } from "../store/case-store.js";

@@ -1,5 +1,5 @@
 import { caseStatuses } from "../cases/case.js";
-import { statusTitles } from "../cases/views.js";
+import { statusTitles } from "../cases/case.js";
 import { formatDateTime } from "../people/format.js";
 import type { StatusCounts } from "../store/case-store.js";
 

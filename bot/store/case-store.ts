@@ -18,8 +18,16 @@ export type ReferralSummary = Pick<Case, "id" | "kind" | "status" | "submittedAt
 export class CaseStore {
   constructor(private readonly container: Container) {}
 
-  get(reference: string): Promise<StoredCase | undefined> {
-    return read<Case>(this.container, reference);
+  async get(reference: string): Promise<StoredCase | undefined> {
+    type WorkingLists = "furtherReferrals" | "enquiryLog" | "referralsOn" | "infoRequests";
+    const stored = await read<Omit<Case, WorkingLists> & Partial<Pick<Case, WorkingLists>>>(
+      this.container,
+      reference,
+    );
+    // Cases stored before the working lists existed read as having none yet.
+    return stored
+      ? { furtherReferrals: [], enquiryLog: [], referralsOn: [], infoRequests: [], ...stored }
+      : undefined;
   }
 
   /** Creates the case; if it exists already (a retried submission) the stored one is returned. */

@@ -1,5 +1,5 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
-import { isConfiguredManager, type Actor, type Role } from "../people/person.js";
+import { isConfiguredManager, type Actor, type Person, type Role } from "../people/person.js";
 import { sameUser, teamMembers } from "./roster.js";
 
 export class RoleLookupError extends Error {
@@ -45,5 +45,16 @@ export async function resolveActor(
     name: from.name ?? "Unknown",
     ...(context.activity.conversation.tenantId ? { tenantId: context.activity.conversation.tenantId } : {}),
     roles,
+  };
+}
+
+/** The person behind this turn, as Teams names them. */
+export function referrerOf(context: TurnContext): Person {
+  const { from, conversation } = context.activity;
+  return {
+    id: from.id,
+    ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}),
+    name: from.name ?? "Unknown",
+    ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}),
   };
 }

@@ -1,15 +1,81 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { z } from "zod";
-import { assignToMe } from "../cases/case-service.js";
-import { caseChannelView } from "../cases/views.js";
+import { caseActionNames, type CaseActionName } from "../cases/actions.js";
+import type { Case } from "../cases/case.js";
+import { canWorkCases, runCaseAction } from "../cases/case-service.js";
+import {
+  caseChannelView,
+  caseDetailsView,
+  caseHistoryView,
+  describeEvent,
+  infoRequestView,
+  type CardViewer,
+} from "../cases/views.js";
+import type { Actor } from "../people/person.js";
 import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
-import { resolveActor } from "./actor.js";
+import { referrerOf, resolveActor } from "./actor.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
+import { renderCard, type CardJson } from "./render-card.js";
+import { teamMembers } from "./roster.js";
 
-const caseCardData = z.object({ caseId: z.string().regex(/^CME-\d{4}-\d{5}$/) });
+export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
 
-/** Handles the buttons on case and escalation cards. Every one re-reads the case and re-checks the actor's role. */
+const caseCardData = z.object({
+  caseId: z.string().regex(caseReferencePattern),
+  /** The case's revision when the card was made; absent on cards that only start things (escalations). */
+  revision: z.coerce.number().int().optional(),
+  page: z.coerce.number().int().min(0).optional(),
+  requestId: z.string().optional(),
+});
+
+/** A form's inputs on the card are named `<action>.<field>`: this action's, without the prefix. */
+function inputsFor(name: CaseActionName, data: Record<string, unknown>): Record<string, unknown> {
+  const prefix = `${name}.`;
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}
+
+/** The CME team's members: the officers a case can be assigned to, and whose card refreshes with actions. */
+async function teamOf(services: Services, context: TurnContext) {
+  const channel = await caseChannel(services);
+  return channel ? (await teamMembers(context, channel.teamId)).map(({ id, name }) => ({ id, name })) : [];
+}
+
+/** The case card as this person may work it (or read-only, for someone outside the team). */
+export async function caseCardFor(
+  services: Services,
+  context: TurnContext,
+  actor: Actor,
+  current: Case,
+  notice = "",
+): Promise<CardJson> {
+  const team = await teamOf(services, context);
+  const viewer: CardViewer = canWorkCases(actor)
+    ? { kind: "team", actor, officers: team }
+    : { kind: "everyone" };
+  return renderCard(
+    "case-channel",
+    caseChannelView(current, ukDate(services.now()), {
+      viewer,
+      refreshUserIds: team.map((member) => member.id),
+      notice,
+    }),
+  );
+}
+
+function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card };
+}
+
+function isCaseAction(name: string): name is CaseActionName {
+  return (caseActionNames as readonly string[]).includes(name);
+}
+
+/** Handles the buttons on case, history, escalation and referrer cards. Every one re-reads the case and re-checks the actor's role. */
 export async function handleCaseAction(
   services: Services,
   context: TurnContext,
@@ -18,17 +84,69 @@ export async function handleCaseAction(
 ): Promise<AdaptiveCardInvokeResponse> {
   const parsed = caseCardData.safeParse(data);
   if (!parsed.success) return messageResponse("That card does not say which case it is about.");
+  const { caseId, revision, page, requestId } = parsed.data;
+  const name = verb.slice("case.".length);
   const channel = await caseChannel(services);
-  const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
-  if (verb !== "case.assignToMe") return messageResponse("I don't know that button.");
-  const outcome = await assignToMe(services, parsed.data.caseId, actor, services.now());
-  const today = ukDate(services.now());
+  // Answering the team's question needs only who they are (the referrer), not a role in the CME team.
+  const actor: Actor =
+    name === "answerInfo"
+      ? { ...referrerOf(context), roles: new Set() }
+      : await resolveActor(context, channel?.teamId, services.config.managerIds);
+
+  if (name === "refresh" || name === "details" || name === "history") {
+    const current = await services.cases.get(caseId);
+    if (!canWorkCases(actor)) {
+      // Someone outside the team sees the card everyone sees, and nothing more.
+      if (name === "refresh" && current)
+        return cardJson(await caseCardFor(services, context, actor, current));
+      return messageResponse("Case details and history are for the CME team.");
+    }
+    if (!current) return messageResponse(`I can't find ${caseId}.`);
+    if (name === "details") return cardResponse("case-details", caseDetailsView(current));
+    if (name === "history") return cardResponse("case-history", caseHistoryView(current, page ?? 0));
+    return cardJson(await caseCardFor(services, context, actor, current));
+  }
+  if (!isCaseAction(name)) return messageResponse("I don't know that button.");
+
+  const fields = (data ?? {}) as Record<string, unknown>;
+  let input: Record<string, unknown> = inputsFor(name, fields);
+  if (name === "assignTo") {
+    const officer = (await teamOf(services, context)).find((member) => member.id === input.officerId);
+    if (!officer) return messageResponse("Choose an officer from the CME team.");
+    input = { officer };
+  }
+  if (name === "answerInfo") input = { ...input, requestId };
+
+  const now = services.now();
+  const outcome = await runCaseAction(services, caseId, name, actor, input, revision, {
+    now,
+    today: ukDate(now),
+    signOffOutcomes: services.config.signOffOutcomes,
+  });
   switch (outcome.kind) {
     case "not-found":
-      return messageResponse(`I can't find ${parsed.data.caseId}.`);
+      return messageResponse(`I can't find ${caseId}.`);
     case "refused":
       return messageResponse(outcome.reason);
-    case "done":
-      return cardResponse("case-channel", caseChannelView(outcome.case, today));
+    case "stale": {
+      const last = outcome.case.events.at(-1);
+      const change = last ? `${last.by.name}: ${describeEvent(last).what}` : "another change";
+      return cardJson(
+        await caseCardFor(
+          services,
+          context,
+          actor,
+          outcome.case,
+          `This case changed since your card was made (${change}), so I saved nothing. Here it is now: please check and try again.`,
+        ),
+      );
+    }
+    case "done": {
+      if (name === "answerInfo") {
+        const request = outcome.case.infoRequests.find((each) => each.id === requestId);
+        if (request) return cardResponse("case-info-request", infoRequestView(outcome.case, request));
+      }
+      return cardJson(await caseCardFor(services, context, actor, outcome.case));
+    }
   }
 }

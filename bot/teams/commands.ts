@@ -1,12 +1,15 @@
-import { TurnContext } from "botbuilder";
+import { CardFactory, TurnContext } from "botbuilder";
+import { canWorkCases } from "../cases/case-service.js";
+import { caseHistoryView } from "../cases/views.js";
+import { caseCardFor, caseReferencePattern } from "./case-actions.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
 import { statusView } from "../reports/status.js";
 import { caseChannel, type Services } from "../services.js";
-import { resolveActor } from "./actor.js";
+import { referrerOf, resolveActor } from "./actor.js";
 import { cardAttachment } from "./render-card.js";
 import type { ReferralKind } from "../referrals/draft.js";
-import { confirmCancel, referInPersonalChat, referrerOf, startOrResumeReferral } from "./referral-actions.js";
+import { confirmCancel, referInPersonalChat, startOrResumeReferral } from "./referral-actions.js";
 
 export const commandList = [
   { name: "help", description: "What I do and what you can say" },
@@ -15,7 +18,15 @@ export const commandList = [
     description:
       "Refer a child missing education (in a personal chat with me); your answers are saved as you go",
   },
+  { name: "resume", description: "Carry on with a referral you started" },
+  { name: "cancel", description: "Discard a referral you started (I ask first)" },
+  { name: "my referrals", description: "The children you referred and what is happening with each" },
   { name: "status", description: "CME managers: open cases by status, and how many are unassigned" },
+  { name: "case", description: "CME team: 'case CME-2026-00042' shows the case card to work it" },
+  {
+    name: "history",
+    description: "CME team: 'history CME-2026-00042' shows everything that happened on a case",
+  },
   {
     name: "setup",
     description: "CME managers, in the CME team's channel: make it the channel where new cases are posted",
@@ -141,6 +152,38 @@ async function setup(services: Services, context: TurnContext): Promise<void> {
   );
 }
 
+/** `history CME-…` and `case CME-…`: the chronology, or the case card, for the CME team. */
+async function caseCommand(
+  services: Services,
+  context: TurnContext,
+  what: "history" | "case",
+  rest: string,
+): Promise<void> {
+  const reference = rest.toUpperCase();
+  if (!caseReferencePattern.test(reference)) {
+    await context.sendActivity(`Say '${what} CME-2026-00042' with the case's reference.`);
+    return;
+  }
+  const channel = await caseChannel(services);
+  const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
+  if (!canWorkCases(actor)) {
+    await context.sendActivity("Cases are for the CME team. If you made a referral, say 'my referrals'.");
+    return;
+  }
+  const current = await services.cases.get(reference);
+  if (!current) {
+    await context.sendActivity(`I can't find ${reference}.`);
+    return;
+  }
+  await context.sendActivity({
+    attachments: [
+      what === "history"
+        ? cardAttachment("case-history", caseHistoryView(current, 0))
+        : CardFactory.adaptiveCard(await caseCardFor(services, context, actor, current)),
+    ],
+  });
+}
+
 /** Routes a message to its command; anything else gets help. */
 export async function handleCommand(services: Services, context: TurnContext): Promise<void> {
   const text = commandText(context);
@@ -158,6 +201,9 @@ export async function handleCommand(services: Services, context: TurnContext): P
       return help(services, context, `Sorry, I don't know '${text.slice(0, 40)}'. Here is what I can do:`);
     case "status":
       return status(services, context);
+    case "history":
+    case "case":
+      return caseCommand(services, context, word, rest);
     case "setup":
       return setup(services, context);
     case "help":

@@ -62,10 +62,14 @@ async function mentionsOfManagers(context: TurnContext, channel: CaseChannel, ma
   };
 }
 
-/** Delivers outbox items to the CME channel through the adapter (proactive messages). */
 /** Shows a case's current card in the channel: posts it the first time, updates it in place after. */
 async function showCaseCard(context: TurnContext, services: Services, channel: CaseChannel, current: Case) {
-  const card = cardAttachment("case-channel", caseChannelView(current, ukDate(services.now())));
+  // Team members' Teams refreshes the card into their own view, with the actions their role allows.
+  const members = await teamMembers(context, channel.teamId);
+  const card = cardAttachment(
+    "case-channel",
+    caseChannelView(current, ukDate(services.now()), { refreshUserIds: members.map((member) => member.id) }),
+  );
   if (current.channelMessage) {
     await context.updateActivity({
       type: "message",

@@ -12,7 +12,7 @@ import {
 import { ukDate } from "../referrals/school-age.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral, type DuplicateDecision, type SubmissionResult } from "../referrals/submission.js";
-import { statusTitles } from "../cases/views.js";
+import { statusTitles } from "../cases/case.js";
 import { formatDate } from "../people/format.js";
 import { reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
 import {
@@ -28,7 +28,7 @@ import {
 } from "../referrals/wizard.js";
 import { canWorkCases } from "../cases/case-service.js";
 import { caseChannel, type Services } from "../services.js";
-import { resolveActor } from "./actor.js";
+import { referrerOf, resolveActor } from "./actor.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
@@ -92,16 +92,6 @@ export function currentCard(
     emergencyContacts: emergencyContactsText(services.config),
     ...options,
   });
-}
-
-export function referrerOf(context: TurnContext): Person {
-  const { from, conversation } = context.activity;
-  return {
-    id: from.id,
-    ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}),
-    name: from.name ?? "Unknown",
-    ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}),
-  };
 }
 
 /**

@@ -67,7 +67,7 @@ describe("the two kinds of referral, and discarding one", () => {
       return found;
     });
     const text = cardText(cardIn(post));
-    expect(text).to.include("New CME referral (Early years): Ollie Toddler");
+    expect(text).to.include("Early-years CME referral: Ollie Toddler");
     expect(text).to.include('"title":"Setting","value":"Little Acorns Nursery"');
     expect(text).to.include("Unexplained or prolonged absence");
   });

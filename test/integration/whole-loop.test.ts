@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   actionData,
+  cardActions,
   cardAction,
   cardIn,
   cardText,
@@ -61,7 +62,14 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
     expect(text).not.to.include("Example Road");
     expect(text).not.to.include("LE18");
     expect(text).not.to.include("2015");
-    expect(actionData(card, "case.assignToMe")).to.deep.equal({ caseId: `CME-${year}-00001` });
+    // Everyone sees the summary; the CME team's Teams refreshes it into their own working view.
+    expect(actionData(card, "case.refresh").caseId).to.equal(`CME-${year}-00001`);
+    expect(cardActions(card).map((action) => action.verb)).to.deep.equal(["case.refresh", "case.refresh"]);
+    expect((card.refresh as { userIds: string[] }).userIds).to.deep.equal([
+      people.officer.id,
+      people.officer2.id,
+      people.manager.id,
+    ]);
     await eventually(async () => {
       const withMessage = await h.app.services.cases.get(`CME-${year}-00001`);
       expect(withMessage?.channelMessage).to.deep.equal({ conversationId: channelId, activityId: post.id });
@@ -158,7 +166,9 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
         mentioned: { id: people.manager.id, name: people.manager.name },
       },
     ]);
-    const caseCard = h.teams.posts(channelId).find((p) => cardText(cardIn(p)).includes("New CME referral"));
+    const caseCard = h.teams
+      .posts(channelId)
+      .find((p) => cardText(cardIn(p)).includes("School-age CME referral"));
     expect(cardText(cardIn(caseCard!))).to.include("URGENT");
   });
 });

@@ -3,7 +3,13 @@ import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
-import { caseChannelView } from "../../bot/cases/views.js";
+import {
+  caseChannelView,
+  caseDetailsView,
+  caseHistoryView,
+  infoRequestView,
+  statusNoticeView,
+} from "../../bot/cases/views.js";
 import { statusView } from "../../bot/reports/status.js";
 import { myReferralsView } from "../../bot/reports/my-referrals.js";
 import { commandList } from "../../bot/teams/commands.js";
@@ -19,7 +25,7 @@ import {
 } from "../../bot/referrals/steps.js";
 import { riskFactorChoices, vulnerabilityFlagChoices } from "../../bot/referrals/questions.js";
 import type { Draft } from "../../bot/referrals/draft.js";
-import { caseStatuses } from "../../bot/cases/case.js";
+import { caseStatuses, type Case } from "../../bot/cases/case.js";
 
 // The Adaptive Cards library loads in Node only from its dist bundle.
 const require = createRequire(import.meta.url);
@@ -188,11 +194,90 @@ function cardsOfKind(kind: ReferralKind): [string, object][] {
   ];
 }
 
+/** A case worked for years: hundreds of changes, every list long, every text as long as allowed. */
+function maximalCase(kind: ReferralKind): Case {
+  const draft = maximalDraft(kind);
+  const submitted = caseFromDraft(draft, "CME-2026-00042", now);
+  const by = { id: "29:o", name: long(100) };
+  const at = now.toISOString();
+  const referral = submitted.referral;
+  return {
+    ...submitted,
+    status: "in_progress",
+    owner: by,
+    dfeReason: "unsuitable-home-education",
+    cmeStartDate: "2026-11-03",
+    furtherReferrals: Array.from({ length: 10 }, () => ({
+      draftId: long(80),
+      at,
+      referrer: by,
+      kind,
+      referral,
+      enquiriesIncomplete: { missing: ["Home visit"], reason: long(1000) },
+    })),
+    enquiryLog: Array.from({ length: 300 }, () => ({
+      at,
+      by,
+      type: "council-tax" as const,
+      date: "2026-11-03",
+      contacted: long(200),
+      outcome: long(1000),
+    })),
+    referralsOn: Array.from({ length: 50 }, () => ({
+      at,
+      by,
+      service: "police" as const,
+      date: "2026-11-03",
+      reference: long(100),
+      outcome: long(1000),
+    })),
+    infoRequests: Array.from({ length: 30 }, (_, i) => ({
+      id: String(i),
+      askedAt: at,
+      askedBy: by,
+      question: long(1000),
+      answer: long(2000),
+      answeredAt: at,
+    })),
+    pendingClosure: { outcome: "moved-abroad", detail: long(1000), by, at },
+    events: [
+      ...submitted.events,
+      ...Array.from({ length: 600 }, () => ({ at, by, type: "note" as const, reason: long(2000) })),
+    ],
+  };
+}
+
+function caseCards(kind: ReferralKind): [string, object][] {
+  const worked = maximalCase(kind);
+  const manager = { id: "29:m", name: long(100), roles: new Set(["officer", "manager"] as const) };
+  const officers = Array.from({ length: 60 }, (_, i) => ({ id: `29:${long(60)}${i}`, name: long(100) }));
+  const closed: Case = {
+    ...worked,
+    status: "closed",
+    pendingClosure: undefined,
+    closure: { outcome: "on-roll-other-la", detail: long(1000), by: worked.owner!, at: now.toISOString() },
+  };
+  const asManager = { viewer: { kind: "team" as const, actor: manager, officers }, notice: long(300) };
+  const refreshUserIds = officers.map((officer) => officer.id);
+  return [
+    ["case-channel", caseChannelView(worked, "2026-11-28", { ...asManager, refreshUserIds })],
+    ["case-channel", caseChannelView(closed, "2026-11-28", { ...asManager, refreshUserIds })],
+    ["case-channel", caseChannelView(worked, "2026-11-28", { refreshUserIds })],
+    ["case-history", caseHistoryView(worked, 3)],
+    ["case-history", caseHistoryView(worked, 0)],
+    ["case-details", caseDetailsView(worked)],
+    ["case-status-notice", statusNoticeView(closed)],
+    ["case-info-request", infoRequestView(worked, worked.infoRequests[0]!)],
+    ["case-info-request", infoRequestView(worked, { ...worked.infoRequests[0]!, answer: undefined })],
+  ];
+}
+
 function everyCard(): [string, object][] {
   const draft = maximalDraft("school-age");
   const submitted = caseFromDraft(draft, "CME-2026-00042", now);
   const assigned = { ...submitted, owner: { id: "29:o", name: long(100) } };
   return [
+    ...referralKinds.flatMap(caseCards),
     ...referralKinds.flatMap(cardsOfKind),
     ["referral-saved", { emergencyContacts: long(300) }],
     ["referral-choose-kind", { notice: long(200), emergencyContacts: long(300) }],
@@ -283,6 +368,7 @@ describe("card templates", () => {
     it(`${name} renders with maximal data under 28 KB, fully resolved, valid Adaptive Card 1.5`, () => {
       const card = renderCard(name, view);
       const json = JSON.stringify(card);
+      if (process.env.CARD_SIZES) console.log(name, Buffer.byteLength(json));
       expect(Buffer.byteLength(json)).to.be.below(maxCardBytes);
       expect(json).not.to.match(/\$\{/);
       expect(card).to.include({ type: "AdaptiveCard", version: "1.5" });

@@ -1,0 +1,495 @@
+import { z } from "zod";
+import { personSchema, type Actor, type Person } from "../people/person.js";
+import { choice, isoDate, optionalText, text } from "../referrals/fields.js";
+import { titleOf } from "../referrals/questions.js";
+import { formatDate } from "../people/format.js";
+import {
+  revisionOf,
+  statusTitles,
+  type Case,
+  type CaseEvent,
+  type CaseStatus,
+  type Closure,
+} from "./case.js";
+import {
+  dfeReasonChoices,
+  officerEnquiryChoices,
+  outcomeChoices,
+  outcomesNeedingDetail,
+  referralOnChoices,
+  type Outcome,
+} from "./choices.js";
+
+/** The state machine (DOMAIN.md "The case"): where each status may go next. */
+export const nextStatuses: Record<CaseStatus, readonly CaseStatus[]> = {
+  new: ["in_progress", "closed"],
+  in_progress: ["info_requested", "located", "tracking", "closed"],
+  info_requested: ["in_progress"],
+  located: ["in_progress", "closed"],
+  tracking: ["in_progress", "closed"],
+  closed: ["in_progress"],
+};
+
+export function canMove(from: CaseStatus, to: CaseStatus): boolean {
+  return nextStatuses[from].includes(to);
+}
+
+/** What an action may depend on besides the case and the actor. */
+export interface ActionContext {
+  readonly now: Date;
+  /** Today in the UK, YYYY-MM-DD. */
+  readonly today: string;
+  /** Outcomes a manager must sign off (policy). */
+  readonly signOffOutcomes: readonly Outcome[];
+}
+
+export type ActionResult =
+  { readonly ok: true; readonly case: Case } | { readonly ok: false; readonly reason: string };
+
+const refuse = (reason: string): ActionResult => ({ ok: false, reason });
+
+function withEvents(current: Case, change: Partial<Case>, events: Omit<CaseEvent, "at">[], at: Date): Case {
+  return {
+    ...current,
+    ...change,
+    events: [...current.events, ...events.map((event) => ({ at: at.toISOString(), ...event }))],
+  };
+}
+
+const pastDate = (label: string, today: string) =>
+  isoDate(label).refine((value) => value <= today, `The ${label} cannot be in the future`);
+
+type Rule<Input> = (current: Case, actor: Actor, input: Input) => ActionResult;
+
+/** An action: the schema its inputs (from a card) must pass, and the pure rule that applies them. */
+function action<S extends z.ZodType>(input: S, apply: Rule<z.output<S>>) {
+  return { input, apply };
+}
+
+/** Every action on a case, for one moment and policy. */
+function actionsFor(context: ActionContext) {
+  const { now, today } = context;
+  const statusTitle = (status: CaseStatus) => statusTitles[status];
+  const closedRefusal = (current: Case) => (current.status === "closed" ? `${current.id} is closed.` : "");
+
+  const close = (current: Case, closure: Closure, by: Person): Case =>
+    withEvents(
+      current,
+      { status: "closed", closure, pendingClosure: undefined },
+      [
+        {
+          by,
+          type: "closed",
+          from: current.status,
+          to: "closed",
+          reason: [titleOf(outcomeChoices, closure.outcome), closure.detail].filter(Boolean).join(": "),
+        },
+      ],
+      now,
+    );
+
+  return {
+    assignToMe: action(z.object({}), (current, actor) => {
+      if (current.status === "closed") return refuse(`${current.id} is closed.`);
+      if (current.owner?.id === actor.id) return refuse(`${current.id} is already yours.`);
+      if (current.owner) return refuse(`${current.id} is already assigned to ${current.owner.name}.`);
+      return {
+        ok: true,
+        case: withEvents(current, { owner: actor }, [{ by: actor, type: "assigned", to: actor.name }], now),
+      };
+    }),
+    assignTo: action(z.object({ officer: personSchema }), (current, actor, { officer }) => {
+      const closed = closedRefusal(current);
+      if (closed) return refuse(closed);
+      if (current.owner?.id === officer.id) {
+        return refuse(`${current.id} is already assigned to ${officer.name}.`);
+      }
+      return {
+        ok: true,
+        case: withEvents(
+          current,
+          { owner: officer },
+          [
+            {
+              by: actor,
+              type: "assigned",
+              to: officer.name,
+              ...(current.owner ? { from: current.owner.name } : {}),
+            },
+          ],
+          now,
+        ),
+      };
+    }),
+    unassign: action(z.object({}), (current, actor) => {
+      const closed = closedRefusal(current);
+      if (closed) return refuse(closed);
+      if (!current.owner) return refuse(`${current.id} has no owner.`);
+      return {
+        ok: true,
+        case: withEvents(
+          current,
+          { owner: undefined },
+          [{ by: actor, type: "unassigned", from: current.owner.name }],
+          now,
+        ),
+      };
+    }),
+    triage: action(
+      z.object({
+        dfeReason: choice(dfeReasonChoices, "Choose the DfE primary reason"),
+        cmeStartDate: pastDate("CME start date", today),
+      }),
+      (current, actor, input) => {
+        const closed = closedRefusal(current);
+        if (closed) return refuse(closed);
+        const events: Omit<CaseEvent, "at">[] = [
+          {
+            by: actor,
+            type: "triaged",
+            ...(current.dfeReason ? { from: titleOf(dfeReasonChoices, current.dfeReason) } : {}),
+            to: titleOf(dfeReasonChoices, input.dfeReason),
+            reason: `CME start date ${formatDate(input.cmeStartDate)}`,
+          },
+        ];
+        const starting = current.status === "new";
+        // Whoever starts the enquiries owns the case unless someone already does.
+        const owner = current.owner ?? actor;
+        if (starting && !current.owner) events.push({ by: actor, type: "assigned", to: actor.name });
+        if (starting) {
+          events.push({
+            by: actor,
+            type: "status-changed",
+            from: "new",
+            to: "in_progress",
+            reason: "triaged",
+          });
+        }
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { ...input, owner, status: starting ? "in_progress" : current.status },
+            events,
+            now,
+          ),
+        };
+      },
+    ),
+    changeStatus: action(
+      z.object({
+        to: z.enum(["in_progress", "located", "tracking"], { error: "Choose the new status" }),
+        reason: text("reason for the change", 500),
+      }),
+      (current, actor, input) => {
+        if (current.status === "new") {
+          return refuse("Record the DfE reason and CME start date first (Start enquiries).");
+        }
+        if (current.status === "closed") return refuse(`${current.id} is closed: reopen it, with a reason.`);
+        if (!canMove(current.status, input.to)) {
+          return refuse(
+            `A case that is ${statusTitle(current.status).toLowerCase()} cannot go to ${statusTitle(input.to).toLowerCase()}.`,
+          );
+        }
+        if (!current.owner) return refuse("Assign the case to someone first.");
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { status: input.to },
+            [{ by: actor, type: "status-changed", from: current.status, to: input.to, reason: input.reason }],
+            now,
+          ),
+        };
+      },
+    ),
+    requestInfo: action(
+      z.object({ question: text("question for the referrer", 1000) }),
+      (current, actor, input) => {
+        if (!canMove(current.status, "info_requested")) {
+          return refuse("Only a case in progress can be sent back to the referrer.");
+        }
+        if (!current.referrerConversation) {
+          return refuse(
+            "I can't reach this referrer in Teams. Contact them directly and log it as an enquiry.",
+          );
+        }
+        const request = {
+          id: String(revisionOf(current) + 1),
+          askedAt: now.toISOString(),
+          askedBy: actor,
+          question: input.question,
+        };
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { status: "info_requested", infoRequests: [...current.infoRequests, request] },
+            [
+              {
+                by: actor,
+                type: "info-requested",
+                from: current.status,
+                to: "info_requested",
+                reason: input.question,
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
+    answerInfo: action(
+      z.object({ requestId: z.string(), answer: text("answer", 2000) }),
+      (current, actor, input) => {
+        const request = current.infoRequests.find((each) => each.id === input.requestId);
+        if (!request) return refuse("I can't find that question on the case.");
+        if (request.answer !== undefined)
+          return refuse("That question has been answered already. Thank you.");
+        const infoRequests = current.infoRequests.map((each) =>
+          each === request ? { ...each, answer: input.answer, answeredAt: now.toISOString() } : each,
+        );
+        const stillWaiting = infoRequests.some((each) => each.answer === undefined);
+        const back = current.status === "info_requested" && !stillWaiting;
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { infoRequests, ...(back ? { status: "in_progress" as const } : {}) },
+            [
+              {
+                by: actor,
+                type: "info-answered",
+                ...(back ? { from: "info_requested", to: "in_progress" } : {}),
+                reason: input.answer,
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
+    logEnquiry: action(
+      z.object({
+        type: choice(officerEnquiryChoices, "Choose the kind of enquiry"),
+        date: pastDate("date of the enquiry", today),
+        contacted: text("person or organisation contacted", 200),
+        outcome: text("outcome of the enquiry", 1000),
+      }),
+      (current, actor, input) => {
+        const closed = closedRefusal(current);
+        if (closed) return refuse(closed);
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { enquiryLog: [...current.enquiryLog, { at: now.toISOString(), by: actor, ...input }] },
+            [
+              {
+                by: actor,
+                type: "enquiry-logged",
+                reason: `${titleOf(officerEnquiryChoices, input.type)} on ${formatDate(input.date)}, ${input.contacted}: ${input.outcome}`,
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
+    referOn: action(
+      z.object({
+        service: choice(referralOnChoices, "Choose the service"),
+        date: pastDate("date of the referral", today),
+        reference: optionalText(100),
+        outcome: optionalText(1000),
+      }),
+      (current, actor, input) => {
+        const closed = closedRefusal(current);
+        if (closed) return refuse(closed);
+        const entry = {
+          at: now.toISOString(),
+          by: actor,
+          service: input.service,
+          date: input.date,
+          ...(input.reference ? { reference: input.reference } : {}),
+          ...(input.outcome ? { outcome: input.outcome } : {}),
+        };
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { referralsOn: [...current.referralsOn, entry] },
+            [
+              {
+                by: actor,
+                type: "referred-on",
+                to: titleOf(referralOnChoices, input.service),
+                reason: [formatDate(input.date), input.reference, input.outcome].filter(Boolean).join(", "),
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
+    addNote: action(z.object({ note: text("note", 2000) }), (current, actor, input) => {
+      return {
+        ok: true,
+        case: withEvents(current, {}, [{ by: actor, type: "note", reason: input.note }], now),
+      };
+    }),
+    close: action(
+      z.object({
+        outcome: choice(outcomeChoices, "Choose the outcome"),
+        detail: optionalText(1000),
+      }),
+      (current, actor, input) => {
+        if (current.status === "closed") return refuse(`${current.id} is closed already.`);
+        if (current.pendingClosure)
+          return refuse(`${current.id} is waiting for a manager to sign off its closure.`);
+        if (current.status === "new" && input.outcome !== "not-cme") {
+          return refuse(
+            "A new case closes only as not CME. Record the DfE reason and start enquiries to close it otherwise.",
+          );
+        }
+        if (!canMove(current.status, "closed")) {
+          return refuse(
+            "Move the case back to in progress first (the referrer has been asked for information).",
+          );
+        }
+        const earlyYearsOnly = outcomeChoices.find((each) => each.value === input.outcome)?.earlyYearsOnly;
+        if (earlyYearsOnly && current.kind !== "early-years") {
+          return refuse("That outcome is for early-years cases.");
+        }
+        if (outcomesNeedingDetail.includes(input.outcome) && !input.detail) {
+          return refuse("Say where the child is now and who confirmed it.");
+        }
+        const closure: Closure = {
+          outcome: input.outcome,
+          ...(input.detail ? { detail: input.detail } : {}),
+          by: actor,
+          at: now.toISOString(),
+        };
+        const needsSignOff = context.signOffOutcomes.includes(input.outcome);
+        if (needsSignOff && !actor.roles.has("manager")) {
+          return {
+            ok: true,
+            case: withEvents(
+              current,
+              { pendingClosure: closure },
+              [
+                {
+                  by: actor,
+                  type: "closure-requested",
+                  to: titleOf(outcomeChoices, input.outcome),
+                  ...(input.detail ? { reason: input.detail } : {}),
+                },
+              ],
+              now,
+            ),
+          };
+        }
+        return {
+          ok: true,
+          case: close(current, needsSignOff ? { ...closure, signedOffBy: actor } : closure, actor),
+        };
+      },
+    ),
+    signOffClosure: action(z.object({}), (current, actor) => {
+      if (!current.pendingClosure) return refuse(`${current.id} has no closure waiting for sign-off.`);
+      return { ok: true, case: close(current, { ...current.pendingClosure, signedOffBy: actor }, actor) };
+    }),
+    declineClosure: action(
+      z.object({ reason: text("reason for not signing off", 500) }),
+      (current, actor, input) => {
+        if (!current.pendingClosure) return refuse(`${current.id} has no closure waiting for sign-off.`);
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { pendingClosure: undefined },
+            [
+              {
+                by: actor,
+                type: "closure-declined",
+                from: titleOf(outcomeChoices, current.pendingClosure.outcome),
+                reason: input.reason,
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
+    reopen: action(z.object({ reason: text("reason for reopening", 500) }), (current, actor, input) => {
+      if (current.status !== "closed") return refuse(`${current.id} is not closed.`);
+      return {
+        ok: true,
+        case: withEvents(
+          current,
+          { status: "in_progress", closure: undefined },
+          [{ by: actor, type: "reopened", from: "closed", to: "in_progress", reason: input.reason }],
+          now,
+        ),
+      };
+    }),
+  };
+}
+
+export type CaseActionName = keyof ReturnType<typeof actionsFor>;
+export const caseActionNames = Object.keys(
+  actionsFor({ now: new Date(0), today: "", signOffOutcomes: [] }),
+) as [CaseActionName, ...CaseActionName[]];
+
+/**
+ * Actions that only add to the case (a note, an enquiry, a referral on) apply to whatever the
+ * case is now; the rest change its state and are refused if the card was made before the
+ * latest change, so nobody overwrites what they have not seen.
+ */
+export const appendOnlyActions: ReadonlySet<CaseActionName> = new Set([
+  "logEnquiry",
+  "referOn",
+  "addNote",
+  "answerInfo",
+]);
+
+const managerActions: ReadonlySet<CaseActionName> = new Set(["signOffClosure", "declineClosure"]);
+
+export const notInCmeTeam =
+  "Only CME officers (members of the CME team) can work cases. If you should be one, ask a CME manager to add you to the team.";
+
+function isReferrer(current: Case, actor: Person): boolean {
+  return (
+    current.referrer.id === actor.id ||
+    (actor.aadObjectId !== undefined && current.referrer.aadObjectId === actor.aadObjectId)
+  );
+}
+
+/** Who may do what (checked on the server for every action): undefined if allowed, else why not. */
+export function refusalFor(name: CaseActionName, current: Case, actor: Actor): string | undefined {
+  if (name === "answerInfo") {
+    return isReferrer(current, actor) ? undefined : "Only the person who made this referral can answer this.";
+  }
+  if (managerActions.has(name)) {
+    return actor.roles.has("manager") ? undefined : "Only a CME manager can sign off a closure.";
+  }
+  return actor.roles.has("officer") || actor.roles.has("manager") ? undefined : notInCmeTeam;
+}
+
+/** Checks an action's inputs and applies it: the new case, or why not (in words a person can act on). */
+export function applyCaseAction(
+  name: CaseActionName,
+  current: Case,
+  actor: Actor,
+  input: unknown,
+  context: ActionContext,
+): ActionResult {
+  const chosen = actionsFor(context)[name];
+  const parsed = chosen.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    return refuse(
+      `Please check: ${[...new Set(parsed.error.issues.map((issue) => issue.message))].join("; ")}.`,
+    );
+  }
+  return (chosen.apply as Rule<unknown>)(current, actor, parsed.data);
+}
