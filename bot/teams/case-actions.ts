@@ -1,6 +1,6 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { z } from "zod";
-import { caseActionNames, type CaseActionName } from "../cases/actions.js";
+import { caseActionNames, notInCmeTeam, type CaseActionName } from "../cases/actions.js";
 import type { Case } from "../cases/case.js";
 import { canWorkCases, runCaseAction } from "../cases/case-service.js";
 import {
@@ -98,7 +98,7 @@ export async function handleCaseAction(
     if (!canWorkCases(actor)) {
       // Someone outside the team sees the card everyone sees, and nothing more.
       if (name === "refresh" && current)
-        return cardJson(await caseCardFor(services, context, actor, current));
+        return cardJson(await caseCardFor(services, context, actor, current, notInCmeTeam));
       return messageResponse("Case details and history are for the CME team.");
     }
     if (!current) return messageResponse(`I can't find ${caseId}.`);

@@ -1,0 +1,342 @@
+import { expect } from "chai";
+import {
+  actionData,
+  cardAction,
+  cardActions,
+  cardIn,
+  cardText,
+  channelId,
+  channelMessage,
+  eventually,
+  invokeCard,
+  invokeMessage,
+  people,
+  personalConversationId,
+  personalMessage,
+  startHarness,
+  tenantId,
+  type Harness,
+  type Who,
+} from "../support/harness.js";
+import { refer } from "../support/referral-walk.js";
+
+describe("casework from the channel card", () => {
+  let h: Harness;
+  let reference: string;
+  beforeEach(async () => {
+    h = await startHarness({ ALLOWED_TENANT_IDS: tenantId });
+    await refer(h, people.dsl);
+    reference = `CME-${new Date().getUTCFullYear()}-00001`;
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** The case card as this person's Teams refreshes it. */
+  const cardFor = async (who: Who) =>
+    invokeCard(await h.send(cardAction(h.teams, who, "channel", "case.refresh", { caseId: reference })));
+
+  /** Presses a button on a case card (filling in the form beside it) and returns the response. */
+  const press = (
+    who: Who,
+    card: Record<string, unknown>,
+    verb: string,
+    inputs: Record<string, unknown> = {},
+  ) => h.send(cardAction(h.teams, who, "channel", verb, { ...actionData(card, verb), ...inputs }));
+
+  const verbsOn = (card: Record<string, unknown>) => new Set(cardActions(card).map((action) => action.verb));
+
+  const stored = async () => (await h.app.services.cases.get(reference))!;
+
+  const personalCards = (who: Who) =>
+    h.teams.posts(personalConversationId(who)).map((post) => cardText(cardIn(post)));
+
+  it("takes a case from new to closed entirely from its card, updating it in place, telling the referrer, with every step in its history", async () => {
+    const post = await eventually(() => {
+      const found = h.teams.posts(channelId)[0];
+      if (!found) throw new Error("no channel post yet");
+      return found;
+    });
+
+    let card = await cardFor(people.officer);
+    expect(verbsOn(card)).to.include.members([
+      "case.assignToMe",
+      "case.triage",
+      "case.close",
+      "case.history",
+    ]);
+    expect(verbsOn(card)).not.to.include("case.changeStatus");
+    card = invokeCard(await press(people.officer, card, "case.assignToMe"));
+    expect(cardText(card)).to.include(people.officer.name);
+
+    card = invokeCard(
+      await press(people.officer, card, "case.triage", {
+        "triage.dfeReason": "moved-la",
+        "triage.cmeStartDate": "2026-11-02",
+      }),
+    );
+    expect(cardText(card)).to.include("Believed moved to another LA, CME since 2 Nov 2026");
+    expect(cardText(card)).to.include("In progress");
+
+    card = invokeCard(
+      await press(people.officer, card, "case.logEnquiry", {
+        "logEnquiry.type": "other-la",
+        "logEnquiry.date": "2026-11-20",
+        "logEnquiry.contacted": "Nottingham CME officer",
+        "logEnquiry.outcome": "Family registered with a GP in Nottingham",
+      }),
+    );
+    card = invokeCard(
+      await press(people.officer, card, "case.referOn", {
+        "referOn.service": "other-la-cme",
+        "referOn.date": "2026-11-21",
+        "referOn.reference": "NCC-123",
+      }),
+    );
+    expect(cardText(card)).to.include("1 enquiries logged, 1 referrals on");
+
+    card = invokeCard(
+      await press(people.officer, card, "case.requestInfo", {
+        "requestInfo.question": "Did the family mention a new school?",
+      }),
+    );
+    expect(cardText(card)).to.include("Information requested");
+
+    // The referrer gets the question in personal chat and answers on that card.
+    await h.app.services.outbox.idle();
+    const question = cardIn(
+      h.teams
+        .posts(personalConversationId(people.dsl))
+        .find((p) => cardText(cardIn(p)).includes("a question"))!,
+    );
+    expect(cardText(question)).to.include("Did the family mention a new school?");
+    const answered = invokeCard(
+      await h.send(
+        cardAction(h.teams, people.dsl, "personal", "case.answerInfo", {
+          ...actionData(question, "case.answerInfo"),
+          "answerInfo.answer": "Yes: Oakfield Academy, Nottingham",
+        }),
+      ),
+    );
+    expect(cardText(answered)).to.include("You answered: Yes: Oakfield Academy, Nottingham");
+    expect((await stored()).status).to.equal("in_progress");
+
+    card = await cardFor(people.officer);
+    card = invokeCard(
+      await press(people.officer, card, "case.changeStatus", {
+        "changeStatus.to": "located",
+        "changeStatus.reason": "Oakfield Academy confirms the offer",
+      }),
+    );
+    card = invokeCard(
+      await press(people.officer, card, "case.close", {
+        "close.outcome": "on-roll-other-la",
+        "close.detail": "On roll at Oakfield Academy, Nottingham, from 24 Nov; confirmed by the school",
+      }),
+    );
+    expect(cardText(card)).to.include("Closed");
+    expect(cardText(card)).to.include("On roll in another LA, confirmed: On roll at Oakfield Academy");
+    expect(verbsOn(card)).to.include("case.reopen");
+    expect(verbsOn(card)).not.to.include("case.close");
+
+    const final = await stored();
+    expect(final.status).to.equal("closed");
+    expect(final.events.map((event) => event.type)).to.deep.equal([
+      "submitted",
+      "assigned",
+      "triaged",
+      "status-changed",
+      "enquiry-logged",
+      "referred-on",
+      "info-requested",
+      "info-answered",
+      "status-changed",
+      "closed",
+    ]);
+    expect(
+      final.events
+        .slice(1)
+        .every((event) => event.by.id === people.officer.id || event.by.id === people.dsl.id),
+    ).to.equal(true);
+
+    // Everyone's card was updated in place: the original channel message, now showing it closed.
+    await h.app.services.outbox.idle();
+    const lastUpdate = h.teams.updates(channelId, post.id).at(-1);
+    expect(cardText(cardIn(lastUpdate!))).to.include("Closed");
+    expect(cardActions(cardIn(lastUpdate!)).map((action) => action.verb)).not.to.include("case.close");
+
+    // The referrer heard of each status change (and got the question), and nothing else.
+    const told = personalCards(people.dsl).filter(
+      (text) => text.includes(reference) && !text.includes("Referral received"),
+    );
+    expect(told.map((text) => /it is now \*\*([^*]+)\*\*/.exec(text)?.[1] ?? "question")).to.deep.equal([
+      "In progress",
+      "question",
+      "Located",
+      "Closed",
+    ]);
+    expect(told.at(-1)).to.include("On roll in another LA, confirmed");
+
+    // The history holds every change, newest first, a page at a time.
+    const history = invokeCard(await press(people.officer, card, "case.history"));
+    const text = cardText(history);
+    expect(text).to.include("Page 1 of 2 (10 changes, newest first)");
+    expect(text.indexOf("Closed (was Located)")).to.be.lessThan(text.indexOf("Referrer answered"));
+    const older = invokeCard(await press(people.officer, history, "case.history", { page: "1" }));
+    expect(cardText(older)).to.include("Referral submitted");
+    expect(cardText(older)).to.include(`Assigned to ${people.officer.name}`);
+  });
+
+  it("lets each role do only what it may, and someone outside the team or from another tenant nothing", async () => {
+    const officerCard = await cardFor(people.officer);
+    const managerCard = await cardFor(people.manager);
+    // Someone outside the team sees the summary only, and is told why.
+    const outsiderCard = await cardFor(people.earlyYears);
+    expect(verbsOn(outsiderCard)).to.deep.equal(new Set(["case.refresh"]));
+    expect(cardText(outsiderCard)).to.include("Only CME officers");
+
+    const attempts: [Who, string, Record<string, unknown>][] = [
+      [people.dsl, "case.assignToMe", {}],
+      [
+        people.earlyYears,
+        "case.triage",
+        { "triage.dfeReason": "unknown", "triage.cmeStartDate": "2026-11-02" },
+      ],
+      [people.earlyYears, "case.addNote", { "addNote.note": "Let me in" }],
+      [people.dsl, "case.close", { "close.outcome": "not-cme" }],
+    ];
+    for (const [who, verb, inputs] of attempts) {
+      const refused = invokeMessage(await press(who, officerCard, verb, inputs));
+      expect(refused, `${who.name} ${verb}`).to.match(/Only CME officers/);
+    }
+    for (const verb of ["case.details", "case.history"]) {
+      expect(invokeMessage(await press(people.dsl, officerCard, verb))).to.include("for the CME team");
+    }
+    await h.send(channelMessage(h.teams, people.earlyYears, `history ${reference}`));
+    expect(h.teams.replies(`${channelId};messageid=1`).at(-1)?.body.text).to.include(
+      "Cases are for the CME team",
+    );
+
+    // Another organisation's tenant is refused before anything is looked at.
+    const foreign = cardAction(h.teams, people.officer, "channel", "case.addNote", {
+      ...actionData(officerCard, "case.addNote"),
+      "addNote.note": "From outside",
+    });
+    const fromElsewhere = {
+      ...foreign,
+      conversation: { ...(foreign.conversation as object), tenantId: "tenant-elsewhere" },
+      channelData: { ...(foreign.channelData as object), tenant: { id: "tenant-elsewhere" } },
+    };
+    expect((await h.send(fromElsewhere)).status).to.equal(403);
+    expect((await stored()).events).to.have.length(1);
+
+    // An officer may close only with outcomes that need no sign-off; the manager signs off.
+    const started = invokeCard(
+      await press(people.officer, officerCard, "case.triage", {
+        "triage.dfeReason": "moved-abroad",
+        "triage.cmeStartDate": "2026-11-02",
+      }),
+    );
+    const asked = invokeCard(
+      await press(people.officer, started, "case.close", {
+        "close.outcome": "moved-abroad",
+        "close.detail": "Family in Lisbon; Escola Básica confirms enrolment",
+      }),
+    );
+    expect(cardText(asked)).to.include("waiting for a manager's sign-off");
+    expect(verbsOn(asked)).not.to.include("case.signOffClosure");
+    expect((await stored()).status).to.equal("in_progress");
+    // The card hides Close now; a hand-made invoke is refused on the server all the same.
+    const forged = cardAction(h.teams, people.officer2, "channel", "case.close", {
+      caseId: reference,
+      revision: String((await stored()).events.length),
+      "close.outcome": "returned",
+    });
+    expect(invokeMessage(await h.send(forged))).to.include("waiting for a manager");
+    expect(verbsOn(managerCard)).not.to.include("case.signOffClosure");
+    const managerNow = await cardFor(people.manager);
+    expect(verbsOn(managerNow)).to.include("case.signOffClosure");
+    const signed = invokeCard(await press(people.manager, managerNow, "case.signOffClosure"));
+    expect(cardText(signed)).to.include("Moved abroad, confirmed");
+    const closed = await stored();
+    expect(closed.status).to.equal("closed");
+    expect(closed.closure?.signedOffBy?.id).to.equal(people.manager.id);
+    expect(closed.closure?.by.id).to.equal(people.officer.id);
+  });
+
+  it("tells the second of two officers acting at once that the case changed, and shows them the case now; notes never collide", async () => {
+    const card = invokeCard(
+      await press(people.officer, await cardFor(people.officer), "case.triage", {
+        "triage.dfeReason": "unknown",
+        "triage.cmeStartDate": "2026-11-02",
+      }),
+    );
+    const cardOfOther = await cardFor(people.officer2);
+    const [first, second] = await Promise.all([
+      press(people.officer, card, "case.changeStatus", {
+        "changeStatus.to": "located",
+        "changeStatus.reason": "Found in Leicester",
+      }),
+      press(people.officer2, cardOfOther, "case.changeStatus", {
+        "changeStatus.to": "tracking",
+        "changeStatus.reason": "Enquiries exhausted",
+      }),
+    ]);
+    const texts = [first, second].map((response) => cardText(invokeCard(response)));
+    const told = texts.filter((text) => text.includes("This case changed since your card was made"));
+    expect(told).to.have.length(1);
+    const final = await stored();
+    expect(["located", "tracking"]).to.include(final.status);
+    expect(final.events.filter((event) => event.type === "status-changed")).to.have.length(2); // new → in_progress, then one
+    expect(told[0]).to.include(final.status === "located" ? "Located" : "Tracking");
+
+    // A stale card still works for what only adds: two notes at once both land.
+    await Promise.all([
+      press(people.officer, card, "case.addNote", { "addNote.note": "Note from Olu" }),
+      press(people.officer2, cardOfOther, "case.addNote", { "addNote.note": "Note from Omar" }),
+    ]);
+    const notes = (await stored()).events
+      .filter((event) => event.type === "note")
+      .map((event) => event.reason);
+    expect(notes).to.have.members(["Note from Olu", "Note from Omar"]);
+  });
+
+  it("answers bad input on a case form with what to fix, and saves nothing", async () => {
+    const card = await cardFor(people.officer);
+    const refused = invokeMessage(
+      await press(people.officer, card, "case.triage", { "triage.cmeStartDate": "2099-01-01" }),
+    );
+    expect(refused).to.include("Choose the DfE primary reason");
+    expect(refused).to.include("cannot be in the future");
+    expect((await stored()).events).to.have.length(1);
+    expect(
+      invokeMessage(
+        await press(people.officer, card, "case.assignTo", { "assignTo.officerId": "29:nobody" }),
+      ),
+    ).to.include("Choose an officer from the CME team");
+    const assigned = invokeCard(
+      await press(people.manager, card, "case.assignTo", { "assignTo.officerId": people.officer2.id }),
+    );
+    expect(cardText(assigned)).to.include(people.officer2.name);
+    expect((await stored()).owner?.id).to.equal(people.officer2.id);
+  });
+
+  it("shows the full referral in Details to the team only, and the case or its history by command", async () => {
+    const card = await cardFor(people.officer);
+    const details = cardText(invokeCard(await press(people.officer, card, "case.details")));
+    expect(details).to.include("12 Example Road, Wigston");
+    expect(details).to.include("LE18 4AB");
+    expect(cardText(card)).not.to.include("Example Road");
+
+    await h.send(personalMessage(h.teams, people.manager, `history ${reference.toLowerCase()}`));
+    const history = cardIn(h.teams.replies(personalConversationId(people.manager)).at(-1)!);
+    expect(cardText(history)).to.include(`History of ${reference}`);
+    await h.send(personalMessage(h.teams, people.officer, `case ${reference}`));
+    const shown = cardIn(h.teams.replies(personalConversationId(people.officer)).at(-1)!);
+    expect(cardActions(shown).map((action) => action.verb)).to.include("case.assignToMe");
+    await h.send(personalMessage(h.teams, people.officer, "history CME-1"));
+    expect(h.teams.replies(personalConversationId(people.officer)).at(-1)?.body.text).to.include(
+      "history CME-2026-00042",
+    );
+  });
+});
