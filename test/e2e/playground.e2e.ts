@@ -275,7 +275,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await box.press("Enter");
   }
 
-  it("takes a referral in personal chat, posts the case to the CME channel, assigns it, and counts it", async function () {
+  it("takes a referral in personal chat, posts the case to the CME channel, works it from new to closed on its card, and counts it", async function () {
     // Personal chat: `refer`, then the wizard's seven steps and the review.
     await openChat("Personal Chat");
     await say("refer school");
@@ -363,28 +363,97 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     expect(reference, "the reference on the 'Referral received' card").to.match(/^CME-\d{4}-\d{5}$/);
     await screenshot("referral-received");
 
-    // The CME cases channel: the case card, then Assign to me.
+    // The CME cases channel: the case card, worked from new to closed entirely from the card.
     await openChannel("CME Team - CME cases");
-    const caseCard = cardWith(/New CME referral \(School age\): Amelia/);
-    await caseCard.waitFor({ timeout: 30_000 });
-    expect(await caseCard.innerText()).to.contain(reference!);
+    const caseCard = () => cardWith(reference!);
+    await cardWith(/School-age CME referral: Amelia/).waitFor({ timeout: 30_000 });
+    expect(await caseCard().innerText()).to.match(/Owner\s*Unassigned/);
     await screenshot("case-card");
-    expect(await caseCard.innerText()).to.match(/Owner\s*Unassigned/);
-    await caseCard.getByRole("button", { name: "Assign to me" }).click();
-    await page
-      .locator(".ac-adaptiveCard")
-      .filter({ hasText: reference! })
-      .filter({ hasText: /Owner\s*Mina Manager/ })
-      .last()
-      .waitFor({ timeout: 30_000 });
+
+    /**
+     * Presses a button of the case card's working view. Teams refreshes the card into that view
+     * for CME team members (Universal Actions); where a client has not (the Playground does not),
+     * the card's Open button does the same. Every change also updates the card for everyone, which
+     * shows the read-only summary again, so each step opens it afresh.
+     */
+    async function onCaseCard(button: string): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const target = caseCard().getByRole("button", { name: button, exact: true });
+        if ((await target.count()) > 0) {
+          await target.click();
+          return;
+        }
+        const open = caseCard().getByRole("button", { name: "Open", exact: true });
+        if ((await open.count()) > 0) await open.click();
+        if (Date.now() > deadline) throw new Error(`no "${button}" on the case card`);
+        await sleep(500);
+      }
+    }
+
+    /** Picks from a compact choice set (the Playground draws it as a Fluent combobox). */
+    async function choose(label: RegExp, option: string): Promise<void> {
+      await caseCard().getByRole("combobox", { name: label }).click();
+      await page.getByRole("option", { name: option, exact: true }).click();
+    }
+
+    await onCaseCard("Assign to me");
+    await cardWith(/Owner\s*Mina Manager/).waitFor({ timeout: 30_000 });
     await screenshot("case-assigned");
+    await sleep(1000); // the update for everyone lands
+
+    await onCaseCard("Start enquiries…");
+    await choose(/^DfE primary reason/, "Believed moved to another LA");
+    await screenshot("case-start-enquiries");
+    await caseCard().getByRole("button", { name: "Save", exact: true }).click();
+    await cardWith(/Status\s*In progress/).waitFor({ timeout: 30_000 });
+    await sleep(1000);
+
+    await onCaseCard("Log enquiry…");
+    await choose(/^Kind of enquiry/, "Council tax");
+    await caseCard()
+      .getByLabel(/^Date \(required\)/)
+      .fill("2026-11-20");
+    await caseCard().getByLabel("Who was contacted").fill("Council tax team");
+    await caseCard()
+      .getByLabel(/^Outcome/)
+      .fill("Account closed; new address in Nottingham");
+    await screenshot("case-log-enquiry");
+    await caseCard().getByRole("button", { name: "Log enquiry", exact: true }).click();
+    await cardWith(/1 enquiries logged/).waitFor({ timeout: 30_000 });
+    await sleep(1000);
+
+    await onCaseCard("Close…");
+    await choose(/^Outcome/, "On roll in another LA, confirmed");
+    await caseCard().getByLabel("Where the child is now").fill("On roll at Oakfield Academy, Nottingham");
+    await screenshot("case-close");
+    await caseCard().getByRole("button", { name: "Close case" }).click();
+    await cardWith(/Status\s*Closed/).waitFor({ timeout: 30_000 });
+    await screenshot("case-closed");
+    await sleep(1000);
+
+    await onCaseCard("History");
+    const history = cardWith(`History of ${reference!}`);
+    await history.waitFor({ timeout: 30_000 });
+    const chronology = await history.innerText();
+    for (const step of [
+      "Closed (was In progress)",
+      "Enquiry logged",
+      "Status: New → In progress",
+      "DfE reason: Believed moved to another LA",
+      "Assigned to Mina Manager",
+      "Referral submitted",
+    ]) {
+      expect(chronology).to.contain(step);
+    }
+    await screenshot("case-history");
 
     // Back in personal chat: `status`.
     await openChat("Personal Chat");
     await say("status");
     const status = cardWith("CME cases: status");
     await status.waitFor({ timeout: 30_000 });
-    expect(await status.innerText()).to.contain("1 open, 0 unassigned");
+    expect(await status.innerText()).to.contain("0 open, 0 unassigned");
     await screenshot("status");
   });
 });

@@ -264,6 +264,72 @@ describe("casework from the channel card", () => {
     expect(closed.closure?.by.id).to.equal(people.officer.id);
   });
 
+  it("checks every action's role on the server: referrer, officer, manager, outsider and a foreign tenant", async () => {
+    const inputs: Record<string, Record<string, unknown>> = {
+      "case.assignToMe": {},
+      "case.assignTo": { "assignTo.officerId": people.officer2.id },
+      "case.unassign": {},
+      "case.triage": { "triage.dfeReason": "unknown", "triage.cmeStartDate": "2026-11-02" },
+      "case.changeStatus": { "changeStatus.to": "tracking", "changeStatus.reason": "x" },
+      "case.requestInfo": { "requestInfo.question": "Where?" },
+      "case.answerInfo": { "answerInfo.answer": "Here", requestId: "1" },
+      "case.logEnquiry": {
+        "logEnquiry.type": "police",
+        "logEnquiry.date": "2026-11-20",
+        "logEnquiry.contacted": "PC Smith",
+        "logEnquiry.outcome": "Not known",
+      },
+      "case.referOn": { "referOn.service": "police", "referOn.date": "2026-11-20" },
+      "case.addNote": { "addNote.note": "A note" },
+      "case.close": { "close.outcome": "not-cme" },
+      "case.signOffClosure": {},
+      "case.declineClosure": { "declineClosure.reason": "No" },
+      "case.reopen": { "reopen.reason": "Again" },
+    };
+    const who = {
+      referrer: people.dsl,
+      officer: people.officer,
+      manager: people.manager,
+      outsider: people.earlyYears,
+    };
+    const allowed: Record<string, (keyof typeof who)[]> = {
+      "case.answerInfo": ["referrer"],
+      "case.signOffClosure": ["manager"],
+      "case.declineClosure": ["manager"],
+    };
+    const roleRefusal = /^Only (CME officers|a CME manager|the person who made this referral)/;
+    for (const [verb, fields] of Object.entries(inputs)) {
+      for (const [role, person] of Object.entries(who) as [keyof typeof who, Who][]) {
+        const before = (await stored()).events.length;
+        const response = await h.send(
+          cardAction(h.teams, person, role === "referrer" ? "personal" : "channel", verb, {
+            caseId: reference,
+            ...fields,
+          }),
+        );
+        const body = response.body as { type: string; value: unknown };
+        const refusedForRole =
+          body.type === "application/vnd.microsoft.activity.message" && roleRefusal.test(String(body.value));
+        const mayDo = (allowed[verb] ?? ["officer", "manager"]).includes(role);
+        expect(
+          refusedForRole,
+          `${verb} by the ${role}: ${JSON.stringify(body.value).slice(0, 120)}`,
+        ).to.equal(!mayDo);
+        if (!mayDo)
+          expect((await stored()).events.length, `${verb} by the ${role} changed the case`).to.equal(before);
+      }
+      const foreign = cardAction(h.teams, people.officer, "channel", verb, { caseId: reference, ...fields });
+      const before = (await stored()).events.length;
+      const response = await h.send({
+        ...foreign,
+        conversation: { ...(foreign.conversation as object), tenantId: "tenant-elsewhere" },
+        channelData: { ...(foreign.channelData as object), tenant: { id: "tenant-elsewhere" } },
+      });
+      expect(response.status, `${verb} from another tenant`).to.equal(403);
+      expect((await stored()).events.length).to.equal(before);
+    }
+  });
+
   it("tells the second of two officers acting at once that the case changed, and shows them the case now; notes never collide", async () => {
     const card = invokeCard(
       await press(people.officer, await cardFor(people.officer), "case.triage", {
