@@ -1,13 +1,15 @@
 /**
- * Measures the thin loop on this machine: whole referrals over HTTP (message + four card
- * actions each, against Cosmos in-process and the FakeTeams connector), then `status` with
- * that many cases stored. Prints figures; asserts nothing.
+ * Measures on this machine: whole referrals over HTTP (a message and the wizard's card
+ * actions each, against Cosmos in-process and the FakeTeams connector), `status` with that
+ * many cases stored, then actions on one case as its history grows. Prints figures; asserts
+ * nothing. `npm run bench -- <referrals> <case actions>`.
  */
 import { performance } from "node:perf_hooks";
-import { people, personalMessage, startHarness } from "../test/support/harness.js";
+import { cardAction, people, personalMessage, startHarness } from "../test/support/harness.js";
 import { goodAnswers, refer } from "../test/support/referral-walk.js";
 
 const referrals = Number(process.argv[2] ?? 200);
+const caseActions = Number(process.argv[3] ?? 300);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -33,6 +35,23 @@ for (let i = 0; i < 20; i += 1) {
   statusTimes.push(performance.now() - t);
 }
 statusTimes.sort((a, b) => a - b);
+// Casework: notes on one case until it has a long history, each a card action over HTTP
+// (role check against the team roster, revision check, one ETag write, the card re-rendered).
+const caseId = `CME-${new Date().getUTCFullYear()}-00001`;
+const actionTimes: number[] = [];
+for (let i = 0; i < caseActions; i += 1) {
+  const t = performance.now();
+  await h.send(
+    cardAction(h.teams, people.officer, "channel", "case.addNote", { caseId, "addNote.note": `Note ${i}` }),
+  );
+  actionTimes.push(performance.now() - t);
+}
+const lastActions = actionTimes.slice(-20).sort((a, b) => a - b);
+actionTimes.sort((a, b) => a - b);
+const historyStarted = performance.now();
+await h.send(cardAction(h.teams, people.officer, "channel", "case.history", { caseId, page: "5" }));
+const historyMs = performance.now() - historyStarted;
+await h.app.services.outbox.idle();
 const posts = h.teams.sent.filter((s) => s.method === "POST" && !s.activityId).length;
 await h.close();
 
@@ -40,9 +59,13 @@ console.log(
   `referrals submitted:        ${referrals} in ${(elapsed / 1000).toFixed(1)} s (${((referrals * 1000) / elapsed).toFixed(1)}/s)`,
 );
 console.log(
-  `one whole referral (5 HTTP turns): p50 ${percentile(durations, 50).toFixed(0)} ms, p95 ${percentile(durations, 95).toFixed(0)} ms`,
+  `one whole referral (every card, over HTTP): p50 ${percentile(durations, 50).toFixed(0)} ms, p95 ${percentile(durations, 95).toFixed(0)} ms`,
 );
 console.log(
   `status with ${referrals} cases:     p50 ${percentile(statusTimes, 50).toFixed(0)} ms, p95 ${percentile(statusTimes, 95).toFixed(0)} ms`,
 );
+console.log(
+  `case action (note), ${caseActions} on one case: p50 ${percentile(actionTimes, 50).toFixed(0)} ms, p95 ${percentile(actionTimes, 95).toFixed(0)} ms; the last 20 (history of ${caseActions}+): p50 ${percentile(lastActions, 50).toFixed(0)} ms`,
+);
+console.log(`history page of a ${caseActions + 1}-change case: ${historyMs.toFixed(0)} ms`);
 console.log(`channel posts delivered:    ${posts}`);
