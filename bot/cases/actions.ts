@@ -1,16 +1,9 @@
 import { z } from "zod";
-import { personSchema, type Actor, type Person } from "../people/person.js";
+import { personSchema, type Actor, type Person, type Role } from "../people/person.js";
 import { choice, isoDate, optionalText, text } from "../referrals/fields.js";
 import { titleOf } from "../referrals/questions.js";
 import { formatDate } from "../people/format.js";
-import {
-  revisionOf,
-  statusTitles,
-  type Case,
-  type CaseEvent,
-  type CaseStatus,
-  type Closure,
-} from "./case.js";
+import { statusTitles, type Case, type CaseEvent, type CaseStatus, type Closure } from "./case.js";
 import {
   dfeReasonChoices,
   officerEnquiryChoices,
@@ -59,7 +52,11 @@ function withEvents(current: Case, change: Partial<Case>, events: Omit<CaseEvent
 const pastDate = (label: string, today: string) =>
   isoDate(label).refine((value) => value <= today, `The ${label} cannot be in the future`);
 
-type Rule<Input> = (current: Case, actor: Actor, input: Input) => ActionResult;
+const waitingForSignOff = (current: Case) =>
+  `${current.id} is waiting for a manager to sign off its closure: they sign it off or send it back first.`;
+
+/** A rule sees who acts (as stored: never their roles) and, separately, the roles they act with. */
+type Rule<Input> = (current: Case, by: Person, input: Input, roles: ReadonlySet<Role>) => ActionResult;
 
 /** An action: the schema its inputs (from a card) must pass, and the pure rule that applies them. */
 function action<S extends z.ZodType>(input: S, apply: Rule<z.output<S>>) {
@@ -89,16 +86,16 @@ function actionsFor(context: ActionContext) {
     );
 
   return {
-    assignToMe: action(z.object({}), (current, actor) => {
+    assignToMe: action(z.object({}), (current, by) => {
       if (current.status === "closed") return refuse(`${current.id} is closed.`);
-      if (current.owner?.id === actor.id) return refuse(`${current.id} is already yours.`);
+      if (current.owner?.id === by.id) return refuse(`${current.id} is already yours.`);
       if (current.owner) return refuse(`${current.id} is already assigned to ${current.owner.name}.`);
       return {
         ok: true,
-        case: withEvents(current, { owner: actor }, [{ by: actor, type: "assigned", to: actor.name }], now),
+        case: withEvents(current, { owner: by }, [{ by, type: "assigned", to: by.name }], now),
       };
     }),
-    assignTo: action(z.object({ officer: personSchema }), (current, actor, { officer }) => {
+    assignTo: action(z.object({ officer: personSchema }), (current, by, { officer }) => {
       const closed = closedRefusal(current);
       if (closed) return refuse(closed);
       if (current.owner?.id === officer.id) {
@@ -111,7 +108,7 @@ function actionsFor(context: ActionContext) {
           { owner: officer },
           [
             {
-              by: actor,
+              by,
               type: "assigned",
               to: officer.name,
               ...(current.owner ? { from: current.owner.name } : {}),
@@ -121,7 +118,7 @@ function actionsFor(context: ActionContext) {
         ),
       };
     }),
-    unassign: action(z.object({}), (current, actor) => {
+    unassign: action(z.object({}), (current, by) => {
       const closed = closedRefusal(current);
       if (closed) return refuse(closed);
       if (!current.owner) return refuse(`${current.id} has no owner.`);
@@ -130,7 +127,7 @@ function actionsFor(context: ActionContext) {
         case: withEvents(
           current,
           { owner: undefined },
-          [{ by: actor, type: "unassigned", from: current.owner.name }],
+          [{ by, type: "unassigned", from: current.owner.name }],
           now,
         ),
       };
@@ -140,12 +137,12 @@ function actionsFor(context: ActionContext) {
         dfeReason: choice(dfeReasonChoices, "Choose the DfE primary reason"),
         cmeStartDate: pastDate("CME start date", today),
       }),
-      (current, actor, input) => {
+      (current, by, input) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const events: Omit<CaseEvent, "at">[] = [
           {
-            by: actor,
+            by,
             type: "triaged",
             ...(current.dfeReason ? { from: titleOf(dfeReasonChoices, current.dfeReason) } : {}),
             to: titleOf(dfeReasonChoices, input.dfeReason),
@@ -154,11 +151,11 @@ function actionsFor(context: ActionContext) {
         ];
         const starting = current.status === "new";
         // Whoever starts the enquiries owns the case unless someone already does.
-        const owner = current.owner ?? actor;
-        if (starting && !current.owner) events.push({ by: actor, type: "assigned", to: actor.name });
+        const owner = current.owner ?? by;
+        if (starting && !current.owner) events.push({ by, type: "assigned", to: by.name });
         if (starting) {
           events.push({
-            by: actor,
+            by,
             type: "status-changed",
             from: "new",
             to: "in_progress",
@@ -181,7 +178,7 @@ function actionsFor(context: ActionContext) {
         to: z.enum(["in_progress", "located", "tracking"], { error: "Choose the new status" }),
         reason: text("reason for the change", 500),
       }),
-      (current, actor, input) => {
+      (current, by, input) => {
         if (current.status === "new") {
           return refuse("Record the DfE reason and CME start date first (Start enquiries).");
         }
@@ -192,12 +189,13 @@ function actionsFor(context: ActionContext) {
           );
         }
         if (!current.owner) return refuse("Assign the case to someone first.");
+        if (current.pendingClosure) return refuse(waitingForSignOff(current));
         return {
           ok: true,
           case: withEvents(
             current,
             { status: input.to },
-            [{ by: actor, type: "status-changed", from: current.status, to: input.to, reason: input.reason }],
+            [{ by, type: "status-changed", from: current.status, to: input.to, reason: input.reason }],
             now,
           ),
         };
@@ -205,9 +203,16 @@ function actionsFor(context: ActionContext) {
     ),
     requestInfo: action(
       z.object({ question: text("question for the referrer", 1000) }),
-      (current, actor, input) => {
+      (current, by, input) => {
         if (!canMove(current.status, "info_requested")) {
           return refuse("Only a case in progress can be sent back to the referrer.");
+        }
+        if (current.pendingClosure) return refuse(waitingForSignOff(current));
+        const source = current.referral.referrer.source;
+        if (source && source !== "school-or-setting") {
+          return refuse(
+            "This referral was recorded for someone outside Teams: contact them directly and log it as an enquiry.",
+          );
         }
         if (!current.referrerConversation) {
           return refuse(
@@ -215,9 +220,9 @@ function actionsFor(context: ActionContext) {
           );
         }
         const request = {
-          id: String(revisionOf(current) + 1),
+          id: String(current.infoRequests.length + 1),
           askedAt: now.toISOString(),
-          askedBy: actor,
+          askedBy: by,
           question: input.question,
         };
         return {
@@ -227,7 +232,7 @@ function actionsFor(context: ActionContext) {
             { status: "info_requested", infoRequests: [...current.infoRequests, request] },
             [
               {
-                by: actor,
+                by,
                 type: "info-requested",
                 from: current.status,
                 to: "info_requested",
@@ -241,7 +246,7 @@ function actionsFor(context: ActionContext) {
     ),
     answerInfo: action(
       z.object({ requestId: z.string(), answer: text("answer", 2000) }),
-      (current, actor, input) => {
+      (current, by, input) => {
         const request = current.infoRequests.find((each) => each.id === input.requestId);
         if (!request) return refuse("I can't find that question on the case.");
         if (request.answer !== undefined)
@@ -249,8 +254,8 @@ function actionsFor(context: ActionContext) {
         const infoRequests = current.infoRequests.map((each) =>
           each === request ? { ...each, answer: input.answer, answeredAt: now.toISOString() } : each,
         );
-        const stillWaiting = infoRequests.some((each) => each.answer === undefined);
-        const back = current.status === "info_requested" && !stillWaiting;
+        // Only the answer to the question the case is waiting on takes it back in progress.
+        const back = current.status === "info_requested" && request === current.infoRequests.at(-1);
         return {
           ok: true,
           case: withEvents(
@@ -258,7 +263,7 @@ function actionsFor(context: ActionContext) {
             { infoRequests, ...(back ? { status: "in_progress" as const } : {}) },
             [
               {
-                by: actor,
+                by,
                 type: "info-answered",
                 ...(back ? { from: "info_requested", to: "in_progress" } : {}),
                 reason: input.answer,
@@ -276,17 +281,17 @@ function actionsFor(context: ActionContext) {
         contacted: text("person or organisation contacted", 200),
         outcome: text("outcome of the enquiry", 1000),
       }),
-      (current, actor, input) => {
+      (current, by, input) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         return {
           ok: true,
           case: withEvents(
             current,
-            { enquiryLog: [...current.enquiryLog, { at: now.toISOString(), by: actor, ...input }] },
+            { enquiryLog: [...current.enquiryLog, { at: now.toISOString(), by, ...input }] },
             [
               {
-                by: actor,
+                by,
                 type: "enquiry-logged",
                 reason: `${titleOf(officerEnquiryChoices, input.type)} on ${formatDate(input.date)}, ${input.contacted}: ${input.outcome}`,
               },
@@ -303,12 +308,12 @@ function actionsFor(context: ActionContext) {
         reference: optionalText(100),
         outcome: optionalText(1000),
       }),
-      (current, actor, input) => {
+      (current, by, input) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const entry = {
           at: now.toISOString(),
-          by: actor,
+          by,
           service: input.service,
           date: input.date,
           ...(input.reference ? { reference: input.reference } : {}),
@@ -321,7 +326,7 @@ function actionsFor(context: ActionContext) {
             { referralsOn: [...current.referralsOn, entry] },
             [
               {
-                by: actor,
+                by,
                 type: "referred-on",
                 to: titleOf(referralOnChoices, input.service),
                 reason: [formatDate(input.date), input.reference, input.outcome].filter(Boolean).join(", "),
@@ -332,10 +337,10 @@ function actionsFor(context: ActionContext) {
         };
       },
     ),
-    addNote: action(z.object({ note: text("note", 2000) }), (current, actor, input) => {
+    addNote: action(z.object({ note: text("note", 2000) }), (current, by, input) => {
       return {
         ok: true,
-        case: withEvents(current, {}, [{ by: actor, type: "note", reason: input.note }], now),
+        case: withEvents(current, {}, [{ by, type: "note", reason: input.note }], now),
       };
     }),
     close: action(
@@ -343,10 +348,9 @@ function actionsFor(context: ActionContext) {
         outcome: choice(outcomeChoices, "Choose the outcome"),
         detail: optionalText(1000),
       }),
-      (current, actor, input) => {
+      (current, by, input, roles) => {
         if (current.status === "closed") return refuse(`${current.id} is closed already.`);
-        if (current.pendingClosure)
-          return refuse(`${current.id} is waiting for a manager to sign off its closure.`);
+        if (current.pendingClosure) return refuse(waitingForSignOff(current));
         if (current.status === "new" && input.outcome !== "not-cme") {
           return refuse(
             "A new case closes only as not CME. Record the DfE reason and start enquiries to close it otherwise.",
@@ -367,11 +371,11 @@ function actionsFor(context: ActionContext) {
         const closure: Closure = {
           outcome: input.outcome,
           ...(input.detail ? { detail: input.detail } : {}),
-          by: actor,
+          by,
           at: now.toISOString(),
         };
         const needsSignOff = context.signOffOutcomes.includes(input.outcome);
-        if (needsSignOff && !actor.roles.has("manager")) {
+        if (needsSignOff && !roles.has("manager")) {
           return {
             ok: true,
             case: withEvents(
@@ -379,7 +383,7 @@ function actionsFor(context: ActionContext) {
               { pendingClosure: closure },
               [
                 {
-                  by: actor,
+                  by,
                   type: "closure-requested",
                   to: titleOf(outcomeChoices, input.outcome),
                   ...(input.detail ? { reason: input.detail } : {}),
@@ -391,17 +395,22 @@ function actionsFor(context: ActionContext) {
         }
         return {
           ok: true,
-          case: close(current, needsSignOff ? { ...closure, signedOffBy: actor } : closure, actor),
+          case: close(current, needsSignOff ? { ...closure, signedOffBy: by } : closure, by),
         };
       },
     ),
-    signOffClosure: action(z.object({}), (current, actor) => {
+    signOffClosure: action(z.object({}), (current, by) => {
       if (!current.pendingClosure) return refuse(`${current.id} has no closure waiting for sign-off.`);
-      return { ok: true, case: close(current, { ...current.pendingClosure, signedOffBy: actor }, actor) };
+      if (!canMove(current.status, "closed")) {
+        return refuse(
+          "Move the case back to in progress first (the referrer has been asked for information).",
+        );
+      }
+      return { ok: true, case: close(current, { ...current.pendingClosure, signedOffBy: by }, by) };
     }),
     declineClosure: action(
       z.object({ reason: text("reason for not signing off", 500) }),
-      (current, actor, input) => {
+      (current, by, input) => {
         if (!current.pendingClosure) return refuse(`${current.id} has no closure waiting for sign-off.`);
         return {
           ok: true,
@@ -410,7 +419,7 @@ function actionsFor(context: ActionContext) {
             { pendingClosure: undefined },
             [
               {
-                by: actor,
+                by,
                 type: "closure-declined",
                 from: titleOf(outcomeChoices, current.pendingClosure.outcome),
                 reason: input.reason,
@@ -421,18 +430,41 @@ function actionsFor(context: ActionContext) {
         };
       },
     ),
-    reopen: action(z.object({ reason: text("reason for reopening", 500) }), (current, actor, input) => {
-      if (current.status !== "closed") return refuse(`${current.id} is not closed.`);
-      return {
-        ok: true,
-        case: withEvents(
-          current,
-          { status: "in_progress", closure: undefined },
-          [{ by: actor, type: "reopened", from: "closed", to: "in_progress", reason: input.reason }],
-          now,
-        ),
-      };
-    }),
+    reopen: action(
+      z.object({
+        reason: text("reason for reopening", 500),
+        dfeReason: choice(dfeReasonChoices, "Choose the DfE primary reason").optional(),
+        cmeStartDate: pastDate("CME start date", today).optional(),
+      }),
+      (current, by, input) => {
+        if (current.status !== "closed") return refuse(`${current.id} is not closed.`);
+        // A case closed from `new` (not CME) has no DfE reason: an open case must have one.
+        const dfeReason = current.dfeReason ?? input.dfeReason;
+        const cmeStartDate = current.cmeStartDate ?? input.cmeStartDate;
+        if (!dfeReason || !cmeStartDate) {
+          return refuse("Record the DfE primary reason and the CME start date to reopen this case.");
+        }
+        const events: Omit<CaseEvent, "at">[] = [
+          { by, type: "reopened", from: "closed", to: "in_progress", reason: input.reason },
+        ];
+        if (!current.owner) events.push({ by, type: "assigned", to: by.name });
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            {
+              status: "in_progress",
+              closure: undefined,
+              dfeReason,
+              cmeStartDate,
+              owner: current.owner ?? by,
+            },
+            events,
+            now,
+          ),
+        };
+      },
+    ),
   };
 }
 
@@ -491,5 +523,11 @@ export function applyCaseAction(
       `Please check: ${[...new Set(parsed.error.issues.map((issue) => issue.message))].join("; ")}.`,
     );
   }
-  return (chosen.apply as Rule<unknown>)(current, actor, parsed.data);
+  const by: Person = {
+    id: actor.id,
+    name: actor.name,
+    ...(actor.aadObjectId ? { aadObjectId: actor.aadObjectId } : {}),
+    ...(actor.tenantId ? { tenantId: actor.tenantId } : {}),
+  };
+  return (chosen.apply as Rule<unknown>)(current, by, parsed.data, actor.roles);
 }

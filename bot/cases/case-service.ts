@@ -19,7 +19,8 @@ export interface CasePorts {
 }
 
 export type CaseActionOutcome =
-  | { readonly kind: "done"; readonly case: Case }
+  /** Saved; `postsDelayed` if the channel card update or the referrer's message could not be queued. */
+  | { readonly kind: "done"; readonly case: Case; readonly postsDelayed?: unknown }
   | { readonly kind: "refused"; readonly reason: string; readonly case?: Case }
   /** The card was made before someone else's change: nothing was saved; here is the case now. */
   | { readonly kind: "stale"; readonly case: Case }
@@ -48,7 +49,8 @@ export async function runCaseAction(
     const current = await ports.cases.get(reference);
     if (!current) {
       // Someone outside the team learns nothing about which references exist.
-      return canWorkCases(actor) ? { kind: "not-found" } : { kind: "refused", reason: notInCmeTeam };
+      const mayAsk = canWorkCases(actor) || name === "answerInfo";
+      return mayAsk ? { kind: "not-found" } : { kind: "refused", reason: notInCmeTeam };
     }
     const refusal = refusalFor(name, current, actor);
     if (refusal) return { kind: "refused", reason: refusal };
@@ -56,13 +58,21 @@ export async function runCaseAction(
     if (checksRevision && cardRevision !== revisionOf(current)) return { kind: "stale", case: current };
     const result = applyCaseAction(name, current, actor, input, context);
     if (!result.ok) return { kind: "refused", reason: result.reason, case: current };
+    let saved: Case;
     try {
-      const saved = await ports.cases.replace(result.case, current._etag);
+      saved = await ports.cases.replace(result.case, current._etag);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+      continue;
+    }
+    // Saved: from here on nothing may run the action again. The posts are keyed, so queueing
+    // one twice sends it once; if queueing fails, the change stands and the person is told.
+    try {
       await ports.outbox.showCaseCard(reference);
       await tellReferrer(ports.outbox, current, saved, actor);
       return { kind: "done", case: saved };
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+      return { kind: "done", case: saved, postsDelayed: error };
     }
   }
 }

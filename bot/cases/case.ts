@@ -144,7 +144,7 @@ export const caseSchema = z.object({
   pendingClosure: closureSchema.optional(),
   /** How the case closed (the latest closure; reopening clears it, the history keeps it). */
   closure: closureSchema.optional(),
-  /** Every change, oldest first; its length is the case's revision, which cards carry. */
+  /** Every change, oldest first (the audit trail). */
   events: z.array(caseEventSchema),
   /** Where the new-case card was posted, so it can be updated in place. */
   channelMessage: z.object({ conversationId: z.string(), activityId: z.string() }).optional(),
@@ -170,7 +170,20 @@ export function formatReference(year: number, sequence: number): string {
   return `CME-${year}-${String(sequence).padStart(5, "0")}`;
 }
 
-/** The case's revision: how many changes it has had. A card made at an older revision is stale. */
+/** Changes that only add to the record (a note, an enquiry, a referral on, a further referral). */
+const addingEvents: ReadonlySet<CaseEventType> = new Set([
+  "submitted",
+  "further-referral",
+  "enquiry-logged",
+  "referred-on",
+  "note",
+]);
+
+/**
+ * The case's revision: how many changes of its state (owner, status, DfE reason, closure) it
+ * has had. A card made at an older revision is stale for anything that changes state; notes and
+ * enquiries do not make other people's cards stale.
+ */
 export function revisionOf(current: Pick<Case, "events">): number {
-  return current.events.length;
+  return current.events.filter((event) => !addingEvents.has(event.type)).length;
 }

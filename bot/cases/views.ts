@@ -90,11 +90,13 @@ export type CardViewer =
   | {
       readonly kind: "team";
       readonly actor: Actor;
-      readonly officers: readonly { id: string; name: string }[];
+      readonly officers: readonly { id: string; aadObjectId?: string | undefined; name: string }[];
     };
 
 export interface CaseCardOptions {
   readonly viewer?: CardViewer;
+  /** What the person had typed in the card's forms (shown again when their action was refused as stale). */
+  readonly typed?: Readonly<Record<string, unknown>>;
   /** Team members whose Teams refreshes the card into their own working view (at most 60). */
   readonly refreshUserIds?: readonly string[];
   readonly notice?: string;
@@ -137,9 +139,8 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
       (current.pendingClosure
         ? ` (closing as "${titleOf(outcomeChoices, current.pendingClosure.outcome)}": waiting for a manager's sign-off)`
         : ""),
-    outcome: current.closure
-      ? [titleOf(outcomeChoices, current.closure.outcome), current.closure.detail].filter(Boolean).join(": ")
-      : "",
+    // The outcome's name only: its detail (where the child lives now) is for Details and History.
+    outcome: current.closure ? titleOf(outcomeChoices, current.closure.outcome) : "",
     owner: current.owner?.name ?? "Unassigned",
     dfeReason: current.dfeReason
       ? `${titleOf(dfeReasonChoices, current.dfeReason)}${current.cmeStartDate ? `, CME since ${formatDate(current.cmeStartDate)}` : ""}`
@@ -168,21 +169,26 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     canAssignToMe: may("assignToMe") && open && current.owner?.id !== actor?.id && !current.owner,
     canAssign: may("assignTo") && open,
     canUnassign: may("unassign") && open && current.owner !== undefined,
-    officers: (viewer.kind === "team" ? viewer.officers : []).map((officer) => ({
-      value: officer.id,
-      title: officer.name,
+    // Chosen by Entra object id where Teams gives one (shorter than the Teams id: the card has 28 KB).
+    officers: (viewer.kind === "team" ? viewer.officers : []).slice(0, 60).map((officer) => ({
+      value: officer.aadObjectId ?? officer.id,
+      title: clip(officer.name, 40),
     })),
     canTriage: may("triage") && open,
     triageTitle: current.status === "new" ? "Start enquiries" : "DfE reason",
-    dfeReasonValue: current.dfeReason ?? "",
-    cmeStartDateValue: current.cmeStartDate ?? school.dateLastAttended,
     dfeReasons: dfeReasonChoices,
-    canChangeStatus: may("changeStatus") && statusChoices.length > 0,
+    canChangeStatus:
+      may("changeStatus") &&
+      statusChoices.length > 0 &&
+      current.owner !== undefined &&
+      !current.pendingClosure,
     statusChoices,
     canAskReferrer:
       may("requestInfo") &&
       canMove(current.status, "info_requested") &&
-      current.referrerConversation !== undefined,
+      !current.pendingClosure &&
+      current.referrerConversation !== undefined &&
+      (current.referral.referrer.source ?? "school-or-setting") === "school-or-setting",
     canRecord: may("logEnquiry") && open,
     enquiryTypes: officerEnquiryChoices,
     services: referralOnChoices,
@@ -192,7 +198,63 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     closeChoices,
     canSignOff: may("signOffClosure") && current.pendingClosure !== undefined,
     canReopen: may("reopen") && !open,
+    reopenNeedsTriage: current.dfeReason === undefined,
+    kept: keptInputs(current, school.dateLastAttended, options.typed ?? {}),
   };
+}
+
+/** Every input on the case card, by id (`<action>.<field>`): what it shows when the card opens. */
+const caseCardInputs = [
+  "assignTo.officerId",
+  "triage.dfeReason",
+  "triage.cmeStartDate",
+  "changeStatus.to",
+  "changeStatus.reason",
+  "logEnquiry.type",
+  "logEnquiry.date",
+  "logEnquiry.contacted",
+  "logEnquiry.outcome",
+  "referOn.service",
+  "referOn.date",
+  "referOn.reference",
+  "referOn.outcome",
+  "requestInfo.question",
+  "addNote.note",
+  "close.outcome",
+  "close.detail",
+  "declineClosure.reason",
+  "reopen.reason",
+  "reopen.dfeReason",
+  "reopen.cmeStartDate",
+] as const;
+
+/**
+ * The values the case card's forms open with: what the person typed (kept when their action
+ * was refused), else the case's own values. Keys use `_` for `.` (the templates read them).
+ */
+function keptInputs(current: Case, dateLastAttended: string, typed: Readonly<Record<string, unknown>>) {
+  const defaults: Partial<Record<(typeof caseCardInputs)[number], string>> = {
+    "triage.dfeReason": current.dfeReason ?? "",
+    "triage.cmeStartDate": current.cmeStartDate ?? dateLastAttended,
+    "reopen.cmeStartDate": current.cmeStartDate ?? dateLastAttended,
+  };
+  return Object.fromEntries(
+    caseCardInputs.map((id) => {
+      const value = typed[id];
+      return [id.replace(".", "_"), typeof value === "string" ? value : (defaults[id] ?? "")];
+    }),
+  );
+}
+
+/** History entries keep the person's words whole, up to this many bytes each, so a page stays under 28 KB. */
+const historyDetailBytes = 2400;
+
+function clipBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  let clipped = text;
+  while (Buffer.byteLength(`${clipped}…`) > bytes)
+    clipped = clipped.slice(0, Math.floor(clipped.length * 0.9));
+  return `${clipped}…`;
 }
 
 const historyPageSize = 8;
@@ -207,11 +269,15 @@ export function caseHistoryView(current: Case, page: number) {
     childName: childName(current.referral),
     page: shown,
     pageLabel: `Page ${shown + 1} of ${pages} (${current.events.length} changes, newest first)`,
-    entries: newestFirst.slice(shown * historyPageSize, (shown + 1) * historyPageSize).map((event) => ({
-      when: formatDateTime(event.at),
-      who: event.by.name,
-      ...describeEvent(event),
-    })),
+    entries: newestFirst.slice(shown * historyPageSize, (shown + 1) * historyPageSize).map((event) => {
+      const { what, detail } = describeEvent(event);
+      return {
+        when: formatDateTime(event.at),
+        who: event.by.name,
+        what,
+        detail: clipBytes(detail, historyDetailBytes),
+      };
+    }),
     hasNewer: shown > 0,
     newerPage: shown - 1,
     hasOlder: shown < pages - 1,

@@ -97,14 +97,20 @@ export async function submitReferral(
       return { kind: "needs-reason", draft };
     }
     try {
-      if (draft.mergedInto) return await addToExisting(ports, draft, draft.mergedInto, reason, now);
+      if (draft.mergedInto) {
+        const added = await addToExisting(ports, draft, draft.mergedInto, reason, now);
+        if (added) return added;
+        continue; // the case had closed: look again, as a referral of its own
+      }
       if (!draft.reference && decision?.kind !== "different-child") {
         const child = draft.answers.child;
         const matches = child ? await ports.cases.openMatches(matchKeysOf(child)) : [];
         const chosen = matches.find(
           (match) => decision?.kind === "add-to" && match.id === decision.reference,
         );
-        if (chosen) return await addToExisting(ports, draft, chosen.id, reason, now);
+        const added = chosen ? await addToExisting(ports, draft, chosen.id, reason, now) : undefined;
+        if (added) return added;
+        if (chosen) continue;
         if (matches.length > 0) {
           return {
             kind: "possible-duplicate",
@@ -178,8 +184,9 @@ export function withFurtherReferral(current: Case, draft: Draft, now: Date): Cas
 }
 
 /**
- * Adds the draft to an open case. The draft records the reference first, so a repeat (or a
- * crash and retry) finds the entry already there and adds nothing more.
+ * Adds the draft to an open case (undefined if that case has closed meanwhile). The draft
+ * records the reference first, so a repeat (or a crash and retry) finds the entry already
+ * there and adds nothing more.
  */
 async function addToExisting(
   ports: SubmissionPorts,
@@ -187,7 +194,7 @@ async function addToExisting(
   reference: string,
   reason: string,
   now: Date,
-): Promise<SubmissionResult> {
+): Promise<SubmissionResult | undefined> {
   const noted =
     draft.mergedInto === reference
       ? draft
@@ -195,8 +202,20 @@ async function addToExisting(
           { ...draft, mergedInto: reference, ...(reason ? { reasonIncomplete: reason } : {}) },
           draft._etag,
         );
+  const target = await ports.cases.get(reference);
+  const alreadyAdded = target?.furtherReferrals.some(
+    (entry) => entry.draftId === noted.id && entry.at === noted.createdAt,
+  );
+  if (!target || (target.status === "closed" && !alreadyAdded)) {
+    // The case closed before this referral reached it (a crash, then the sweep): the child is
+    // missing again, so the referral opens a case of its own.
+    const unmerged: Draft = { ...noted };
+    delete unmerged.mergedInto;
+    await ports.drafts.save(unmerged, noted._etag);
+    return undefined;
+  }
   await ports.cases.update(reference, (current) =>
-    current
+    current && current.status !== "closed"
       ? withFurtherReferral({ ...current, furtherReferrals: current.furtherReferrals ?? [] }, noted, now)
       : undefined,
   );

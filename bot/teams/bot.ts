@@ -74,7 +74,8 @@ export class CmeBot extends TeamsActivityHandler {
     const { verb, data } = invokeValue.action;
     try {
       if (verb.startsWith("referral.")) return await handleReferralAction(this.services, context, verb, data);
-      if (verb.startsWith("case.")) return await handleCaseAction(this.services, context, verb, data);
+      if (verb.startsWith("case."))
+        return await handleCaseAction(this.services, context, verb, data, this.log);
       return messageResponse("I don't know that button.");
     } catch (error) {
       this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });

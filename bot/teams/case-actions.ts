@@ -11,13 +11,14 @@ import {
   infoRequestView,
   type CardViewer,
 } from "../cases/views.js";
+import type { Log } from "../log.js";
 import type { Actor } from "../people/person.js";
 import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
-import { renderCard, type CardJson } from "./render-card.js";
-import { teamMembers } from "./roster.js";
+import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
+import { refreshUserIds, teamMembers } from "./roster.js";
 
 export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
 
@@ -42,7 +43,13 @@ function inputsFor(name: CaseActionName, data: Record<string, unknown>): Record<
 /** The CME team's members: the officers a case can be assigned to, and whose card refreshes with actions. */
 async function teamOf(services: Services, context: TurnContext) {
   const channel = await caseChannel(services);
-  return channel ? (await teamMembers(context, channel.teamId)).map(({ id, name }) => ({ id, name })) : [];
+  return channel
+    ? (await teamMembers(context, channel.teamId)).map(({ id, aadObjectId, name }) => ({
+        id,
+        aadObjectId,
+        name,
+      }))
+    : [];
 }
 
 /** The case card as this person may work it (or read-only, for someone outside the team). */
@@ -52,19 +59,23 @@ export async function caseCardFor(
   actor: Actor,
   current: Case,
   notice = "",
+  typed: Record<string, unknown> = {},
 ): Promise<CardJson> {
-  const team = await teamOf(services, context);
+  const channel = await caseChannel(services);
+  const members = channel ? await teamMembers(context, channel.teamId) : [];
+  const team = members.map(({ id, aadObjectId, name }) => ({ id, aadObjectId, name }));
   const viewer: CardViewer = canWorkCases(actor)
     ? { kind: "team", actor, officers: team }
     : { kind: "everyone" };
-  return renderCard(
-    "case-channel",
+  const view = (officers: typeof team) =>
     caseChannelView(current, ukDate(services.now()), {
-      viewer,
-      refreshUserIds: team.map((member) => member.id),
+      viewer: viewer.kind === "team" ? { ...viewer, officers } : viewer,
+      refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
       notice,
-    }),
-  );
+      typed,
+    });
+  // A very large team's list could make the card too big for Teams: then Assign… is left off.
+  return renderCardIfFits("case-channel", view(team)) ?? renderCard("case-channel", view([]));
 }
 
 function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
@@ -81,6 +92,7 @@ export async function handleCaseAction(
   context: TurnContext,
   verb: string,
   data: unknown,
+  log: Log,
 ): Promise<AdaptiveCardInvokeResponse> {
   const parsed = caseCardData.safeParse(data);
   if (!parsed.success) return messageResponse("That card does not say which case it is about.");
@@ -111,9 +123,17 @@ export async function handleCaseAction(
   const fields = (data ?? {}) as Record<string, unknown>;
   let input: Record<string, unknown> = inputsFor(name, fields);
   if (name === "assignTo") {
-    const officer = (await teamOf(services, context)).find((member) => member.id === input.officerId);
-    if (!officer) return messageResponse("Choose an officer from the CME team.");
-    input = { officer };
+    const chosen = (await teamOf(services, context)).find(
+      (member) => member.aadObjectId === input.officerId || member.id === input.officerId,
+    );
+    if (!chosen) return messageResponse("Choose an officer from the CME team.");
+    input = {
+      officer: {
+        id: chosen.id,
+        name: chosen.name,
+        ...(chosen.aadObjectId ? { aadObjectId: chosen.aadObjectId } : {}),
+      },
+    };
   }
   if (name === "answerInfo") input = { ...input, requestId };
 
@@ -137,16 +157,28 @@ export async function handleCaseAction(
           context,
           actor,
           outcome.case,
-          `This case changed since your card was made (${change}), so I saved nothing. Here it is now: please check and try again.`,
+          `This case changed since your card was made (${change}), so I saved nothing. What you typed is still in the form: check the case as it is now and try again.`,
+          fields,
         ),
       );
     }
     case "done": {
+      if (outcome.postsDelayed !== undefined) {
+        log("case.posts.delayed", {
+          caseId,
+          action: name,
+          error: outcome.postsDelayed instanceof Error ? outcome.postsDelayed.name : "unknown",
+        });
+      }
       if (name === "answerInfo") {
         const request = outcome.case.infoRequests.find((each) => each.id === requestId);
         if (request) return cardResponse("case-info-request", infoRequestView(outcome.case, request));
       }
-      return cardJson(await caseCardFor(services, context, actor, outcome.case));
+      const delayed =
+        outcome.postsDelayed === undefined
+          ? ""
+          : "Saved. I couldn't update the channel card just now: it will catch up with the case's next change.";
+      return cardJson(await caseCardFor(services, context, actor, outcome.case, delayed));
     }
   }
 }

@@ -159,6 +159,12 @@ async function caseCommand(
   what: "history" | "case",
   rest: string,
 ): Promise<void> {
+  if (what === "history" && context.activity.conversation.conversationType !== "personal") {
+    await context.sendActivity(
+      "Say 'history' in a personal chat with me (or press History on the case card): a case's history holds personal details.",
+    );
+    return;
+  }
   const reference = rest.toUpperCase();
   if (!caseReferencePattern.test(reference)) {
     await context.sendActivity(`Say '${what} CME-2026-00042' with the case's reference.`);

@@ -8,7 +8,7 @@ import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
 import type { CaseChannel } from "../store/settings-store.js";
 import { cardAttachment } from "./render-card.js";
-import { teamMembers } from "./roster.js";
+import { refreshUserIds, teamMembers } from "./roster.js";
 
 function channelReference(channel: CaseChannel, botAppId: string): Partial<ConversationReference> {
   return {
@@ -68,7 +68,9 @@ async function showCaseCard(context: TurnContext, services: Services, channel: C
   const members = await teamMembers(context, channel.teamId);
   const card = cardAttachment(
     "case-channel",
-    caseChannelView(current, ukDate(services.now()), { refreshUserIds: members.map((member) => member.id) }),
+    caseChannelView(current, ukDate(services.now()), {
+      refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
+    }),
   );
   if (current.channelMessage) {
     await context.updateActivity({

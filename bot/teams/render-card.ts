@@ -25,9 +25,25 @@ function template(name: string): object {
 function expand(name: string, view: object): { card: CardJson; bytes: number } {
   const card = new ACData.Template(template(name)).expand({ $root: view }) as CardJson;
   const json = JSON.stringify(card);
-  const unresolved = /\$\{[^}]*\}/.exec(json);
+  // People may type "${" themselves: only what is left once their words are taken out counts.
+  let ours = json;
+  for (const typed of stringsWithPlaceholders(view))
+    ours = ours.split(JSON.stringify(typed).slice(1, -1)).join("");
+  const unresolved = /\$\{[^}]*\}/.exec(ours);
   if (unresolved) throw new Error(`card ${name} left ${unresolved[0]} unresolved`);
   return { card, bytes: Buffer.byteLength(json) };
+}
+
+/** Every string in a view model that contains "${" (words people typed, never the template's). */
+function stringsWithPlaceholders(value: unknown, found: string[] = []): string[] {
+  if (typeof value === "string") {
+    if (value.includes("${")) found.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) stringsWithPlaceholders(item, found);
+  } else if (value && typeof value === "object") {
+    for (const item of Object.values(value)) stringsWithPlaceholders(item, found);
+  }
+  return found;
 }
 
 /** Expands the card template `cards/<name>.json` with a view model; a card too big to send is a bug, so it throws. */

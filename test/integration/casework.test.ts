@@ -19,6 +19,7 @@ import {
   type Who,
 } from "../support/harness.js";
 import { refer } from "../support/referral-walk.js";
+import { revisionOf, type Case } from "../../bot/cases/case.js";
 
 describe("casework from the channel card", () => {
   let h: Harness;
@@ -135,7 +136,9 @@ describe("casework from the channel card", () => {
       }),
     );
     expect(cardText(card)).to.include("Closed");
-    expect(cardText(card)).to.include("On roll in another LA, confirmed: On roll at Oakfield Academy");
+    expect(cardText(card)).to.include("On roll in another LA, confirmed");
+    // Where the child lives now is personal: Details and History have it, the channel card does not.
+    expect(cardText(card)).not.to.include("Oakfield Academy");
     expect(verbsOn(card)).to.include("case.reopen");
     expect(verbsOn(card)).not.to.include("case.close");
 
@@ -212,10 +215,13 @@ describe("casework from the channel card", () => {
     for (const verb of ["case.details", "case.history"]) {
       expect(invokeMessage(await press(people.dsl, officerCard, verb))).to.include("for the CME team");
     }
-    await h.send(channelMessage(h.teams, people.earlyYears, `history ${reference}`));
-    expect(h.teams.replies(`${channelId};messageid=1`).at(-1)?.body.text).to.include(
+    await h.send(personalMessage(h.teams, people.earlyYears, `history ${reference}`));
+    expect(h.teams.replies(personalConversationId(people.earlyYears)).at(-1)?.body.text).to.include(
       "Cases are for the CME team",
     );
+    // Even the team's own history goes only to personal chat: it holds personal details.
+    await h.send(channelMessage(h.teams, people.officer, `history ${reference}`));
+    expect(h.teams.replies(`${channelId};messageid=1`).at(-1)?.body.text).to.include("in a personal chat");
 
     // Another organisation's tenant is refused before anything is looked at.
     const foreign = cardAction(h.teams, people.officer, "channel", "case.addNote", {
@@ -249,7 +255,7 @@ describe("casework from the channel card", () => {
     // The card hides Close now; a hand-made invoke is refused on the server all the same.
     const forged = cardAction(h.teams, people.officer2, "channel", "case.close", {
       caseId: reference,
-      revision: String((await stored()).events.length),
+      revision: String(revisionOf(await stored())),
       "close.outcome": "returned",
     });
     expect(invokeMessage(await h.send(forged))).to.include("waiting for a manager");
@@ -298,8 +304,42 @@ describe("casework from the channel card", () => {
       "case.declineClosure": ["manager"],
     };
     const roleRefusal = /^Only (CME officers|a CME manager|the person who made this referral)/;
+    // Each action is tried on a case in a state where it can succeed, so "allowed" means done.
+    const base = await stored();
+    const owner = { id: people.officer.id, name: people.officer.name };
+    const working: Partial<Case> = {
+      status: "in_progress",
+      owner,
+      dfeReason: "unknown",
+      cmeStartDate: "2026-11-02",
+    };
+    const pending: Partial<Case> = {
+      ...working,
+      pendingClosure: { outcome: "died", by: owner, at: new Date().toISOString() },
+    };
+    const stateFor: Record<string, Partial<Case>> = {
+      "case.unassign": { owner },
+      "case.changeStatus": working,
+      "case.requestInfo": working,
+      "case.answerInfo": {
+        ...working,
+        status: "info_requested",
+        infoRequests: [{ id: "1", askedAt: new Date().toISOString(), askedBy: owner, question: "Where?" }],
+      },
+      "case.logEnquiry": working,
+      "case.referOn": working,
+      "case.addNote": working,
+      "case.signOffClosure": pending,
+      "case.declineClosure": pending,
+      "case.reopen": {
+        ...working,
+        status: "closed",
+        closure: { outcome: "returned", by: owner, at: new Date().toISOString() },
+      },
+    };
     for (const [verb, fields] of Object.entries(inputs)) {
       for (const [role, person] of Object.entries(who) as [keyof typeof who, Who][]) {
+        await h.app.services.cases.update(reference, () => ({ ...base, ...stateFor[verb] }));
         const before = (await stored()).events.length;
         const response = await h.send(
           cardAction(h.teams, person, role === "referrer" ? "personal" : "channel", verb, {
@@ -308,15 +348,16 @@ describe("casework from the channel card", () => {
           }),
         );
         const body = response.body as { type: string; value: unknown };
-        const refusedForRole =
-          body.type === "application/vnd.microsoft.activity.message" && roleRefusal.test(String(body.value));
-        const mayDo = (allowed[verb] ?? ["officer", "manager"]).includes(role);
-        expect(
-          refusedForRole,
-          `${verb} by the ${role}: ${JSON.stringify(body.value).slice(0, 120)}`,
-        ).to.equal(!mayDo);
-        if (!mayDo)
-          expect((await stored()).events.length, `${verb} by the ${role} changed the case`).to.equal(before);
+        const what = `${verb} by the ${role}: ${JSON.stringify(body.value).slice(0, 160)}`;
+        const after = (await stored()).events.length;
+        if ((allowed[verb] ?? ["officer", "manager"]).includes(role)) {
+          expect(body.type, what).to.equal("application/vnd.microsoft.card.adaptive");
+          expect(after, what).to.be.greaterThan(before);
+        } else {
+          expect(body.type, what).to.equal("application/vnd.microsoft.activity.message");
+          expect(String(body.value), what).to.match(roleRefusal);
+          expect(after, what).to.equal(before);
+        }
       }
       const foreign = cardAction(h.teams, people.officer, "channel", verb, { caseId: reference, ...fields });
       const before = (await stored()).events.length;
@@ -355,6 +396,8 @@ describe("casework from the channel card", () => {
     expect(["located", "tracking"]).to.include(final.status);
     expect(final.events.filter((event) => event.type === "status-changed")).to.have.length(2); // new → in_progress, then one
     expect(told[0]).to.include(final.status === "located" ? "Located" : "Tracking");
+    // What the second officer typed is still in the form on the card they are shown.
+    expect(told[0]).to.include(final.status === "located" ? "Enquiries exhausted" : "Found in Leicester");
 
     // A stale card still works for what only adds: two notes at once both land.
     await Promise.all([
@@ -365,6 +408,16 @@ describe("casework from the channel card", () => {
       .filter((event) => event.type === "note")
       .map((event) => event.reason);
     expect(notes).to.have.members(["Note from Olu", "Note from Omar"]);
+  });
+
+  it("shows words people typed as they typed them, even ones that look like template placeholders", async () => {
+    const card = await cardFor(people.officer);
+    const noted = invokeCard(
+      await press(people.officer, card, "case.addNote", { "addNote.note": "Mum said ${x} and {y}" }),
+    );
+    expect(cardText(noted)).to.include("Note");
+    const history = invokeCard(await press(people.officer, noted, "case.history"));
+    expect(cardText(history)).to.include("Mum said ${x} and {y}");
   });
 
   it("answers bad input on a case form with what to fix, and saves nothing", async () => {

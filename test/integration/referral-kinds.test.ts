@@ -376,6 +376,25 @@ describe("drafts left unfinished", () => {
     ).not.to.include("Unfinished referral discarded");
   });
 
+  it("opens a case of its own for an interrupted further referral whose case closed meanwhile", async () => {
+    await refer(h, people.dsl);
+    const first = `CME-${new Date().getUTCFullYear()}-00001`;
+    await walkToReview(h, people.officer);
+    const draftId = `${people.officer.id}|school-age`;
+    const draft = await h.app.services.drafts.get(people.officer.id, draftId);
+    // The crash: the officer chose to add it to the open case, and then nothing more happened.
+    await h.app.services.drafts.save({ ...draft!, mergedInto: first }, draft!._etag);
+    await h.app.services.cases.update(first, (current) =>
+      current ? { ...current, status: "closed" } : undefined,
+    );
+    clock = days(1);
+    expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 1 });
+    expect((await h.app.services.cases.get(first))?.furtherReferrals).to.have.length(0);
+    const second = await h.app.services.cases.get(`CME-${new Date().getUTCFullYear()}-00002`);
+    expect(second?.status).to.equal("new");
+    expect(second?.referrer.id).to.equal(people.officer.id);
+  });
+
   it("lets the person carry on from the reminder", async () => {
     const card = await sayRefer(h, people.dsl);
     await next(h, people.dsl, card, goodAnswers.whatHappened);

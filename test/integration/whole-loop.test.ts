@@ -65,10 +65,11 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
     // Everyone sees the summary; the CME team's Teams refreshes it into their own working view.
     expect(actionData(card, "case.refresh").caseId).to.equal(`CME-${year}-00001`);
     expect(cardActions(card).map((action) => action.verb)).to.deep.equal(["case.refresh", "case.refresh"]);
+    // Managers first (Teams refreshes at most 60), then the rest of the team.
     expect((card.refresh as { userIds: string[] }).userIds).to.deep.equal([
+      people.manager.id,
       people.officer.id,
       people.officer2.id,
-      people.manager.id,
     ]);
     await eventually(async () => {
       const withMessage = await h.app.services.cases.get(`CME-${year}-00001`);

@@ -194,11 +194,14 @@ function cardsOfKind(kind: ReferralKind): [string, object][] {
   ];
 }
 
+/** Text as people type it: accents, curly quotes, dashes and line breaks (several bytes a character). */
+const words = (n: number) => "Zoë’s “café” — naïve façade\n".repeat(Math.ceil(n / 27)).slice(0, n);
+
 /** A case worked for years: hundreds of changes, every list long, every text as long as allowed. */
 function maximalCase(kind: ReferralKind): Case {
   const draft = maximalDraft(kind);
   const submitted = caseFromDraft(draft, "CME-2026-00042", now);
-  const by = { id: "29:o", name: long(100) };
+  const by = { id: "29:o", name: words(100) };
   const at = now.toISOString();
   const referral = submitted.referral;
   return {
@@ -208,56 +211,61 @@ function maximalCase(kind: ReferralKind): Case {
     dfeReason: "unsuitable-home-education",
     cmeStartDate: "2026-11-03",
     furtherReferrals: Array.from({ length: 10 }, () => ({
-      draftId: long(80),
+      draftId: words(80),
       at,
       referrer: by,
       kind,
       referral,
-      enquiriesIncomplete: { missing: ["Home visit"], reason: long(1000) },
+      enquiriesIncomplete: { missing: ["Home visit"], reason: words(1000) },
     })),
     enquiryLog: Array.from({ length: 300 }, () => ({
       at,
       by,
       type: "council-tax" as const,
       date: "2026-11-03",
-      contacted: long(200),
-      outcome: long(1000),
+      contacted: words(200),
+      outcome: words(1000),
     })),
     referralsOn: Array.from({ length: 50 }, () => ({
       at,
       by,
       service: "police" as const,
       date: "2026-11-03",
-      reference: long(100),
-      outcome: long(1000),
+      reference: words(100),
+      outcome: words(1000),
     })),
     infoRequests: Array.from({ length: 30 }, (_, i) => ({
       id: String(i),
       askedAt: at,
       askedBy: by,
-      question: long(1000),
-      answer: long(2000),
+      question: words(1000),
+      answer: words(2000),
       answeredAt: at,
     })),
-    pendingClosure: { outcome: "moved-abroad", detail: long(1000), by, at },
+    pendingClosure: { outcome: "moved-abroad", detail: words(1000), by, at },
     events: [
       ...submitted.events,
-      ...Array.from({ length: 600 }, () => ({ at, by, type: "note" as const, reason: long(2000) })),
+      ...Array.from({ length: 600 }, () => ({ at, by, type: "note" as const, reason: words(2000) })),
     ],
   };
 }
 
 function caseCards(kind: ReferralKind): [string, object][] {
   const worked = maximalCase(kind);
-  const manager = { id: "29:m", name: long(100), roles: new Set(["officer", "manager"] as const) };
-  const officers = Array.from({ length: 60 }, (_, i) => ({ id: `29:${long(60)}${i}`, name: long(100) }));
+  const manager = { id: "29:m", name: words(100), roles: new Set(["officer", "manager"] as const) };
+  // Teams ids are about 85 characters; names as long as Entra allows.
+  const officers = Array.from({ length: 60 }, (_, i) => ({
+    id: `29:${long(80)}${i}`,
+    aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
+    name: words(100),
+  }));
   const closed: Case = {
     ...worked,
     status: "closed",
     pendingClosure: undefined,
-    closure: { outcome: "on-roll-other-la", detail: long(1000), by: worked.owner!, at: now.toISOString() },
+    closure: { outcome: "on-roll-other-la", detail: words(1000), by: worked.owner!, at: now.toISOString() },
   };
-  const asManager = { viewer: { kind: "team" as const, actor: manager, officers }, notice: long(300) };
+  const asManager = { viewer: { kind: "team" as const, actor: manager, officers }, notice: words(300) };
   const refreshUserIds = officers.map((officer) => officer.id);
   return [
     ["case-channel", caseChannelView(worked, "2026-11-28", { ...asManager, refreshUserIds })],
@@ -386,6 +394,41 @@ describe("card templates", () => {
 
   it("refuses to render a card whose view model lacks a value", () => {
     expect(() => renderCard("referral-submitted", { reference: "CME-2026-00001" })).to.throw(/unresolved/);
+  });
+});
+
+describe("the channel case card", () => {
+  it("never shows the child's address, postcode, date of birth, a phone number or where the child is now", () => {
+    for (const kind of referralKinds) {
+      const worked = maximalCase(kind);
+      const closed: Case = {
+        ...worked,
+        status: "closed",
+        pendingClosure: undefined,
+        closure: {
+          outcome: "moved-abroad",
+          detail: "Rua Augusta 12, Lisboa; +351 21 000 0000",
+          by: worked.owner!,
+          at: now.toISOString(),
+        },
+      };
+      const viewer = {
+        kind: "team" as const,
+        actor: { ...worked.owner!, roles: new Set(["officer"] as const) },
+        officers: [],
+      };
+      for (const view of [
+        caseChannelView(closed, "2026-11-28"),
+        caseChannelView(closed, "2026-11-28", { viewer }),
+      ]) {
+        const text = JSON.stringify(renderCard("case-channel", view));
+        const { child } = closed.referral;
+        for (const secret of [child.address, child.postcode, child.dateOfBirth, "Rua Augusta", "+351"]) {
+          expect(text, kind).not.to.include(secret);
+        }
+        expect(text).to.include("Moved abroad, confirmed");
+      }
+    }
   });
 });
 
