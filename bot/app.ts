@@ -3,6 +3,8 @@ import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
+import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
+import { createCalendar } from "./escalations/calendar.js";
 import type { Services } from "./services.js";
 import { CaseStore } from "./store/case-store.js";
 import { createCosmosClient, openContainers, type Containers } from "./store/cosmos.js";
@@ -58,6 +60,10 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       }),
   });
   const services: Services = {
+    clocks: {
+      policy: config.escalationPolicy,
+      calendar: createCalendar(bankHolidaysInEngland, config.termDates),
+    },
     config,
     cases: new CaseStore(containers.cases),
     drafts: new DraftStore(containers.drafts),

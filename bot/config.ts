@@ -1,6 +1,13 @@
 import { outcomeChoices, type Outcome } from "./cases/choices.js";
 import { valuesOf } from "./referrals/questions.js";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import type { TermDates } from "./escalations/calendar.js";
+import { readEscalationPolicy, readTermDates } from "./escalations/files.js";
+import type { EscalationPolicy } from "./escalations/policy.js";
+
+/** The council's data files ship in config/ beside bot/. */
+const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));
 
 const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -47,6 +54,8 @@ const environmentSchema = z
       .string()
       .default("Leicestershire First Response Children's Duty: 0116 305 0005 (out of hours 0116 255 1606)"),
     POLICE_CONTACT: z.string().default("Police: 999 if a child is in immediate danger, otherwise 101"),
+    ESCALATION_POLICY_FILE: z.string().min(1).default(defaultFile("escalation-policy.json")),
+    TERM_DATES_FILE: z.string().min(1).default(defaultFile("term-dates.json")),
     SIGN_OFF_OUTCOMES: z
       .string()
       .default("died,not-cme,moved-abroad")
@@ -146,6 +155,9 @@ export interface Config {
   readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
   /** Closing with these outcomes needs a manager's sign-off (policy). */
   readonly signOffOutcomes: readonly Outcome[];
+  /** The clocks of DOMAIN.md (config/escalation-policy.json) and the school terms they count in. */
+  readonly escalationPolicy: EscalationPolicy;
+  readonly termDates: TermDates;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +194,14 @@ export function loadConfig(environment: Environment): Config {
     ]);
   }
   const localMode = !env.MICROSOFT_APP_ID;
+  let escalationPolicy: EscalationPolicy;
+  let termDates: TermDates;
+  try {
+    escalationPolicy = readEscalationPolicy(env.ESCALATION_POLICY_FILE);
+    termDates = readTermDates(env.TERM_DATES_FILE);
+  } catch (error) {
+    throw new ConfigError([error instanceof Error ? error.message : String(error)]);
+  }
   return {
     port: env.PORT,
     host: env.HOST ?? (localMode ? "127.0.0.1" : "0.0.0.0"),
@@ -208,6 +228,8 @@ export function loadConfig(environment: Environment): Config {
     },
     emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
     signOffOutcomes: env.SIGN_OFF_OUTCOMES,
+    escalationPolicy,
+    termDates,
   };
 }
 

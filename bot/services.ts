@@ -1,4 +1,5 @@
 import type { Config } from "./config.js";
+import type { Clocks } from "./escalations/due.js";
 import type { ProfileSource } from "./graph/profiles.js";
 import type { Outbox } from "./outbox/outbox.js";
 import type { CaseStore } from "./store/case-store.js";
@@ -15,6 +16,8 @@ export interface Services {
   readonly outboxStore: OutboxStore;
   readonly outbox: Outbox;
   readonly profiles: ProfileSource;
+  /** The escalation policy and the calendar its clocks count in. */
+  readonly clocks: Clocks;
   readonly now: () => Date;
 }
 

@@ -1,3 +1,4 @@
+import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { Actor } from "../people/person.js";
 import type { CaseStore } from "../store/case-store.js";
@@ -16,6 +17,7 @@ import { infoRequestView, statusNoticeView } from "./views.js";
 export interface CasePorts {
   readonly cases: CaseStore;
   readonly outbox: Outbox;
+  readonly clocks: Clocks;
 }
 
 export type CaseActionOutcome =
@@ -60,7 +62,7 @@ export async function runCaseAction(
     if (!result.ok) return { kind: "refused", reason: result.reason, case: current };
     let saved: Case;
     try {
-      saved = await ports.cases.replace(result.case, current._etag);
+      saved = await ports.cases.replace(withNextCheck(result.case, ports.clocks, context.now), current._etag);
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
       continue;

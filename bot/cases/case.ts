@@ -144,6 +144,8 @@ export const caseSchema = z.object({
   pendingClosure: closureSchema.optional(),
   /** How the case closed (the latest closure; reopening clears it, the history keeps it). */
   closure: closureSchema.optional(),
+  /** When a clock of the escalation policy next falls due (none when no rule applies). */
+  nextCheckAt: z.string().optional(),
   /** Every change, oldest first (the audit trail). */
   events: z.array(caseEventSchema),
   /** Where the new-case card was posted, so it can be updated in place. */

@@ -100,6 +100,8 @@ export interface CaseCardOptions {
   /** Team members whose Teams refreshes the card into their own working view (at most 60). */
   readonly refreshUserIds?: readonly string[];
   readonly notice?: string;
+  /** The escalation state in words (what is overdue, the next clock), from the policy's clocks. */
+  readonly clocks?: { readonly overdue: string; readonly next: string };
 }
 
 /**
@@ -155,6 +157,8 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
         ),
       ),
     ),
+    overdue: options.clocks?.overdue ?? "",
+    nextClock: options.clocks?.next ?? "",
     lastActivity:
       lastEvent && last ? `${formatDateTime(lastEvent.at)}, ${lastEvent.by.name}: ${last.what}` : "",
     worked: `${current.enquiryLog.length} enquiries logged, ${current.referralsOn.length} referrals on, ${current.events.length} changes`,

@@ -1,4 +1,5 @@
 import { formatReference, matchKeysOf, type Case } from "../cases/case.js";
+import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { CaseStore } from "../store/case-store.js";
 import { ConcurrencyError } from "../store/documents.js";
@@ -13,6 +14,7 @@ export interface SubmissionPorts {
   readonly cases: CaseStore;
   readonly settings: SettingsStore;
   readonly outbox: Outbox;
+  readonly clocks: Clocks;
 }
 
 export type SubmissionResult =
@@ -137,7 +139,9 @@ export async function submitReferral(
             draft._etag,
           );
       const reference = withReference.reference ?? "";
-      const created = await ports.cases.create(caseFromDraft(withReference, reference, now));
+      const created = await ports.cases.create(
+        withNextCheck(caseFromDraft(withReference, reference, now), ports.clocks, now),
+      );
       await ports.outbox.showCaseCard(reference);
       if (created.urgent)
         await ports.outbox.postChannelCard(`urgent-on-arrival|${reference}`, reference, "escalation-urgent");
@@ -214,9 +218,12 @@ async function addToExisting(
     await ports.drafts.save(unmerged, noted._etag);
     return undefined;
   }
+  const withClocks = (updated: Case | undefined) => updated && withNextCheck(updated, ports.clocks, now);
   await ports.cases.update(reference, (current) =>
     current && current.status !== "closed"
-      ? withFurtherReferral({ ...current, furtherReferrals: current.furtherReferrals ?? [] }, noted, now)
+      ? withClocks(
+          withFurtherReferral({ ...current, furtherReferrals: current.furtherReferrals ?? [] }, noted, now),
+        )
       : undefined,
   );
   await ports.outbox.showCaseCard(reference);

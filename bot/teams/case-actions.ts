@@ -11,6 +11,7 @@ import {
   infoRequestView,
   type CardViewer,
 } from "../cases/views.js";
+import { describeClocks } from "../escalations/due.js";
 import type { Log } from "../log.js";
 import type { Actor } from "../people/person.js";
 import { ukDate } from "../referrals/school-age.js";
@@ -73,6 +74,7 @@ export async function caseCardFor(
       refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
       notice,
       typed,
+      clocks: describeClocks(current, services.clocks, services.now()),
     });
   // A very large team's list could make the card too big for Teams: then Assign… is left off.
   return renderCardIfFits("case-channel", view(team)) ?? renderCard("case-channel", view([]));

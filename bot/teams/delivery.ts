@@ -1,6 +1,7 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
 import type { Case } from "../cases/case.js";
 import { caseChannelView } from "../cases/views.js";
+import { describeClocks } from "../escalations/due.js";
 import type { Deliver, DeliveryResult } from "../outbox/outbox.js";
 import { RetryableDeliveryError, type OutboxItem, type PersonalConversation } from "../outbox/outbox-item.js";
 import { formatDateTime } from "../people/format.js";
@@ -70,6 +71,7 @@ async function showCaseCard(context: TurnContext, services: Services, channel: C
     "case-channel",
     caseChannelView(current, ukDate(services.now()), {
       refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
+      clocks: describeClocks(current, services.clocks, services.now()),
     }),
   );
   if (current.channelMessage) {

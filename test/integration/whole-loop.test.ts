@@ -58,6 +58,9 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
     expect(text).to.include("Example Primary School");
     expect(text).to.include("Whereabouts unknown");
     expect(text).to.include("Unassigned");
+    // The escalation clocks: the case stores when one next falls due, and the card says which.
+    expect(stored?.nextCheckAt).to.be.a("string");
+    expect(text).to.match(/"Next clock","value":"[^"]+, \d+ \w+ \d{4}, \d\d:\d\d"/);
     // The channel is wide: no address, postcode or date of birth on its card.
     expect(text).not.to.include("Example Road");
     expect(text).not.to.include("LE18");

@@ -1,0 +1,128 @@
+import type { Case } from "../cases/case.js";
+import { formatDateTime } from "../people/format.js";
+import {
+  addDays,
+  addSchoolDays,
+  addWorkingDays,
+  addWorkingHours,
+  londonDate,
+  londonInstant,
+  type Calendar,
+} from "./calendar.js";
+import { ruleIds, type EscalationPolicy, type PolicyLevel, type RuleId } from "./policy.js";
+
+/** The policy and the calendar it counts in. */
+export interface Clocks {
+  readonly policy: EscalationPolicy;
+  readonly calendar: Calendar;
+}
+
+/** One level of one rule, and when it falls due for a case. */
+export interface DueLevel {
+  readonly rule: RuleId;
+  /** 1 for the first level. */
+  readonly level: number;
+  readonly at: Date;
+  readonly notify: PolicyLevel["notify"];
+}
+
+export interface CaseClocks {
+  /** Levels already due (the sweep fires each once). */
+  readonly due: readonly DueLevel[];
+  /** The next level to fall due, if any: its time is the case's `nextCheckAt`. */
+  readonly next?: DueLevel | undefined;
+}
+
+const open = (current: Case) => current.status !== "closed";
+
+/** When each rule's clock started for this case, or undefined where the rule does not apply (DOMAIN.md). */
+function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefined {
+  switch (rule) {
+    case "unassigned":
+      return current.status === "new" && !current.owner ? new Date(current.submittedAt) : undefined;
+    case "noProgress": {
+      // Any change counts as activity; waiting on the referrer has a clock of its own.
+      const last = current.events.at(-1);
+      return open(current) && current.status !== "info_requested" && last ? new Date(last.at) : undefined;
+    }
+    case "jointEnquiries":
+      // Whereabouts still unknown, counted from the day after the child last attended.
+      return current.kind === "school-age" && open(current) && current.status !== "located"
+        ? londonInstant(current.referral.school.dateLastAttended, clocks.policy.workingHours.start)
+        : undefined;
+    case "referrerNotAnswering": {
+      const asked = current.infoRequests.at(-1);
+      return current.status === "info_requested" && asked && asked.answer === undefined
+        ? new Date(asked.askedAt)
+        : undefined;
+    }
+    case "longRunning":
+      return open(current) ? new Date(current.submittedAt) : undefined;
+    case "earlyYearsNoContact":
+      return current.kind === "early-years" && open(current) && current.enquiryLog.length === 0
+        ? new Date(current.submittedAt)
+        : undefined;
+  }
+}
+
+/** The instant a threshold is reached, counted from `from` in its clock (days keep the time of day). */
+function reached(
+  from: Date,
+  threshold: { clock: PolicyLevel["clock"]; after: number },
+  clocks: Clocks,
+): Date {
+  const { calendar, policy } = clocks;
+  if (threshold.clock === "workingHours") {
+    return addWorkingHours(calendar, from, threshold.after, policy.workingHours);
+  }
+  const date = londonDate(from);
+  const hours = (from.getTime() - londonInstant(date, 0).getTime()) / 3_600_000;
+  const dueDate =
+    threshold.clock === "workingDays"
+      ? addWorkingDays(calendar, date, threshold.after)
+      : threshold.clock === "schoolDays"
+        ? addSchoolDays(calendar, date, threshold.after)
+        : addDays(date, threshold.after);
+  return londonInstant(dueDate, hours);
+}
+
+/**
+ * What is due on a case at `now`, and what falls due next: `due(case, policy, calendar, now)`.
+ * Pure: the same case, policy, calendar and time always give the same answer.
+ */
+export function due(current: Case, clocks: Clocks, now: Date): CaseClocks {
+  const levels: DueLevel[] = [];
+  for (const rule of ruleIds) {
+    const start = clockStart(rule, current, clocks);
+    if (!start) continue;
+    clocks.policy.rules[rule].levels.forEach((level, index) => {
+      const threshold = current.urgent && level.urgent ? level.urgent : level;
+      levels.push({ rule, level: index + 1, at: reached(start, threshold, clocks), notify: level.notify });
+    });
+  }
+  const byTime = levels.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return {
+    due: byTime.filter((level) => level.at <= now),
+    next: byTime.find((level) => level.at > now),
+  };
+}
+
+/** The case with `nextCheckAt` set from its clocks (stored, so the sweep can ask an index for cases due). */
+export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
+  const next = due(current, clocks, now).next;
+  const updated: Case = { ...current };
+  if (next) updated.nextCheckAt = next.at.toISOString();
+  else delete updated.nextCheckAt;
+  return updated;
+}
+
+/** The escalation state in words, for the case card: what is overdue, and the next clock. */
+export function describeClocks(current: Case, clocks: Clocks, now: Date): { overdue: string; next: string } {
+  const state = due(current, clocks, now);
+  const title = (level: DueLevel) =>
+    `${clocks.policy.rules[level.rule].title}${level.level > 1 ? ` (level ${level.level})` : ""}`;
+  return {
+    overdue: state.due.map((level) => `${title(level)} since ${formatDateTime(level.at)}`).join("; "),
+    next: state.next ? `${title(state.next)}, ${formatDateTime(state.next.at)}` : "No clock running",
+  };
+}
