@@ -11,27 +11,47 @@ import { cardAttachment } from "./render-card.js";
 import type { ReferralKind } from "../referrals/draft.js";
 import { confirmCancel, referInPersonalChat, startOrResumeReferral } from "./referral-actions.js";
 
+/** What people can say, and where (the help card and the Teams app manifest's command lists). */
 export const commandList = [
-  { name: "help", description: "What I do and what you can say" },
+  { name: "help", description: "What I do and what you can say", scopes: ["personal", "team"] },
   {
     name: "refer",
     description:
       "Refer a child missing education (in a personal chat with me); your answers are saved as you go",
+    scopes: ["personal"],
   },
-  { name: "resume", description: "Carry on with a referral you started" },
-  { name: "cancel", description: "Discard a referral you started (I ask first)" },
-  { name: "my referrals", description: "The children you referred and what is happening with each" },
-  { name: "status", description: "CME managers: open cases by status, and how many are unassigned" },
-  { name: "case", description: "CME team: 'case CME-2026-00042' shows the case card to work it" },
+  { name: "resume", description: "Carry on with a referral you started", scopes: ["personal"] },
+  { name: "cancel", description: "Discard a referral you started (I ask first)", scopes: ["personal"] },
+  {
+    name: "my referrals",
+    description: "The children you referred and what is happening with each",
+    scopes: ["personal"],
+  },
+  {
+    name: "status",
+    description: "CME managers: open cases by status, and how many are unassigned",
+    scopes: ["personal", "team"],
+  },
+  {
+    name: "case",
+    description: "CME team: 'case CME-2026-00042' shows the case card to work it",
+    scopes: ["personal", "team"],
+  },
   {
     name: "history",
     description: "CME team: 'history CME-2026-00042' shows everything that happened on a case",
+    scopes: ["personal"],
   },
   {
     name: "setup",
     description: "CME managers, in the CME team's channel: make it the channel where new cases are posted",
+    scopes: ["team"],
   },
-] as const;
+] as const satisfies readonly {
+  name: string;
+  description: string;
+  scopes: readonly ("personal" | "team")[];
+}[];
 
 /** The command in a message: mentions of the bot removed, trimmed, lower case. */
 export function commandText(context: TurnContext): string {
