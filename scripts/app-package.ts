@@ -15,6 +15,13 @@ import { commandList } from "../bot/teams/commands.js";
 const manifestFolder = fileURLToPath(new URL("../manifest/", import.meta.url));
 const require = createRequire(import.meta.url);
 
+function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return version;
+}
+
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const httpsUrl = z.url().refine((url) => url.startsWith("https://"), "must be an https:// address");
 
@@ -34,7 +41,7 @@ export const packageEnvironment = z.object({
   APP_VERSION: z
     .string()
     .regex(/^\d+\.\d+\.\d+$/, "must be a version like 1.0.0")
-    .default(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string),
+    .default(packageVersion()),
 });
 export type PackageEnvironment = z.input<typeof packageEnvironment>;
 
