@@ -5,7 +5,7 @@ import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
 import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
-import type { Services } from "./services.js";
+import { caseChannel, type Services } from "./services.js";
 import { CaseStore } from "./store/case-store.js";
 import { createCosmosClient, openContainers, type Containers } from "./store/cosmos.js";
 import { DraftStore } from "./store/draft-store.js";
@@ -40,11 +40,11 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     ? undefined
     : await startEmbeddedCosmos();
   const endpoint = config.cosmos.endpoint ?? embedded?.endpoint ?? "";
-  const client = createCosmosClient({
-    endpoint,
-    key: config.cosmos.key ?? embedded?.key ?? "",
-    database: config.cosmos.database,
-  });
+  const client = createCosmosClient(
+    config.cosmos.identityClientId
+      ? { endpoint, identityClientId: config.cosmos.identityClientId }
+      : { endpoint, key: config.cosmos.key ?? embedded?.key ?? "" },
+  );
   const containers: Containers = await openContainers(client, config.cosmos.database);
 
   const adapter = createAdapter(config);
@@ -93,7 +93,13 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       return false;
     }
   };
-  const server = createServer({ adapter, runTurn: (context) => bot.run(context), isReady, log });
+  const server = createServer({
+    adapter,
+    runTurn: (context) => bot.run(context),
+    isReady,
+    hasCaseChannel: async () => (await caseChannel(services)) !== undefined,
+    log,
+  });
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { TermDates } from "./escalations/calendar.js";
 import { readEscalationPolicy, readTermDates } from "./escalations/files.js";
 import type { EscalationPolicy } from "./escalations/policy.js";
+import type { GraphSettings } from "./graph/profiles.js";
 
 /** The council's data files ship in config/ beside bot/. */
 const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));
@@ -36,6 +37,8 @@ const environmentSchema = z
     MICROSOFT_APP_TYPE: z.enum(["SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
     COSMOS_ENDPOINT: z.url().optional(),
     COSMOS_KEY: optionalText,
+    /** The managed identity the bot reaches Cosmos DB and Graph with, in Azure. */
+    AZURE_CLIENT_ID: optionalText,
     COSMOS_DATABASE: z.string().min(1).default("cme"),
     CME_TEAM_ID: optionalText,
     CME_CHANNEL_ID: optionalText,
@@ -98,6 +101,22 @@ const environmentSchema = z
         message: "is required when MICROSOFT_APP_ID is set",
       });
     }
+    if (env.COSMOS_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["COSMOS_KEY"],
+        message:
+          "is for local mode only: in Azure the bot reaches Cosmos DB with its managed identity (AZURE_CLIENT_ID). Remove COSMOS_KEY.",
+      });
+    }
+    if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.AZURE_CLIENT_ID) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AZURE_CLIENT_ID"],
+        message:
+          "is required when MICROSOFT_APP_ID is set: the client id of the managed identity the bot reaches Cosmos DB with (a UserAssignedMSI bot uses its own)",
+      });
+    }
     if (!env.COSMOS_ENDPOINT) {
       ctx.addIssue({
         code: "custom",
@@ -116,6 +135,9 @@ const environmentSchema = z
 
 export type Environment = z.input<typeof environmentSchema>;
 
+/** Every variable the bot reads (infra/ sets only these). */
+export const environmentVariableNames: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -132,20 +154,15 @@ export interface Config {
     readonly endpoint: string | undefined;
     readonly key: string | undefined;
     readonly database: string;
+    /** Azure mode: the managed identity to reach Cosmos DB (and Graph) with, instead of a key. */
+    readonly identityClientId: string | undefined;
   };
   readonly presetChannel:
     { readonly teamId: string; readonly channelId: string; readonly serviceUrl: string } | undefined;
   readonly managerIds: readonly string[];
   readonly allowedTenantIds: readonly string[];
   /** App-only Microsoft Graph for prefilling referrers' details; undefined = use the Teams member record. */
-  readonly graph:
-    | {
-        readonly clientId: string;
-        readonly clientSecret: string;
-        readonly baseUrl: string;
-        readonly authorityHost: string;
-      }
-    | undefined;
+  readonly graph: GraphSettings | undefined;
   readonly outboxIntervalMs: number;
   readonly drafts: {
     readonly expiryDays: number;
@@ -167,17 +184,21 @@ export class ConfigError extends Error {
   }
 }
 
+/** Graph with a client secret where one is given; in Azure without one, with the managed identity. */
 function graphSettings(env: z.output<typeof environmentSchema>): Config["graph"] {
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  const where = { baseUrl: trim(env.GRAPH_BASE_URL), authorityHost: trim(env.GRAPH_AUTHORITY_HOST) };
   const clientId = env.GRAPH_CLIENT_ID ?? env.MICROSOFT_APP_ID;
   const clientSecret = env.GRAPH_CLIENT_SECRET ?? env.MICROSOFT_APP_PASSWORD;
-  if (!clientId || !clientSecret) return undefined;
-  const trim = (url: string) => url.replace(/\/+$/, "");
-  return {
-    clientId,
-    clientSecret,
-    baseUrl: trim(env.GRAPH_BASE_URL),
-    authorityHost: trim(env.GRAPH_AUTHORITY_HOST),
-  };
+  if (clientId && clientSecret) return { ...where, auth: { kind: "secret", clientId, clientSecret } };
+  const identity = env.MICROSOFT_APP_ID ? (env.AZURE_CLIENT_ID ?? env.MICROSOFT_APP_ID) : undefined;
+  if (identity && env.MICROSOFT_APP_TENANT_ID) {
+    return {
+      ...where,
+      auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID },
+    };
+  }
+  return undefined;
 }
 
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
@@ -212,7 +233,13 @@ export function loadConfig(environment: Environment): Config {
       appTenantId: env.MICROSOFT_APP_TENANT_ID,
       appType: env.MICROSOFT_APP_TYPE,
     },
-    cosmos: { endpoint: env.COSMOS_ENDPOINT, key: env.COSMOS_KEY, database: env.COSMOS_DATABASE },
+    cosmos: {
+      endpoint: env.COSMOS_ENDPOINT,
+      key: env.COSMOS_KEY,
+      database: env.COSMOS_DATABASE,
+      // In Azure: the managed identity (a UserAssignedMSI bot's app id is that identity's client id).
+      identityClientId: localMode ? undefined : (env.AZURE_CLIENT_ID ?? env.MICROSOFT_APP_ID),
+    },
     presetChannel:
       env.CME_TEAM_ID && env.CME_CHANNEL_ID && env.CME_SERVICE_URL
         ? { teamId: env.CME_TEAM_ID, channelId: env.CME_CHANNEL_ID, serviceUrl: env.CME_SERVICE_URL }

@@ -1,4 +1,5 @@
 import { Client, HTTPMessageHandler, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
+import { ManagedIdentityCredential } from "@azure/identity";
 import { z } from "zod";
 
 /** What Microsoft Graph says about a person, for prefilling the referrer's details. */
@@ -16,8 +17,13 @@ export interface ProfileSource {
 }
 
 export interface GraphSettings {
-  readonly clientId: string;
-  readonly clientSecret: string;
+  /**
+   * A client secret (any allowed tenant that consented), or the bot's managed identity (Azure:
+   * no secret; it can read users of its own tenant only).
+   */
+  readonly auth:
+    | { readonly kind: "secret"; readonly clientId: string; readonly clientSecret: string }
+    | { readonly kind: "identity"; readonly clientId: string; readonly tenantId: string };
   /** https://graph.microsoft.com, or a stand-in. */
   readonly baseUrl: string;
   /** https://login.microsoftonline.com, or a stand-in. */
@@ -63,9 +69,21 @@ class BearerToken implements Middleware {
 export function graphProfiles(settings: GraphSettings, onFailure: (error: unknown) => void): ProfileSource {
   const tokens = new Map<string, { token: string; expires: number }>();
 
+  const scope = `${new URL(settings.baseUrl).origin}/.default`;
+  const identity =
+    settings.auth.kind === "identity"
+      ? new ManagedIdentityCredential({ clientId: settings.auth.clientId })
+      : undefined;
+
   async function token(tenantId: string): Promise<string> {
     const cached = tokens.get(tenantId);
     if (cached && cached.expires > Date.now() + 60_000) return cached.token;
+    if (identity) {
+      const issued = await identity.getToken(scope);
+      tokens.set(tenantId, { token: issued.token, expires: issued.expiresOnTimestamp });
+      return issued.token;
+    }
+    const { clientId, clientSecret } = settings.auth as { clientId: string; clientSecret: string };
     const response = await fetch(
       `${settings.authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
       {
@@ -73,9 +91,9 @@ export function graphProfiles(settings: GraphSettings, onFailure: (error: unknow
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({
           grant_type: "client_credentials",
-          client_id: settings.clientId,
-          client_secret: settings.clientSecret,
-          scope: `${new URL(settings.baseUrl).origin}/.default`,
+          client_id: clientId,
+          client_secret: clientSecret,
+          scope,
         }),
         signal: AbortSignal.timeout(5000),
       },
@@ -88,6 +106,8 @@ export function graphProfiles(settings: GraphSettings, onFailure: (error: unknow
 
   return {
     async profile(tenantId, userObjectId) {
+      // A managed identity reads its own tenant only: anyone else types their details.
+      if (settings.auth.kind === "identity" && tenantId !== settings.auth.tenantId) return undefined;
       try {
         const middleware = new BearerToken(() => token(tenantId));
         middleware.setNext(new HTTPMessageHandler());

@@ -2,7 +2,8 @@ import type { ContainerDefinition } from "@azure/cosmos";
 
 /**
  * Every container the bot uses, with its partition key and indexing policy. infra/ creates
- * the same ones in Azure; the bot creates any that are missing at start.
+ * the same ones in Azure from infra/cosmos-containers.json (a test keeps the two equal); the bot
+ * creates any that are missing at start.
  */
 export const containerDefinitions = {
   cases: {
@@ -17,6 +18,7 @@ export const containerDefinitions = {
         { path: "/referrer/id/?" },
         { path: "/submittedAt/?" },
         { path: "/urgent/?" },
+        { path: "/nextCheckAt/?" },
       ],
       // The referral holds personal data that is never queried: keep it out of the index.
       excludedPaths: [{ path: "/*" }],
@@ -27,7 +29,13 @@ export const containerDefinitions = {
     partitionKey: { paths: ["/userId"] },
     indexingPolicy: {
       indexingMode: "consistent",
-      includedPaths: [{ path: "/updatedAt/?" }],
+      includedPaths: [
+        { path: "/updatedAt/?" },
+        { path: "/reference/?" },
+        { path: "/mergedInto/?" },
+        { path: "/submittedAt/?" },
+        { path: "/_ts/?" },
+      ],
       excludedPaths: [{ path: "/*" }],
     },
   },

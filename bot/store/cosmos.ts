@@ -1,15 +1,21 @@
 import { CosmosClient, ErrorResponse, type Container, type Database } from "@azure/cosmos";
+import { ManagedIdentityCredential } from "@azure/identity";
 import { containerDefinitions, type ContainerName } from "./containers.js";
 
 export type Containers = Record<ContainerName, Container>;
 
-export interface CosmosConnection {
-  readonly endpoint: string;
-  readonly key: string;
-  readonly database: string;
-}
+/** A key (local mode: the embedded store or an emulator) or a managed identity (Azure): never both. */
+export type CosmosConnection =
+  | { readonly endpoint: string; readonly key: string }
+  | { readonly endpoint: string; readonly identityClientId: string };
 
 export function createCosmosClient(connection: CosmosConnection): CosmosClient {
+  if ("identityClientId" in connection) {
+    return new CosmosClient({
+      endpoint: connection.endpoint,
+      aadCredentials: new ManagedIdentityCredential({ clientId: connection.identityClientId }),
+    });
+  }
   return new CosmosClient({
     endpoint: connection.endpoint,
     key: connection.key,

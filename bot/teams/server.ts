@@ -7,10 +7,18 @@ export interface ServerParts {
   readonly runTurn: (context: TurnContext) => Promise<void>;
   /** True once the case store answers. */
   readonly isReady: () => Promise<boolean>;
+  /** True once a CME case channel is set up (or preset). */
+  readonly hasCaseChannel: () => Promise<boolean>;
   readonly log: Log;
 }
 
-export function createServer({ adapter, runTurn, isReady, log }: ServerParts): restify.Server {
+export function createServer({
+  adapter,
+  runTurn,
+  isReady,
+  hasCaseChannel,
+  log,
+}: ServerParts): restify.Server {
   const server = restify.createServer({ name: "cme-referrals", handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
@@ -27,11 +35,19 @@ export function createServer({ adapter, runTurn, isReady, log }: ServerParts): r
     }
   });
 
+  // Alive: the process answers (App Service's health check restarts it when not).
   server.get("/healthz", async (_req, res) => {
-    const ready = await isReady();
-    res.send(ready ? 200 : 503, {
-      status: ready ? "ok" : "unavailable",
-      cosmos: ready ? "reachable" : "not reachable",
+    res.send(200, { status: "ok" });
+    return Promise.resolve();
+  });
+
+  // Ready for work: Cosmos DB answers and new cases have a channel to go to.
+  server.get("/readyz", async (_req, res) => {
+    const [cosmos, channel] = await Promise.all([isReady(), hasCaseChannel().catch(() => false)]);
+    res.send(cosmos && channel ? 200 : 503, {
+      status: cosmos && channel ? "ready" : "not ready",
+      cosmos: cosmos ? "reachable" : "not reachable",
+      caseChannel: channel ? "set up" : "not set up (a CME manager says '@CME Referrals setup' in it)",
     });
   });
 

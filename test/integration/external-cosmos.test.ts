@@ -30,14 +30,19 @@ describe("against a Cosmos emulator outside the bot (COSMOS_ENDPOINT)", () => {
     }
   });
 
-  it("answers /healthz 503 while Cosmos does not answer", async () => {
+  it("answers /readyz 503 while Cosmos does not answer, and /healthz 200 all along", async () => {
     const h = await startHarness({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key });
     try {
-      expect((await fetch(`${h.app.url}/healthz`)).status).to.equal(200);
+      expect((await fetch(`${h.app.url}/readyz`)).status).to.equal(200);
       await cosmos.close();
-      const down = await fetch(`${h.app.url}/healthz`);
+      const down = await fetch(`${h.app.url}/readyz`);
       expect(down.status).to.equal(503);
-      expect(await down.json()).to.deep.equal({ status: "unavailable", cosmos: "not reachable" });
+      expect(await down.json()).to.include({
+        status: "not ready",
+        cosmos: "not reachable",
+        caseChannel: "set up",
+      });
+      expect((await fetch(`${h.app.url}/healthz`)).status).to.equal(200);
     } finally {
       await h.close();
     }

@@ -140,10 +140,15 @@ describe("Teams wiring over HTTP", () => {
       expect(invokeMessage(bad)).to.include("does not say which case");
     });
 
-    it("serves /healthz once Cosmos answers", async () => {
-      const response = await fetch(`${h.app.url}/healthz`);
+    it("serves /healthz, and /readyz once Cosmos answers and the case channel is set up", async () => {
+      expect(await (await fetch(`${h.app.url}/healthz`)).json()).to.deep.equal({ status: "ok" });
+      const response = await fetch(`${h.app.url}/readyz`);
       expect(response.status).to.equal(200);
-      expect(await response.json()).to.deep.equal({ status: "ok", cosmos: "reachable" });
+      expect(await response.json()).to.deep.equal({
+        status: "ready",
+        cosmos: "reachable",
+        caseChannel: "set up",
+      });
     });
   });
 });

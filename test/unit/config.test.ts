@@ -16,7 +16,12 @@ describe("configuration", () => {
   it("defaults to local mode on loopback, port 3978, embedded Cosmos", () => {
     const config = loadConfig({});
     expect(config).to.include({ localMode: true, host: "127.0.0.1", port: 3978 });
-    expect(config.cosmos).to.deep.equal({ endpoint: undefined, key: undefined, database: "cme" });
+    expect(config.cosmos).to.deep.equal({
+      endpoint: undefined,
+      key: undefined,
+      database: "cme",
+      identityClientId: undefined,
+    });
     expect(config.presetChannel).to.equal(undefined);
   });
 
@@ -31,9 +36,38 @@ describe("configuration", () => {
     expect(problems.map((p) => p.split(" ")[0])).to.have.members([
       "MICROSOFT_APP_PASSWORD",
       "MICROSOFT_APP_TENANT_ID",
+      "AZURE_CLIENT_ID",
       "COSMOS_ENDPOINT",
       "ALLOWED_TENANT_IDS",
     ]);
+  });
+
+  it("uses the managed identity in Azure, refuses keys there, and says which identity is missing", () => {
+    const azure = {
+      MICROSOFT_APP_ID: "bot-identity",
+      MICROSOFT_APP_TYPE: "UserAssignedMSI" as const,
+      MICROSOFT_APP_TENANT_ID: "council-tenant",
+      COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
+      ALLOWED_TENANT_IDS: "council-tenant",
+    };
+    const config = loadConfig(azure);
+    expect(config.cosmos.identityClientId).to.equal("bot-identity");
+    expect(config.graph?.auth).to.deep.equal({
+      kind: "identity",
+      clientId: "bot-identity",
+      tenantId: "council-tenant",
+    });
+    expect(problemsOf({ ...azure, COSMOS_KEY: "a-key" })[0]).to.match(/^COSMOS_KEY is for local mode only/);
+    const singleTenant = {
+      ...azure,
+      MICROSOFT_APP_TYPE: "SingleTenant" as const,
+      MICROSOFT_APP_PASSWORD: "secret",
+    };
+    expect(problemsOf(singleTenant)[0]).to.match(/^AZURE_CLIENT_ID is required .*managed identity/);
+    expect(
+      loadConfig({ ...singleTenant, AZURE_CLIENT_ID: "cosmos-identity" }).cosmos.identityClientId,
+    ).to.equal("cosmos-identity");
+    expect(loadConfig({}).cosmos.identityClientId).to.equal(undefined);
   });
 
   it("accepts a complete Azure configuration and listens on all interfaces", () => {

@@ -1,0 +1,59 @@
+// App Service on Linux running the bot (npm start), HTTPS only, with the managed identity.
+// The app settings are the bot's configuration for Azure mode (README: configuration table).
+param name string
+param location string
+param sku string
+param nodeVersion string
+param identityResourceId string
+param identityClientId string
+param cosmosEndpoint string
+param appInsightsConnectionString string
+param allowedTenantIds string
+param managerIds string
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'linux'
+  sku: { name: sku }
+  properties: { reserved: true }
+}
+
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: name
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityResourceId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityResourceId
+    siteConfig: {
+      linuxFxVersion: nodeVersion
+      appCommandLine: 'npm start'
+      alwaysOn: true
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      healthCheckPath: '/healthz'
+      appSettings: [
+        { name: 'MICROSOFT_APP_ID', value: identityClientId }
+        { name: 'MICROSOFT_APP_TYPE', value: 'UserAssignedMSI' }
+        { name: 'MICROSOFT_APP_TENANT_ID', value: tenant().tenantId }
+        { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        { name: 'ALLOWED_TENANT_IDS', value: allowedTenantIds }
+        { name: 'CME_MANAGER_IDS', value: managerIds }
+        { name: 'COSMOS_ENDPOINT', value: cosmosEndpoint }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+      ]
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output resourceId string = site.id
