@@ -99,6 +99,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     isReady,
     hasCaseChannel: async () => (await caseChannel(services)) !== undefined,
     log,
+    messagesPerSecond: config.messagesPerSecond,
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);

@@ -53,6 +53,7 @@ const environmentSchema = z
     DRAFT_REMINDER_DAYS: z.coerce.number().int().min(0).default(7),
     DRAFT_SWEEP_MINUTES: z.coerce.number().positive().default(60),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
+    MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     CHILDRENS_DUTY_CONTACT: z
       .string()
       .default("Leicestershire First Response Children's Duty: 0116 305 0005 (out of hours 0116 255 1606)"),
@@ -164,6 +165,8 @@ export interface Config {
   /** App-only Microsoft Graph for prefilling referrers' details; undefined = use the Teams member record. */
   readonly graph: GraphSettings | undefined;
   readonly outboxIntervalMs: number;
+  /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
+  readonly messagesPerSecond: number;
   readonly drafts: {
     readonly expiryDays: number;
     readonly reminderDaysBefore: number;
@@ -248,6 +251,7 @@ export function loadConfig(environment: Environment): Config {
     allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
     graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
+    messagesPerSecond: env.MESSAGES_PER_SECOND,
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,
       reminderDaysBefore: Math.min(env.DRAFT_REMINDER_DAYS, env.DRAFT_EXPIRY_DAYS - 1),

@@ -43,6 +43,16 @@ export class CmeBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const allowed = this.services.config.allowedTenantIds;
     const tenant = tenantOf(context);
+    const { type, name, conversation } = context.activity;
+    const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    // What kind of turn, never what was said: message text and card inputs hold personal data.
+    this.log("turn", {
+      activityType: type,
+      ...(name ? { invoke: name } : {}),
+      ...(typeof verb === "string" ? { verb } : {}),
+      conversationType: conversation.conversationType,
+      ...(tenant ? { tenant } : {}),
+    });
     if (allowed.length > 0 && (!tenant || !allowed.includes(tenant))) {
       this.log("turn.refused.tenant", { activityType: context.activity.type });
       if (context.activity.type === "invoke") {

@@ -1,6 +1,6 @@
 import type { CloudAdapter, TurnContext } from "botbuilder";
 import restify from "restify";
-import type { Log } from "../log.js";
+import { inTurn, type Log } from "../log.js";
 
 export interface ServerParts {
   readonly adapter: CloudAdapter;
@@ -10,6 +10,22 @@ export interface ServerParts {
   /** True once a CME case channel is set up (or preset). */
   readonly hasCaseChannel: () => Promise<boolean>;
   readonly log: Log;
+  readonly messagesPerSecond: number;
+}
+
+/** A token bucket for the whole server: Bot Service sends from few addresses, so per-address limits would not help. */
+function rateLimit(perSecond: number) {
+  const burst = perSecond * 2;
+  let tokens = burst;
+  let last = Date.now();
+  return (): boolean => {
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
 }
 
 export function createServer({
@@ -18,17 +34,25 @@ export function createServer({
   isReady,
   hasCaseChannel,
   log,
+  messagesPerSecond,
 }: ServerParts): restify.Server {
+  const allowed = rateLimit(messagesPerSecond);
   const server = restify.createServer({ name: "cme-referrals", handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
   server.post("/api/messages", async (req, res) => {
+    if (!allowed()) {
+      log("messages.throttled", {});
+      res.header("Retry-After", "1");
+      res.send(429, { error: "too many requests: try again in a second" });
+      return;
+    }
     if (!(await isReady())) {
       res.send(503, { error: "starting: the case store is not reachable yet" });
       return;
     }
     try {
-      await adapter.process(req, res, runTurn);
+      await inTurn(() => adapter.process(req, res, runTurn));
     } catch (error) {
       log("messages.failed", { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) res.send(500);

@@ -1,6 +1,6 @@
 import { startApp, type App } from "../../bot/app.js";
 import { loadConfig, type Environment } from "../../bot/config.js";
-import type { Log } from "../../bot/log.js";
+import { jsonLog, type Log } from "../../bot/log.js";
 import { FakeTeams, type RosterMember } from "./fake-teams.js";
 
 export const tenantId = "tenant-leicestershire";
@@ -23,6 +23,9 @@ export const people = {
 };
 
 export type Who = RosterMember;
+
+/** Every line any harness's bot logged in this run (the log audit reads them at the end). */
+export const everyLogLine: string[] = [];
 
 export interface Harness {
   readonly app: App;
@@ -52,7 +55,13 @@ export async function startHarness(
     ...env,
   });
   const logLines: string[] = [];
-  const log: Log = (event, fields) => logLines.push(JSON.stringify({ event, ...fields }));
+  // The real logger (redaction and all), writing to memory.
+  const log: Log = jsonLog({
+    write(line: string) {
+      logLines.push(line);
+      everyLogLine.push(line);
+    },
+  });
   const app = await startApp(config, { log, ...(now ? { now } : {}) });
   return {
     app,
