@@ -3,6 +3,7 @@ import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
+import { sweepRetention } from "./cases/retention-sweep.js";
 import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
@@ -110,11 +111,17 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
 
   const sweep = setInterval(() => outbox.deliverSoon(), config.outboxIntervalMs);
   sweep.unref();
+  // Housekeeping: drafts (reminders, expiry, interrupted submissions) and closed cases' retention.
   const draftSweep = setInterval(() => {
     sweepDrafts(services, config.drafts, now(), emergencyContactsText(config)).then(
       (result) => log("drafts.swept", { ...result }),
       (error: unknown) =>
         log("drafts.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
+    );
+    sweepRetention(services, config.retention, now()).then(
+      (result) => log("retention.swept", { ...result }),
+      (error: unknown) =>
+        log("retention.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
     );
   }, config.drafts.sweepIntervalMs);
   draftSweep.unref();

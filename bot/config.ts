@@ -1,4 +1,5 @@
 import { outcomeChoices, type Outcome } from "./cases/choices.js";
+import type { RetentionPolicy } from "./cases/retention.js";
 import { valuesOf } from "./referrals/questions.js";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -54,6 +55,8 @@ const environmentSchema = z
     DRAFT_SWEEP_MINUTES: z.coerce.number().positive().default(60),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
+    RETENTION_YEARS: z.coerce.number().positive().default(7),
+    RETENTION_ACTION: z.enum(["anonymise", "purge"]).default("anonymise"),
     CHILDRENS_DUTY_CONTACT: z
       .string()
       .default("Leicestershire First Response Children's Duty: 0116 305 0005 (out of hours 0116 255 1606)"),
@@ -167,6 +170,8 @@ export interface Config {
   readonly outboxIntervalMs: number;
   /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
   readonly messagesPerSecond: number;
+  /** How long closed cases keep their personal data, and what happens then (policy). */
+  readonly retention: RetentionPolicy;
   readonly drafts: {
     readonly expiryDays: number;
     readonly reminderDaysBefore: number;
@@ -252,6 +257,7 @@ export function loadConfig(environment: Environment): Config {
     graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
+    retention: { yearsAfterClosure: env.RETENTION_YEARS, action: env.RETENTION_ACTION },
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,
       reminderDaysBefore: Math.min(env.DRAFT_REMINDER_DAYS, env.DRAFT_EXPIRY_DAYS - 1),

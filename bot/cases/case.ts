@@ -40,6 +40,8 @@ export const caseEventTypes = [
   "closure-declined",
   "closed",
   "reopened",
+  "shared",
+  "anonymised",
 ] as const;
 export type CaseEventType = (typeof caseEventTypes)[number];
 
@@ -144,6 +146,8 @@ export const caseSchema = z.object({
   pendingClosure: closureSchema.optional(),
   /** How the case closed (the latest closure; reopening clears it, the history keeps it). */
   closure: closureSchema.optional(),
+  /** Set when the retention sweep removed the personal data (the case is kept for statistics). */
+  anonymisedAt: z.string().optional(),
   /** When a clock of the escalation policy next falls due (none when no rule applies). */
   nextCheckAt: z.string().optional(),
   /** Every change, oldest first (the audit trail). */
@@ -179,6 +183,7 @@ const addingEvents: ReadonlySet<CaseEventType> = new Set([
   "enquiry-logged",
   "referred-on",
   "note",
+  "shared",
 ]);
 
 /**

@@ -70,6 +70,10 @@ export function describeEvent(event: CaseEvent): { what: string; detail: string 
       return { what: `Closed (was ${statusTitle(event.from)})`, detail };
     case "reopened":
       return { what: "Reopened", detail };
+    case "shared":
+      return { what: `Shared: ${event.to}`, detail };
+    case "anonymised":
+      return { what: "Personal details removed (retention)", detail };
   }
 }
 

@@ -1,6 +1,14 @@
 import type { Container } from "@azure/cosmos";
 import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
-import { createIfAbsent, read, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
+import { isCosmosError } from "./cosmos.js";
+import {
+  ConcurrencyError,
+  createIfAbsent,
+  read,
+  replaceIfUnchanged,
+  updateWithRetry,
+  type Stored,
+} from "./documents.js";
 
 export type StoredCase = Stored<Case>;
 
@@ -57,6 +65,21 @@ export class CaseStore {
     return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   }
 
+  /** Every case for a child, open or closed (a subject access request). */
+  async forChild(keys: Case["matchKeys"]): Promise<StoredCase[]> {
+    const { resources } = await this.container.items
+      .query<StoredCase>({
+        query:
+          "SELECT * FROM c WHERE c.matchKeys.nameAndBirth = @nameAndBirth OR (IS_DEFINED(@upn) AND c.matchKeys.upn = @upn)",
+        parameters: [
+          { name: "@nameAndBirth", value: keys.nameAndBirth },
+          { name: "@upn", value: keys.upn ?? null },
+        ],
+      })
+      .fetchAll();
+    return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  }
+
   /** The cases a person referred (or recorded), newest first. */
   async referredBy(userId: string, limit = 20): Promise<ReferralSummary[]> {
     const { resources } = await this.container.items
@@ -85,6 +108,30 @@ export class CaseStore {
     await updateWithRetry<Case>(this.container, reference, (current) =>
       current ? { ...current, channelMessage } : undefined,
     );
+  }
+
+  /** Closed cases that closed before a time and still hold personal data (for the retention sweep). */
+  async pastRetention(closedBefore: Date): Promise<StoredCase[]> {
+    const { resources } = await this.container.items
+      .query<StoredCase>({
+        query:
+          "SELECT * FROM c WHERE c.status = 'closed' AND c.closure.at <= @cutoff AND NOT IS_DEFINED(c.anonymisedAt)",
+        parameters: [{ name: "@cutoff", value: closedBefore.toISOString() }],
+      })
+      .fetchAll();
+    return resources;
+  }
+
+  /** Deletes a case, only at the version read. */
+  async remove(reference: string, etag: string): Promise<void> {
+    try {
+      await this.container
+        .item(reference, reference)
+        .delete({ accessCondition: { type: "IfMatch", condition: etag } });
+    } catch (error) {
+      if (isCosmosError(error, 412)) throw new ConcurrencyError(reference);
+      if (!isCosmosError(error, 404)) throw error;
+    }
   }
 
   async counts(): Promise<StatusCounts> {

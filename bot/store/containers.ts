@@ -19,6 +19,8 @@ export const containerDefinitions = {
         { path: "/submittedAt/?" },
         { path: "/urgent/?" },
         { path: "/nextCheckAt/?" },
+        { path: "/closure/at/?" },
+        { path: "/anonymisedAt/?" },
       ],
       // The referral holds personal data that is never queried: keep it out of the index.
       excludedPaths: [{ path: "/*" }],

@@ -33,6 +33,20 @@ export class OutboxStore {
     return resources;
   }
 
+  /** Messages about a case (card updates, escalations, notices and questions to its referrer). */
+  async aboutCase(reference: string): Promise<StoredOutboxItem[]> {
+    const { resources } = await this.container.items
+      .query<StoredOutboxItem>({
+        query: "SELECT * FROM c WHERE c.caseId = @reference OR CONTAINS(c.id, @key)",
+        parameters: [
+          { name: "@reference", value: reference },
+          { name: "@key", value: `|${reference}|` },
+        ],
+      })
+      .fetchAll();
+    return resources;
+  }
+
   async countByState(state: OutboxItem["state"]): Promise<number> {
     const { resources } = await this.container.items
       .query<number>({

@@ -42,6 +42,24 @@ export class SettingsStore {
     await upsert(this.container, { id: caseChannelId, ...channel });
   }
 
+  /** What the retention sweep removed, kept without personal data: the audit that it happened. */
+  async recordRetention(record: {
+    reference: string;
+    action: "purged";
+    closedAt: string;
+    at: string;
+    yearsAfterClosure: number;
+  }): Promise<void> {
+    await upsert(this.container, { id: `retention|${record.reference}`, ...record });
+  }
+
+  async retentionRecord(reference: string) {
+    return read<{ reference: string; action: string; closedAt: string; at: string }>(
+      this.container,
+      `retention|${reference}`,
+    );
+  }
+
   async recordTeam(team: InstalledTeam): Promise<void> {
     await upsert(this.container, { id: `team|${team.teamId}`, ...team });
   }

@@ -2,6 +2,7 @@ import {
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type FileConsentCardResponse,
   type TeamsChannelAccount,
   type TeamInfo,
   type TurnContext,
@@ -13,6 +14,7 @@ import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
 import { messageResponse } from "./invoke-responses.js";
 import { handleReferralAction } from "./referral-actions.js";
+import { uploadSubjectAccessExport } from "./subject-access.js";
 
 import type { Log } from "../log.js";
 
@@ -91,6 +93,17 @@ export class CmeBot extends TeamsActivityHandler {
       this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });
       return messageResponse(failureMessage(error));
     }
+  }
+
+  protected override async handleTeamsFileConsentAccept(
+    context: TurnContext,
+    response: FileConsentCardResponse,
+  ): Promise<void> {
+    await uploadSubjectAccessExport(this.services, context, response);
+  }
+
+  protected override async handleTeamsFileConsentDecline(context: TurnContext): Promise<void> {
+    await context.sendActivity("Not exported: nothing was shared.");
   }
 
   private async welcome(

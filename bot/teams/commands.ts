@@ -2,6 +2,7 @@ import { CardFactory, TurnContext } from "botbuilder";
 import { canWorkCases } from "../cases/case-service.js";
 import { caseHistoryView } from "../cases/views.js";
 import { caseCardFor, caseReferencePattern } from "./case-actions.js";
+import { offerSubjectAccessExport } from "./subject-access.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
 import { statusView } from "../reports/status.js";
@@ -40,6 +41,12 @@ export const commandList = [
   {
     name: "history",
     description: "CME team: 'history CME-2026-00042' shows everything that happened on a case",
+    scopes: ["personal"],
+  },
+  {
+    name: "export",
+    description:
+      "CME officers: 'export CME-2026-00042' saves everything held about that child, for a subject access request",
     scopes: ["personal"],
   },
   {
@@ -230,6 +237,8 @@ export async function handleCommand(services: Services, context: TurnContext): P
     case "history":
     case "case":
       return caseCommand(services, context, word, rest);
+    case "export":
+      return offerSubjectAccessExport(services, context, rest);
     case "setup":
       return setup(services, context);
     case "help":

@@ -26,6 +26,8 @@ export interface SentActivity {
 
 export class FakeTeams {
   readonly sent: SentActivity[] = [];
+  /** Files uploaded to the stand-in for OneDrive (a file consent card's uploadUrl: PUT /upload/<name>). */
+  readonly uploads: { name: string; body: string; contentRange: string | undefined }[] = [];
   readonly requests: { method: string; path: string }[] = [];
   private server: Server | undefined;
   private nextId = 1;
@@ -75,6 +77,17 @@ export class FakeTeams {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const uploadPath = /^\/upload\/([^/?]+)/.exec(req.url ?? "");
+    if (req.method === "PUT" && uploadPath) {
+      this.uploads.push({
+        name: decodeURIComponent(uploadPath[1] ?? ""),
+        body: Buffer.concat(chunks).toString("utf8"),
+        contentRange: req.headers["content-range"],
+      });
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(JSON.stringify({ id: "drive-item-1", name: uploadPath[1] }));
+      return;
+    }
     const body = chunks.length
       ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>)
       : {};

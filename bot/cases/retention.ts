@@ -1,0 +1,94 @@
+import type { Person } from "../people/person.js";
+import type { Case } from "./case.js";
+
+/** How long closed cases are kept, and what happens then (council policy: configuration). */
+export interface RetentionPolicy {
+  readonly yearsAfterClosure: number;
+  readonly action: "anonymise" | "purge";
+}
+
+/** Who the history names for what the retention sweep does. */
+export const retentionSweep: Person = { id: "system:retention", name: "Retention sweep" };
+
+/** The instant before which a case must have closed to be past retention now. */
+export function retentionCutoff(policy: RetentionPolicy, now: Date): Date {
+  const cutoff = new Date(now);
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - policy.yearsAfterClosure);
+  return cutoff;
+}
+
+/** Answers kept after anonymising: none identifies the child, and the DfE return and reports need them. */
+const keptAnswers = new Set([
+  "whatHappened",
+  "immediateDanger",
+  "sex",
+  "yearGroup",
+  "onRoll",
+  "school",
+  "dfeNumber",
+  "ofstedUrn",
+  "dateLastAttended",
+  "riskFactors",
+  "flags",
+  "source",
+  "parentsTold",
+  "fundedEntitlement",
+  "referredToSocialCare",
+]);
+
+const removed = "[removed]";
+
+/** The answers with everything that could identify a person taken out (lists emptied, words removed, birth year only). */
+function scrub(value: unknown, key?: string): unknown {
+  if (key !== undefined && keptAnswers.has(key)) return value;
+  if (Array.isArray(value)) return [];
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, scrub(inner, name)]));
+  }
+  if (typeof value === "string") return key === "dateOfBirth" ? `${value.slice(0, 4)}-01-01` : removed;
+  return value;
+}
+
+/**
+ * The case with its personal data removed: the child, family and referral's words, the
+ * questions and answers, the log's words and the closure's detail. What is left (kind, dates,
+ * status, DfE reason, outcome, school, year group, sex, risk factors) serves statistics and
+ * the DfE return. The history keeps who did what and when, and says this happened.
+ */
+export function anonymise(current: Case, policy: RetentionPolicy, now: Date): Case {
+  const anonymised: Case = {
+    ...current,
+    referral: scrub(current.referral) as Case["referral"],
+    matchKeys: { nameAndBirth: `anonymised|${current.id}` },
+    furtherReferrals: current.furtherReferrals.map((further) => ({
+      draftId: further.draftId,
+      at: further.at,
+      referrer: further.referrer,
+      kind: further.kind,
+      referral: scrub(further.referral) as Case["referral"],
+    })),
+    enquiryLog: current.enquiryLog.map((entry) => ({ ...entry, contacted: removed, outcome: removed })),
+    referralsOn: current.referralsOn.map(({ reference: _reference, outcome: _outcome, ...entry }) => entry),
+    infoRequests: current.infoRequests.map((request) => ({
+      ...request,
+      question: removed,
+      ...(request.answer === undefined ? {} : { answer: removed }),
+    })),
+    events: [
+      ...current.events.map(({ reason: _reason, ...event }) => event),
+      {
+        at: now.toISOString(),
+        by: retentionSweep,
+        type: "anonymised",
+        reason: `${policy.yearsAfterClosure} years after closure (retention policy)`,
+      },
+    ],
+    anonymisedAt: now.toISOString(),
+  };
+  delete anonymised.referrerConversation;
+  delete anonymised.nextCheckAt;
+  if (anonymised.closure) anonymised.closure = { ...anonymised.closure, detail: removed };
+  if (anonymised.enquiriesIncomplete)
+    anonymised.enquiriesIncomplete = { ...anonymised.enquiriesIncomplete, reason: removed };
+  return anonymised;
+}
