@@ -55,6 +55,7 @@ const environmentSchema = z
     DRAFT_SWEEP_MINUTES: z.coerce.number().positive().default(60),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     RETENTION_YEARS: z.coerce.number().positive().default(7),
     RETENTION_ACTION: z.enum(["anonymise", "purge"]).default("anonymise"),
     CHILDRENS_DUTY_CONTACT: z
@@ -170,6 +171,8 @@ export interface Config {
   readonly outboxIntervalMs: number;
   /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
   readonly messagesPerSecond: number;
+  /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
+  readonly appInsightsConnectionString: string | undefined;
   /** How long closed cases keep their personal data, and what happens then (policy). */
   readonly retention: RetentionPolicy;
   readonly drafts: {
@@ -257,6 +260,7 @@ export function loadConfig(environment: Environment): Config {
     graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
+    appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     retention: { yearsAfterClosure: env.RETENTION_YEARS, action: env.RETENTION_ACTION },
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,

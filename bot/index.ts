@@ -22,6 +22,11 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
+if (config.appInsightsConnectionString) {
+  // OpenTelemetry to Application Insights: requests, dependencies (Cosmos, Teams) and logs.
+  const { useAzureMonitor } = await import("@azure/monitor-opentelemetry");
+  useAzureMonitor({ azureMonitorExporterOptions: { connectionString: config.appInsightsConnectionString } });
+}
 const app = await startApp(config, { log: jsonLog() });
 
 const lines = [
