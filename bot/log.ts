@@ -9,7 +9,7 @@ import { pino, type DestinationStream } from "pino";
  */
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
-/** Keys whose values may be a child's, a family's or a referrer's details: never written. */
+/** Keys whose values may be a child's, a family's or a referrer's details, or a secret: never written. */
 export const redactedKeys = [
   "name",
   "forenames",
@@ -30,6 +30,13 @@ export const redactedKeys = [
   "answers",
   "typed",
   "value",
+  // Secrets, should one ever be passed by mistake.
+  "password",
+  "secret",
+  "clientSecret",
+  "key",
+  "token",
+  "authorization",
 ];
 
 const turns = new AsyncLocalStorage<string>();

@@ -103,4 +103,24 @@ describe("configuration", () => {
     expect(result.stderr).to.include("CME Referrals did not start");
     expect(result.stderr).to.match(/HOST is 0\.0\.0\.0/);
   });
+
+  it("does not start in Azure mode without its identity and tenant, saying which are missing", function () {
+    this.timeout(30_000);
+    const result = spawnSync(process.execPath, ["--import", "tsx", "bot/index.ts"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        PORT: "0",
+        MICROSOFT_APP_ID: "00000000-0000-0000-0000-00000000b07",
+        MICROSOFT_APP_PASSWORD: "secret",
+        COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
+        ALLOWED_TENANT_IDS: "council-tenant",
+      },
+      encoding: "utf8",
+      timeout: 25_000,
+    });
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.match(/MICROSOFT_APP_TENANT_ID is required/);
+    expect(result.stderr).to.match(/AZURE_CLIENT_ID is required .*managed identity/);
+    expect(result.stderr).not.to.include("secret");
+  });
 });
