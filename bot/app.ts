@@ -4,6 +4,7 @@ import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
 import { sweepRetention } from "./cases/retention-sweep.js";
+import { sweepEscalations } from "./escalations/sweep.js";
 import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
@@ -125,6 +126,18 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     );
   }, config.drafts.sweepIntervalMs);
   draftSweep.unref();
+  const escalationSweep = setInterval(() => {
+    sweepEscalations(services, now()).then(
+      (result) =>
+        log(
+          "escalations.swept",
+          result.kind === "busy" ? { busy: true } : { checked: result.checked, fired: result.fired.length },
+        ),
+      (error: unknown) =>
+        log("escalations.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }, config.escalationSweepMs);
+  escalationSweep.unref();
   outbox.deliverSoon();
 
   return {
@@ -135,6 +148,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     async close() {
       clearInterval(sweep);
       clearInterval(draftSweep);
+      clearInterval(escalationSweep);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });

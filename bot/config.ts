@@ -56,6 +56,7 @@ const environmentSchema = z
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+    ESCALATION_SWEEP_MINUTES: z.coerce.number().positive().default(5),
     RETENTION_YEARS: z.coerce.number().positive().default(7),
     RETENTION_ACTION: z.enum(["anonymise", "purge"]).default("anonymise"),
     CHILDRENS_DUTY_CONTACT: z
@@ -173,6 +174,8 @@ export interface Config {
   readonly messagesPerSecond: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
   readonly appInsightsConnectionString: string | undefined;
+  /** How often the server sweeps the escalation clocks. */
+  readonly escalationSweepMs: number;
   /** How long closed cases keep their personal data, and what happens then (policy). */
   readonly retention: RetentionPolicy;
   readonly drafts: {
@@ -261,6 +264,7 @@ export function loadConfig(environment: Environment): Config {
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,
     retention: { yearsAfterClosure: env.RETENTION_YEARS, action: env.RETENTION_ACTION },
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,

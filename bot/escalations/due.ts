@@ -24,6 +24,8 @@ export interface DueLevel {
   readonly level: number;
   readonly at: Date;
   readonly notify: PolicyLevel["notify"];
+  /** When the rule's clock started (a new start is a new lapse, escalated afresh). */
+  readonly clockStart: Date;
 }
 
 export interface CaseClocks {
@@ -97,7 +99,13 @@ export function due(current: Case, clocks: Clocks, now: Date): CaseClocks {
     if (!start) continue;
     clocks.policy.rules[rule].levels.forEach((level, index) => {
       const threshold = current.urgent && level.urgent ? level.urgent : level;
-      levels.push({ rule, level: index + 1, at: reached(start, threshold, clocks), notify: level.notify });
+      levels.push({
+        rule,
+        level: index + 1,
+        at: reached(start, threshold, clocks),
+        notify: level.notify,
+        clockStart: start,
+      });
     });
   }
   const byTime = levels.sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -20,7 +20,7 @@ export const outboxItemSchema = z.object({
   kind: z.enum(["case-card", "channel-card", "personal-card"]),
   /** Where a `personal-card` goes: the person's personal conversation with the bot. */
   conversation: personalConversationSchema.optional(),
-  /** The view of a `personal-card`: ids and words only, never a child's details. */
+  /** The view of a `personal-card` (or what an escalation's card says): ids and words only. */
   data: z.record(z.string(), z.unknown()).optional(),
   caseId: z.string().optional(),
   /** The card template of a `channel-card`; its view is built from the case at delivery. */

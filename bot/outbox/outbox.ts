@@ -18,6 +18,8 @@ export interface OutboxOptions {
   readonly now?: () => Date;
   readonly random?: () => number;
   readonly onError?: (item: OutboxItem, error: unknown) => void;
+  /** False for a process that only queues (the command-line sweep): the bot's server delivers. */
+  readonly delivers?: boolean;
 }
 
 /**
@@ -63,7 +65,12 @@ export class Outbox {
   }
 
   /** Posts a card of its own about a case to the channel once: `key` names the message, so asking twice posts once. */
-  async postChannelCard(key: string, caseId: string, template: string): Promise<void> {
+  async postChannelCard(
+    key: string,
+    caseId: string,
+    template: string,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
     const at = this.now().toISOString();
     await this.store.add({
       id: `channel-card|${key}`,
@@ -71,6 +78,7 @@ export class Outbox {
       kind: "channel-card",
       caseId,
       template,
+      ...(data ? { data } : {}),
       attempts: 0,
       nextAttemptAt: at,
       createdAt: at,
@@ -104,6 +112,7 @@ export class Outbox {
 
   /** Starts a delivery pass in the background if none is running (and another after it if asked meanwhile). */
   deliverSoon(): void {
+    if (this.options.delivers === false) return;
     if (this.running) {
       this.again = true;
       return;

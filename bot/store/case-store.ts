@@ -65,6 +65,17 @@ export class CaseStore {
     return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   }
 
+  /** Cases with a clock due by a time (the escalation sweep: an indexed query on nextCheckAt). */
+  async dueForCheck(by: Date): Promise<StoredCase[]> {
+    const { resources } = await this.container.items
+      .query<StoredCase>({
+        query: "SELECT * FROM c WHERE c.nextCheckAt <= @by",
+        parameters: [{ name: "@by", value: by.toISOString() }],
+      })
+      .fetchAll();
+    return resources;
+  }
+
   /** Every case for a child, open or closed (a subject access request). */
   async forChild(keys: Case["matchKeys"]): Promise<StoredCase[]> {
     const { resources } = await this.container.items

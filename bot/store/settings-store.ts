@@ -1,7 +1,14 @@
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
 import { personSchema } from "../people/person.js";
-import { read, updateWithRetry, upsert } from "./documents.js";
+import {
+  ConcurrencyError,
+  createIfAbsent,
+  read,
+  replaceIfUnchanged,
+  updateWithRetry,
+  upsert,
+} from "./documents.js";
 
 export const caseChannelSchema = z.object({
   teamId: z.string(),
@@ -40,6 +47,40 @@ export class SettingsStore {
 
   async setCaseChannel(channel: CaseChannel): Promise<void> {
     await upsert(this.container, { id: caseChannelId, ...channel });
+  }
+
+  /**
+   * Takes a lease (one sweep at a time across instances) until `until`, if nobody else holds an
+   * unexpired one; true if taken. ETag-guarded, so two instances racing cannot both win.
+   */
+  async takeLease(name: string, holder: string, now: Date, until: Date): Promise<boolean> {
+    const id = `lease|${name}`;
+    const current = await read<{ id: string; holder: string; until: string }>(this.container, id);
+    const lease = { id, holder, until: until.toISOString() };
+    try {
+      if (!current) return await createIfAbsent(this.container, lease);
+      if (current.until > now.toISOString() && current.holder !== holder) return false;
+      await replaceIfUnchanged(this.container, lease, current._etag);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    const id = `lease|${name}`;
+    const current = await read<{ id: string; holder: string; until: string }>(this.container, id);
+    if (current?.holder !== holder) return;
+    try {
+      await replaceIfUnchanged(
+        this.container,
+        { ...current, until: new Date(0).toISOString() },
+        current._etag,
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
   }
 
   /** What the retention sweep removed, kept without personal data: the audit that it happened. */

@@ -1,5 +1,5 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
-import type { Case } from "../cases/case.js";
+import { statusTitles, type Case } from "../cases/case.js";
 import { caseChannelView } from "../cases/views.js";
 import { describeClocks } from "../escalations/due.js";
 import type { Deliver, DeliveryResult } from "../outbox/outbox.js";
@@ -46,17 +46,31 @@ export function classifyDeliveryError(error: unknown): unknown {
   );
 }
 
-async function mentionsOfManagers(context: TurnContext, channel: CaseChannel, managerIds: readonly string[]) {
+/** @mentions for a channel card: the case's owner (when asked for) and the managers (when asked for). */
+async function mentionsFor(
+  context: TurnContext,
+  channel: CaseChannel,
+  managerIds: readonly string[],
+  owner: { id: string; name: string } | undefined,
+  who: { owner: boolean; managers: boolean },
+) {
   const members = await teamMembers(context, channel.teamId);
-  const entities = managerIds.map((managerId) => {
-    const member = members.find(
-      (candidate) =>
-        candidate.aadObjectId?.toLowerCase() === managerId ||
-        candidate.userPrincipalName?.toLowerCase() === managerId,
-    );
-    const name = member?.name ?? managerId;
-    return { type: "mention", text: `<at>${name}</at>`, mentioned: { id: member?.id ?? managerId, name } };
-  });
+  const managers = who.managers
+    ? managerIds.map((managerId) => {
+        const member = members.find(
+          (candidate) =>
+            candidate.aadObjectId?.toLowerCase() === managerId ||
+            candidate.userPrincipalName?.toLowerCase() === managerId,
+        );
+        return { id: member?.id ?? managerId, name: member?.name ?? managerId };
+      })
+    : [];
+  const people = [...(who.owner && owner ? [owner] : []), ...managers.filter((m) => m.id !== owner?.id)];
+  const entities = people.map((person) => ({
+    type: "mention",
+    text: `<at>${person.name}</at>`,
+    mentioned: { id: person.id, name: person.name },
+  }));
   return {
     mentionEntities: entities,
     mentionText: entities.length > 0 ? entities.map((entity) => entity.text).join(", ") : "CME managers",
@@ -97,11 +111,21 @@ async function postEscalation(
   channel: CaseChannel,
   current: Case,
   template: string,
+  data: Record<string, unknown> | undefined,
 ) {
-  const mentions = await mentionsOfManagers(context, channel, services.config.managerIds);
+  // An escalation to the owner @mentions them (managers when nobody owns the case); one to the
+  // managers @mentions the owner too. Urgent arrivals go to the managers.
+  const notify = data?.notify;
+  const mentions = await mentionsFor(context, channel, services.config.managerIds, current.owner, {
+    owner: notify !== undefined,
+    managers: notify !== "owner" || !current.owner,
+  });
   const card = cardAttachment(template, {
     reference: current.id,
     since: formatDateTime(current.submittedAt),
+    ...data,
+    owner: current.owner?.name ?? "Unassigned",
+    status: statusTitles[current.status],
     ...mentions,
   });
   const posted = await context.sendActivity({ type: "message", attachments: [card] });
@@ -186,7 +210,14 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services): Delive
     return proactive(adapter, botAppId, channelReference(channel, botAppId), (context) =>
       item.kind === "case-card"
         ? showCaseCard(context, services, channel, current)
-        : postEscalation(context, services, channel, current, item.template ?? "escalation-urgent"),
+        : postEscalation(
+            context,
+            services,
+            channel,
+            current,
+            item.template ?? "escalation-urgent",
+            item.data,
+          ),
     );
   };
 }

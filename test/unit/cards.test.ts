@@ -350,6 +350,26 @@ function everyCard(): [string, object][] {
         mentionEntities: [{ type: "mention", text: "<at>A</at>", mentioned: { id: "29:a", name: "A" } }],
       },
     ],
+    [
+      "escalation",
+      {
+        reference: "CME-2026-00042",
+        since: "28 Nov 2026, 10:00",
+        title: long(100),
+        expects: long(400),
+        level: 2,
+        dueSince: "28 Nov 2026, 10:00",
+        notify: "managers",
+        owner: long(100),
+        status: "In progress",
+        mentionText: "<at>A</at>, <at>B</at>",
+        mentionEntities: ["A", "B"].map((name) => ({
+          type: "mention",
+          text: `<at>${name}</at>`,
+          mentioned: { id: `29:${name}`, name },
+        })),
+      },
+    ],
     ["help", { commands: commandList, emergencyContacts: long(300) }],
     [
       "status",

@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import type { Case } from "../cases/case.js";
+import type { Outbox } from "../outbox/outbox.js";
+import { formatDateTime } from "../people/format.js";
+import type { CaseStore } from "../store/case-store.js";
+import type { SettingsStore } from "../store/settings-store.js";
+import { due, withNextCheck, type Clocks, type DueLevel } from "./due.js";
+
+export interface EscalationPorts {
+  readonly cases: CaseStore;
+  readonly settings: SettingsStore;
+  readonly outbox: Outbox;
+  readonly clocks: Clocks;
+}
+
+/** One escalation that fired (or, in a dry run, would fire). */
+export interface Fired {
+  readonly caseId: string;
+  readonly rule: DueLevel["rule"];
+  readonly level: number;
+  readonly notify: DueLevel["notify"];
+  readonly dueSince: string;
+}
+
+export type SweepResult =
+  | { readonly kind: "swept"; readonly fired: readonly Fired[]; readonly checked: number }
+  | { readonly kind: "busy" };
+
+const leaseMs = 5 * 60_000;
+
+/**
+ * The key an escalation fires under: the case, the rule, the level and when the rule's clock
+ * started. Posting under a key twice posts once (the outbox), so an escalation fires exactly
+ * once across crashes, retries and instances; a clock that restarts (new activity, a reopened
+ * case) starts a new key.
+ */
+export function escalationKey(caseId: string, level: DueLevel): string {
+  return `escalation|${caseId}|${level.rule}|${level.level}|${level.clockStart.toISOString()}`;
+}
+
+/**
+ * Finds the cases whose next check has come (an indexed query on `nextCheckAt`), queues every
+ * level now due, and moves each case's `nextCheckAt` on. One sweep at a time across instances
+ * (a lease in Cosmos DB). `dryRun` lists what would fire and changes nothing.
+ */
+export async function sweepEscalations(
+  ports: EscalationPorts,
+  now: Date,
+  { dryRun = false } = {},
+): Promise<SweepResult> {
+  const holder = randomUUID();
+  if (
+    !dryRun &&
+    !(await ports.settings.takeLease("escalation-sweep", holder, new Date(), new Date(Date.now() + leaseMs)))
+  ) {
+    return { kind: "busy" };
+  }
+  try {
+    const fired: Fired[] = [];
+    const cases = await ports.cases.dueForCheck(now);
+    for (const current of cases) {
+      for (const level of due(current, ports.clocks, now).due) {
+        fired.push({
+          caseId: current.id,
+          rule: level.rule,
+          level: level.level,
+          notify: level.notify,
+          dueSince: level.at.toISOString(),
+        });
+        if (!dryRun) await notify(ports, current, level);
+      }
+      if (!dryRun) {
+        await ports.cases.update(current.id, (latest) =>
+          latest ? withNextCheck(latest, ports.clocks, now) : undefined,
+        );
+      }
+    }
+    return { kind: "swept", fired, checked: cases.length };
+  } finally {
+    if (!dryRun) await ports.settings.releaseLease("escalation-sweep", holder);
+  }
+}
+
+/** Queues the escalation's card: to the channel (the owner and/or managers @mentioned), or the referrer's chat. */
+async function notify(ports: EscalationPorts, current: Case, level: DueLevel): Promise<void> {
+  const rule = ports.clocks.policy.rules[level.rule];
+  const view = {
+    title: rule.title,
+    expects: rule.expects,
+    level: level.level,
+    dueSince: formatDateTime(level.at),
+    notify: level.notify,
+  };
+  const key = escalationKey(current.id, level);
+  if (level.notify === "referrer") {
+    const question = current.infoRequests.at(-1);
+    if (current.referrerConversation && question) {
+      await ports.outbox.postPersonalCard(key, current.referrerConversation, "case-info-request", {
+        reference: current.id,
+        childName: `${current.referral.child.forenames} ${current.referral.child.surname}`,
+        question: question.question,
+        askedBy: question.askedBy.name,
+        askedAt: `${formatDateTime(question.askedAt)} (a reminder: the CME team is still waiting)`,
+        requestId: question.id,
+        answered: false,
+        answer: "",
+      });
+      return;
+    }
+  }
+  await ports.outbox.postChannelCard(key, current.id, "escalation", view);
+}

@@ -1,0 +1,141 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { sweepEscalations } from "../../bot/escalations/sweep.js";
+import {
+  cardAction,
+  cardIn,
+  cardText,
+  channelId,
+  people,
+  personalConversationId,
+  startHarness,
+  type Harness,
+} from "../support/harness.js";
+import { refer } from "../support/referral-walk.js";
+
+describe("escalations: the sweep", () => {
+  let h: Harness;
+  let clock = new Date("2026-11-23T10:00:00Z"); // a Monday
+  const reference = "CME-2026-00001";
+  beforeEach(async () => {
+    clock = new Date("2026-11-23T10:00:00Z");
+    h = await startHarness({}, { now: () => clock });
+    await refer(h, people.dsl);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const escalationPosts = () =>
+    h.teams
+      .posts(channelId)
+      .filter(
+        (post) =>
+          cardText(cardIn(post)).includes(`: ${reference}`) && cardText(cardIn(post)).includes("Due since"),
+      );
+
+  it("fires an unassigned case's escalation once, on the right working day, @mentioning the managers", async () => {
+    clock = new Date("2026-11-24T09:59:00Z");
+    const early = await sweepEscalations(h.app.services, clock);
+    expect(early.kind === "swept" && early.fired.map((f) => f.rule)).to.deep.equal([]);
+
+    clock = new Date("2026-11-24T10:00:00Z"); // one working day after submission
+    const first = await sweepEscalations(h.app.services, clock);
+    expect(
+      first.kind === "swept" && first.fired.map((f) => `${f.rule}:${f.level}:${f.notify}`),
+    ).to.deep.equal(["unassigned:1:managers"]);
+    // Again, and again after a restart of the sweep: the escalation is not posted twice.
+    await sweepEscalations(h.app.services, clock);
+    await sweepEscalations(h.app.services, new Date("2026-11-24T11:00:00Z"));
+    await h.app.services.outbox.idle();
+    expect(escalationPosts()).to.have.length(1);
+    const card = cardIn(escalationPosts()[0]!);
+    expect(cardText(card)).to.include("Unassigned: CME-2026-00001");
+    expect(cardText(card)).to.include(`<at>${people.manager.name}</at>`);
+    expect(cardText(card)).to.include("case.assignToMe");
+    // The case now waits for its next clock, not this one.
+    expect((await h.app.services.cases.get(reference))?.nextCheckAt).to.equal("2026-11-30T09:00:00.000Z");
+  });
+
+  it("stops a clock when someone acts: assigned before it is due, nothing fires", async () => {
+    await h.send(cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: reference }));
+    clock = new Date("2026-11-24T10:00:00Z");
+    const result = await sweepEscalations(h.app.services, clock);
+    expect(result.kind === "swept" && result.fired).to.deep.equal([]);
+  });
+
+  it("lists what would fire in a dry run and changes nothing, also from the command line", async () => {
+    await h.app.services.outbox.idle();
+    const before = (await h.app.services.cases.get(reference))?.nextCheckAt;
+    const postsBefore = h.teams.sent.length;
+    const dry = await sweepEscalations(h.app.services, new Date("2026-12-01T10:00:00Z"), { dryRun: true });
+    expect(dry.kind === "swept" && dry.fired.map((f) => f.rule)).to.have.members([
+      "unassigned",
+      "noProgress",
+      "jointEnquiries",
+    ]);
+    expect((await h.app.services.cases.get(reference))?.nextCheckAt).to.equal(before);
+    expect(await h.app.services.outboxStore.countByState("pending")).to.equal(0);
+    expect(h.teams.sent.length).to.equal(postsBefore);
+
+    // Asynchronously: the embedded Cosmos DB it reads runs in this process.
+    const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "scripts/sweep.ts", "--as-of", "2026-12-01T10:00:00Z", "--dry-run"],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            COSMOS_ENDPOINT: h.app.cosmosEndpoint,
+            COSMOS_KEY: "local-embedded-cosmos",
+          },
+          encoding: "utf8",
+          timeout: 30_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? ((error.code as number | null) ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(cli.status, cli.stderr).to.equal(0);
+    expect(cli.stdout).to.include("1 cases due a check; 3 escalations would fire");
+    expect(cli.stdout).to.match(/CME-2026-00001 {2}unassigned level 1 → managers/);
+    expect((await h.app.services.cases.get(reference))?.nextCheckAt).to.equal(before);
+  }).timeout(40_000);
+
+  it("lets only one of two sweeps at once work, and fires each escalation once", async () => {
+    clock = new Date("2026-11-24T10:00:00Z");
+    const results = await Promise.all([
+      sweepEscalations(h.app.services, clock),
+      sweepEscalations(h.app.services, clock),
+    ]);
+    const fired = results.flatMap((result) => (result.kind === "swept" ? result.fired : []));
+    expect(fired.map((f) => f.rule)).to.deep.equal(["unassigned"]);
+    await h.app.services.outbox.idle();
+    expect(escalationPosts()).to.have.length(1);
+  });
+
+  it("reminds a referrer who has not answered after five school days, in their personal chat", async () => {
+    await h.send(
+      cardAction(h.teams, people.officer, "channel", "case.triage", {
+        caseId: reference,
+        "triage.dfeReason": "unknown",
+        "triage.cmeStartDate": "2026-11-02",
+      }),
+    );
+    await h.send(
+      cardAction(h.teams, people.officer, "channel", "case.requestInfo", {
+        caseId: reference,
+        "requestInfo.question": "Did the family mention a new school?",
+      }),
+    );
+    clock = new Date("2026-11-30T10:00:00Z"); // five working days (no terms listed: school days)
+    const result = await sweepEscalations(h.app.services, clock);
+    expect(result.kind === "swept" && result.fired.map((f) => `${f.rule}:${f.notify}`)).to.include(
+      "referrerNotAnswering:referrer",
+    );
+    await h.app.services.outbox.idle();
+    const reminder = h.teams.posts(personalConversationId(people.dsl)).at(-1);
+    expect(cardText(cardIn(reminder!))).to.include("a reminder: the CME team is still waiting");
+    expect(cardText(cardIn(reminder!))).to.include("case.answerInfo");
+  });
+});
