@@ -5,6 +5,7 @@ import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
 import { sweepRetention } from "./cases/retention-sweep.js";
 import { sweepEscalations } from "./escalations/sweep.js";
+import { postDailyDigest } from "./escalations/digest.js";
 import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
@@ -127,6 +128,11 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   }, config.drafts.sweepIntervalMs);
   draftSweep.unref();
   const escalationSweep = setInterval(() => {
+    if (config.digestAt) {
+      postDailyDigest(services, config.digestAt, now()).catch((error: unknown) =>
+        log("digest.failed", { error: error instanceof Error ? error.message : String(error) }),
+      );
+    }
     sweepEscalations(services, now()).then(
       (result) =>
         log(

@@ -56,6 +56,10 @@ const environmentSchema = z
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+    DIGEST_LOCAL_TIME: z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, "must be a UK time like 08:30, or off")
+      .default("08:30"),
     ESCALATION_SWEEP_MINUTES: z.coerce.number().positive().default(5),
     RETENTION_YEARS: z.coerce.number().positive().default(7),
     RETENTION_ACTION: z.enum(["anonymise", "purge"]).default("anonymise"),
@@ -174,6 +178,8 @@ export interface Config {
   readonly messagesPerSecond: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
   readonly appInsightsConnectionString: string | undefined;
+  /** When the daily digest goes to the channel (UK time, working days), or undefined for none. */
+  readonly digestAt: { readonly hour: number; readonly minute: number } | undefined;
   /** How often the server sweeps the escalation clocks. */
   readonly escalationSweepMs: number;
   /** How long closed cases keep their personal data, and what happens then (policy). */
@@ -265,6 +271,10 @@ export function loadConfig(environment: Environment): Config {
     messagesPerSecond: env.MESSAGES_PER_SECOND,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,
+    digestAt:
+      env.DIGEST_LOCAL_TIME === "off"
+        ? undefined
+        : { hour: Number(env.DIGEST_LOCAL_TIME.slice(0, 2)), minute: Number(env.DIGEST_LOCAL_TIME.slice(3)) },
     retention: { yearsAfterClosure: env.RETENTION_YEARS, action: env.RETENTION_ACTION },
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,

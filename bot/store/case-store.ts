@@ -145,6 +145,26 @@ export class CaseStore {
     }
   }
 
+  /** Every open case (the daily digest counts the overdue ones; a few hundred at a council). */
+  async open(): Promise<StoredCase[]> {
+    const { resources } = await this.container.items
+      .query<StoredCase>({ query: "SELECT * FROM c WHERE c.status != 'closed'" })
+      .fetchAll();
+    return resources;
+  }
+
+  /** How many cases were submitted, or closed, since a time. */
+  async countSince(what: "submitted" | "closed", since: Date): Promise<number> {
+    const field = what === "submitted" ? "c.submittedAt" : "c.closure.at";
+    const { resources } = await this.container.items
+      .query<number>({
+        query: `SELECT VALUE COUNT(1) FROM c WHERE ${field} >= @since`,
+        parameters: [{ name: "@since", value: since.toISOString() }],
+      })
+      .fetchAll();
+    return resources.reduce((sum, value) => sum + value, 0);
+  }
+
   async counts(): Promise<StatusCounts> {
     // One COUNT per status: GROUP BY is not available on every Cosmos we run against.
     const entries = await Promise.all(

@@ -47,6 +47,18 @@ export class OutboxStore {
     return resources;
   }
 
+  /** How many escalations were raised since a time. */
+  async escalationsSince(since: Date): Promise<number> {
+    const { resources } = await this.container.items
+      .query<number>({
+        query:
+          "SELECT VALUE COUNT(1) FROM c WHERE STARTSWITH(c.id, 'channel-card|escalation|') AND c.createdAt >= @since",
+        parameters: [{ name: "@since", value: since.toISOString() }],
+      })
+      .fetchAll();
+    return resources.reduce((sum, value) => sum + value, 0);
+  }
+
   async countByState(state: OutboxItem["state"]): Promise<number> {
     const { resources } = await this.container.items
       .query<number>({

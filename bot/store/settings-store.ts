@@ -83,6 +83,15 @@ export class SettingsStore {
     }
   }
 
+  /** The UK date of the last daily digest queued, if any. */
+  async lastDigest(): Promise<string | undefined> {
+    return (await read<{ id: string; date: string }>(this.container, "digest-last"))?.date;
+  }
+
+  async setLastDigest(date: string): Promise<void> {
+    await upsert(this.container, { id: "digest-last", date });
+  }
+
   /** What the retention sweep removed, kept without personal data: the audit that it happened. */
   async recordRetention(record: {
     reference: string;

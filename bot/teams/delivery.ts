@@ -205,6 +205,17 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services): Delive
         "no CME case channel is set up yet (a manager says '@CME Referrals setup' there)",
       );
     }
+    if (item.kind === "channel-card" && !item.caseId && item.template) {
+      // A card about no one case (the daily digest): its view was made when it was queued.
+      const { template, data } = item;
+      return proactive(adapter, botAppId, channelReference(channel, botAppId), async (context) => {
+        const posted = await context.sendActivity({
+          type: "message",
+          attachments: [cardAttachment(template, data ?? {})],
+        });
+        return posted?.id ? { activityId: posted.id } : {};
+      });
+    }
     const current = item.caseId ? await services.cases.get(item.caseId) : undefined;
     if (!current) throw new Error(`outbox item ${item.id} names no case that exists`);
     return proactive(adapter, botAppId, channelReference(channel, botAppId), (context) =>

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { sweepEscalations } from "../../bot/escalations/sweep.js";
+import { postDailyDigest } from "../../bot/escalations/digest.js";
 import {
   cardAction,
   cardIn,
@@ -137,5 +138,32 @@ describe("escalations: the sweep", () => {
     const reminder = h.teams.posts(personalConversationId(people.dsl)).at(-1);
     expect(cardText(cardIn(reminder!))).to.include("a reminder: the CME team is still waiting");
     expect(cardText(cardIn(reminder!))).to.include("case.answerInfo");
+  });
+
+  it("posts the daily digest once on a working day after its time, and not at weekends", async () => {
+    const at = { hour: 8, minute: 30 };
+    const digests = () =>
+      h.teams.posts(channelId).filter((post) => cardText(cardIn(post)).includes("the day's digest"));
+    expect(await postDailyDigest(h.app.services, at, new Date("2026-11-24T08:29:00Z"))).to.equal(false);
+    expect(await postDailyDigest(h.app.services, at, new Date("2026-11-24T08:31:00Z"))).to.equal(true);
+    expect(await postDailyDigest(h.app.services, at, new Date("2026-11-24T15:00:00Z"))).to.equal(false);
+    await h.app.services.outbox.idle();
+    expect(digests()).to.have.length(1);
+    const text = cardText(cardIn(digests()[0]!));
+    expect(text).to.include('"title":"New","value":"1"');
+    expect(text).to.include('"title":"Unassigned now","value":"1"');
+    expect(text).to.include('"title":"Overdue now","value":"0"');
+    // Saturday: no digest.
+    expect(await postDailyDigest(h.app.services, at, new Date("2026-11-28T09:00:00Z"))).to.equal(false);
+    // Wednesday, after the escalation fired: it is counted, and the case is overdue.
+    clock = new Date("2026-11-24T10:00:00Z");
+    await sweepEscalations(h.app.services, clock);
+    clock = new Date("2026-11-25T08:31:00Z");
+    expect(await postDailyDigest(h.app.services, at, clock)).to.equal(true);
+    await h.app.services.outbox.idle();
+    const wednesday = cardText(cardIn(digests().at(-1)!));
+    expect(wednesday).to.include('"title":"Escalated","value":"1"');
+    expect(wednesday).to.include('"title":"Overdue now","value":"1"');
+    expect(wednesday).to.include('"title":"New","value":"0"');
   });
 });

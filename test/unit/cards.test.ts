@@ -370,6 +370,20 @@ function everyCard(): [string, object][] {
         })),
       },
     ],
+    [
+      "digest",
+      {
+        date: "2026-11-24",
+        since: "23 Nov 2026, 08:30",
+        newCount: "40",
+        closedCount: "12",
+        escalatedCount: "30",
+        overdueCount: "500",
+        unassignedCount: "50",
+        openCount: "500",
+        overdue: Array.from({ length: 20 }, (_, i) => ({ reference: `CME-2026-0000${i}`, owner: long(100) })),
+      },
+    ],
     ["help", { commands: commandList, emergencyContacts: long(300) }],
     [
       "status",

@@ -1,0 +1,63 @@
+import type { CaseStore } from "../store/case-store.js";
+import type { OutboxStore } from "../store/outbox-store.js";
+import type { SettingsStore } from "../store/settings-store.js";
+import type { Outbox } from "../outbox/outbox.js";
+import { formatDateTime } from "../people/format.js";
+import { addDays, londonDate, londonInstant, type Calendar } from "./calendar.js";
+import { due, type Clocks } from "./due.js";
+
+export interface DigestPorts {
+  readonly cases: CaseStore;
+  readonly outboxStore: OutboxStore;
+  readonly settings: SettingsStore;
+  readonly outbox: Outbox;
+  readonly clocks: Clocks;
+}
+
+/** The previous working day's digest time: what "since the last digest" means. */
+export function previousDigestTime(calendar: Calendar, date: string, hours: number): Date {
+  let previous = addDays(date, -1);
+  while (!calendar.isWorkingDay(previous)) previous = addDays(previous, -1);
+  return londonInstant(previous, hours);
+}
+
+/**
+ * On a working day, once the configured UK time has passed, queues one digest card for the
+ * channel: new, closed and escalated since the last one, and what is overdue and unassigned now.
+ * Keyed by the date, so it goes once however many instances or sweeps run.
+ */
+export async function postDailyDigest(
+  ports: DigestPorts,
+  at: { hour: number; minute: number },
+  now: Date,
+): Promise<boolean> {
+  const today = londonDate(now);
+  const hours = at.hour + at.minute / 60;
+  if (!ports.clocks.calendar.isWorkingDay(today) || now < londonInstant(today, hours)) return false;
+  if ((await ports.settings.lastDigest()) === today) return false;
+  const since = previousDigestTime(ports.clocks.calendar, today, hours);
+  const [submitted, closed, escalated, open] = await Promise.all([
+    ports.cases.countSince("submitted", since),
+    ports.cases.countSince("closed", since),
+    ports.outboxStore.escalationsSince(since),
+    ports.cases.open(),
+  ]);
+  const overdue = open.filter((current) => due(current, ports.clocks, now).due.length > 0);
+  const view = {
+    date: today,
+    since: formatDateTime(since),
+    // Strings: a FactSet's values are text.
+    newCount: String(submitted),
+    closedCount: String(closed),
+    escalatedCount: String(escalated),
+    overdueCount: String(overdue.length),
+    unassignedCount: String(open.filter((current) => !current.owner).length),
+    openCount: String(open.length),
+    overdue: overdue
+      .slice(0, 20)
+      .map((current) => ({ reference: current.id, owner: current.owner?.name ?? "Unassigned" })),
+  };
+  await ports.outbox.postChannelCard(`digest|${today}`, "", "digest", view);
+  await ports.settings.setLastDigest(today);
+  return true;
+}
