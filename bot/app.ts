@@ -56,6 +56,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   let deliver: Deliver = () => Promise.reject(new Error("delivery is not wired yet"));
   const outbox = new Outbox(outboxStore, (item) => deliver(item), {
     now,
+    giveUpAfterMs: config.outboxGiveUpMs,
     onError: (item, error) =>
       log("outbox.delivery.failed", {
         item: item.id,

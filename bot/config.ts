@@ -54,6 +54,7 @@ const environmentSchema = z
     DRAFT_REMINDER_DAYS: z.coerce.number().int().min(0).default(7),
     DRAFT_SWEEP_MINUTES: z.coerce.number().positive().default(60),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
+    OUTBOX_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     DIGEST_LOCAL_TIME: z
@@ -174,6 +175,8 @@ export interface Config {
   /** App-only Microsoft Graph for prefilling referrers' details; undefined = use the Teams member record. */
   readonly graph: GraphSettings | undefined;
   readonly outboxIntervalMs: number;
+  /** A message Teams keeps refusing is given up after this long (ms), and counted in `status`. */
+  readonly outboxGiveUpMs: number;
   /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
   readonly messagesPerSecond: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
@@ -268,6 +271,7 @@ export function loadConfig(environment: Environment): Config {
     allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
     graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
+    outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,

@@ -13,7 +13,10 @@ export type DeliveryResult = { readonly activityId?: string };
 export type Deliver = (item: OutboxItem) => Promise<DeliveryResult>;
 
 export interface OutboxOptions {
-  readonly maxAttempts?: number;
+  /** Delivery is retried until the item is this old (ms), then it is given up and counted in `status`. */
+  readonly giveUpAfterMs?: number;
+  /** At least this long between two sends to one conversation (Teams allows about 7 a second). */
+  readonly conversationGapMs?: number;
   readonly claimMs?: number;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -30,7 +33,9 @@ export interface OutboxOptions {
 export class Outbox {
   private running: Promise<void> | undefined;
   private again = false;
-  private readonly maxAttempts: number;
+  private readonly giveUpAfterMs: number;
+  private readonly conversationGapMs: number;
+  private readonly lastSent = new Map<string, number>();
   private readonly claimMs: number;
   private readonly now: () => Date;
   private readonly random: () => number;
@@ -40,7 +45,8 @@ export class Outbox {
     private readonly deliver: Deliver,
     private readonly options: OutboxOptions = {},
   ) {
-    this.maxAttempts = options.maxAttempts ?? 10;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
+    this.conversationGapMs = options.conversationGapMs ?? 150;
     this.claimMs = options.claimMs ?? 60_000;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
@@ -142,11 +148,27 @@ export class Outbox {
     for (;;) {
       const due = await this.store.due(this.now(), 20);
       const claimable = due.filter((item) => !this.isClaimed(item));
-      if (claimable.length === 0) return sent;
+      let progressed = false;
       for (const item of claimable) {
+        // In order per conversation: an older message still waiting goes first.
+        if (await this.store.earlierPending(item)) continue;
+        progressed = true;
         if (await this.deliverOne(item)) sent += 1;
       }
+      if (!progressed) return sent;
     }
+  }
+
+  private conversationOf(item: OutboxItem): string {
+    return item.kind === "personal-card" ? (item.conversation?.id ?? item.id) : "channel";
+  }
+
+  /** Keeps to Teams' pace for one conversation (in this instance; throttling answers 429 beyond it). */
+  private async paced(item: OutboxItem): Promise<void> {
+    const conversation = this.conversationOf(item);
+    const wait = (this.lastSent.get(conversation) ?? 0) + this.conversationGapMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.lastSent.set(conversation, Date.now());
   }
 
   private async deliverOne(item: StoredOutboxItem): Promise<boolean> {
@@ -161,6 +183,7 @@ export class Outbox {
       throw error;
     }
     try {
+      await this.paced(claimed);
       const result = await this.deliver(claimed);
       await this.settle(claimed, (current) => ({
         ...current,
@@ -174,7 +197,8 @@ export class Outbox {
     } catch (error) {
       this.options.onError?.(claimed, error);
       const attempts = claimed.attempts + 1;
-      const retryable = error instanceof RetryableDeliveryError && attempts < this.maxAttempts;
+      const age = this.now().getTime() - new Date(claimed.createdAt).getTime();
+      const retryable = error instanceof RetryableDeliveryError && age < this.giveUpAfterMs;
       const delay = retryDelayMs(
         attempts,
         this.random,

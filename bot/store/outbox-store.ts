@@ -33,6 +33,22 @@ export class OutboxStore {
     return resources;
   }
 
+  /** Whether an older message to the same conversation is still waiting (messages go in order). */
+  async earlierPending(item: OutboxItem): Promise<boolean> {
+    const sameConversation =
+      item.kind === "personal-card" ? "c.conversation.id = @conversation" : "c.kind != 'personal-card'";
+    const { resources } = await this.container.items
+      .query<number>({
+        query: `SELECT VALUE COUNT(1) FROM c WHERE c.state = 'pending' AND c.createdAt < @createdAt AND ${sameConversation}`,
+        parameters: [
+          { name: "@createdAt", value: item.createdAt },
+          { name: "@conversation", value: item.conversation?.id ?? "" },
+        ],
+      })
+      .fetchAll();
+    return resources.reduce((sum, value) => sum + value, 0) > 0;
+  }
+
   /** Messages about a case (card updates, escalations, notices and questions to its referrer). */
   async aboutCase(reference: string): Promise<StoredOutboxItem[]> {
     const { resources } = await this.container.items

@@ -1,0 +1,68 @@
+import { expect } from "chai";
+import {
+  cardIn,
+  cardText,
+  deliverPendingNow,
+  people,
+  personalConversationId,
+  personalMessage,
+  startHarness,
+  type Harness,
+} from "../support/harness.js";
+
+describe("the outbox against a Teams that throttles and fails", () => {
+  let h: Harness;
+  let clock = new Date();
+  beforeEach(async () => {
+    clock = new Date();
+    h = await startHarness({ OUTBOX_GIVE_UP_HOURS: "24" }, { now: () => clock });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const chat = { id: personalConversationId(people.dsl), serviceUrl: "", userId: people.dsl.id };
+  const notice = (n: number) =>
+    h.app.services.outbox.postPersonalCard(
+      `test-notice|${n}`,
+      { ...chat, serviceUrl: h.teams.url },
+      "referral-reminder",
+      {
+        title: `Notice ${n}`,
+        expiresOn: "1 Dec 2026",
+      },
+    );
+
+  it("delivers every message once, in order per conversation, after 429s and 500s stop", async () => {
+    h.teams.failNext = { count: 2, status: 429, conversationId: chat.id };
+    for (const n of [1, 2, 3]) {
+      await notice(n);
+      clock = new Date(clock.getTime() + 1); // created one after another
+    }
+    await h.app.services.outbox.idle();
+    h.teams.failNext = { count: 2, status: 500, conversationId: chat.id };
+    for (let pass = 0; pass < 8; pass += 1) await deliverPendingNow(h);
+    const delivered = h.teams
+      .posts(chat.id)
+      .map((post) => /Notice (\d)/.exec(cardText(cardIn(post)))?.[1])
+      .filter(Boolean);
+    expect(delivered).to.deep.equal(["1", "2", "3"]);
+    expect(await h.app.services.outboxStore.countByState("sent")).to.be.greaterThanOrEqual(3);
+  });
+
+  it("gives up only after the configured time, and tells managers in status", async () => {
+    h.teams.failNext = { count: 1000, status: 503, conversationId: chat.id };
+    await notice(1);
+    await h.app.services.outbox.idle();
+    clock = new Date(clock.getTime() + 23 * 3_600_000);
+    await deliverPendingNow(h);
+    expect(await h.app.services.outboxStore.countByState("failed")).to.equal(0);
+    clock = new Date(clock.getTime() + 2 * 3_600_000);
+    await deliverPendingNow(h);
+    expect(await h.app.services.outboxStore.countByState("failed")).to.equal(1);
+    h.teams.failNext = { count: 0, status: 500 };
+    await h.send(personalMessage(h.teams, people.manager, "status"));
+    const status = cardIn(h.teams.replies(personalConversationId(people.manager)).at(-1)!);
+    expect(cardText(status)).to.include("1 message(s) to Teams could not be delivered");
+  });
+});
