@@ -58,6 +58,20 @@ describe("escalations: the sweep", () => {
     expect((await h.app.services.cases.get(reference))?.nextCheckAt).to.equal("2026-11-30T09:00:00.000Z");
   });
 
+  it("fires once when a sweep is killed after queueing and before moving the case on, then run again", async () => {
+    clock = new Date("2026-11-24T10:00:00Z");
+    const before = (await h.app.services.cases.get(reference))!;
+    await sweepEscalations(h.app.services, clock);
+    // Play the crash: the escalation was queued, but the case still says its check is due.
+    await h.app.services.cases.update(reference, (current) =>
+      current ? { ...current, nextCheckAt: before.nextCheckAt } : undefined,
+    );
+    const again = await sweepEscalations(h.app.services, clock);
+    expect(again.kind === "swept" && again.fired.map((f) => f.rule)).to.deep.equal(["unassigned"]);
+    await h.app.services.outbox.idle();
+    expect(escalationPosts()).to.have.length(1);
+  });
+
   it("stops a clock when someone acts: assigned before it is due, nothing fires", async () => {
     await h.send(cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: reference }));
     clock = new Date("2026-11-24T10:00:00Z");

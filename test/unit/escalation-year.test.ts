@@ -109,4 +109,36 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       expect([first!.notify, second!.notify]).to.deep.equal(["owner", "managers"]);
     }
   });
+
+  it("reminds the referrer five school days after a question, and tells the owner after ten; early years after three working days", () => {
+    for (const date of dates) {
+      const asked: Case = {
+        ...caseOn(date),
+        status: "info_requested",
+        infoRequests: [
+          {
+            id: "1",
+            askedAt: londonInstant(date, 11).toISOString(),
+            askedBy: { id: "29:o", name: "Olu" },
+            question: "?",
+          },
+        ],
+      };
+      const [referrer, owner] = due(asked, clocks, new Date("2028-01-01T00:00:00Z")).due.filter(
+        (l) => l.rule === "referrerNotAnswering",
+      );
+      expect(schoolDaysBetween(calendar, date, londonDate(referrer!.at)), date).to.equal(5);
+      expect(schoolDaysBetween(calendar, date, londonDate(owner!.at)), date).to.equal(10);
+      expect([referrer!.notify, owner!.notify]).to.deep.equal(["referrer", "owner"]);
+
+      const earlyYears: Case = { ...caseOn(date), kind: "early-years" };
+      const noContact = due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.find(
+        (l) => l.rule === "earlyYearsNoContact",
+      )!;
+      expect(workingDaysBetween(calendar, date, londonDate(noContact.at)), date).to.equal(3);
+      expect(due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.map((l) => l.rule)).not.to.include(
+        "jointEnquiries",
+      );
+    }
+  });
 });
