@@ -51,7 +51,7 @@ describe("the outbox against a Teams that throttles and fails", () => {
   });
 
   it("gives up only after the configured time, and tells managers in status", async () => {
-    h.teams.failNext = { count: 1000, status: 503, conversationId: chat.id };
+    h.teams.failNext = { count: 1000, status: 429, conversationId: chat.id };
     await notice(1);
     await h.app.services.outbox.idle();
     clock = new Date(clock.getTime() + 23 * 3_600_000);
