@@ -1,11 +1,15 @@
 import type { CaseStore } from "../store/case-store.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { SettingsStore } from "../store/settings-store.js";
+import type { OutboxStore } from "../store/outbox-store.js";
+import type { Outbox } from "../outbox/outbox.js";
 import { anonymise, retentionCutoff, type RetentionPolicy } from "./retention.js";
 
 export interface RetentionPorts {
   readonly cases: CaseStore;
   readonly settings: SettingsStore;
+  readonly outboxStore: OutboxStore;
+  readonly outbox: Outbox;
 }
 
 /**
@@ -23,6 +27,7 @@ export async function sweepRetention(
   for (const current of await ports.cases.pastRetention(retentionCutoff(policy, now))) {
     try {
       if (policy.action === "purge") {
+        await ports.cases.remove(current.id, current._etag);
         await ports.settings.recordRetention({
           reference: current.id,
           action: "purged",
@@ -30,11 +35,16 @@ export async function sweepRetention(
           at: now.toISOString(),
           yearsAfterClosure: policy.yearsAfterClosure,
         });
-        await ports.cases.remove(current.id, current._etag);
         purged += 1;
       } else {
         await ports.cases.replace(anonymise(current, policy, now), current._etag);
+        // The card in the channel shows the case as it is now: without the child's details.
+        await ports.outbox.showCaseCard(current.id);
         anonymised += 1;
+      }
+      // Messages held about the case (notices, questions to the referrer) name the child.
+      for (const item of await ports.outboxStore.aboutCase(current.id)) {
+        if (policy.action === "purge" || item.kind !== "case-card") await ports.outboxStore.remove(item.id);
       }
     } catch (error) {
       // Someone reopened or changed it meanwhile: the next sweep decides again.

@@ -17,35 +17,49 @@ export function retentionCutoff(policy: RetentionPolicy, now: Date): Date {
   return cutoff;
 }
 
-/** Answers kept after anonymising: none identifies the child, and the DfE return and reports need them. */
+/**
+ * Answers kept after anonymising, by path: choices and dates that identify no one, which the DfE
+ * return and the council's reports need. Everything else is removed, free text above all.
+ */
 const keptAnswers = new Set([
-  "whatHappened",
-  "immediateDanger",
-  "sex",
-  "yearGroup",
-  "onRoll",
-  "school",
-  "dfeNumber",
-  "ofstedUrn",
-  "dateLastAttended",
-  "riskFactors",
-  "flags",
-  "source",
-  "parentsTold",
-  "fundedEntitlement",
-  "referredToSocialCare",
+  "whatHappened.whatHappened",
+  "whatHappened.immediateDanger",
+  "child.sex",
+  "child.yearGroup",
+  "child.interpreterNeeded",
+  "school.school",
+  "school.dateAdmitted",
+  "school.dateLastAttended",
+  "school.onRoll",
+  "school.deletionDate",
+  "school.deletionGround",
+  "school.ctf",
+  "school.dfeNumber",
+  "school.ofstedUrn",
+  "school.fundedEntitlement",
+  "school.healthVisitorContacted",
+  "vulnerability.riskFactors",
+  "vulnerability.flags",
+  "vulnerability.referredToSocialCare",
+  "vulnerability.socialCareReferralDate",
+  "referrer.source",
+  "referrer.parentsTold",
+  "referrer.setting",
+  "referrer.dfeNumber",
 ]);
 
 const removed = "[removed]";
 
 /** The answers with everything that could identify a person taken out (lists emptied, words removed, birth year only). */
-function scrub(value: unknown, key?: string): unknown {
-  if (key !== undefined && keptAnswers.has(key)) return value;
+function scrub(value: unknown, path = ""): unknown {
+  if (keptAnswers.has(path)) return value;
   if (Array.isArray(value)) return [];
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, scrub(inner, name)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([name, inner]) => [name, scrub(inner, path ? `${path}.${name}` : name)]),
+    );
   }
-  if (typeof value === "string") return key === "dateOfBirth" ? `${value.slice(0, 4)}-01-01` : removed;
+  if (typeof value === "string") return path === "child.dateOfBirth" ? `${value.slice(0, 4)}-01-01` : removed;
   return value;
 }
 

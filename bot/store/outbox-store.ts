@@ -1,3 +1,4 @@
+import { isCosmosError } from "./cosmos.js";
 import type { Container } from "@azure/cosmos";
 import type { OutboxItem } from "../outbox/outbox-item.js";
 import { createIfAbsent, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
@@ -47,6 +48,15 @@ export class OutboxStore {
       })
       .fetchAll();
     return resources.reduce((sum, value) => sum + value, 0) > 0;
+  }
+
+  /** Deletes a message record (the retention sweep: it may name the child). */
+  async remove(id: string): Promise<void> {
+    try {
+      await this.container.item(id, id).delete();
+    } catch (error) {
+      if (!isCosmosError(error, 404)) throw error;
+    }
   }
 
   /** Messages about a case (card updates, escalations, notices and questions to its referrer). */

@@ -50,7 +50,15 @@ describe("data protection", () => {
     );
 
   it("anonymises closed cases past the retention period, once, recording it, and leaves the rest", async () => {
-    await refer(h, people.dsl);
+    await refer(h, people.dsl, {
+      ...goodAnswers,
+      whatHappened: {
+        whatHappened: "other",
+        whatHappenedOther: "Moved to Aunt Jane Doe, 5 Elm Rd, Leeds",
+        immediateDanger: "no",
+      },
+      school: { ...goodAnswers.school, possibleDestination: "Leeds Grammar, via Aunt Jane Doe" },
+    });
     await refer(h, people.earlyYears, {
       ...goodAnswers,
       child: { ...goodAnswers.child, forenames: "Open", surname: "Case" },
@@ -73,6 +81,13 @@ describe("data protection", () => {
         : undefined,
     );
     await closeCase(closed);
+    // A notice to the referrer, naming the child, held in the outbox.
+    await h.app.services.outbox.postPersonalCard(
+      `case-status|${closed}|9`,
+      { id: personalConversationId(people.dsl), serviceUrl: h.teams.url, userId: people.dsl.id },
+      "case-status-notice",
+      { reference: closed, childName: "Amelia Rose Testchild", status: "Closed", outcome: "" },
+    );
     const policy = { yearsAfterClosure: 7, action: "anonymise" as const };
 
     expect(await sweepRetention(h.app.services, policy, clock)).to.deep.equal({ anonymised: 0, purged: 0 });
@@ -82,7 +97,17 @@ describe("data protection", () => {
 
     const kept = (await h.app.services.cases.get(closed))!;
     const text = JSON.stringify(kept);
-    for (const value of [...personal, "4 New Street", "Oakfield"]) expect(text, value).not.to.include(value);
+    for (const value of [...personal, "4 New Street", "Oakfield", "Jane Doe", "Leeds"]) {
+      expect(text, value).not.to.include(value);
+    }
+    // Messages held about the case are gone; the channel card is shown again, without the child.
+    expect((await h.app.services.outboxStore.aboutCase(closed)).map((item) => item.kind)).to.deep.equal([
+      "case-card",
+    ]);
+    await h.app.services.outbox.idle();
+    const card = h.teams.sent.filter((sent) => sent.method === "PUT").at(-1);
+    expect(JSON.stringify(card?.body)).to.include("[removed]");
+    expect(JSON.stringify(card?.body)).not.to.include(goodAnswers.child.surname);
     expect(kept).to.include({ status: "closed", kind: "school-age", anonymisedAt: clock.toISOString() });
     expect(kept.referral.child.dateOfBirth).to.equal("2015-01-01");
     expect(kept.referral.school.school).to.equal("Example Primary School");
