@@ -120,6 +120,20 @@ const environmentSchema = z
           "is for local mode only: in Azure the bot reaches Cosmos DB with its managed identity (AZURE_CLIENT_ID). Remove COSMOS_KEY.",
       });
     }
+    if (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" && env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MICROSOFT_APP_PASSWORD"],
+        message: "must not be set for a UserAssignedMSI bot: its managed identity is its credential",
+      });
+    }
+    if (env.GRAPH_CLIENT_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GRAPH_CLIENT_SECRET"],
+        message: "is for local mode only: in Azure the bot reaches Graph with its managed identity",
+      });
+    }
     if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.AZURE_CLIENT_ID) {
       ctx.addIssue({
         code: "custom",
@@ -207,21 +221,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** Graph with a client secret where one is given; in Azure without one, with the managed identity. */
+/** Graph in Azure with the managed identity; locally, with a client secret if one is given. */
 function graphSettings(env: z.output<typeof environmentSchema>): Config["graph"] {
   const trim = (url: string) => url.replace(/\/+$/, "");
   const where = { baseUrl: trim(env.GRAPH_BASE_URL), authorityHost: trim(env.GRAPH_AUTHORITY_HOST) };
-  const clientId = env.GRAPH_CLIENT_ID ?? env.MICROSOFT_APP_ID;
-  const clientSecret = env.GRAPH_CLIENT_SECRET ?? env.MICROSOFT_APP_PASSWORD;
-  if (clientId && clientSecret) return { ...where, auth: { kind: "secret", clientId, clientSecret } };
-  const identity = env.MICROSOFT_APP_ID ? (env.AZURE_CLIENT_ID ?? env.MICROSOFT_APP_ID) : undefined;
-  if (identity && env.MICROSOFT_APP_TENANT_ID) {
-    return {
-      ...where,
-      auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID },
-    };
+  if (env.MICROSOFT_APP_ID) {
+    const identity =
+      env.AZURE_CLIENT_ID ??
+      (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" ? env.MICROSOFT_APP_ID : undefined);
+    return identity && env.MICROSOFT_APP_TENANT_ID
+      ? { ...where, auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID } }
+      : undefined;
   }
-  return undefined;
+  return env.GRAPH_CLIENT_ID && env.GRAPH_CLIENT_SECRET
+    ? {
+        ...where,
+        auth: { kind: "secret", clientId: env.GRAPH_CLIENT_ID, clientSecret: env.GRAPH_CLIENT_SECRET },
+      }
+    : undefined;
 }
 
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */

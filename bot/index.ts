@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { jsonLog } from "./log.js";
 
@@ -27,6 +26,8 @@ if (config.appInsightsConnectionString) {
   const { useAzureMonitor } = await import("@azure/monitor-opentelemetry");
   useAzureMonitor({ azureMonitorExporterOptions: { connectionString: config.appInsightsConnectionString } });
 }
+// Loaded after telemetry starts, so that its instrumentation sees the HTTP server and the SDKs.
+const { startApp } = await import("./app.js");
 const app = await startApp(config, { log: jsonLog() });
 
 const lines = [

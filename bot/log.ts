@@ -30,6 +30,17 @@ export const redactedKeys = [
   "answers",
   "typed",
   "value",
+  "upn",
+  "matchKeys",
+  "nameAndBirth",
+  "ethnicity",
+  "nationality",
+  "socialWorker",
+  "dslName",
+  "riskAppraisal",
+  "possibleDestination",
+  "contacted",
+  "outcome",
   // Secrets, should one ever be passed by mistake.
   "password",
   "secret",
@@ -54,13 +65,17 @@ export function jsonLog(destination?: DestinationStream): Log {
       messageKey: "event",
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: redactedKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]), censor: "[redacted]" },
+      redact: {
+        paths: redactedKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+        censor: "[redacted]",
+      },
       mixin: () => {
         const correlationId = turns.getStore();
         return correlationId ? { correlationId } : {};
       },
     },
-    destination ?? pino.destination({ sync: false }),
+    // Synchronous: a line is never lost when the process stops.
+    destination ?? pino.destination({ sync: true }),
   );
   return (event, fields = {}) => logger.info(fields, event);
 }

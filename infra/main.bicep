@@ -55,7 +55,7 @@ module monitoring 'modules/monitoring.bicep' = {
 module cosmos 'modules/cosmos.bicep' = {
   name: 'cosmos'
   params: {
-    accountName: '${baseName}-${suffix}'
+    accountName: toLower('${baseName}-${suffix}')
     location: location
     capacity: cosmosCapacity
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
@@ -83,6 +83,7 @@ module app 'modules/app.bicep' = {
     identityClientId: identity.outputs.clientId
     cosmosEndpoint: cosmos.outputs.endpoint
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     allowedTenantIds: allowedTenantIds
     managerIds: managerIds
   }

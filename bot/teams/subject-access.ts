@@ -2,7 +2,9 @@ import type { FileConsentCardResponse, TurnContext } from "botbuilder";
 import { canWorkCases } from "../cases/case-service.js";
 import { subjectAccessExport, withShare } from "../cases/subject-access.js";
 import { caseChannel, type Services } from "../services.js";
-import { resolveActor } from "./actor.js";
+import type { Case } from "../cases/case.js";
+import type { Person } from "../people/person.js";
+import { referrerOf, resolveActor } from "./actor.js";
 import { caseReferencePattern } from "./case-actions.js";
 
 const personalOnly = "Say 'export' in a personal chat with me: the export holds a child's personal details.";
@@ -35,10 +37,12 @@ export async function offerSubjectAccessExport(
     await context.sendActivity("Subject access exports are for CME officers and managers.");
     return;
   }
-  if (!(await services.cases.get(reference))) {
+  const current = await services.cases.get(reference);
+  if (!current) {
     await context.sendActivity(`I can't find ${reference}.`);
     return;
   }
+  const { body } = await exportBody(services, current, referrerOf(context), services.now());
   await context.sendActivity({
     attachments: [
       {
@@ -46,12 +50,25 @@ export async function offerSubjectAccessExport(
         name: fileName(reference),
         content: {
           description: `Everything held about the child of ${reference}, for a subject access request. Accepting records it as a share on the child's cases.`,
+          sizeInBytes: body.length,
           acceptContext: { reference },
           declineContext: { reference },
         },
       },
     ],
   });
+}
+
+/** Everything held about the child of a case, as the JSON file the export saves. */
+async function exportBody(services: Services, current: Case, by: Person, now: Date) {
+  const cases = await services.cases.forChild(current.matchKeys);
+  const messages = (await Promise.all(cases.map((each) => services.outboxStore.aboutCase(each.id)))).flat();
+  const strip = <T extends object>(document: T) =>
+    Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith("_"))) as T;
+  const body = Buffer.from(
+    JSON.stringify(subjectAccessExport(current.id, cases.map(strip), messages.map(strip), by, now), null, 2),
+  );
+  return { cases, body };
 }
 
 /** The person accepted: check their role again, make the export, upload it, record the share, show the file. */
@@ -78,22 +95,24 @@ export async function uploadSubjectAccessExport(
     name: actor.name,
     ...(actor.aadObjectId ? { aadObjectId: actor.aadObjectId } : {}),
   };
-  const cases = await services.cases.forChild(current.matchKeys);
-  const messages = (await Promise.all(cases.map((each) => services.outboxStore.aboutCase(each.id)))).flat();
-  const strip = <T extends object>(document: T) =>
-    Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith("_"))) as T;
-  const body = Buffer.from(
-    JSON.stringify(subjectAccessExport(reference, cases.map(strip), messages.map(strip), by, now), null, 2),
-  );
-  const uploaded = await fetch(upload.uploadUrl, {
-    method: "PUT",
-    headers: {
-      "content-length": String(body.length),
-      "content-range": `bytes 0-${body.length - 1}/${body.length}`,
-    },
-    body,
-  });
-  if (!uploaded.ok) throw new Error(`the file upload answered ${uploaded.status}`);
+  const { cases, body } = await exportBody(services, current, by, now);
+  try {
+    const uploaded = await fetch(upload.uploadUrl, {
+      method: "PUT",
+      headers: {
+        "content-length": String(body.length),
+        "content-range": `bytes 0-${body.length - 1}/${body.length}`,
+      },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!uploaded.ok) throw new Error(`the upload answered ${uploaded.status}`);
+  } catch {
+    await context.sendActivity(
+      "I couldn't save the export to your OneDrive just now, so nothing was shared. Please say 'export' again.",
+    );
+    return;
+  }
   for (const each of cases) {
     await services.cases.update(each.id, (latest) =>
       latest

@@ -10,6 +10,7 @@ param cosmosEndpoint string
 param appInsightsConnectionString string
 param allowedTenantIds string
 param managerIds string
+param logAnalyticsWorkspaceId string
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${name}-plan'
@@ -51,6 +52,21 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
       ]
     }
+  }
+}
+
+// The bot's JSON log lines (stdout) into Log Analytics beside Application Insights.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: site
+  name: 'console-logs'
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+    ]
   }
 }
 

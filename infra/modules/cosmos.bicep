@@ -63,6 +63,8 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
 // Cosmos DB Built-in Data Contributor: read and write items, nothing on the account itself.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
   parent: account
+  // One change at a time on an account: after the containers.
+  dependsOn: [sqlContainers]
   name: guid(account.id, dataContributorPrincipalId, 'data-contributor')
   properties: {
     roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'

@@ -22,3 +22,4 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output appInsightsConnectionString string = appInsights.properties.ConnectionString
+output workspaceId string = workspace.id

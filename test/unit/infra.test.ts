@@ -41,15 +41,22 @@ describe("the Azure infrastructure (infra/)", () => {
   it("gives every parameter without a default a value in the parameters file, and names only real ones", () => {
     const main = infra("main.bicep");
     const params = [...main.matchAll(/^param (\w+) \w+( = .*)?$/gm)];
-    const values = Object.keys(
-      (JSON.parse(infra("main.parameters.json")) as { parameters: Record<string, unknown> }).parameters,
-    );
-    for (const [, name, fallback] of params) if (!fallback) expect(values, `${name}`).to.include(name);
-    for (const name of values)
-      expect(
-        params.map((p) => p[1]),
-        name,
-      ).to.include(name);
+    // main.parameters.json for `az deployment`, azure.parameters.json for the Agents Toolkit.
+    for (const file of ["main.parameters.json", "azure.parameters.json"]) {
+      const values = Object.keys(
+        (JSON.parse(infra(file)) as { parameters: Record<string, unknown> }).parameters,
+      );
+      for (const [, name, fallback] of params)
+        if (!fallback) expect(values, `${file}: ${name}`).to.include(name);
+      for (const name of values)
+        expect(
+          params.map((p) => p[1]),
+          `${file}: ${name}`,
+        ).to.include(name);
+    }
+    const toolkit = readFileSync(new URL("../../m365agents.yml", import.meta.url), "utf8");
+    expect(toolkit).to.include("parameters: ./infra/azure.parameters.json");
+    expect(infra("azure.parameters.json")).to.include("${{ALLOWED_TENANT_IDS}}");
   });
 
   it("has every output the README names, and every module main.bicep uses", () => {
