@@ -155,3 +155,16 @@ export function addWorkingHours(calendar: Calendar, instant: Date, hours: number
     at = day.start;
   }
 }
+
+/** How many working hours lie between two instants (time outside working hours and days does not count). */
+export function workingHoursBetween(calendar: Calendar, from: Date, to: Date, day: WorkingHours): number {
+  if (to <= from) return 0;
+  let total = 0;
+  for (let date = londonDate(from); date <= londonDate(to); date = addDays(date, 1)) {
+    if (!calendar.isWorkingDay(date)) continue;
+    const start = Math.max(londonInstant(date, day.start).getTime(), from.getTime());
+    const end = Math.min(londonInstant(date, day.end).getTime(), to.getTime());
+    if (end > start) total += (end - start) / 3_600_000;
+  }
+  return total;
+}

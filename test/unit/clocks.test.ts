@@ -15,6 +15,7 @@ import {
   londonInstant,
   schoolDaysBetween,
   workingDaysBetween,
+  workingHoursBetween,
 } from "../../bot/escalations/calendar.js";
 import { describeClocks, due, withNextCheck, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
@@ -48,6 +49,17 @@ describe("the calendar", () => {
       "2026-03-30T09:00:00.000Z",
     );
     // And back in October: 10:00 GMT on the Monday after.
+    expect(
+      workingHoursBetween(calendar, from, londonInstant("2026-03-30", 10), policy.workingHours),
+    ).to.equal(2);
+    // Christmas Eve afternoon to the Tuesday after: 25th, the weekend and the substitute day don't count.
+    const eve = londonInstant("2026-12-24", 15);
+    expect(workingHoursBetween(calendar, eve, londonInstant("2026-12-29", 11), policy.workingHours)).to.equal(
+      4,
+    );
+    expect(addWorkingHours(calendar, eve, 4, policy.workingHours).toISOString()).to.equal(
+      "2026-12-29T11:00:00.000Z",
+    );
     const autumn = londonInstant("2026-10-23", 16);
     expect(addWorkingHours(calendar, autumn, 2, policy.workingHours).toISOString()).to.equal(
       "2026-10-26T10:00:00.000Z",
