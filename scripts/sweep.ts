@@ -22,6 +22,13 @@ if (Number.isNaN(asOf.getTime())) {
   process.exit(2);
 }
 
+if (asOf.getTime() > Date.now() + 60_000 && !values["dry-run"]) {
+  console.error(
+    "--as-of in the future is for --dry-run only: raising escalations before their time would send them now.",
+  );
+  process.exit(2);
+}
+
 try {
   const config = loadConfig(process.env);
   if (!config.cosmos.endpoint) {

@@ -148,6 +148,8 @@ export const caseSchema = z.object({
   closure: closureSchema.optional(),
   /** Set when the retention sweep removed the personal data (the case is kept for statistics). */
   anonymisedAt: z.string().optional(),
+  /** The escalations raised for this case (their keys): each is raised once. */
+  escalated: z.array(z.string()).optional(),
   /** When a clock of the escalation policy next falls due (none when no rule applies). */
   nextCheckAt: z.string().optional(),
   /** Every change, oldest first (the audit trail). */

@@ -73,6 +73,14 @@ export function londonInstant(date: string, hours: number): Date {
   return new Date(wall - londonOffsetMs(guess));
 }
 
+/** The UK clock's reading at an instant, as hours (10:30 is 10.5), whatever the day's length. */
+export function londonClockHours(instant: Date): number {
+  const parts = Object.fromEntries(
+    londonPartsFormat.formatToParts(instant).map((part) => [part.type, part.value]),
+  );
+  return Number(parts.hour) + Number(parts.minute) / 60 + Number(parts.second) / 3600;
+}
+
 /** Local hours since midnight of an instant, in UK time. */
 function londonHours(instant: Date): number {
   return (instant.getTime() - londonInstant(londonDate(instant), 0).getTime()) / 3_600_000;

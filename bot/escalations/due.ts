@@ -1,6 +1,7 @@
 import type { Case } from "../cases/case.js";
 import { formatDateTime } from "../people/format.js";
 import {
+  londonClockHours,
   addDays,
   addSchoolDays,
   addWorkingDays,
@@ -77,8 +78,21 @@ function reached(
   if (threshold.clock === "workingHours") {
     return addWorkingHours(calendar, from, threshold.after, policy.workingHours);
   }
-  const date = londonDate(from);
-  const hours = (from.getTime() - londonInstant(date, 0).getTime()) / 3_600_000;
+  // A day clock started outside working time starts at the next opening: a referral at 02:00 on
+  // Saturday is a working day old at 09:00 on Tuesday, not at 02:00 on Monday.
+  let date = londonDate(from);
+  let hours = londonClockHours(from);
+  const counts = (day: string) =>
+    threshold.clock === "schoolDays" ? calendar.isSchoolDay(day) : calendar.isWorkingDay(day);
+  if (threshold.clock !== "calendarDays") {
+    if (!counts(date) || hours >= policy.workingHours.end) {
+      do date = addDays(date, 1);
+      while (!counts(date));
+      hours = policy.workingHours.start;
+    } else if (hours < policy.workingHours.start) {
+      hours = policy.workingHours.start;
+    }
+  }
   const dueDate =
     threshold.clock === "workingDays"
       ? addWorkingDays(calendar, date, threshold.after)
@@ -115,11 +129,29 @@ export function due(current: Case, clocks: Clocks, now: Date): CaseClocks {
   };
 }
 
-/** The case with `nextCheckAt` set from its clocks (stored, so the sweep can ask an index for cases due). */
+/**
+ * The key an escalation fires under: the case, the rule, the level and when the rule's clock
+ * started. A clock that restarts (new activity, a reopened case) starts a new key.
+ */
+export function escalationKey(caseId: string, level: DueLevel): string {
+  return `escalation|${caseId}|${level.rule}|${level.level}|${level.clockStart.toISOString()}`;
+}
+
+/** Levels due now that have not been raised yet (the case records the keys it raised). */
+export function unraised(current: Case, clocks: Clocks, now: Date): DueLevel[] {
+  const raised = new Set(current.escalated ?? []);
+  return due(current, clocks, now).due.filter((level) => !raised.has(escalationKey(current.id, level)));
+}
+
+/**
+ * The case with `nextCheckAt` set (stored, so the sweep can ask an index for cases due): the
+ * earliest level not yet raised, even if its time has passed, so no escalation is skipped.
+ */
 export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
-  const next = due(current, clocks, now).next;
+  const state = due(current, clocks, now);
+  const pending = unraised(current, clocks, now)[0] ?? state.next;
   const updated: Case = { ...current };
-  if (next) updated.nextCheckAt = next.at.toISOString();
+  if (pending) updated.nextCheckAt = pending.at.toISOString();
   else delete updated.nextCheckAt;
   return updated;
 }

@@ -4,7 +4,7 @@ import type { Outbox } from "../outbox/outbox.js";
 import { formatDateTime } from "../people/format.js";
 import type { CaseStore } from "../store/case-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
-import { due, withNextCheck, type Clocks, type DueLevel } from "./due.js";
+import { escalationKey, unraised, withNextCheck, type Clocks, type DueLevel } from "./due.js";
 
 export interface EscalationPorts {
   readonly cases: CaseStore;
@@ -29,16 +29,6 @@ export type SweepResult =
 const leaseMs = 5 * 60_000;
 
 /**
- * The key an escalation fires under: the case, the rule, the level and when the rule's clock
- * started. Posting under a key twice posts once (the outbox), so an escalation fires exactly
- * once across crashes, retries and instances; a clock that restarts (new activity, a reopened
- * case) starts a new key.
- */
-export function escalationKey(caseId: string, level: DueLevel): string {
-  return `escalation|${caseId}|${level.rule}|${level.level}|${level.clockStart.toISOString()}`;
-}
-
-/**
  * Finds the cases whose next check has come (an indexed query on `nextCheckAt`), queues every
  * level now due, and moves each case's `nextCheckAt` on. One sweep at a time across instances
  * (a lease in Cosmos DB). `dryRun` lists what would fire and changes nothing.
@@ -59,7 +49,8 @@ export async function sweepEscalations(
     const fired: Fired[] = [];
     const cases = await ports.cases.dueForCheck(now);
     for (const current of cases) {
-      for (const level of due(current, ports.clocks, now).due) {
+      const raising = unraised(current, ports.clocks, now);
+      for (const level of raising) {
         fired.push({
           caseId: current.id,
           rule: level.rule,
@@ -70,8 +61,16 @@ export async function sweepEscalations(
         if (!dryRun) await notify(ports, current, level);
       }
       if (!dryRun) {
+        // Recorded on the case, so the next check moves on to what is not yet raised.
+        const keys = raising.map((level) => escalationKey(current.id, level));
         await ports.cases.update(current.id, (latest) =>
-          latest ? withNextCheck(latest, ports.clocks, now) : undefined,
+          latest
+            ? withNextCheck(
+                { ...latest, escalated: [...new Set([...(latest.escalated ?? []), ...keys])] },
+                ports.clocks,
+                now,
+              )
+            : undefined,
         );
       }
     }

@@ -64,6 +64,8 @@ export class Outbox {
         state: "pending",
         attempts: 0,
         nextAttemptAt: at,
+        // Queued afresh now: its age (for giving up) and its place in the channel's order start again.
+        createdAt: at,
         revision: (current?.revision ?? 0) + 1,
       };
     });
@@ -146,14 +148,27 @@ export class Outbox {
   async deliverDue(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const due = await this.store.due(this.now(), 20);
-      const claimable = due.filter((item) => !this.isClaimed(item));
+      const due = (await this.store.due(this.now(), 100))
+        .filter((item) => !this.isClaimed(item))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      // In order per conversation: a conversation whose older message is still waiting, or whose
+      // message just failed, waits; the others carry on.
+      const blocked = new Set<string>();
+      const clear = new Set<string>();
       let progressed = false;
-      for (const item of claimable) {
-        // In order per conversation: an older message still waiting goes first.
-        if (await this.store.earlierPending(item)) continue;
+      for (const item of due) {
+        const conversation = this.conversationOf(item);
+        if (blocked.has(conversation)) continue;
+        if (!clear.has(conversation)) {
+          if (await this.store.earlierPending(item)) {
+            blocked.add(conversation);
+            continue;
+          }
+          clear.add(conversation);
+        }
         progressed = true;
         if (await this.deliverOne(item)) sent += 1;
+        else blocked.add(conversation);
       }
       if (!progressed) return sent;
     }

@@ -64,7 +64,9 @@ describe("escalations: the sweep", () => {
     await sweepEscalations(h.app.services, clock);
     // Play the crash: the escalation was queued, but the case still says its check is due.
     await h.app.services.cases.update(reference, (current) =>
-      current ? { ...current, nextCheckAt: before.nextCheckAt } : undefined,
+      current
+        ? { ...current, nextCheckAt: before.nextCheckAt, escalated: before.escalated ?? [] }
+        : undefined,
     );
     const again = await sweepEscalations(h.app.services, clock);
     expect(again.kind === "swept" && again.fired.map((f) => f.rule)).to.deep.equal(["unassigned"]);

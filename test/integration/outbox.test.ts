@@ -65,4 +65,27 @@ describe("the outbox against a Teams that throttles and fails", () => {
     const status = cardIn(h.teams.replies(personalConversationId(people.manager)).at(-1)!);
     expect(cardText(status)).to.include("1 message(s) to Teams could not be delivered");
   });
+
+  it("keeps delivering to other conversations while the channel is throttled", async () => {
+    h.teams.failNext = { count: 1000, status: 429, conversationId: "19:cme-cases@thread.tacv2" };
+    for (let n = 0; n < 25; n += 1) {
+      await h.app.services.outbox.postChannelCard(`test-digest|${n}`, "", "digest", {
+        since: "yesterday",
+        newCount: "0",
+        closedCount: "0",
+        escalatedCount: "0",
+        overdueCount: "0",
+        unassignedCount: "0",
+        openCount: "0",
+        overdue: [],
+      });
+      clock = new Date(clock.getTime() + 1);
+    }
+    await notice(1);
+    await h.app.services.outbox.idle();
+    await deliverPendingNow(h);
+    const delivered = h.teams.posts(chat.id).map((post) => /Notice (\d)/.exec(cardText(cardIn(post)))?.[1]);
+    expect(delivered).to.deep.equal(["1"]);
+    expect(h.teams.posts("19:cme-cases@thread.tacv2")).to.have.length(0);
+  });
 });

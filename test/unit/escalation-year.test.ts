@@ -11,7 +11,7 @@ import {
 } from "../../bot/escalations/calendar.js";
 import { due, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
-import { escalationKey } from "../../bot/escalations/sweep.js";
+import { escalationKey } from "../../bot/escalations/due.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
@@ -44,6 +44,22 @@ const template = (() => {
   return caseFromDraft(draft, "CME-2026-00001", at);
 })();
 
+/** The first day that counts on or after a date: a clock started on another day starts there, at opening. */
+function opening(date: string, counts: (day: string) => boolean): string {
+  let day = date;
+  while (!counts(day)) day = addDays(day, 1);
+  return day;
+}
+const working = (day: string) => calendar.isWorkingDay(day);
+const school = (day: string) => calendar.isSchoolDay(day);
+
+/** The school day before a date. */
+function schoolDayBefore(date: string): string {
+  let day = addDays(date, -1);
+  while (!school(day)) day = addDays(day, -1);
+  return day;
+}
+
 /** A case submitted at 10:00 UK time on a date, the child last attending the school day before. */
 function caseOn(date: string): Case {
   const submittedAt = londonInstant(date, 10).toISOString();
@@ -52,7 +68,7 @@ function caseOn(date: string): Case {
     submittedAt,
     referral: {
       ...template.referral,
-      school: { ...template.referral.school, dateLastAttended: addDays(date, -1) },
+      school: { ...template.referral.school, dateLastAttended: schoolDayBefore(date) },
     } as Case["referral"],
     events: [{ ...template.events[0]!, at: submittedAt }],
   };
@@ -69,8 +85,13 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       const fired = due(current, clocks, new Date("2028-01-01T00:00:00Z")).due.find(
         (l) => l.rule === "unassigned",
       )!;
-      // One working day after, whatever weekends and bank holidays lie between.
-      expect(workingDaysBetween(calendar, date, londonDate(fired.at)), date).to.equal(1);
+      // One working day after the clock starts (at opening on the next working day if it came in on
+      // another), whatever weekends and bank holidays lie between, at the time it started.
+      const start = opening(date, working);
+      expect(workingDaysBetween(calendar, start, londonDate(fired.at)), date).to.equal(1);
+      expect(fired.at.toISOString(), date).to.equal(
+        londonInstant(londonDate(fired.at), start === date ? 10 : 9).toISOString(),
+      );
       expect(calendar.isWorkingDay(londonDate(fired.at)), date).to.equal(true);
       expect(levels(new Date(fired.at.getTime() - 60_000)), date).to.have.length(0);
       // Still due later, under the same key: the sweep queues it once.
@@ -104,8 +125,9 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       const long = levels.find((l) => l.rule === "longRunning")!;
       expect(londonDate(long.at), date).to.equal(addDays(date, 84));
       const [first, second] = levels.filter((l) => l.rule === "noProgress");
-      expect(workingDaysBetween(calendar, date, londonDate(first!.at)), date).to.equal(5);
-      expect(workingDaysBetween(calendar, date, londonDate(second!.at)), date).to.equal(10);
+      const start = opening(date, working);
+      expect(workingDaysBetween(calendar, start, londonDate(first!.at)), date).to.equal(5);
+      expect(workingDaysBetween(calendar, start, londonDate(second!.at)), date).to.equal(10);
       expect([first!.notify, second!.notify]).to.deep.equal(["owner", "managers"]);
     }
   });
@@ -127,15 +149,18 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       const [referrer, owner] = due(asked, clocks, new Date("2028-01-01T00:00:00Z")).due.filter(
         (l) => l.rule === "referrerNotAnswering",
       );
-      expect(schoolDaysBetween(calendar, date, londonDate(referrer!.at)), date).to.equal(5);
-      expect(schoolDaysBetween(calendar, date, londonDate(owner!.at)), date).to.equal(10);
+      const askedOn = opening(date, school);
+      expect(schoolDaysBetween(calendar, askedOn, londonDate(referrer!.at)), date).to.equal(5);
+      expect(schoolDaysBetween(calendar, askedOn, londonDate(owner!.at)), date).to.equal(10);
       expect([referrer!.notify, owner!.notify]).to.deep.equal(["referrer", "owner"]);
 
       const earlyYears: Case = { ...caseOn(date), kind: "early-years" };
       const noContact = due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.find(
         (l) => l.rule === "earlyYearsNoContact",
       )!;
-      expect(workingDaysBetween(calendar, date, londonDate(noContact.at)), date).to.equal(3);
+      expect(workingDaysBetween(calendar, opening(date, working), londonDate(noContact.at)), date).to.equal(
+        3,
+      );
       expect(due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.map((l) => l.rule)).not.to.include(
         "jointEnquiries",
       );
