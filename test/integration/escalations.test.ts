@@ -74,6 +74,16 @@ describe("escalations: the sweep", () => {
     expect(escalationPosts()).to.have.length(1);
   });
 
+  it("still raises what came due before someone acted on the case", async () => {
+    clock = new Date("2026-12-01T10:00:00Z"); // joint enquiries came due on 30 November, unswept
+    await h.send(cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: reference }));
+    expect((await h.app.services.cases.get(reference))?.nextCheckAt).to.equal("2026-11-30T09:00:00.000Z");
+    const result = await sweepEscalations(h.app.services, clock);
+    expect(result.kind === "swept" && result.fired.map((f) => f.rule)).to.include("jointEnquiries");
+    const again = await sweepEscalations(h.app.services, clock);
+    expect(again.kind === "swept" && again.fired).to.deep.equal([]);
+  });
+
   it("stops a clock when someone acts: assigned before it is due, nothing fires", async () => {
     await h.send(cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: reference }));
     clock = new Date("2026-11-24T10:00:00Z");
