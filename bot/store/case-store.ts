@@ -3,6 +3,7 @@ import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
 import { isCosmosError } from "./cosmos.js";
 import {
   ConcurrencyError,
+  countWhere,
   createIfAbsent,
   read,
   replaceIfUnchanged,
@@ -51,18 +52,8 @@ export class CaseStore {
   }
 
   /** Open cases for the same child: the same UPN, or the same name and date of birth. */
-  async openMatches(keys: Case["matchKeys"]): Promise<Pick<Case, "id" | "submittedAt" | "status">[]> {
-    const { resources } = await this.container.items
-      .query<Pick<Case, "id" | "submittedAt" | "status">>({
-        query:
-          "SELECT c.id, c.submittedAt, c.status FROM c WHERE c.status != 'closed' AND (c.matchKeys.nameAndBirth = @nameAndBirth OR (IS_DEFINED(@upn) AND c.matchKeys.upn = @upn))",
-        parameters: [
-          { name: "@nameAndBirth", value: keys.nameAndBirth },
-          { name: "@upn", value: keys.upn ?? null },
-        ],
-      })
-      .fetchAll();
-    return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  async openMatches(keys: Case["matchKeys"]): Promise<StoredCase[]> {
+    return (await this.forChild(keys)).filter((current) => current.status !== "closed");
   }
 
   /** Cases with a clock due by a time (the escalation sweep: an indexed query on nextCheckAt). */
@@ -156,13 +147,7 @@ export class CaseStore {
   /** How many cases were submitted, or closed, since a time. */
   async countSince(what: "submitted" | "closed", since: Date): Promise<number> {
     const field = what === "submitted" ? "c.submittedAt" : "c.closure.at";
-    const { resources } = await this.container.items
-      .query<number>({
-        query: `SELECT VALUE COUNT(1) FROM c WHERE ${field} >= @since`,
-        parameters: [{ name: "@since", value: since.toISOString() }],
-      })
-      .fetchAll();
-    return resources.reduce((sum, value) => sum + value, 0);
+    return countWhere(this.container, `${field} >= @since`, [{ name: "@since", value: since.toISOString() }]);
   }
 
   async counts(): Promise<StatusCounts> {
@@ -174,13 +159,7 @@ export class CaseStore {
     return { byStatus: Object.fromEntries(entries) as Record<CaseStatus, number>, unassigned };
   }
 
-  private async count(where: string, status: string): Promise<number> {
-    const { resources } = await this.container.items
-      .query<number>({
-        query: `SELECT VALUE COUNT(1) FROM c WHERE ${where}`,
-        parameters: [{ name: "@status", value: status }],
-      })
-      .fetchAll();
-    return resources.reduce((sum, value) => sum + value, 0);
+  private count(where: string, status: string): Promise<number> {
+    return countWhere(this.container, where, [{ name: "@status", value: status }]);
   }
 }

@@ -17,6 +17,18 @@ export function withoutSystemProperties<T extends object>(document: T): T {
   return copy as T;
 }
 
+/** `SELECT VALUE COUNT(1) …` across partitions, summed. */
+export async function countWhere(
+  container: Container,
+  where: string,
+  parameters: { name: string; value: string | number | null }[] = [],
+): Promise<number> {
+  const { resources } = await container.items
+    .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where}`, parameters })
+    .fetchAll();
+  return resources.reduce((sum, value) => sum + value, 0);
+}
+
 export async function read<T>(container: Container, id: string, partitionKey: string = id) {
   const { resource } = await container.item(id, partitionKey).read<Stored<T>>();
   return resource;

@@ -1,7 +1,7 @@
 import { isCosmosError } from "./cosmos.js";
 import type { Container } from "@azure/cosmos";
 import type { OutboxItem } from "../outbox/outbox-item.js";
-import { createIfAbsent, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
+import { countWhere, createIfAbsent, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
 
 export type StoredOutboxItem = Stored<OutboxItem>;
 
@@ -38,16 +38,15 @@ export class OutboxStore {
   async earlierPending(item: OutboxItem): Promise<boolean> {
     const sameConversation =
       item.kind === "personal-card" ? "c.conversation.id = @conversation" : "c.kind != 'personal-card'";
-    const { resources } = await this.container.items
-      .query<number>({
-        query: `SELECT VALUE COUNT(1) FROM c WHERE c.state = 'pending' AND c.createdAt < @createdAt AND ${sameConversation}`,
-        parameters: [
-          { name: "@createdAt", value: item.createdAt },
-          { name: "@conversation", value: item.conversation?.id ?? "" },
-        ],
-      })
-      .fetchAll();
-    return resources.reduce((sum, value) => sum + value, 0) > 0;
+    const waiting = await countWhere(
+      this.container,
+      `c.state = 'pending' AND c.createdAt < @createdAt AND ${sameConversation}`,
+      [
+        { name: "@createdAt", value: item.createdAt },
+        { name: "@conversation", value: item.conversation?.id ?? "" },
+      ],
+    );
+    return waiting > 0;
   }
 
   /** Deletes a message record (the retention sweep: it may name the child). */
@@ -75,23 +74,14 @@ export class OutboxStore {
 
   /** How many escalations were raised since a time. */
   async escalationsSince(since: Date): Promise<number> {
-    const { resources } = await this.container.items
-      .query<number>({
-        query:
-          "SELECT VALUE COUNT(1) FROM c WHERE STARTSWITH(c.id, 'channel-card|escalation|') AND c.createdAt >= @since",
-        parameters: [{ name: "@since", value: since.toISOString() }],
-      })
-      .fetchAll();
-    return resources.reduce((sum, value) => sum + value, 0);
+    return countWhere(
+      this.container,
+      "STARTSWITH(c.id, 'channel-card|escalation|') AND c.createdAt >= @since",
+      [{ name: "@since", value: since.toISOString() }],
+    );
   }
 
   async countByState(state: OutboxItem["state"]): Promise<number> {
-    const { resources } = await this.container.items
-      .query<number>({
-        query: "SELECT VALUE COUNT(1) FROM c WHERE c.state = @state",
-        parameters: [{ name: "@state", value: state }],
-      })
-      .fetchAll();
-    return resources.reduce((sum, value) => sum + value, 0);
+    return countWhere(this.container, "c.state = @state", [{ name: "@state", value: state }]);
   }
 }

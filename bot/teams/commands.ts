@@ -1,7 +1,6 @@
 import { CardFactory, TurnContext } from "botbuilder";
-import { canWorkCases } from "../cases/case-service.js";
 import { caseHistoryView } from "../cases/views.js";
-import { caseCardFor, caseReferencePattern } from "./case-actions.js";
+import { caseCardFor, caseForTeamCommand } from "./case-actions.js";
 import { offerSubjectAccessExport } from "./subject-access.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
@@ -192,22 +191,15 @@ async function caseCommand(
     );
     return;
   }
-  const reference = rest.toUpperCase();
-  if (!caseReferencePattern.test(reference)) {
-    await context.sendActivity(`Say '${what} CME-2026-00042' with the case's reference.`);
-    return;
-  }
-  const channel = await caseChannel(services);
-  const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
-  if (!canWorkCases(actor)) {
-    await context.sendActivity("Cases are for the CME team. If you made a referral, say 'my referrals'.");
-    return;
-  }
-  const current = await services.cases.get(reference);
-  if (!current) {
-    await context.sendActivity(`I can't find ${reference}.`);
-    return;
-  }
+  const found = await caseForTeamCommand(
+    services,
+    context,
+    rest,
+    `Say '${what} CME-2026-00042' with the case's reference.`,
+    "Cases are for the CME team. If you made a referral, say 'my referrals'.",
+  );
+  if (!found) return;
+  const { actor, current } = found;
   await context.sendActivity({
     attachments: [
       what === "history"

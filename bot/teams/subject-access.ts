@@ -5,7 +5,7 @@ import { caseChannel, type Services } from "../services.js";
 import type { Case } from "../cases/case.js";
 import type { Person } from "../people/person.js";
 import { referrerOf, resolveActor } from "./actor.js";
-import { caseReferencePattern } from "./case-actions.js";
+import { caseForTeamCommand, caseReferencePattern } from "./case-actions.js";
 
 const personalOnly = "Say 'export' in a personal chat with me: the export holds a child's personal details.";
 
@@ -27,21 +27,16 @@ export async function offerSubjectAccessExport(
     await context.sendActivity(personalOnly);
     return;
   }
-  const reference = rest.toUpperCase();
-  if (!caseReferencePattern.test(reference)) {
-    await context.sendActivity("Say 'export CME-2026-00042' with a case of the child the request is about.");
-    return;
-  }
-  const channel = await caseChannel(services);
-  if (!canWorkCases(await resolveActor(context, channel?.teamId, services.config.managerIds))) {
-    await context.sendActivity("Subject access exports are for CME officers and managers.");
-    return;
-  }
-  const current = await services.cases.get(reference);
-  if (!current) {
-    await context.sendActivity(`I can't find ${reference}.`);
-    return;
-  }
+  const found = await caseForTeamCommand(
+    services,
+    context,
+    rest,
+    "Say 'export CME-2026-00042' with a case of the child the request is about.",
+    "Subject access exports are for CME officers and managers.",
+  );
+  if (!found) return;
+  const { current } = found;
+  const reference = current.id;
   const { body } = await exportBody(services, current, referrerOf(context), services.now());
   await context.sendActivity({
     attachments: [

@@ -11,10 +11,7 @@ import {
 import { caseStatuses, revisionOf, type Case, type CaseStatus } from "../../bot/cases/case.js";
 import type { Actor } from "../../bot/people/person.js";
 import type { ReferralKind } from "../../bot/referrals/draft.js";
-import { stepOrder } from "../../bot/referrals/steps.js";
-import { caseFromDraft } from "../../bot/referrals/submission.js";
-import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
-import { goodAnswers, goodEarlyYearsAnswers } from "../support/referral-walk.js";
+import { sampleCase } from "../support/sample-case.js";
 
 const now = new Date("2026-11-28T10:00:00Z");
 const context: ActionContext = {
@@ -29,20 +26,7 @@ const outsider: Actor = { id: "29:x", name: "Xavier", roles: new Set() };
 const theReferrer: Actor = { ...referrer, roles: new Set() };
 
 function newCase(kind: ReferralKind = "school-age"): Case {
-  const answers = kind === "early-years" ? goodEarlyYearsAnswers : goodAnswers;
-  let draft = startDraft(
-    referrer,
-    kind,
-    now,
-    {},
-    { id: "a:chat", serviceUrl: "https://x", userId: referrer.id },
-  );
-  for (const step of stepOrder) {
-    const result = answerStep(draft, step, answers[step], context.today, now);
-    if (!result.ok) throw new Error(`${step}: ${JSON.stringify(result.errors)}`);
-    draft = result.draft;
-  }
-  return caseFromDraft(draft, "CME-2026-00001", now);
+  return sampleCase(kind, now, context.today);
 }
 
 /** Applies an action that must succeed, returning the new case. */

@@ -19,10 +19,7 @@ import {
 } from "../../bot/escalations/calendar.js";
 import { describeClocks, due, withNextCheck, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
-import { stepOrder } from "../../bot/referrals/steps.js";
-import { caseFromDraft } from "../../bot/referrals/submission.js";
-import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
-import { goodAnswers } from "../support/referral-walk.js";
+import { sampleCase } from "../support/sample-case.js";
 
 const policy = readEscalationPolicy(new URL("../../config/escalation-policy.json", import.meta.url).pathname);
 const noTerms = { source: "test", terms: [] };
@@ -88,14 +85,9 @@ describe("the calendar", () => {
 describe("the clocks on a case", () => {
   const now = new Date("2026-11-23T10:00:00Z"); // a Monday
   function newCase(urgent = false): Case {
-    let draft = startDraft({ id: "29:dsl", name: "Dana" }, "school-age", now);
-    for (const step of stepOrder) {
-      const result = answerStep(draft, step, goodAnswers[step], "2026-11-23", now);
-      if (!result.ok) throw new Error(step);
-      draft = result.draft;
-    }
-    return { ...caseFromDraft(draft, "CME-2026-00001", now), urgent };
+    return { ...sampleCase("school-age", now, "2026-11-23"), urgent };
   }
+
   const officer = { id: "29:o", name: "Olu", roles: new Set(["officer"] as const) };
   const context = { now, today: "2026-11-23", signOffOutcomes: [] };
 

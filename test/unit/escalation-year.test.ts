@@ -12,10 +12,7 @@ import {
 import { due, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
 import { escalationKey } from "../../bot/escalations/due.js";
-import { stepOrder } from "../../bot/referrals/steps.js";
-import { caseFromDraft } from "../../bot/referrals/submission.js";
-import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
-import { goodAnswers } from "../support/referral-walk.js";
+import { sampleCase } from "../support/sample-case.js";
 
 const policy = readEscalationPolicy(new URL("../../config/escalation-policy.json", import.meta.url).pathname);
 // A synthetic school year: terms with half terms and holidays, so school days differ from working days.
@@ -33,16 +30,7 @@ const calendar = createCalendar(bankHolidaysInEngland, {
 });
 const clocks: Clocks = { policy, calendar };
 
-const template = (() => {
-  const at = new Date("2026-11-28T09:00:00Z");
-  let draft = startDraft({ id: "29:dsl", name: "Dana" }, "school-age", at);
-  for (const step of stepOrder) {
-    const result = answerStep(draft, step, goodAnswers[step], "2026-11-28", at);
-    if (!result.ok) throw new Error(step);
-    draft = result.draft;
-  }
-  return caseFromDraft(draft, "CME-2026-00001", at);
-})();
+const template = sampleCase("school-age", new Date("2026-11-28T09:00:00Z"), "2026-11-28");
 
 /** The first day that counts on or after a date: a clock started on another day starts there, at opening. */
 function opening(date: string, counts: (day: string) => boolean): string {

@@ -1,0 +1,28 @@
+import type { Case } from "../../bot/cases/case.js";
+import type { ReferralKind } from "../../bot/referrals/draft.js";
+import { stepOrder } from "../../bot/referrals/steps.js";
+import { caseFromDraft } from "../../bot/referrals/submission.js";
+import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
+import { goodAnswers, goodEarlyYearsAnswers } from "./referral-walk.js";
+
+/**
+ * A case as submitting the good answers through the real wizard makes it, at `now` (a UK date
+ * `today`), referred by Dana from her personal chat: for unit tests of the rules that work on cases.
+ */
+export function sampleCase(kind: ReferralKind, now: Date, today: string): Case {
+  const answers = kind === "early-years" ? goodEarlyYearsAnswers : goodAnswers;
+  const referrer = { id: "29:dsl", name: "Dana" };
+  let draft = startDraft(
+    referrer,
+    kind,
+    now,
+    {},
+    { id: "a:chat", serviceUrl: "https://x", userId: referrer.id },
+  );
+  for (const step of stepOrder) {
+    const result = answerStep(draft, step, answers[step], today, now);
+    if (!result.ok) throw new Error(`${step}: ${JSON.stringify(result.errors)}`);
+    draft = result.draft;
+  }
+  return caseFromDraft(draft, "CME-2026-00001", now);
+}
