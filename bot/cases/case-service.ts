@@ -2,7 +2,7 @@ import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { Actor } from "../people/person.js";
 import type { CaseStore } from "../store/case-store.js";
-import { ConcurrencyError } from "../store/documents.js";
+import { retryWhileContended } from "../store/contention.js";
 import {
   appendOnlyActions,
   applyCaseAction,
@@ -47,35 +47,38 @@ export async function runCaseAction(
   cardRevision: number | undefined,
   context: ActionContext,
 ): Promise<CaseActionOutcome> {
-  for (let attempt = 1; ; attempt += 1) {
+  // Losing a race to another officer's write is never a failure: the rule runs again on the
+  // fresh case (so a stale state change is refused and a note lands), until the deadline.
+  const attempt = await retryWhileContended(async () => {
     const current = await ports.cases.get(reference);
     if (!current) {
       // Someone outside the team learns nothing about which references exist.
       const mayAsk = canWorkCases(actor) || name === "answerInfo";
-      return mayAsk ? { kind: "not-found" } : { kind: "refused", reason: notInCmeTeam };
+      return mayAsk ? ({ kind: "not-found" } as const) : ({ kind: "refused", reason: notInCmeTeam } as const);
     }
     const refusal = refusalFor(name, current, actor);
-    if (refusal) return { kind: "refused", reason: refusal };
+    if (refusal) return { kind: "refused", reason: refusal } as const;
     const checksRevision = cardRevision !== undefined && !appendOnlyActions.has(name);
-    if (checksRevision && cardRevision !== revisionOf(current)) return { kind: "stale", case: current };
+    if (checksRevision && cardRevision !== revisionOf(current))
+      return { kind: "stale", case: current } as const;
     const result = applyCaseAction(name, current, actor, input, context);
-    if (!result.ok) return { kind: "refused", reason: result.reason, case: current };
-    let saved: Case;
-    try {
-      saved = await ports.cases.replace(withNextCheck(result.case, ports.clocks, context.now), current._etag);
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
-      continue;
-    }
-    // Saved: from here on nothing may run the action again. The posts are keyed, so queueing
-    // one twice sends it once; if queueing fails, the change stands and the person is told.
-    try {
-      await ports.outbox.showCaseCard(reference);
-      await tellReferrer(ports.outbox, current, saved, actor);
-      return { kind: "done", case: saved };
-    } catch (error) {
-      return { kind: "done", case: saved, postsDelayed: error };
-    }
+    if (!result.ok) return { kind: "refused", reason: result.reason, case: current } as const;
+    const saved = await ports.cases.replace(
+      withNextCheck(result.case, ports.clocks, context.now),
+      current._etag,
+    );
+    return { kind: "saved", before: current, saved } as const;
+  });
+  if (attempt.kind !== "saved") return attempt;
+  // Saved: from here on nothing may run the action again. The posts are keyed, so queueing
+  // one twice sends it once; if queueing fails, the change stands and the person is told.
+  const { before, saved } = attempt;
+  try {
+    await ports.outbox.showCaseCard(reference);
+    await tellReferrer(ports.outbox, before, saved, actor);
+    return { kind: "done", case: saved };
+  } catch (error) {
+    return { kind: "done", case: saved, postsDelayed: error };
   }
 }
 

@@ -1,14 +1,10 @@
 import type { Container } from "@azure/cosmos";
+import { ConcurrencyError, retryWhileContended } from "./contention.js";
 import { isCosmosError } from "./cosmos.js";
 
 export type Stored<T> = T & { readonly _etag: string };
 
-export class ConcurrencyError extends Error {
-  constructor(readonly id: string) {
-    super(`${id} was changed by someone else`);
-    this.name = "ConcurrencyError";
-  }
-}
+export { ConcurrencyError };
 
 /** Strips Cosmos' system properties so a document can be written back. */
 export function withoutSystemProperties<T extends object>(document: T): T {
@@ -78,26 +74,23 @@ export async function upsert<T extends { id: string }>(
 
 /**
  * Reads, changes and writes one document under its ETag, retrying against the fresh
- * document when someone else wrote first. `change` returns undefined to leave it alone.
+ * document (with jittered backoff, until a deadline) when someone else wrote first.
+ * `change` returns undefined to leave it alone.
  */
 export async function updateWithRetry<T extends { id: string }>(
   container: Container,
   id: string,
   change: (current: Stored<T> | undefined) => T | undefined,
-  { partitionKey = id, attempts = 5 }: { partitionKey?: string; attempts?: number } = {},
+  { partitionKey = id }: { partitionKey?: string } = {},
 ): Promise<Stored<T> | undefined> {
-  for (let attempt = 1; ; attempt += 1) {
+  return retryWhileContended(async () => {
     const current = await read<T>(container, id, partitionKey);
     const next = change(current);
     if (next === undefined) return current;
-    try {
-      if (!current) {
-        if (await createIfAbsent(container, next)) return await read<T>(container, id, partitionKey);
-        throw new ConcurrencyError(id);
-      }
-      return await replaceIfUnchanged(container, next, current._etag, partitionKey);
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+    if (!current) {
+      if (await createIfAbsent(container, next)) return await read<T>(container, id, partitionKey);
+      throw new ConcurrencyError(id);
     }
-  }
+    return await replaceIfUnchanged(container, next, current._etag, partitionKey);
+  });
 }

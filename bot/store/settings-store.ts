@@ -122,12 +122,10 @@ export class SettingsStore {
   /** The next number of a named sequence (1, 2, 3 …), safe with several instances. */
   async nextInSequence(name: string): Promise<number> {
     const id = `sequence|${name}`;
-    const stored = await updateWithRetry<CounterDocument>(
-      this.container,
+    const stored = await updateWithRetry<CounterDocument>(this.container, id, (current) => ({
       id,
-      (current) => ({ id, value: (current?.value ?? 0) + 1 }),
-      { attempts: 20 },
-    );
+      value: (current?.value ?? 0) + 1,
+    }));
     if (!stored) throw new Error(`sequence ${name} could not be advanced`);
     return stored.value;
   }

@@ -8,6 +8,7 @@ import {
   type TurnContext,
 } from "botbuilder";
 import type { Services } from "../services.js";
+import { ConcurrencyError } from "../store/contention.js";
 import { RoleLookupError } from "./actor.js";
 import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
@@ -20,6 +21,9 @@ import type { Log } from "../log.js";
 
 /** What a person sees when something on our side failed: what happened to their work and what to do. */
 export function failureMessage(error: unknown): string {
+  if (error instanceof ConcurrencyError) {
+    return "Not saved yet: many people are changing this at the same moment. Anything you saved before is kept: please press it again.";
+  }
   if (error instanceof RoleLookupError) {
     return "I couldn't check your role with Teams just now, so I haven't done that. Please try again in a minute.";
   }

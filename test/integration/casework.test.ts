@@ -410,6 +410,23 @@ describe("casework from the channel card", () => {
     expect(notes).to.have.members(["Note from Olu", "Note from Omar"]);
   });
 
+  it("never fails a note because officers crowd the case: every one of 40 notes at once lands, once", async () => {
+    const card = await cardFor(people.officer);
+    const officers = [people.officer, people.officer2, people.manager];
+    const texts = Array.from({ length: 40 }, (_, i) => `Crowded note ${i}`);
+    const responses = await Promise.all(
+      texts.map((note, i) =>
+        press(officers[i % officers.length]!, card, "case.addNote", { "addNote.note": note }),
+      ),
+    );
+    // Each officer is shown the case card again, never a failure message.
+    for (const response of responses) expect(cardText(invokeCard(response))).to.include(reference);
+    const notes = (await stored()).events
+      .filter((event) => event.type === "note")
+      .map((event) => event.reason);
+    expect(notes).to.have.members(texts);
+  });
+
   it("shows words people typed as they typed them, even ones that look like template placeholders", async () => {
     const card = await cardFor(people.officer);
     const noted = invokeCard(
