@@ -56,6 +56,7 @@ const environmentSchema = z
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     OUTBOX_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
+    SUBMIT_ANSWER_WITHIN_MS: z.coerce.number().int().positive().default(5000),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     DIGEST_LOCAL_TIME: z
       .string()
@@ -193,6 +194,8 @@ export interface Config {
   readonly outboxGiveUpMs: number;
   /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
   readonly messagesPerSecond: number;
+  /** A submission not finished by then is answered "received, your reference follows" and finishes after. */
+  readonly submitAnswerWithinMs: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
   readonly appInsightsConnectionString: string | undefined;
   /** When the daily digest goes to the channel (UK time, working days), or undefined for none. */
@@ -290,6 +293,7 @@ export function loadConfig(environment: Environment): Config {
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
+    submitAnswerWithinMs: env.SUBMIT_ANSWER_WITHIN_MS,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,
     digestAt:

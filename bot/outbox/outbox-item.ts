@@ -23,6 +23,8 @@ export const outboxItemSchema = z.object({
   /** The view of a `personal-card` (or what an escalation's card says): ids and words only. */
   data: z.record(z.string(), z.unknown()).optional(),
   caseId: z.string().optional(),
+  /** A `personal-card` that replaces a card the person already has (this message) instead of posting. */
+  updatesActivityId: z.string().optional(),
   /** The card template of a `channel-card`; its view is built from the case at delivery. */
   template: z.string().optional(),
   attempts: z.number().int(),

@@ -95,12 +95,16 @@ export class Outbox {
     this.deliverSoon();
   }
 
-  /** Sends a card to one person's personal chat once: `key` names the message, so asking twice sends once. */
+  /**
+   * Sends a card to one person's personal chat once: `key` names the message, so asking twice
+   * sends once. With `updatesActivityId` the card replaces that message of theirs instead.
+   */
   async postPersonalCard(
     key: string,
     conversation: PersonalConversation,
     template: string,
     data: Record<string, unknown>,
+    updatesActivityId?: string,
   ): Promise<void> {
     const at = this.now().toISOString();
     await this.store.add({
@@ -110,6 +114,7 @@ export class Outbox {
       conversation,
       template,
       data,
+      ...(updatesActivityId ? { updatesActivityId } : {}),
       attempts: 0,
       nextAttemptAt: at,
       createdAt: at,

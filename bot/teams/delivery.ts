@@ -192,10 +192,12 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services): Delive
       const { conversation, template, data } = item;
       if (!conversation || !template) throw new Error(`outbox item ${item.id} names no person or card`);
       return proactive(adapter, botAppId, personalReference(conversation, botAppId), async (context) => {
-        const posted = await context.sendActivity({
-          type: "message",
-          attachments: [cardAttachment(template, data ?? {})],
-        });
+        const message = { type: "message", attachments: [cardAttachment(template, data ?? {})] };
+        if (item.updatesActivityId) {
+          await context.updateActivity({ ...message, id: item.updatesActivityId });
+          return { activityId: item.updatesActivityId };
+        }
+        const posted = await context.sendActivity(message);
         return posted?.id ? { activityId: posted.id } : {};
       });
     }

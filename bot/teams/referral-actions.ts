@@ -345,7 +345,7 @@ async function submit(
       : input.differentChild === true || input.differentChild === "true"
         ? { kind: "different-child" }
         : undefined;
-  const result = await submitReferral(
+  const submission = submitReferral(
     services,
     draft.userId,
     draft.id,
@@ -354,8 +354,111 @@ async function submit(
     reason,
     decision,
   );
+  const result = await settledWithin(submission, services.config.submitAnswerWithinMs);
+  if (result === undefined) {
+    // Teams stops waiting after about 10 s: say it is received now, and put the outcome on
+    // this card when the work is done (submission is idempotent, so a second press is safe).
+    finishLater(services, context, draft, submission);
+    return cardResponse("referral-sending", {
+      title: "Referral received: sending it now",
+      text: "The case store is busy, so your reference will appear on this card in a moment. There is nothing more to do. If it has not appeared in a few minutes, say 'resume': your referral is kept, and it is sent once however often you ask.",
+      urgent: draft.answers.whatHappened?.immediateDanger === "yes",
+      emergencyContacts: emergencyContactsText(services.config),
+    });
+  }
   const reply = submissionReply(services, result, reason);
   return typeof reply === "string" ? messageResponse(reply) : cardJson(reply);
+}
+
+/** The promise's value if it settles within `ms`, else undefined (it carries on); a rejection in time rejects. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Puts a late submission's outcome on the card the person pressed Submit on (or a new message), once. */
+function finishLater(
+  services: Services,
+  context: TurnContext,
+  draft: StoredDraft,
+  submission: Promise<SubmissionResult>,
+): void {
+  const { conversation, serviceUrl, replyToId } = context.activity;
+  const tenantId = tenantOf(context);
+  const chat = {
+    id: conversation.id,
+    serviceUrl,
+    userId: draft.userId,
+    ...(tenantId ? { tenantId } : {}),
+  };
+  const tell = (card: { template: string; view: Record<string, unknown> }) =>
+    services.outbox.postPersonalCard(
+      `referral-outcome|${draft.id}|${draft.createdAt}`,
+      chat,
+      card.template,
+      card.view,
+      replyToId,
+    );
+  submission
+    .then((result) => tell(lateOutcomeCard(services, result)))
+    .catch(() =>
+      tell({
+        template: "referral-sending",
+        view: {
+          title: "Not sent yet",
+          text: "The case store did not answer in time. Your referral is kept: say 'resume' and press Submit again (it is sent once, however often you press).",
+          urgent: false,
+        },
+      }),
+    )
+    .catch(() => {
+      // The store is away altogether: the card already says to 'resume' if no reference appears.
+    });
+}
+
+/** What a late submission puts on the person's card: ids and words, never the child's details. */
+function lateOutcomeCard(
+  services: Services,
+  result: SubmissionResult,
+): { template: string; view: Record<string, unknown> } {
+  const emergencyContacts = emergencyContactsText(services.config);
+  switch (result.kind) {
+    case "submitted":
+      return {
+        template: "referral-submitted",
+        view: {
+          ...submittedView(result.case.id, result.case.referral, result.case.submittedAt, emergencyContacts),
+          childName: "this child",
+        },
+      };
+    case "added-to-existing":
+      return { template: "referral-added", view: { reference: result.reference, emergencyContacts } };
+    case "already-submitted":
+      return {
+        template: "referral-sending",
+        view: {
+          title: `Referral received: ${result.reference}`,
+          text: `This referral was already submitted as ${result.reference}. Nothing more to do.`,
+          urgent: false,
+        },
+      };
+    default:
+      return {
+        template: "referral-sending",
+        view: {
+          title: "Not sent yet: one more look",
+          text: "Your referral needs another look before it can be sent. Say 'resume' to see it.",
+          urgent: false,
+        },
+      };
+  }
 }
 
 /** What the referrer sees after a submission attempt: a card, or a line of text. */

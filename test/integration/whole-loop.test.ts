@@ -16,7 +16,7 @@ import {
   startHarness,
   type Harness,
 } from "../support/harness.js";
-import { goodAnswers, refer } from "../support/referral-walk.js";
+import { goodAnswers, refer, submitAction, walkToReview } from "../support/referral-walk.js";
 
 describe("the whole loop over HTTP: refer → case in Cosmos → channel card → officer assigns → manager asks status", () => {
   let h: Harness;
@@ -174,5 +174,43 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
       .posts(channelId)
       .find((p) => cardText(cardIn(p)).includes("School-age CME referral"));
     expect(cardText(cardIn(caseCard!))).to.include("URGENT");
+  });
+});
+
+describe("a submission that cannot finish within Teams' wait", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    // A budget nothing can meet stands in for a store slowed by fifty referrers at once.
+    h = await startHarness({ SUBMIT_ANSWER_WITHIN_MS: "1" });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("answers 'received' at once, puts the reference on the same card when done, and still makes one case however often Submit is pressed", async () => {
+    const review = await walkToReview(h, people.dsl);
+    // The card the person pressed Submit on is in the bot's first message of the referral.
+    const conversation = personalConversationId(people.dsl);
+    const message = h.teams.replies(conversation)[0];
+    if (!message) throw new Error("no referral message");
+    const press = () => h.send({ ...submitAction(h, people.dsl, review), replyToId: message.id });
+
+    const answers = await Promise.all([press(), press()]);
+    for (const answer of answers)
+      expect(cardText(invokeCard(answer))).to.include("Referral received: sending it now");
+
+    const year = new Date().getUTCFullYear();
+    const updated = await eventually(() => {
+      const update = h.teams.updates(conversation, message.id).at(-1);
+      if (!update) throw new Error("the card was not updated yet");
+      return cardText(cardIn(update));
+    });
+    expect(updated).to.include(`Referral received: CME-${year}-00001`);
+    // The outcome names no child: it waited in the outbox, which carries ids and words only.
+    expect(updated).not.to.include(goodAnswers.child.surname);
+    await h.app.services.outbox.idle();
+    expect(h.teams.updates(conversation, message.id)).to.have.length(1);
+    expect((await h.app.services.cases.counts()).byStatus.new).to.equal(1);
+    await eventually(() => expect(h.teams.posts(channelId)).to.have.length(1));
   });
 });

@@ -315,6 +315,7 @@ function everyCard(): [string, object][] {
       },
     ],
     ["referral-added", { reference: "CME-2026-00042", emergencyContacts: long(300) }],
+    ["referral-sending", { title: long(100), text: long(400), urgent: true, emergencyContacts: long(300) }],
     [
       "referrals-mine",
       myReferralsView(
