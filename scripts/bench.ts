@@ -6,7 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { cardAction, people, personalMessage, startHarness } from "../test/support/harness.js";
-import { goodAnswers, refer } from "../test/support/referral-walk.js";
+import { goodAnswers, refer, submitAction, walkToReview } from "../test/support/referral-walk.js";
 
 const referrals = Number(process.argv[2] ?? 200);
 const caseActions = Number(process.argv[3] ?? 300);
@@ -52,6 +52,27 @@ actionTimes.sort((a, b) => a - b);
 const historyStarted = performance.now();
 await h.send(cardAction(h.teams, people.officer, "channel", "case.history", { caseId, page: "5" }));
 const historyMs = performance.now() - historyStarted;
+
+// Fifty referrers pressing Submit at once: how long each waits for an answer, and how many were
+// answered "received, your reference follows" because their submission outran the budget.
+const crowd = 50;
+const crowdWho = (i: number) => ({ ...people.dsl, id: `29:crowd-${i}`, aadObjectId: `aad-crowd-${i}` });
+const crowdReviews = await Promise.all(
+  Array.from({ length: crowd }, (_, i) =>
+    walkToReview(h, crowdWho(i), { ...goodAnswers, child: { ...goodAnswers.child, surname: `Crowd${i}` } }),
+  ),
+);
+const crowdTimes: number[] = [];
+let answeredReceived = 0;
+await Promise.all(
+  crowdReviews.map(async (review, i) => {
+    const t = performance.now();
+    const answer = await h.send(submitAction(h, crowdWho(i), review));
+    crowdTimes.push(performance.now() - t);
+    if (JSON.stringify(answer.body).includes("sending it now")) answeredReceived += 1;
+  }),
+);
+crowdTimes.sort((a, b) => a - b);
 await h.app.services.outbox.idle();
 const posts = h.teams.sent.filter((s) => s.method === "POST" && !s.activityId).length;
 await h.close();
@@ -67,6 +88,9 @@ console.log(
 );
 console.log(
   `case action (note), ${caseActions} on one case: p50 ${percentile(actionTimes, 50).toFixed(0)} ms, p95 ${percentile(actionTimes, 95).toFixed(0)} ms; the last 20 (history of ${caseActions}+): p50 ${percentile(lastActions, 50).toFixed(0)} ms`,
+);
+console.log(
+  `${crowd} submits at once:          p50 ${percentile(crowdTimes, 50).toFixed(0)} ms, p99 ${percentile(crowdTimes, 99).toFixed(0)} ms; ${answeredReceived} answered "received, reference follows"`,
 );
 console.log(`history page of a ${caseActions + 1}-change case: ${historyMs.toFixed(0)} ms`);
 console.log(`channel posts delivered:    ${posts}`);
