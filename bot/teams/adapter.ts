@@ -1,15 +1,48 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
 } from "botbuilder";
+import { validateAndFixActivity } from "botbuilder/lib/activityValidator.js";
 import type { Config } from "../config.js";
+
+/** How the server answers Bot Service for one activity. */
+export interface TurnAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+}
 
 /**
  * The Bot Framework adapter. With an app id it checks every incoming token and signs every
  * outgoing call; without one (local mode, loopback only) it does neither.
+ *
+ * `answer` takes the activity the server has already read and checked, and returns the answer
+ * instead of writing it: CloudAdapter's own `process` prints every failure (an unauthenticated
+ * request too) with its stack to the console.
  */
-export function createAdapter(config: Config): CloudAdapter {
+export class TeamsAdapter extends CloudAdapter {
+  async answer(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<TurnAnswer> {
+    try {
+      const response = await this.processActivity(authorization, validateAndFixActivity(activity), logic);
+      return { status: response?.status ?? 200, body: response?.body };
+    } catch (error) {
+      // botbuilder's AuthenticationError carries its status (401): a caller's fault, not ours.
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (typeof status === "number" && status >= 400 && status < 500) {
+        return { status, body: { error: "not authenticated: a valid Bot Framework token is required" } };
+      }
+      throw error;
+    }
+  }
+}
+
+export function createAdapter(config: Config): TeamsAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = config.bot.appId
     ? {
         MicrosoftAppId: config.bot.appId,
@@ -18,5 +51,5 @@ export function createAdapter(config: Config): CloudAdapter {
         MicrosoftAppType: config.bot.appType,
       }
     : {};
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  return new TeamsAdapter(new ConfigurationBotFrameworkAuthentication(options));
 }

@@ -1,8 +1,7 @@
 import {
   TeamsActivityHandler,
   type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type FileConsentCardResponse,
+  type InvokeResponse,
   type TeamsChannelAccount,
   type TeamInfo,
   type TurnContext,
@@ -13,6 +12,7 @@ import { RoleLookupError } from "./actor.js";
 import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
+import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
 import { messageResponse } from "./invoke-responses.js";
 import { handleReferralAction } from "./referral-actions.js";
 import { uploadSubjectAccessExport } from "./subject-access.js";
@@ -50,12 +50,13 @@ export class CmeBot extends TeamsActivityHandler {
     const allowed = this.services.config.allowedTenantIds;
     const tenant = tenantOf(context);
     const { type, name, conversation } = context.activity;
-    const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+    const cardAction =
+      name === "adaptiveCard/action" ? cardActionValue.safeParse(context.activity.value) : undefined;
     // What kind of turn, never what was said: message text and card inputs hold personal data.
     this.log("turn", {
       activityType: type,
       ...(name ? { invoke: name } : {}),
-      ...(typeof verb === "string" ? { verb } : {}),
+      ...(cardAction?.success ? { verb: cardAction.data.action.verb } : {}),
       conversationType: conversation.conversationType,
       ...(tenant ? { tenant } : {}),
     });
@@ -83,13 +84,47 @@ export class CmeBot extends TeamsActivityHandler {
     await super.run(context);
   }
 
-  protected override async onAdaptiveCardInvoke(
+  /**
+   * Every invoke's value is checked before anything reads it: a malformed one gets a clear
+   * message and a warning line, never "something went wrong". Others go to botbuilder's routing.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const { name } = context.activity;
+    const value: unknown = context.activity.value;
+    if (name === "adaptiveCard/action") {
+      const parsed = cardActionValue.safeParse(value);
+      if (!parsed.success) {
+        this.log("invoke.refused.malformed", { invoke: name, problems: problemsWith(parsed.error) });
+        return invokeResponse(
+          messageResponse(
+            "I couldn't read that button press (the card may be damaged). Nothing was changed.",
+          ),
+        );
+      }
+      return invokeResponse(await this.onCardAction(context, parsed.data.action));
+    }
+    if (name === "fileConsent/invoke") {
+      const parsed = fileConsentValue.safeParse(value);
+      if (!parsed.success) {
+        this.log("invoke.refused.malformed", { invoke: name, problems: problemsWith(parsed.error) });
+        await context.sendActivity("I couldn't read your answer about the export, so nothing was shared.");
+      } else if (parsed.data.action === "accept") {
+        await uploadSubjectAccessExport(this.services, context, parsed.data);
+      } else {
+        await context.sendActivity("Not exported: nothing was shared.");
+      }
+      return { status: 200 };
+    }
+    return super.onInvokeActivity(context);
+  }
+
+  private async onCardAction(
     context: TurnContext,
-    invokeValue: AdaptiveCardInvokeValue,
+    { verb, data }: CardAction,
   ): Promise<AdaptiveCardInvokeResponse> {
-    const { verb, data } = invokeValue.action;
     try {
-      if (verb.startsWith("referral.")) return await handleReferralAction(this.services, context, verb, data);
+      if (verb.startsWith("referral."))
+        return await handleReferralAction(this.services, context, verb, data, this.log);
       if (verb.startsWith("case."))
         return await handleCaseAction(this.services, context, verb, data, this.log);
       return messageResponse("I don't know that button.");
@@ -97,17 +132,6 @@ export class CmeBot extends TeamsActivityHandler {
       this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });
       return messageResponse(failureMessage(error));
     }
-  }
-
-  protected override async handleTeamsFileConsentAccept(
-    context: TurnContext,
-    response: FileConsentCardResponse,
-  ): Promise<void> {
-    await uploadSubjectAccessExport(this.services, context, response);
-  }
-
-  protected override async handleTeamsFileConsentDecline(context: TurnContext): Promise<void> {
-    await context.sendActivity("Not exported: nothing was shared.");
   }
 
   private async welcome(
@@ -133,4 +157,8 @@ export class CmeBot extends TeamsActivityHandler {
     }
     await context.sendActivity({ attachments: [helpCard(this.services)] });
   }
+}
+
+function invokeResponse(response: AdaptiveCardInvokeResponse): InvokeResponse {
+  return { status: response.statusCode, body: response };
 }

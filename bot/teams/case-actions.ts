@@ -17,6 +17,7 @@ import type { Actor } from "../people/person.js";
 import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
+import { cardNumber, problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
 import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
 import { refreshUserIds, teamMembers } from "./roster.js";
@@ -26,9 +27,13 @@ export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
 const caseCardData = z.object({
   caseId: z.string().regex(caseReferencePattern),
   /** The case's revision when the card was made; absent on cards that only start things (escalations). */
-  revision: z.coerce.number().int().optional(),
-  page: z.coerce.number().int().min(0).optional(),
-  requestId: z.string().optional(),
+  revision: cardNumber(1_000_000).optional(),
+  page: cardNumber(10_000).optional(),
+  /** Questions are numbered 1, 2, … on the case. */
+  requestId: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .optional(),
 });
 
 /** A form's inputs on the card are named `<action>.<field>`: this action's, without the prefix. */
@@ -120,11 +125,14 @@ export async function handleCaseAction(
   services: Services,
   context: TurnContext,
   verb: string,
-  data: unknown,
+  data: Record<string, unknown>,
   log: Log,
 ): Promise<AdaptiveCardInvokeResponse> {
   const parsed = caseCardData.safeParse(data);
-  if (!parsed.success) return messageResponse("That card does not say which case it is about.");
+  if (!parsed.success) {
+    log("invoke.refused.malformed", { verb, problems: problemsWith(parsed.error) });
+    return messageResponse("That card does not say which case it is about.");
+  }
   const { caseId, revision, page, requestId } = parsed.data;
   const name = verb.slice("case.".length);
   const channel = await caseChannel(services);
@@ -149,8 +157,7 @@ export async function handleCaseAction(
   }
   if (!isCaseAction(name)) return messageResponse("I don't know that button.");
 
-  const fields = (data ?? {}) as Record<string, unknown>;
-  let input: Record<string, unknown> = inputsFor(name, fields);
+  let input: Record<string, unknown> = inputsFor(name, data);
   if (name === "assignTo") {
     const chosen = (await teamOf(services, context)).find(
       (member) => member.aadObjectId === input.officerId || member.id === input.officerId,
@@ -187,7 +194,7 @@ export async function handleCaseAction(
           actor,
           outcome.case,
           `This case changed since your card was made (${change}), so I saved nothing. What you typed is still in the form: check the case as it is now and try again.`,
-          fields,
+          data,
         ),
       );
     }

@@ -209,9 +209,15 @@ async function caseCommand(
   });
 }
 
+/** Commands are a few words: a message longer than this is not one. */
+const longestCommand = 500;
+
 /** Routes a message to its command; anything else gets help. */
 export async function handleCommand(services: Services, context: TurnContext): Promise<void> {
   const text = commandText(context);
+  if (text.length > longestCommand) {
+    return help(services, context, "That message is too long to be a command. Here is what I can do:");
+  }
   const [word] = text.split(/\s+/);
   const rest = text.slice((word ?? "").length).trim();
   switch (word) {

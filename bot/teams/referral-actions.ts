@@ -32,18 +32,25 @@ import { referrerOf, resolveActor } from "./actor.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
+import { cardNumber, problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
+import type { Log } from "../log.js";
 import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
 
 const stepId = z.enum(stepOrder as [StepId, ...StepId[]]);
 
 const cardData = z.object({
-  draftId: z.string(),
-  version: z.coerce.number().int(),
+  draftId: z.string().max(256),
+  version: cardNumber(1_000_000),
   step: stepId.optional(),
-  group: z.string().optional(),
-  index: z.coerce.number().int().min(0).optional(),
+  group: z.string().max(64).optional(),
+  index: cardNumber(100).optional(),
 });
+
+/** A draft id on a card names one of the person's own drafts (`<their id>|<kind>`), or none at all. */
+function isOwnDraftId(userId: string, draftId: string): boolean {
+  return referralKinds.some((kind) => draftIdFor(userId, kind) === draftId);
+}
 
 /** A referral holds personal data: it is never made where others can see it. */
 export const referInPersonalChat =
@@ -211,24 +218,30 @@ export async function handleReferralAction(
   services: Services,
   context: TurnContext,
   verb: string,
-  data: unknown,
+  input: Record<string, unknown>,
+  log: Log,
 ): Promise<AdaptiveCardInvokeResponse> {
   if (context.activity.conversation.conversationType !== "personal")
     return messageResponse(referInPersonalChat);
   if (verb === "referral.start") {
-    const kind = referralKinds.find(
-      (candidate) => candidate === (data as { kind?: unknown } | undefined)?.kind,
-    );
+    const kind = referralKinds.find((candidate) => candidate === input.kind);
     const reply = await startOrResumeReferral(services, context, kind);
     return typeof reply === "string" ? messageResponse(reply) : cardJson(reply);
   }
   if (verb === "referral.keep") return messageResponse("Kept. Say 'resume' to carry on with it.");
-  const parsed = cardData.safeParse(data);
-  if (!parsed.success)
-    return messageResponse("That card is missing what I need to continue. Say 'refer' to carry on.");
-  const { draftId, version, step, group, index } = parsed.data;
-  const input = (data ?? {}) as Record<string, unknown>;
+  const parsed = cardData.safeParse(input);
   const userId = context.activity.from.id;
+  if (!parsed.success) {
+    log("invoke.refused.malformed", { verb, problems: problemsWith(parsed.error) });
+    return messageResponse("That card is missing what I need to continue. Say 'refer' to carry on.");
+  }
+  if (!isOwnDraftId(userId, parsed.data.draftId)) {
+    log("invoke.refused.malformed", { verb, problems: "draftId: not one of the person's drafts" });
+    return messageResponse(
+      "That card is not about one of your referrals, so I did nothing. Say 'refer' to carry on with yours.",
+    );
+  }
+  const { draftId, version, step, group, index } = parsed.data;
   const draft = await services.drafts.get(userId, draftId);
   if (!draft || (draft.submittedAt && verb !== "referral.submit")) {
     return messageResponse(

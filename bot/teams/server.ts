@@ -1,9 +1,11 @@
-import type { CloudAdapter, TurnContext } from "botbuilder";
+import type { Activity, TurnContext } from "botbuilder";
 import restify from "restify";
 import { inTurn, type Log } from "../log.js";
+import type { TeamsAdapter } from "./adapter.js";
+import { inboundActivity, problemsWith } from "./inbound.js";
 
 export interface ServerParts {
-  readonly adapter: CloudAdapter;
+  readonly adapter: TeamsAdapter;
   readonly runTurn: (context: TurnContext) => Promise<void>;
   /** True once the case store answers. */
   readonly isReady: () => Promise<boolean>;
@@ -38,26 +40,61 @@ export function createServer({
 }: ServerParts): restify.Server {
   const allowed = rateLimit(messagesPerSecond);
   const server = restify.createServer({ name: "cme-referrals", handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
-  server.post("/api/messages", async (req, res) => {
-    if (!allowed()) {
-      log("messages.throttled", {});
-      res.header("Retry-After", "1");
-      res.send(429, { error: "too many requests: try again in a second" });
-      return;
+  /** A request that is not an activity: a short reason to the caller, one line in the log, no stack. */
+  const refuse = (res: restify.Response, status: number, reason: string) => {
+    log("messages.refused.malformed", { status, problem: reason });
+    res.send(status, { error: reason });
+  };
+
+  // Bot Service sends JSON only: nothing else is read (no forms, no multipart files on disk).
+  const jsonOnly: restify.RequestHandler = (req, res, next) => {
+    if (req.getContentType() !== "application/json") {
+      refuse(res, 415, "the body must be a Bot Framework activity in JSON (content-type application/json)");
+      return next(false);
     }
-    if (!(await isReady())) {
-      res.send(503, { error: "starting: the case store is not reachable yet" });
-      return;
-    }
-    try {
-      await inTurn(() => adapter.process(req, res, runTurn));
-    } catch (error) {
-      log("messages.failed", { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent) res.send(500);
-    }
-  });
+    return next();
+  };
+
+  server.post(
+    "/api/messages",
+    jsonOnly,
+    restify.plugins.bodyReader({ maxBodySize: 256 * 1024 }),
+    async (req, res) => {
+      if (!allowed()) {
+        log("messages.throttled", {});
+        res.header("Retry-After", "1");
+        res.send(429, { error: "too many requests: try again in a second" });
+        return;
+      }
+      if (!(await isReady())) {
+        res.send(503, { error: "starting: the case store is not reachable yet" });
+        return;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(String(req.body ?? ""));
+      } catch {
+        refuse(res, 400, "the body is not valid JSON");
+        return;
+      }
+      const checked = inboundActivity.safeParse(body);
+      if (!checked.success) {
+        refuse(res, 400, `not a Bot Framework activity (${problemsWith(checked.error)})`);
+        return;
+      }
+      const authorization = req.header("authorization", "");
+      try {
+        // The body as sent (the check above only reads it): botbuilder gets every field Teams sent.
+        const answer = await inTurn(() => adapter.answer(authorization, body as Activity, runTurn));
+        if (answer.status === 401) log("messages.unauthenticated", {});
+        res.send(answer.status, answer.body);
+      } catch (error) {
+        log("messages.failed", { error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) res.send(500);
+      }
+    },
+  );
 
   // Alive: the process answers (App Service's health check restarts it when not).
   server.get("/healthz", async (_req, res) => {

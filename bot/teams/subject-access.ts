@@ -1,4 +1,4 @@
-import type { FileConsentCardResponse, TurnContext } from "botbuilder";
+import type { TurnContext } from "botbuilder";
 import { canWorkCases } from "../cases/case-service.js";
 import { subjectAccessExport, withShare } from "../cases/subject-access.js";
 import { caseChannel, type Services } from "../services.js";
@@ -6,6 +6,7 @@ import type { Case } from "../cases/case.js";
 import type { Person } from "../people/person.js";
 import { referrerOf, resolveActor } from "./actor.js";
 import { caseForTeamCommand, caseReferencePattern } from "./case-actions.js";
+import type { FileConsent } from "./inbound.js";
 
 const personalOnly = "Say 'export' in a personal chat with me: the export holds a child's personal details.";
 
@@ -70,10 +71,9 @@ async function exportBody(services: Services, current: Case, by: Person, now: Da
 export async function uploadSubjectAccessExport(
   services: Services,
   context: TurnContext,
-  response: FileConsentCardResponse,
+  response: FileConsent,
 ): Promise<void> {
-  const named = (response.context as { reference?: unknown } | undefined)?.reference;
-  const reference = typeof named === "string" ? named : "";
+  const reference = response.context?.reference ?? "";
   const upload = response.uploadInfo;
   const channel = await caseChannel(services);
   const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);

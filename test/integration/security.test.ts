@@ -4,7 +4,7 @@ import { loadConfig } from "../../bot/config.js";
 import { inTurn, jsonLog, silentLog } from "../../bot/log.js";
 import { createAdapter } from "../../bot/teams/adapter.js";
 import { createServer } from "../../bot/teams/server.js";
-import { people, personalMessage, startHarness, type Harness } from "../support/harness.js";
+import { people, personalMessage, printedDuring, startHarness, type Harness } from "../support/harness.js";
 
 describe("security at the edge", () => {
   describe("with a bot app id (Azure mode)", () => {
@@ -43,12 +43,15 @@ describe("security at the edge", () => {
     });
     after(() => close());
 
-    it("refuses a request with no token, or a token it cannot verify, and runs no turn", async () => {
+    it("refuses a request with no token, or a token it cannot verify, and runs no turn, printing nothing", async () => {
       const activity = {
         type: "message",
         text: "status",
         channelId: "msteams",
         serviceUrl: "https://smba.example/",
+        conversation: { id: "a:personal-chat", conversationType: "personal" },
+        from: { id: "29:someone" },
+        recipient: { id: "28:cme-bot" },
       };
       const post = (headers: Record<string, string>) =>
         fetch(`${url}/api/messages`, {
@@ -56,8 +59,29 @@ describe("security at the edge", () => {
           headers: { "content-type": "application/json", ...headers },
           body: JSON.stringify(activity),
         });
-      expect((await post({})).status).to.equal(401);
-      expect((await post({ authorization: "Bearer not.a.token" })).status).to.equal(401);
+      const statuses: number[] = [];
+      const printed = await printedDuring(async () => {
+        statuses.push((await post({})).status, (await post({ authorization: "Bearer not.a.token" })).status);
+      });
+      expect(statuses).to.deep.equal([401, 401]);
+      expect(printed).to.equal("");
+      expect(turns).to.equal(0);
+    });
+
+    it("answers a malformed body 400 before authentication, printing nothing", async () => {
+      let answer: Response | undefined;
+      const printed = await printedDuring(async () => {
+        answer = await fetch(`${url}/api/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ type: null }),
+        });
+      });
+      expect(answer?.status).to.equal(400);
+      expect(await answer?.json())
+        .to.have.property("error")
+        .that.is.a("string");
+      expect(printed).to.equal("");
       expect(turns).to.equal(0);
     });
   });

@@ -243,3 +243,23 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 500
     }
   }
 }
+
+/** Runs `work` with everything the process prints to stdout and stderr (console.* included) caught. */
+export async function printedDuring(work: () => Promise<void>): Promise<string> {
+  const printed: string[] = [];
+  const { stdout, stderr } = process;
+  const writes = { out: stdout.write.bind(stdout), err: stderr.write.bind(stderr) };
+  const capture = ((chunk: unknown) => {
+    printed.push(String(chunk));
+    return true;
+  }) as typeof stdout.write;
+  stdout.write = capture;
+  stderr.write = capture;
+  try {
+    await work();
+  } finally {
+    stdout.write = writes.out;
+    stderr.write = writes.err;
+  }
+  return printed.join("");
+}
