@@ -7,6 +7,7 @@ import type { TermDates } from "./escalations/calendar.js";
 import { readEscalationPolicy, readTermDates } from "./escalations/files.js";
 import type { EscalationPolicy } from "./escalations/policy.js";
 import type { GraphSettings } from "./graph/profiles.js";
+import { readCensusDates, type CensusDates } from "./reports/census-dates.js";
 
 /** The council's data files ship in config/ beside bot/. */
 const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));
@@ -71,6 +72,7 @@ const environmentSchema = z
     POLICE_CONTACT: z.string().default("Police: 999 if a child is in immediate danger, otherwise 101"),
     ESCALATION_POLICY_FILE: z.string().min(1).default(defaultFile("escalation-policy.json")),
     TERM_DATES_FILE: z.string().min(1).default(defaultFile("term-dates.json")),
+    CENSUS_DATES_FILE: z.string().min(1).default(defaultFile("census-dates.json")),
     SIGN_OFF_OUTCOMES: z
       .string()
       .default("died,not-cme,moved-abroad")
@@ -215,6 +217,8 @@ export interface Config {
   /** The clocks of DOMAIN.md (config/escalation-policy.json) and the school terms they count in. */
   readonly escalationPolicy: EscalationPolicy;
   readonly termDates: TermDates;
+  /** The DfE's census days for the termly CME return (config/census-dates.json). */
+  readonly censusDates: CensusDates;
 }
 
 export class ConfigError extends Error {
@@ -260,9 +264,11 @@ export function loadConfig(environment: Environment): Config {
   const localMode = !env.MICROSOFT_APP_ID;
   let escalationPolicy: EscalationPolicy;
   let termDates: TermDates;
+  let censusDates: CensusDates;
   try {
     escalationPolicy = readEscalationPolicy(env.ESCALATION_POLICY_FILE);
     termDates = readTermDates(env.TERM_DATES_FILE);
+    censusDates = readCensusDates(env.CENSUS_DATES_FILE);
   } catch (error) {
     throw new ConfigError([error instanceof Error ? error.message : String(error)]);
   }
@@ -310,6 +316,7 @@ export function loadConfig(environment: Environment): Config {
     signOffOutcomes: env.SIGN_OFF_OUTCOMES,
     escalationPolicy,
     termDates,
+    censusDates,
   };
 }
 

@@ -79,6 +79,7 @@ function actionsFor(context: ActionContext) {
           type: "closed",
           from: current.status,
           to: "closed",
+          outcome: closure.outcome,
           reason: [titleOf(outcomeChoices, closure.outcome), closure.detail].filter(Boolean).join(": "),
         },
       ],
@@ -147,6 +148,8 @@ function actionsFor(context: ActionContext) {
             ...(current.dfeReason ? { from: titleOf(dfeReasonChoices, current.dfeReason) } : {}),
             to: titleOf(dfeReasonChoices, input.dfeReason),
             reason: `CME start date ${formatDate(input.cmeStartDate)}`,
+            dfeReason: input.dfeReason,
+            cmeStartDate: input.cmeStartDate,
           },
         ];
         const starting = current.status === "new";
@@ -445,7 +448,15 @@ function actionsFor(context: ActionContext) {
           return refuse("Record the DfE primary reason and the CME start date to reopen this case.");
         }
         const events: Omit<CaseEvent, "at">[] = [
-          { by, type: "reopened", from: "closed", to: "in_progress", reason: input.reason },
+          {
+            by,
+            type: "reopened",
+            from: "closed",
+            to: "in_progress",
+            reason: input.reason,
+            // A case closed from `new` gets its DfE reason and start date here, not at a triage.
+            ...(current.dfeReason ? {} : { dfeReason, cmeStartDate }),
+          },
         ];
         if (!current.owner) events.push({ by, type: "assigned", to: by.name });
         return {

@@ -45,6 +45,8 @@ export const caseEventTypes = [
 ] as const;
 export type CaseEventType = (typeof caseEventTypes)[number];
 
+const outcomeSchema = z.enum(valuesOf(outcomeChoices));
+
 /** One change to a case: who, when, what, and before → after (the audit trail). */
 export const caseEventSchema = z.object({
   at: z.string(),
@@ -54,10 +56,13 @@ export const caseEventSchema = z.object({
   to: z.string().optional(),
   /** Why, or what was recorded, in the words of the person who did it. */
   reason: z.string().optional(),
+  /** What the reports read as values, not words: the DfE reason and CME start date recorded … */
+  dfeReason: z.enum(valuesOf(dfeReasonChoices)).optional(),
+  cmeStartDate: z.string().optional(),
+  /** … and the outcome a case closed with. */
+  outcome: outcomeSchema.optional(),
 });
 export type CaseEvent = z.infer<typeof caseEventSchema>;
-
-const outcomeSchema = z.enum(valuesOf(outcomeChoices));
 
 /** An entry of the council's enquiry log. */
 const enquiryLogEntrySchema = z.object({

@@ -1,27 +1,48 @@
 /** What officers choose from when working a case (DOMAIN.md "The case"). Values are stable ids; titles are what people read. */
 
-/** DfE's primary reasons for a child missing education, recorded at triage. */
+/**
+ * The DfE's primary reasons for a child missing education, recorded at triage, in the DfE's own
+ * wording (the termly return is compared line by line). "Not recorded" is not a choice: it is
+ * what the return says when none was recorded.
+ */
 export const dfeReasonChoices = [
-  { value: "moved-abroad", title: "Believed moved to another country" },
-  { value: "moved-la", title: "Believed moved to another LA" },
-  { value: "sao-challenge", title: "Challenging school attendance order" },
-  { value: "did-not-apply", title: "Did not apply for a place at compulsory school age" },
-  { value: "preference-not-met", title: "Did not get school preference" },
-  { value: "access-difficulty", title: "Difficulty accessing a suitable place" },
-  { value: "mental-health", title: "Mental health" },
+  { value: "moved-in-la", title: "Moved in from another local authority" },
   { value: "moved-in-abroad", title: "Moved in from another country" },
-  { value: "moved-in-la", title: "Moved in from another LA" },
-  { value: "offer-not-accepted", title: "Offered a place, not yet accepted" },
-  { value: "other", title: "Other" },
-  { value: "parental-decision", title: "Parental decision not to register" },
+  { value: "application-awaiting", title: "School application awaiting outcome" },
+  { value: "offer-not-accepted", title: "Offered school place but not yet accepted" },
+  { value: "waiting-to-start", title: "Waiting school start" },
+  { value: "preference-not-met", title: "Did not get school preference" },
+  { value: "unsuitable-home-education", title: "Unsuitable elective home education" },
+  { value: "access-difficulty", title: "Difficulty accessing suitable school place" },
+  { value: "dissatisfied-general", title: "School dissatisfaction general" },
+  { value: "dissatisfied-send", title: "School dissatisfaction SEND" },
+  { value: "mental-health", title: "Mental health" },
   { value: "physical-health", title: "Physical health" },
-  { value: "application-awaiting", title: "Application awaiting outcome" },
-  { value: "dissatisfied-send", title: "Dissatisfied with school (SEND)" },
-  { value: "dissatisfied-general", title: "Dissatisfied with school (general)" },
+  { value: "parental-decision", title: "Parental decision not to register at school" },
+  { value: "did-not-apply", title: "Did not apply for school place at compulsory school age" },
+  { value: "sao-challenge", title: "Challenging school attendance order" },
+  { value: "moved-la", title: "Believed to have moved to another local authority" },
+  { value: "moved-abroad", title: "Believed to have moved to another country" },
   { value: "unknown", title: "Unknown" },
-  { value: "unsuitable-home-education", title: "Unsuitable home education" },
-  { value: "waiting-to-start", title: "Waiting to start school" },
+  { value: "other", title: "Other" },
 ] as const;
+
+/** The wording cases' histories were written in before the DfE's was adopted: still read. */
+export const earlierDfeReasonTitles: Readonly<Record<string, DfeReason>> = {
+  "Believed moved to another country": "moved-abroad",
+  "Believed moved to another LA": "moved-la",
+  "Did not apply for a place at compulsory school age": "did-not-apply",
+  "Difficulty accessing a suitable place": "access-difficulty",
+  "Moved in from another LA": "moved-in-la",
+  "Offered a place, not yet accepted": "offer-not-accepted",
+  "Parental decision not to register": "parental-decision",
+  "Application awaiting outcome": "application-awaiting",
+  "Dissatisfied with school (SEND)": "dissatisfied-send",
+  "Dissatisfied with school (general)": "dissatisfied-general",
+  "Unsuitable home education": "unsuitable-home-education",
+  "Waiting to start school": "waiting-to-start",
+};
+
 export type DfeReason = (typeof dfeReasonChoices)[number]["value"];
 
 /** How a case can close; "believed abroad" unconfirmed is not one (that case goes to tracking). */

@@ -4,7 +4,7 @@ import { isIsoDate } from "../referrals/school-age.js";
 import type { TermDates } from "./calendar.js";
 import { policySchema, type EscalationPolicy } from "./policy.js";
 
-const isoDate = z.string().refine(isIsoDate, "must be a date, YYYY-MM-DD");
+export const isoDate = z.string().refine(isIsoDate, "must be a date, YYYY-MM-DD");
 
 const termDatesSchema = z
   .object({
@@ -22,7 +22,7 @@ const termDatesSchema = z
   );
 
 /** Reads and checks one of the council's data files; the error names the file and every problem. */
-function readChecked<T>(path: string, schema: z.ZodType<T>, what: string): T {
+export function readChecked<T>(path: string, schema: z.ZodType<T>, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, "utf8"));

@@ -1,5 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
+import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
+import type { TimelineRow } from "../reports/dfe-return.js";
 import { isCosmosError } from "./cosmos.js";
 import {
   ConcurrencyError,
@@ -12,6 +14,11 @@ import {
 } from "./documents.js";
 
 export type StoredCase = Stored<Case>;
+
+/** Every write keeps the case's timeline beside it, so reports read a few fields, not the case. */
+function withTimeline(current: Case): Case & { timeline: CaseTimeline } {
+  return { ...current, timeline: timelineOf(current) };
+}
 
 export interface StatusCounts {
   readonly byStatus: Record<CaseStatus, number>;
@@ -41,14 +48,33 @@ export class CaseStore {
 
   /** Creates the case; if it exists already (a retried submission) the stored one is returned. */
   async create(newCase: Case): Promise<StoredCase> {
-    await createIfAbsent(this.container, newCase);
+    await createIfAbsent(this.container, withTimeline(newCase));
     const stored = await this.get(newCase.id);
     if (!stored) throw new Error(`${newCase.id} vanished after it was created`);
     return stored;
   }
 
   replace(updated: Case, etag: string): Promise<StoredCase> {
-    return replaceIfUnchanged(this.container, updated, etag);
+    return replaceIfUnchanged(this.container, withTimeline(updated), etag);
+  }
+
+  /**
+   * Every case's timeline, for the reports: a projection of the few fields they count, never the
+   * answers or the history. Cases written before timelines were kept are read whole, once.
+   */
+  async timelines(): Promise<TimelineRow[]> {
+    const { resources: kept } = await this.container.items
+      .query<{ id: string; timeline: CaseTimeline }>({
+        query: "SELECT c.id, c.timeline FROM c WHERE IS_DEFINED(c.timeline)",
+      })
+      .fetchAll();
+    const { resources: older } = await this.container.items
+      .query<StoredCase>({ query: "SELECT * FROM c WHERE NOT IS_DEFINED(c.timeline)" })
+      .fetchAll();
+    return [
+      ...kept.map((row) => ({ reference: row.id, timeline: row.timeline })),
+      ...older.map((current) => ({ reference: current.id, timeline: timelineOf(current) })),
+    ];
   }
 
   /** Open cases for the same child: the same UPN, or the same name and date of birth. */
@@ -99,7 +125,10 @@ export class CaseStore {
 
   /** Changes a case under its ETag, retrying against the fresh case; `change` returns undefined to leave it. */
   update(reference: string, change: (current: StoredCase | undefined) => Case | undefined) {
-    return updateWithRetry<Case>(this.container, reference, change);
+    return updateWithRetry<Case>(this.container, reference, (current) => {
+      const next = change(current);
+      return next && withTimeline(next);
+    });
   }
 
   /** Remembers where the case's card was posted (retrying over concurrent case writes). */
@@ -107,9 +136,7 @@ export class CaseStore {
     reference: string,
     channelMessage: NonNullable<Case["channelMessage"]>,
   ): Promise<void> {
-    await updateWithRetry<Case>(this.container, reference, (current) =>
-      current ? { ...current, channelMessage } : undefined,
-    );
+    await this.update(reference, (current) => (current ? { ...current, channelMessage } : undefined));
   }
 
   /** Closed cases that closed before a time and still hold personal data (for the retention sweep). */

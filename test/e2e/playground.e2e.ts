@@ -403,7 +403,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await sleep(1000); // the update for everyone lands
 
     await onCaseCard("Start enquiries…");
-    await choose(/^DfE primary reason/, "Believed moved to another LA");
+    await choose(/^DfE primary reason/, "Believed to have moved to another local authority");
     await screenshot("case-start-enquiries");
     await caseCard().getByRole("button", { name: "Save", exact: true }).click();
     await cardWith(/Status\s*In progress/).waitFor({ timeout: 30_000 });
@@ -440,7 +440,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
       "Closed (was In progress)",
       "Enquiry logged",
       "Status: New → In progress",
-      "DfE reason: Believed moved to another LA",
+      "DfE reason: Believed to have moved to another local authority",
       "Assigned to Mina Manager",
       "Referral submitted",
     ]) {

@@ -76,7 +76,9 @@ describe("casework from the channel card", () => {
         "triage.cmeStartDate": "2026-11-02",
       }),
     );
-    expect(cardText(card)).to.include("Believed moved to another LA, CME since 2 Nov 2026");
+    expect(cardText(card)).to.include(
+      "Believed to have moved to another local authority, CME since 2 Nov 2026",
+    );
     expect(cardText(card)).to.include("In progress");
 
     card = invokeCard(

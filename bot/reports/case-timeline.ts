@@ -1,0 +1,150 @@
+import { z } from "zod";
+import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
+import {
+  dfeReasonChoices,
+  earlierDfeReasonTitles,
+  outcomeChoices,
+  type DfeReason,
+} from "../cases/choices.js";
+import { valuesOf } from "../referrals/questions.js";
+import { referralKinds } from "../referrals/steps.js";
+
+/**
+ * What the reports need of a case, as it stood on any day: a few dates and values, small enough
+ * to keep on the case at every write and read without the case's answers or history. Days are
+ * UK dates (YYYY-MM-DD): a change counts from the end of the UK day it was made on.
+ */
+export const caseTimelineSchema = z.object({
+  kind: z.enum(referralKinds),
+  submittedOn: z.string(),
+  /** The status from the end of each day it changed on, oldest first. */
+  statuses: z.array(z.object({ on: z.string(), status: z.enum(caseStatuses) })),
+  /** The DfE primary reason from the end of each day it was recorded on, oldest first. */
+  reasons: z.array(z.object({ on: z.string(), reason: z.enum(valuesOf(dfeReasonChoices)) })),
+  /** The day the case was first triaged: the CME start date recorded then counts from that day. */
+  triagedOn: z.string().optional(),
+  cmeStartDate: z.string().optional(),
+  dateLastAttended: z.string().optional(),
+  /** Ever closed as not CME (an attendance matter or a duplicate): never in the return. */
+  everNotCme: z.boolean(),
+  sex: z.string().optional(),
+  dateOfBirth: z.string().optional(),
+  matchKeys: z.object({ upn: z.string().optional(), nameAndBirth: z.string() }),
+});
+export type CaseTimeline = z.infer<typeof caseTimelineSchema>;
+
+const ukDayFormat = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** The UK date of an instant (ISO time). */
+export function ukDayOf(instant: string): string {
+  return ukDayFormat.format(new Date(instant));
+}
+
+const reasonByTitle: ReadonlyMap<string, DfeReason> = new Map([
+  ...dfeReasonChoices.map((choice) => [choice.title, choice.value] as const),
+  ...Object.entries(earlierDfeReasonTitles),
+]);
+
+const notCmeTitle = outcomeChoices.find((choice) => choice.value === "not-cme")?.title ?? "Not CME";
+
+const isStatus = (value: string | undefined): value is CaseStatus =>
+  (caseStatuses as readonly string[]).includes(value ?? "");
+
+/** The case's timeline, read from its history (the events record every change with its time). */
+export function timelineOf(current: Case): CaseTimeline {
+  const statuses: CaseTimeline["statuses"] = [];
+  const reasons: CaseTimeline["reasons"] = [];
+  let triagedOn: string | undefined;
+  let everNotCme = current.closure?.outcome === "not-cme";
+  for (const event of current.events) {
+    const on = ukDayOf(event.at);
+    if (["submitted", "status-changed", "closed", "reopened"].includes(event.type) && isStatus(event.to)) {
+      statuses.push({ on, status: event.to });
+    }
+    if (event.type === "closed" && event.reason?.startsWith(notCmeTitle)) everNotCme = true;
+    if (event.type === "triaged") {
+      triagedOn ??= on;
+      const reason = reasonByTitle.get(event.to ?? "");
+      if (reason) reasons.push({ on, reason });
+    }
+    // Reopening a not-CME closure records the reason without a triage.
+    if (event.type === "reopened" && current.dfeReason && reasons.length === 0) {
+      triagedOn ??= on;
+      reasons.push({ on, reason: current.dfeReason });
+    }
+  }
+  const child = current.referral.child as { sex?: string; dateOfBirth?: string } | undefined;
+  const school = current.referral.school as { dateLastAttended?: string } | undefined;
+  return {
+    kind: current.kind,
+    submittedOn: ukDayOf(current.submittedAt),
+    statuses,
+    reasons,
+    ...(triagedOn ? { triagedOn } : {}),
+    ...(current.cmeStartDate ? { cmeStartDate: current.cmeStartDate } : {}),
+    ...(school?.dateLastAttended ? { dateLastAttended: school.dateLastAttended } : {}),
+    everNotCme,
+    ...(child?.sex ? { sex: child.sex } : {}),
+    ...(child?.dateOfBirth ? { dateOfBirth: child.dateOfBirth } : {}),
+    matchKeys: current.matchKeys,
+  };
+}
+
+/** The last entry on or before a day, of a list ordered by day. */
+function lastOnOrBefore<T extends { on: string }>(entries: readonly T[], day: string): T | undefined {
+  let found: T | undefined;
+  for (const entry of entries) {
+    if (entry.on > day) break;
+    found = entry;
+  }
+  return found;
+}
+
+/** The case's status at the end of a day (undefined before it was submitted). */
+export function statusAtEndOf(timeline: CaseTimeline, day: string): CaseStatus | undefined {
+  return lastOnOrBefore(timeline.statuses, day)?.status;
+}
+
+/** The DfE primary reason in force at the end of a day (undefined: not recorded). */
+export function reasonAtEndOf(timeline: CaseTimeline, day: string): DfeReason | undefined {
+  return lastOnOrBefore(timeline.reasons, day)?.reason;
+}
+
+/** The CME start date as known at the end of a day: the triage's, or before triage the date last attended. */
+export function startDateOn(timeline: CaseTimeline, day: string): string | undefined {
+  return timeline.triagedOn && timeline.triagedOn <= day
+    ? (timeline.cmeStartDate ?? timeline.dateLastAttended)
+    : timeline.dateLastAttended;
+}
+
+/**
+ * Whether the child was missing education on a day, as the DfE counts: a school-age case that
+ * existed and was not closed at the end of the day, whose CME had started, and that was never
+ * found not to be CME.
+ */
+export function isCmeOn(timeline: CaseTimeline, day: string): boolean {
+  if (timeline.kind !== "school-age" || timeline.everNotCme) return false;
+  const status = statusAtEndOf(timeline, day);
+  if (status === undefined || status === "closed") return false;
+  const start = startDateOn(timeline, day);
+  return start !== undefined && start <= day;
+}
+
+/** The days in [from, to] on which `isCmeOn` can change, so checking them finds every CME day's span. */
+export function changeDaysWithin(timeline: CaseTimeline, from: string, to: string): string[] {
+  const days = new Set<string>([from]);
+  const candidates = [
+    timeline.submittedOn,
+    timeline.triagedOn,
+    timeline.cmeStartDate,
+    timeline.dateLastAttended,
+    ...timeline.statuses.map((entry) => entry.on),
+  ];
+  for (const day of candidates) if (day && day >= from && day <= to) days.add(day);
+  return [...days].sort();
+}
