@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { TermDates } from "./escalations/calendar.js";
 import { readEscalationPolicy, readTermDates } from "./escalations/files.js";
 import type { EscalationPolicy } from "./escalations/policy.js";
-import type { GraphSettings } from "./graph/profiles.js";
+import type { GraphSettings } from "./graph/client.js";
 
 /** The council's data files ship in config/ beside bot/. */
 const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));
