@@ -108,7 +108,7 @@ async function postInDoubt(
   { channelPosts, log }: CaseCardDeps,
 ): Promise<string | undefined> {
   const repeat = (why: string) => {
-    log("outbox.post.in-doubt", { item: item.id, outcome: "posted again", why });
+    log("outbox.post.in-doubt", { item: item.id, then: "posted again", why });
     return undefined;
   };
   if (!channelPosts) return repeat("Microsoft Graph is not configured");
@@ -123,7 +123,7 @@ async function postInDoubt(
       isCaseCardOf(reference),
     );
     if (!found) return repeat("not among the channel's recent messages");
-    log("outbox.post.in-doubt", { item: item.id, outcome: "adopted" });
+    log("outbox.post.in-doubt", { item: item.id, then: "adopted" });
     return found;
   } catch (error) {
     return repeat(`the look-up failed: ${error instanceof Error ? error.message : String(error)}`);
