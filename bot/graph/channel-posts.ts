@@ -13,7 +13,11 @@ export interface ChannelPosts {
    * The id of the newest of the app's recent posts in the channel with a card that `matches`,
    * or undefined when none of them has. Throws when Graph does not answer.
    */
-  find(channel: GraphChannel, appId: string | undefined, matches: (card: unknown) => boolean): Promise<string | undefined>;
+  find(
+    channel: GraphChannel,
+    appId: string | undefined,
+    matches: (card: unknown) => boolean,
+  ): Promise<string | undefined>;
 }
 
 const chatMessages = z.object({

@@ -167,7 +167,9 @@ async function showCaseCard(
   const known =
     current.channelMessage?.activityId ??
     item.activityId ??
-    (item.inDoubtSince ? await postInDoubt(context, channel, item, current.id, services.config.bot.appId, deps) : undefined);
+    (item.inDoubtSince
+      ? await postInDoubt(context, channel, item, current.id, services.config.bot.appId, deps)
+      : undefined);
   if (known) {
     await context.updateActivity({ type: "message", id: known, attachments: [card] });
     await record(known);

@@ -66,7 +66,9 @@ describe("a case's new card that Teams took while the bot crashed before recordi
       .map(({ item, then, why }) => ({ item, then, ...(why ? { why } : {}) }));
 
   /** Teams takes the case's first card; the bot hears nothing and records nothing (it died), then starts again. */
-  async function crashWhileTeamsTakesTheCard(withGraph: boolean): Promise<{ post: SentActivity; bot: Harness }> {
+  async function crashWhileTeamsTakesTheCard(
+    withGraph: boolean,
+  ): Promise<{ post: SentActivity; bot: Harness }> {
     const first = await start(withGraph);
     await first.send(channelMessage(teams, people.manager, "setup"));
     const held = teams.holdNextPost(channelId);
@@ -97,7 +99,9 @@ describe("a case's new card that Teams took while the bot crashed before recordi
       expect(inDoubtLog(bot)).to.deep.equal([{ item: `case-card|${reference}`, then: "adopted" }]);
 
       invokeCard(
-        await bot.send(cardAction(teams, people.officer, "channel", "case.assignToMe", { caseId: reference })),
+        await bot.send(
+          cardAction(teams, people.officer, "channel", "case.assignToMe", { caseId: reference }),
+        ),
       );
       await bot.app.services.outbox.idle();
       expect(teams.updates(channelId, post.id)).to.have.length(2);
@@ -119,7 +123,9 @@ describe("a case's new card that Teams took while the bot crashed before recordi
       ]);
 
       invokeCard(
-        await bot.send(cardAction(teams, people.officer, "channel", "case.assignToMe", { caseId: reference })),
+        await bot.send(
+          cardAction(teams, people.officer, "channel", "case.assignToMe", { caseId: reference }),
+        ),
       );
       await bot.app.services.outbox.idle();
       expect(teams.updates(channelId, again!.id)).to.have.length(1);

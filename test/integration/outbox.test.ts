@@ -106,7 +106,10 @@ describe("the outbox when Cosmos goes away while a card is being delivered", () 
     cosmos = await startEmbeddedCosmos();
     outage = new CosmosOutage(cosmos.endpoint);
     await outage.start();
-    h = await startHarness({ COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key }, { now: () => clock });
+    h = await startHarness(
+      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key },
+      { now: () => clock },
+    );
   });
   afterEach(async () => {
     await h.close();
@@ -133,7 +136,10 @@ describe("the outbox when Cosmos goes away while a card is being delivered", () 
     // A pass as the timer makes one, a claim's length (15 s) later: well before a minute.
     clock = new Date(clock.getTime() + 15_001);
     await h.app.services.outbox.deliverDue();
-    expect(h.teams.posts(channelId).map(referenceOn)).to.deep.equal([`CME-${year}-00001`, `CME-${year}-00002`]);
+    expect(h.teams.posts(channelId).map(referenceOn)).to.deep.equal([
+      `CME-${year}-00001`,
+      `CME-${year}-00002`,
+    ]);
 
     // The first case's next change updates the card Teams took: it is not posted again.
     invokeCard(

@@ -42,7 +42,8 @@ export class FakeTeams {
   private nextId = 1;
   /** Answer this many of the next activity posts or updates with this status (to play throttling or an outage). */
   failNext: { count: number; status: number; conversationId?: string } = { count: 0, status: 500 };
-  private held: { conversationId: string; take: (post: SentActivity, res: ServerResponse) => void } | undefined;
+  private held:
+    { conversationId: string; take: (post: SentActivity, res: ServerResponse) => void } | undefined;
 
   constructor(
     readonly teams: Record<string, readonly RosterMember[]>,
