@@ -1,4 +1,5 @@
 import { emergencyContactsText, type Config } from "./config.js";
+import { graphChannelPosts } from "./graph/channel-posts.js";
 import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
@@ -54,7 +55,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   const outboxStore = new OutboxStore(containers.outbox);
   // Delivery needs the services and the services need the outbox: tie the knot once.
   let deliver: Deliver = () => Promise.reject(new Error("delivery is not wired yet"));
-  const outbox = new Outbox(outboxStore, (item) => deliver(item), {
+  const outbox = new Outbox(outboxStore, (item, attempt) => deliver(item, attempt), {
     now,
     giveUpAfterMs: config.outboxGiveUpMs,
     onError: (item, error) =>
@@ -81,7 +82,10 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       : noProfiles,
     now,
   };
-  deliver = teamsDelivery(adapter, services);
+  deliver = teamsDelivery(adapter, services, {
+    channelPosts: config.graph ? graphChannelPosts(config.graph) : undefined,
+    log,
+  });
 
   adapter.onTurnError = async (context, error) => {
     log("turn.failed", { activityType: context.activity.type, error: error.message });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { TermDates } from "./escalations/calendar.js";
 import { readEscalationPolicy, readTermDates } from "./escalations/files.js";
 import type { EscalationPolicy } from "./escalations/policy.js";
-import type { GraphSettings } from "./graph/profiles.js";
+import type { GraphSettings } from "./graph/client.js";
 import { readCensusDates, type CensusDates } from "./reports/census-dates.js";
 
 /** The council's data files ship in config/ beside bot/. */

@@ -35,6 +35,13 @@ export const outboxItemSchema = z.object({
   claimedUntil: z.string().optional(),
   createdAt: z.string(),
   sentAt: z.string().optional(),
+  /**
+   * Set just before a post whose id must be kept (a case's first card) goes to Teams, cleared
+   * when the delivery is recorded: a delivery that finds it set does not know whether Teams
+   * took the earlier post, and looks for it in the channel before posting again.
+   */
+  inDoubtSince: z.string().optional(),
+  /** The message Teams made of it (a case card's post, updated in place after). */
   activityId: z.string().optional(),
   lastError: z.string().optional(),
 });

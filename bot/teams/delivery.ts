@@ -1,8 +1,10 @@
-import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import { TeamsInfo, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
 import { statusTitles, type Case } from "../cases/case.js";
 import { caseChannelView } from "../cases/views.js";
 import { describeClocks } from "../escalations/due.js";
-import type { Deliver, DeliveryResult } from "../outbox/outbox.js";
+import type { ChannelPosts } from "../graph/channel-posts.js";
+import type { Log } from "../log.js";
+import type { Deliver, DeliveryAttempt, DeliveryResult } from "../outbox/outbox.js";
 import { RetryableDeliveryError, type OutboxItem, type PersonalConversation } from "../outbox/outbox-item.js";
 import { formatDateTime } from "../people/format.js";
 import { ukDate } from "../referrals/school-age.js";
@@ -77,8 +79,70 @@ async function mentionsFor(
   };
 }
 
-/** Shows a case's current card in the channel: posts it the first time, updates it in place after. */
-async function showCaseCard(context: TurnContext, services: Services, channel: CaseChannel, current: Case) {
+/** What showing a case card needs besides the services: where Graph finds a post in doubt, and the log. */
+export interface CaseCardDeps {
+  readonly channelPosts: ChannelPosts | undefined;
+  readonly log: Log;
+}
+
+/** Whether a card is the case's own channel card (escalations about it name it too, but refresh nothing). */
+function isCaseCardOf(reference: string) {
+  return (card: unknown): boolean => {
+    const refresh = (card as { refresh?: { action?: { verb?: unknown; data?: { caseId?: unknown } } } })
+      ?.refresh?.action;
+    return refresh?.verb === "case.refresh" && refresh.data?.caseId === reference;
+  };
+}
+
+/**
+ * The case card an earlier delivery posted but could not record (it was in doubt), as the
+ * channel's recent messages show it; undefined when Graph is not there, fails, or has not got it
+ * (then it is posted again, and the log says so).
+ */
+async function postInDoubt(
+  context: TurnContext,
+  channel: CaseChannel,
+  item: OutboxItem,
+  reference: string,
+  appId: string | undefined,
+  { channelPosts, log }: CaseCardDeps,
+): Promise<string | undefined> {
+  const repeat = (why: string) => {
+    log("outbox.post.in-doubt", { item: item.id, then: "posted again", why });
+    return undefined;
+  };
+  if (!channelPosts) return repeat("Microsoft Graph is not configured");
+  const tenantId = channel.tenantId ?? context.activity.conversation.tenantId;
+  if (!tenantId) return repeat("the channel's tenant is not known");
+  try {
+    const team = await TeamsInfo.getTeamDetails(context, channel.teamId);
+    if (!team.aadGroupId) return repeat("Teams did not name the team's group");
+    const found = await channelPosts.find(
+      { tenantId, teamGroupId: team.aadGroupId, channelId: channel.channelId },
+      appId,
+      isCaseCardOf(reference),
+    );
+    if (!found) return repeat("not among the channel's recent messages");
+    log("outbox.post.in-doubt", { item: item.id, then: "adopted" });
+    return found;
+  } catch (error) {
+    return repeat(`the look-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Shows a case's current card in the channel: posts it the first time, updates it in place after.
+ * The post's id is kept on the case and on the outbox item (whichever the store took).
+ */
+async function showCaseCard(
+  context: TurnContext,
+  services: Services,
+  deps: CaseCardDeps,
+  channel: CaseChannel,
+  current: Case,
+  item: OutboxItem,
+  attempt: DeliveryAttempt,
+) {
   // Team members' Teams refreshes the card into their own view, with the actions their role allows.
   const members = await teamMembers(context, channel.teamId);
   const card = cardAttachment(
@@ -88,20 +152,33 @@ async function showCaseCard(context: TurnContext, services: Services, channel: C
       clocks: describeClocks(current, services.clocks, services.now()),
     }),
   );
-  if (current.channelMessage) {
-    await context.updateActivity({
-      type: "message",
-      id: current.channelMessage.activityId,
-      attachments: [card],
-    });
-    return { activityId: current.channelMessage.activityId };
+  const record = async (activityId: string) => {
+    if (current.channelMessage?.activityId === activityId) return;
+    try {
+      await services.cases.setChannelMessage(current.id, { conversationId: channel.channelId, activityId });
+    } catch (error) {
+      // The outbox records the id on its item too; the case's next card records it here.
+      deps.log("case.channel-message.unrecorded", {
+        item: item.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+  const known =
+    current.channelMessage?.activityId ??
+    item.activityId ??
+    (item.inDoubtSince
+      ? await postInDoubt(context, channel, item, current.id, services.config.bot.appId, deps)
+      : undefined);
+  if (known) {
+    await context.updateActivity({ type: "message", id: known, attachments: [card] });
+    await record(known);
+    return { activityId: known };
   }
+  await attempt.beforePost();
   const posted = await context.sendActivity({ type: "message", attachments: [card] });
   if (!posted?.id) throw new Error("Teams did not return the posted message's id");
-  await services.cases.setChannelMessage(current.id, {
-    conversationId: channel.channelId,
-    activityId: posted.id,
-  });
+  await record(posted.id);
   return { activityId: posted.id };
 }
 
@@ -185,9 +262,9 @@ async function proactive(
 }
 
 /** Delivers outbox items (proactive messages) to the CME channel and to people's personal chats. */
-export function teamsDelivery(adapter: CloudAdapter, services: Services): Deliver {
+export function teamsDelivery(adapter: CloudAdapter, services: Services, deps: CaseCardDeps): Deliver {
   const botAppId = services.config.bot.appId ?? "";
-  return async (item: OutboxItem): Promise<DeliveryResult> => {
+  return async (item: OutboxItem, attempt: DeliveryAttempt): Promise<DeliveryResult> => {
     if (item.kind === "personal-card") {
       const { conversation, template, data } = item;
       if (!conversation || !template) throw new Error(`outbox item ${item.id} names no person or card`);
@@ -222,7 +299,7 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services): Delive
     if (!current) throw new Error(`outbox item ${item.id} names no case that exists`);
     return proactive(adapter, botAppId, channelReference(channel, botAppId), (context) =>
       item.kind === "case-card"
-        ? showCaseCard(context, services, channel, current)
+        ? showCaseCard(context, services, deps, channel, current, item, attempt)
         : postEscalation(
             context,
             services,

@@ -1,14 +1,20 @@
 import { expect } from "chai";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
+import { CosmosOutage } from "../support/cosmos-outage.js";
 import {
+  cardAction,
   cardIn,
   cardText,
+  channelId,
   deliverPendingNow,
+  invokeCard,
   people,
   personalConversationId,
   personalMessage,
   startHarness,
   type Harness,
 } from "../support/harness.js";
+import { goodAnswers, refer } from "../support/referral-walk.js";
 
 describe("the outbox against a Teams that throttles and fails", () => {
   let h: Harness;
@@ -87,5 +93,64 @@ describe("the outbox against a Teams that throttles and fails", () => {
     const delivered = h.teams.posts(chat.id).map((post) => /Notice (\d)/.exec(cardText(cardIn(post)))?.[1]);
     expect(delivered).to.deep.equal(["1"]);
     expect(h.teams.posts("19:cme-cases@thread.tacv2")).to.have.length(0);
+  });
+});
+
+describe("the outbox when Cosmos goes away while a card is being delivered", () => {
+  let cosmos: EmbeddedCosmos;
+  let outage: CosmosOutage;
+  let h: Harness;
+  let clock = new Date();
+  beforeEach(async () => {
+    clock = new Date();
+    cosmos = await startEmbeddedCosmos();
+    outage = new CosmosOutage(cosmos.endpoint);
+    await outage.start();
+    h = await startHarness(
+      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key },
+      { now: () => clock },
+    );
+  });
+  afterEach(async () => {
+    await h.close();
+    await outage.stop();
+    await cosmos.close();
+  });
+
+  const referenceOn = (post: { body: Record<string, unknown> }) =>
+    /CME-\d{4}-\d{5}/.exec(cardText(cardIn(post)))?.[0];
+
+  it("lets the channel's next card go once the store is back, within a claim's length, and posts the first once", async () => {
+    const year = new Date().getUTCFullYear();
+    const held = h.teams.holdNextPost(channelId);
+    await refer(h, people.dsl);
+    const first = await held.taken;
+    outage.down = true; // Teams took the card; the bot cannot record it
+    held.answer();
+    await h.app.services.outbox.idle();
+    outage.down = false;
+
+    clock = new Date(clock.getTime() + 1000);
+    await refer(h, people.earlyYears, { ...goodAnswers, child: { ...goodAnswers.child, surname: "Second" } });
+    await h.app.services.outbox.idle();
+    // A pass as the timer makes one, a claim's length (15 s) later: well before a minute.
+    clock = new Date(clock.getTime() + 15_001);
+    await h.app.services.outbox.deliverDue();
+    expect(h.teams.posts(channelId).map(referenceOn)).to.deep.equal([
+      `CME-${year}-00001`,
+      `CME-${year}-00002`,
+    ]);
+
+    // The first case's next change updates the card Teams took: it is not posted again.
+    invokeCard(
+      await h.send(
+        cardAction(h.teams, people.officer, "channel", "case.assignToMe", { caseId: `CME-${year}-00001` }),
+      ),
+    );
+    await h.app.services.outbox.idle();
+    expect(h.teams.updates(channelId, first.id)).to.have.length.greaterThanOrEqual(1);
+    expect(h.teams.posts(channelId)).to.have.length(2);
+    const stored = await h.app.services.cases.get(`CME-${year}-00001`);
+    expect(stored?.channelMessage?.activityId).to.equal(first.id);
   });
 });

@@ -1,15 +1,36 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { SentActivity } from "./fake-teams.js";
+
+/** A post the bot made, as Graph lists it among a channel's messages (cards' content as JSON text). */
+export function chatMessageOf(post: SentActivity, appId: string): Record<string, unknown> {
+  const attachments = (post.body.attachments ?? []) as { contentType: string; content: unknown }[];
+  return {
+    id: post.id,
+    messageType: "message",
+    createdDateTime: new Date().toISOString(),
+    from: { application: { id: appId, displayName: "CME Referrals" }, user: null },
+    attachments: attachments.map((attachment, n) => ({
+      id: String(n),
+      contentType: attachment.contentType,
+      content: JSON.stringify(attachment.content),
+    })),
+  };
+}
 
 /**
  * A local stand-in for Microsoft Graph and its token endpoint: client-credentials tokens per
- * tenant, and GET /v1.0/users/{id} from a directory of Graph-shaped users.
+ * tenant, GET /v1.0/users/{id} from a directory of Graph-shaped users, and
+ * GET /v1.0/teams/{group}/channels/{channel}/messages from each channel's messages.
  */
 export class FakeGraph {
   private server: Server | undefined;
   readonly requests: { method: string; path: string; authorization?: string }[] = [];
   /** Answer user look-ups with this status instead (to play Graph failing). */
   failWith: number | undefined;
+
+  /** Each channel's messages, newest first, by `${teamGroupId}|${channelId}`. */
+  readonly channelMessages: Record<string, Record<string, unknown>[]> = {};
 
   constructor(readonly users: Record<string, Record<string, unknown>>) {}
 
@@ -40,6 +61,14 @@ export class FakeGraph {
           return send(401, { error: { code: "InvalidAuthenticationToken" } });
         const found = this.users[decodeURIComponent(user[1] ?? "")];
         return found ? send(200, found) : send(404, { error: { code: "Request_ResourceNotFound" } });
+      }
+      const messages = /^\/v1\.0\/teams\/([^/]+)\/channels\/([^/]+)\/messages$/.exec(path);
+      if (req.method === "GET" && messages) {
+        if (!req.headers.authorization?.startsWith("Bearer token-for-"))
+          return send(401, { error: { code: "InvalidAuthenticationToken" } });
+        const key = `${decodeURIComponent(messages[1] ?? "")}|${decodeURIComponent(messages[2] ?? "")}`;
+        const found = this.channelMessages[key];
+        return found ? send(200, { value: found }) : send(404, { error: { code: "NotFound" } });
       }
       send(404, { error: { code: "NotFound" } });
     });

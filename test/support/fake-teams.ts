@@ -24,6 +24,15 @@ export interface SentActivity {
   readonly body: Record<string, unknown>;
 }
 
+/** A channel post Teams took whose answer is held back: answer it, or cut the connection instead. */
+export interface HeldPost {
+  /** Resolves with the post once Teams has taken (recorded) it. */
+  readonly taken: Promise<SentActivity>;
+  answer(): void;
+  /** The bot never hears that the post was made (a crash, or the connection failing). */
+  drop(): void;
+}
+
 export class FakeTeams {
   readonly sent: SentActivity[] = [];
   /** Files uploaded to the stand-in for OneDrive (a file consent card's uploadUrl: PUT /upload/<name>). */
@@ -33,12 +42,36 @@ export class FakeTeams {
   private nextId = 1;
   /** Answer this many of the next activity posts or updates with this status (to play throttling or an outage). */
   failNext: { count: number; status: number; conversationId?: string } = { count: 0, status: 500 };
+  private held:
+    { conversationId: string; take: (post: SentActivity, res: ServerResponse) => void } | undefined;
 
   constructor(
     readonly teams: Record<string, readonly RosterMember[]>,
     /** Everyone in the tenant, for member look-ups in personal chats. */
     readonly everyone: readonly RosterMember[] = [],
+    /** Each team's Microsoft 365 group id (Graph's team id), for team look-ups. */
+    readonly groupIds: Record<string, string> = {},
   ) {}
+
+  /** Takes the next new post to the conversation but holds its answer back. */
+  holdNextPost(conversationId: string): HeldPost {
+    let answer = () => {};
+    let drop = () => {};
+    const taken = new Promise<SentActivity>((resolve) => {
+      this.held = {
+        conversationId,
+        take: (post, res) => {
+          answer = () => {
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify({ id: post.id }));
+          };
+          drop = () => res.socket?.destroy();
+          resolve(post);
+        },
+      };
+    });
+    return { taken, answer: () => answer(), drop: () => drop() };
+  }
 
   get url(): string {
     const address = this.server?.address() as AddressInfo;
@@ -114,6 +147,13 @@ export class FakeTeams {
         ? send(200, member)
         : send(404, { error: { code: "MemberNotFoundInConversation", message: "not found" } });
     }
+    match = /^\/v3\/teams\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && match) {
+      const groupId = this.groupIds[match[1] ?? ""];
+      return groupId
+        ? send(200, { id: match[1], name: "CME Team", aadGroupId: groupId })
+        : send(404, { error: { code: "NotFound", message: "team not found" } });
+    }
     match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (match && (req.method === "POST" || req.method === "PUT")) {
       const failing = !this.failNext.conversationId || this.failNext.conversationId === match[1];
@@ -122,13 +162,19 @@ export class FakeTeams {
         return send(this.failNext.status, { error: { code: "Throttled", message: "try later" } });
       }
       const id = req.method === "PUT" ? (match[2] ?? "") : `msg-${this.nextId++}`;
-      this.sent.push({
+      const activity: SentActivity = {
         method: req.method,
         conversationId: match[1] ?? "",
         ...(match[2] ? { activityId: match[2] } : {}),
         id,
         body,
-      });
+      };
+      this.sent.push(activity);
+      const held = this.held;
+      if (held && req.method === "POST" && !match[2] && held.conversationId === activity.conversationId) {
+        this.held = undefined;
+        return held.take(activity, res);
+      }
       return send(200, { id });
     }
     send(404, { error: { code: "NotFound", message: `${req.method} ${path} is not played by FakeTeams` } });

@@ -6,6 +6,8 @@ import { FakeTeams, type RosterMember } from "./fake-teams.js";
 export const tenantId = "tenant-leicestershire";
 export const teamId = "19:cme-team@thread.tacv2";
 export const channelId = "19:cme-cases@thread.tacv2";
+/** The CME team's Microsoft 365 group: its id in Graph. */
+export const teamGroupId = "5f0c7a3e-2b1d-4c8e-9a6f-1d2e3f4a5b6c";
 
 const member = (key: string, name: string): RosterMember => ({
   id: `29:${key}`,
@@ -37,15 +39,26 @@ export interface Harness {
 
 let activityCounter = 0;
 
-export async function startHarness(
-  env: Partial<Environment> = {},
-  { now }: { now?: () => Date } = {},
-): Promise<Harness> {
+/** The stand-in for Teams every harness talks to unless given one (started). */
+export async function startFakeTeams(): Promise<FakeTeams> {
   const teams = new FakeTeams(
     { [teamId]: [people.officer, people.officer2, people.manager] },
     Object.values(people),
+    { [teamId]: teamGroupId },
   );
   await teams.start();
+  return teams;
+}
+
+/**
+ * Starts the bot against a stand-in for Teams: its own, or `teams` (shared, say by a bot
+ * started again; then the caller stops it).
+ */
+export async function startHarness(
+  env: Partial<Environment> = {},
+  { now, teams: shared }: { now?: () => Date; teams?: FakeTeams } = {},
+): Promise<Harness> {
+  const teams = shared ?? (await startFakeTeams());
   const config = loadConfig({
     PORT: "0",
     CME_TEAM_ID: teamId,
@@ -78,7 +91,7 @@ export async function startHarness(
     },
     async close() {
       await app.close();
-      await teams.stop();
+      if (!shared) await teams.stop();
     },
   };
 }

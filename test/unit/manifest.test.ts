@@ -59,6 +59,15 @@ describe("the Teams app package", () => {
     expect(commandList.every((command) => command.description.length <= 128)).to.equal(true);
   });
 
+  it("asks the team for resource-specific consent to read its channel's messages, as the bot's app", async () => {
+    const manifest = buildManifest(environment);
+    expect(await validateManifest(manifest)).to.deep.equal([]);
+    expect(manifest.webApplicationInfo).to.deep.equal({ id: environment.MICROSOFT_APP_ID });
+    expect(manifest.authorization).to.deep.equal({
+      permissions: { resourceSpecific: [{ name: "ChannelMessage.Read.Group", type: "Application" }] },
+    });
+  });
+
   it("finds what is wrong with a manifest the schema refuses", async () => {
     const manifest = { ...buildManifest(environment), accentColor: "blue", developer: {} };
     const problems = await validateManifest(manifest);

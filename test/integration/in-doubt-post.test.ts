@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
+import { CosmosOutage } from "../support/cosmos-outage.js";
+import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
+import type { FakeTeams, SentActivity } from "../support/fake-teams.js";
+import {
+  cardAction,
+  cardIn,
+  cardText,
+  channelId,
+  channelMessage,
+  deliverPendingNow,
+  invokeCard,
+  people,
+  startFakeTeams,
+  startHarness,
+  teamGroupId,
+  type Harness,
+} from "../support/harness.js";
+import { refer } from "../support/referral-walk.js";
+
+describe("a case's new card that Teams took while the bot crashed before recording it", () => {
+  let cosmos: EmbeddedCosmos;
+  let outage: CosmosOutage;
+  let teams: FakeTeams;
+  let graph: FakeGraph;
+  let clock = new Date();
+  const reference = `CME-${new Date().getUTCFullYear()}-00001`;
+  beforeEach(async () => {
+    clock = new Date();
+    cosmos = await startEmbeddedCosmos();
+    outage = new CosmosOutage(cosmos.endpoint);
+    await outage.start();
+    teams = await startFakeTeams();
+    graph = new FakeGraph({});
+    await graph.start();
+  });
+  afterEach(async () => {
+    await teams.stop();
+    await graph.stop();
+    await outage.stop();
+    await cosmos.close();
+  });
+
+  const environment = (withGraph: boolean) => ({
+    COSMOS_ENDPOINT: outage.endpoint,
+    COSMOS_KEY: cosmos.key,
+    COSMOS_DATABASE: "cme-in-doubt",
+    ...(withGraph
+      ? {
+          GRAPH_CLIENT_ID: "graph-client",
+          GRAPH_CLIENT_SECRET: "graph-secret",
+          GRAPH_BASE_URL: graph.url,
+          GRAPH_AUTHORITY_HOST: graph.url,
+        }
+      : {}),
+  });
+  const start = (withGraph: boolean) => startHarness(environment(withGraph), { teams, now: () => clock });
+  const cardsOfTheCase = () =>
+    teams.posts(channelId).filter((post) => cardText(cardIn(post)).includes(`"${reference}"`));
+
+  const inDoubtLog = (bot: Harness) =>
+    bot.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.event === "outbox.post.in-doubt")
+      .map(({ item, then, why }) => ({ item, then, ...(why ? { why } : {}) }));
+
+  /** Teams takes the case's first card; the bot hears nothing and records nothing (it died), then starts again. */
+  async function crashWhileTeamsTakesTheCard(
+    withGraph: boolean,
+  ): Promise<{ post: SentActivity; bot: Harness }> {
+    const first = await start(withGraph);
+    await first.send(channelMessage(teams, people.manager, "setup"));
+    const held = teams.holdNextPost(channelId);
+    await refer(first, people.dsl);
+    const post = await held.taken;
+    outage.down = true;
+    // A dead process would not retry the broken request as the connector does: refuse it.
+    teams.failNext = { count: 10, status: 400, conversationId: channelId };
+    held.drop();
+    await first.app.services.outbox.idle();
+    await first.close();
+    teams.failNext = { count: 0, status: 500 };
+    outage.down = false;
+    clock = new Date(clock.getTime() + 61_000); // past any claim the dead instance held
+    return { post, bot: await start(withGraph) };
+  }
+
+  it("finds the card among the channel's messages (Graph) and updates it: one card in all", async () => {
+    const { post, bot } = await crashWhileTeamsTakesTheCard(true);
+    try {
+      graph.channelMessages[`${teamGroupId}|${channelId}`] = [chatMessageOf(post, "cme-bot-app")];
+      await bot.app.services.outbox.idle();
+      await deliverPendingNow(bot);
+      expect(cardsOfTheCase().map((card) => card.id)).to.deep.equal([post.id]);
+      expect(teams.updates(channelId, post.id)).to.have.length(1);
+      expect((await bot.app.services.cases.get(reference))?.channelMessage?.activityId).to.equal(post.id);
+      expect(graph.requests.some((r) => r.method === "GET" && r.path.endsWith("/messages"))).to.equal(true);
+      expect(inDoubtLog(bot)).to.deep.equal([{ item: `case-card|${reference}`, then: "adopted" }]);
+
+      invokeCard(
+        await bot.send(
+          cardAction(teams, people.officer, "channel", "case.assignToMe", { caseId: reference }),
+        ),
+      );
+      await bot.app.services.outbox.idle();
+      expect(teams.updates(channelId, post.id)).to.have.length(2);
+      expect(cardsOfTheCase()).to.have.length(1);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("without Graph posts it again once, says so in the log, and updates that one after", async () => {
+    const { bot } = await crashWhileTeamsTakesTheCard(false);
+    try {
+      await bot.app.services.outbox.idle();
+      await deliverPendingNow(bot);
+      const [, again] = cardsOfTheCase();
+      expect(cardsOfTheCase()).to.have.length(2);
+      expect(inDoubtLog(bot)).to.deep.equal([
+        { item: `case-card|${reference}`, then: "posted again", why: "Microsoft Graph is not configured" },
+      ]);
+
+      invokeCard(
+        await bot.send(
+          cardAction(teams, people.officer, "channel", "case.assignToMe", { caseId: reference }),
+        ),
+      );
+      await bot.app.services.outbox.idle();
+      expect(teams.updates(channelId, again!.id)).to.have.length(1);
+      expect(cardsOfTheCase()).to.have.length(2);
+    } finally {
+      await bot.close();
+    }
+  });
+});
