@@ -56,6 +56,8 @@ const environmentSchema = z
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     OUTBOX_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
+    // A turn's store calls take twice this at most: at 5 s that is still inside Teams' 15 s wait.
+    STORE_DEADLINE_MS: z.coerce.number().int().min(100).max(5000).default(3000),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     DIGEST_LOCAL_TIME: z
       .string()
@@ -193,6 +195,8 @@ export interface Config {
   readonly outboxGiveUpMs: number;
   /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
   readonly messagesPerSecond: number;
+  /** How long one call to Cosmos DB may take before the person is told the store is not answering (ms). */
+  readonly storeDeadlineMs: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
   readonly appInsightsConnectionString: string | undefined;
   /** When the daily digest goes to the channel (UK time, working days), or undefined for none. */
@@ -290,6 +294,7 @@ export function loadConfig(environment: Environment): Config {
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
+    storeDeadlineMs: env.STORE_DEADLINE_MS,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,
     digestAt:

@@ -39,6 +39,7 @@ try {
     config.cosmos.identityClientId
       ? { endpoint: config.cosmos.endpoint, identityClientId: config.cosmos.identityClientId }
       : { endpoint: config.cosmos.endpoint, key: config.cosmos.key ?? "" },
+    config.storeDeadlineMs,
   );
   const containers = await openContainers(client, config.cosmos.database);
   const result = await sweepEscalations(

@@ -9,18 +9,27 @@ export type CosmosConnection =
   | { readonly endpoint: string; readonly key: string }
   | { readonly endpoint: string; readonly identityClientId: string };
 
-export function createCosmosClient(connection: CosmosConnection): CosmosClient {
+/**
+ * Each request gives up after `deadlineMs`, and throttling is retried for about as long, so the
+ * SDK's own retries stay near one deadline (in a turn, `storeCall` cuts every call at its deadline).
+ */
+export function createCosmosClient(connection: CosmosConnection, deadlineMs: number): CosmosClient {
+  const connectionPolicy = {
+    requestTimeout: deadlineMs,
+    retryOptions: { maxRetryAttemptCount: 3, maxWaitTimeInSeconds: Math.ceil(deadlineMs / 1000) },
+  };
   if ("identityClientId" in connection) {
     return new CosmosClient({
       endpoint: connection.endpoint,
       aadCredentials: new ManagedIdentityCredential({ clientId: connection.identityClientId }),
+      connectionPolicy,
     });
   }
   return new CosmosClient({
     endpoint: connection.endpoint,
     key: connection.key,
     // Emulators answer the account lookup with addresses of their own; talk to the endpoint given.
-    connectionPolicy: { enableEndpointDiscovery: false },
+    connectionPolicy: { ...connectionPolicy, enableEndpointDiscovery: false },
   });
 }
 
