@@ -12,6 +12,7 @@ import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
 import { CaseStore } from "./store/case-store.js";
 import { createCosmosClient, openContainers, type Containers } from "./store/cosmos.js";
+import { storeCall } from "./store/deadline.js";
 import { DraftStore } from "./store/draft-store.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "./store/embedded.js";
 import { OutboxStore } from "./store/outbox-store.js";
@@ -48,6 +49,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     config.cosmos.identityClientId
       ? { endpoint, identityClientId: config.cosmos.identityClientId }
       : { endpoint, key: config.cosmos.key ?? embedded?.key ?? "" },
+    config.storeDeadlineMs,
   );
   const containers: Containers = await openContainers(client, config.cosmos.database);
 
@@ -93,14 +95,11 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   };
 
   const bot = new CmeBot(services, log);
-  const isReady = async () => {
-    try {
-      await client.getDatabaseAccount();
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const isReady = () =>
+    storeCall((abortSignal) => client.getDatabaseAccount({ abortSignal })).then(
+      () => true,
+      () => false,
+    );
   const server = createServer({
     adapter,
     runTurn: (context) => bot.run(context),
@@ -108,6 +107,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     hasCaseChannel: async () => (await caseChannel(services)) !== undefined,
     log,
     messagesPerSecond: config.messagesPerSecond,
+    storeDeadlineMs: config.storeDeadlineMs,
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);

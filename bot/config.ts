@@ -58,6 +58,8 @@ const environmentSchema = z
     OUTBOX_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     SUBMIT_ANSWER_WITHIN_MS: z.coerce.number().int().positive().default(5000),
+    // A turn's store calls take twice this at most: at 5 s that is still inside Teams' 15 s wait.
+    STORE_DEADLINE_MS: z.coerce.number().int().min(100).max(5000).default(3000),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     DIGEST_LOCAL_TIME: z
       .string()
@@ -198,6 +200,8 @@ export interface Config {
   readonly messagesPerSecond: number;
   /** A submission not finished by then is answered "received, your reference follows" and finishes after. */
   readonly submitAnswerWithinMs: number;
+  /** How long one call to Cosmos DB may take before the person is told the store is not answering (ms). */
+  readonly storeDeadlineMs: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
   readonly appInsightsConnectionString: string | undefined;
   /** When the daily digest goes to the channel (UK time, working days), or undefined for none. */
@@ -300,6 +304,7 @@ export function loadConfig(environment: Environment): Config {
     outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
     submitAnswerWithinMs: env.SUBMIT_ANSWER_WITHIN_MS,
+    storeDeadlineMs: env.STORE_DEADLINE_MS,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,
     digestAt:

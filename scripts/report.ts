@@ -12,7 +12,7 @@ import { ukDate } from "../bot/referrals/school-age.js";
 import { dfeReturnRequest } from "../bot/reports/census-dates.js";
 import { dfeReturn, dfeReturnCsv } from "../bot/reports/dfe-return.js";
 import { CaseStore } from "../bot/store/case-store.js";
-import { createCosmosClient, openContainers } from "../bot/store/cosmos.js";
+import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
 
 const usage = "Usage: npm run report -- dfe [--census YYYY-MM-DD] [--year YYYY/YY] [--out FILE.csv]";
 
@@ -27,20 +27,16 @@ if (positionals[0] !== "dfe") {
 
 try {
   const config = loadConfig(process.env);
-  if (!config.cosmos.endpoint) {
-    console.error("Set COSMOS_ENDPOINT (and COSMOS_KEY locally): the report reads the cases stored there.");
-    process.exit(2);
-  }
   const request = dfeReturnRequest(config.censusDates, ukDate(new Date()), values.census, values.year);
   if (!request.ok) {
     console.error(`${request.problem}\n${usage}`);
     process.exit(2);
   }
-  const client = createCosmosClient(
-    config.cosmos.identityClientId
-      ? { endpoint: config.cosmos.endpoint, identityClientId: config.cosmos.identityClientId }
-      : { endpoint: config.cosmos.endpoint, key: config.cosmos.key ?? "" },
-  );
+  const client = configuredCosmosClient(config);
+  if (!client) {
+    console.error("Set COSMOS_ENDPOINT (and COSMOS_KEY locally): the report reads the cases stored there.");
+    process.exit(2);
+  }
   const containers = await openContainers(client, config.cosmos.database);
   const result = dfeReturn(
     await new CaseStore(containers.cases).timelines(),

@@ -11,7 +11,7 @@ import { createCalendar } from "../bot/escalations/calendar.js";
 import { sweepEscalations } from "../bot/escalations/sweep.js";
 import { Outbox } from "../bot/outbox/outbox.js";
 import { CaseStore } from "../bot/store/case-store.js";
-import { createCosmosClient, openContainers } from "../bot/store/cosmos.js";
+import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
 import { OutboxStore } from "../bot/store/outbox-store.js";
 import { SettingsStore } from "../bot/store/settings-store.js";
 
@@ -31,15 +31,11 @@ if (asOf.getTime() > Date.now() + 60_000 && !values["dry-run"]) {
 
 try {
   const config = loadConfig(process.env);
-  if (!config.cosmos.endpoint) {
+  const client = configuredCosmosClient(config);
+  if (!client) {
     console.error("Set COSMOS_ENDPOINT (and COSMOS_KEY locally): the sweep reads the cases stored there.");
     process.exit(2);
   }
-  const client = createCosmosClient(
-    config.cosmos.identityClientId
-      ? { endpoint: config.cosmos.endpoint, identityClientId: config.cosmos.identityClientId }
-      : { endpoint: config.cosmos.endpoint, key: config.cosmos.key ?? "" },
-  );
   const containers = await openContainers(client, config.cosmos.database);
   const result = await sweepEscalations(
     {

@@ -1,3 +1,4 @@
+import { outsideTurn } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
 import {
@@ -142,7 +143,8 @@ export class Outbox {
       this.again = true;
       return;
     }
-    this.running = (async () => {
+    // The pass outlives the turn that queued the item, so the turn's store budget is not its own.
+    this.running = outsideTurn(async () => {
       do {
         this.again = false;
         try {
@@ -151,7 +153,7 @@ export class Outbox {
           this.options.onError?.({ id: "(pass)" } as OutboxItem, error);
         }
       } while (this.again);
-    })().finally(() => {
+    }).finally(() => {
       this.running = undefined;
     });
   }

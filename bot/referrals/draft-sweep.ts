@@ -66,7 +66,7 @@ export async function sweepDrafts(
             },
           );
         }
-        await ports.drafts.save({ ...draft, remindedAt: now.toISOString() }, draft._etag);
+        await ports.drafts.save({ ...draft, remindedAt: now.toISOString() }, draft);
         reminded += 1;
       } else if (action === "expire" || action === "expire-quietly") {
         await ports.drafts.remove(draft, draft._etag);

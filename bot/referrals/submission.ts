@@ -136,7 +136,7 @@ export async function submitReferral(
                 await ports.settings.nextInSequence(`case-${now.getUTCFullYear()}`),
               ),
             },
-            draft._etag,
+            draft,
           );
       const reference = withReference.reference ?? "";
       const created = await ports.cases.create(
@@ -145,7 +145,7 @@ export async function submitReferral(
       await ports.outbox.showCaseCard(reference);
       if (created.urgent)
         await ports.outbox.postChannelCard(`urgent-on-arrival|${reference}`, reference, "escalation-urgent");
-      await ports.drafts.save({ ...withReference, submittedAt: now.toISOString() }, withReference._etag);
+      await ports.drafts.save({ ...withReference, submittedAt: now.toISOString() }, withReference);
       return { kind: "submitted", case: created };
     } catch (error) {
       // Someone (a double click) moved the draft on meanwhile: look again.
@@ -204,7 +204,7 @@ async function addToExisting(
       ? draft
       : await ports.drafts.save(
           { ...draft, mergedInto: reference, ...(reason ? { reasonIncomplete: reason } : {}) },
-          draft._etag,
+          draft,
         );
   const target = await ports.cases.get(reference);
   const alreadyAdded = target?.furtherReferrals.some(
@@ -215,7 +215,7 @@ async function addToExisting(
     // missing again, so the referral opens a case of its own.
     const unmerged: Draft = { ...noted };
     delete unmerged.mergedInto;
-    await ports.drafts.save(unmerged, noted._etag);
+    await ports.drafts.save(unmerged, noted);
     return undefined;
   }
   const withClocks = (updated: Case | undefined) => updated && withNextCheck(updated, ports.clocks, now);
@@ -235,6 +235,6 @@ async function addToExisting(
       "escalation-urgent",
     );
   }
-  await ports.drafts.save({ ...noted, reference, submittedAt: now.toISOString() }, noted._etag);
+  await ports.drafts.save({ ...noted, reference, submittedAt: now.toISOString() }, noted);
   return { kind: "added-to-existing", reference };
 }

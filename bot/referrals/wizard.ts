@@ -67,6 +67,22 @@ export function cardValues(draft: Draft, step: StepId, input: Record<string, unk
   return values;
 }
 
+/** How many rows of each of a step's groups a card sent (to show that card again without its draft). */
+export function groupSizesSent(
+  form: ReferralForm,
+  step: StepId,
+  input: Record<string, unknown>,
+): Draft["groupSizes"] {
+  return Object.fromEntries(
+    form.groups[step].map((spec) => {
+      const rows = Object.keys(input).map(
+        (key) => Number(new RegExp(`^${spec.name}\\.(\\d+)\\.`).exec(key)?.[1] ?? -1) + 1,
+      );
+      return [spec.name, Math.min(spec.max, Math.max(spec.min, ...rows))];
+    }),
+  );
+}
+
 /** A group's non-blank rows in card order, each with the row index it has on the card. */
 function rowsOnCard(spec: GroupSpec, values: CardValues): [number, Record<string, string>][] {
   const rows = new Map<number, Record<string, string>>();

@@ -3,10 +3,12 @@ import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
 import type { TimelineRow } from "../reports/dfe-return.js";
 import { isCosmosError } from "./cosmos.js";
+import { storeCall } from "./deadline.js";
 import {
   ConcurrencyError,
   countWhere,
   createIfAbsent,
+  queryAll,
   read,
   replaceIfUnchanged,
   updateWithRetry,
@@ -84,42 +86,36 @@ export class CaseStore {
 
   /** Cases with a clock due by a time (the escalation sweep: an indexed query on nextCheckAt). */
   async dueForCheck(by: Date): Promise<StoredCase[]> {
-    const { resources } = await this.container.items
-      .query<StoredCase>({
-        query: "SELECT * FROM c WHERE c.nextCheckAt <= @by",
-        parameters: [{ name: "@by", value: by.toISOString() }],
-      })
-      .fetchAll();
+    const resources = await queryAll<StoredCase>(this.container, {
+      query: "SELECT * FROM c WHERE c.nextCheckAt <= @by",
+      parameters: [{ name: "@by", value: by.toISOString() }],
+    });
     return resources;
   }
 
   /** Every case for a child, open or closed (a subject access request). */
   async forChild(keys: Case["matchKeys"]): Promise<StoredCase[]> {
-    const { resources } = await this.container.items
-      .query<StoredCase>({
-        query:
-          "SELECT * FROM c WHERE c.matchKeys.nameAndBirth = @nameAndBirth OR (IS_DEFINED(@upn) AND c.matchKeys.upn = @upn)",
-        parameters: [
-          { name: "@nameAndBirth", value: keys.nameAndBirth },
-          { name: "@upn", value: keys.upn ?? null },
-        ],
-      })
-      .fetchAll();
+    const resources = await queryAll<StoredCase>(this.container, {
+      query:
+        "SELECT * FROM c WHERE c.matchKeys.nameAndBirth = @nameAndBirth OR (IS_DEFINED(@upn) AND c.matchKeys.upn = @upn)",
+      parameters: [
+        { name: "@nameAndBirth", value: keys.nameAndBirth },
+        { name: "@upn", value: keys.upn ?? null },
+      ],
+    });
     return resources.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   }
 
   /** The cases a person referred (or recorded), newest first. */
   async referredBy(userId: string, limit = 20): Promise<ReferralSummary[]> {
-    const { resources } = await this.container.items
-      .query<ReferralSummary>({
-        query:
-          "SELECT TOP @limit c.id, c.kind, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
-        parameters: [
-          { name: "@limit", value: limit },
-          { name: "@userId", value: userId },
-        ],
-      })
-      .fetchAll();
+    const resources = await queryAll<ReferralSummary>(this.container, {
+      query:
+        "SELECT TOP @limit c.id, c.kind, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
+      parameters: [
+        { name: "@limit", value: limit },
+        { name: "@userId", value: userId },
+      ],
+    });
     return resources;
   }
 
@@ -141,22 +137,22 @@ export class CaseStore {
 
   /** Closed cases that closed before a time and still hold personal data (for the retention sweep). */
   async pastRetention(closedBefore: Date): Promise<StoredCase[]> {
-    const { resources } = await this.container.items
-      .query<StoredCase>({
-        query:
-          "SELECT * FROM c WHERE c.status = 'closed' AND c.closure.at <= @cutoff AND NOT IS_DEFINED(c.anonymisedAt)",
-        parameters: [{ name: "@cutoff", value: closedBefore.toISOString() }],
-      })
-      .fetchAll();
+    const resources = await queryAll<StoredCase>(this.container, {
+      query:
+        "SELECT * FROM c WHERE c.status = 'closed' AND c.closure.at <= @cutoff AND NOT IS_DEFINED(c.anonymisedAt)",
+      parameters: [{ name: "@cutoff", value: closedBefore.toISOString() }],
+    });
     return resources;
   }
 
   /** Deletes a case, only at the version read. */
   async remove(reference: string, etag: string): Promise<void> {
     try {
-      await this.container
-        .item(reference, reference)
-        .delete({ accessCondition: { type: "IfMatch", condition: etag } });
+      await storeCall((abortSignal) =>
+        this.container
+          .item(reference, reference)
+          .delete({ accessCondition: { type: "IfMatch", condition: etag }, abortSignal }),
+      );
     } catch (error) {
       if (isCosmosError(error, 412)) throw new ConcurrencyError(reference);
       if (!isCosmosError(error, 404)) throw error;
@@ -165,9 +161,9 @@ export class CaseStore {
 
   /** Every open case (the daily digest counts the overdue ones; a few hundred at a council). */
   async open(): Promise<StoredCase[]> {
-    const { resources } = await this.container.items
-      .query<StoredCase>({ query: "SELECT * FROM c WHERE c.status != 'closed'" })
-      .fetchAll();
+    const resources = await queryAll<StoredCase>(this.container, {
+      query: "SELECT * FROM c WHERE c.status != 'closed'",
+    });
     return resources;
   }
 

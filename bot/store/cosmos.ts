@@ -1,5 +1,6 @@
 import { CosmosClient, ErrorResponse, type Container, type Database } from "@azure/cosmos";
 import { ManagedIdentityCredential } from "@azure/identity";
+import type { Config } from "../config.js";
 import { containerDefinitions, type ContainerName } from "./containers.js";
 
 export type Containers = Record<ContainerName, Container>;
@@ -9,19 +10,40 @@ export type CosmosConnection =
   | { readonly endpoint: string; readonly key: string }
   | { readonly endpoint: string; readonly identityClientId: string };
 
-export function createCosmosClient(connection: CosmosConnection): CosmosClient {
+/**
+ * Each request gives up after `deadlineMs`, and throttling is retried for about as long, so the
+ * SDK's own retries stay near one deadline (in a turn, `storeCall` cuts every call at its deadline).
+ */
+export function createCosmosClient(connection: CosmosConnection, deadlineMs: number): CosmosClient {
+  const connectionPolicy = {
+    requestTimeout: deadlineMs,
+    retryOptions: { maxRetryAttemptCount: 3, maxWaitTimeInSeconds: Math.ceil(deadlineMs / 1000) },
+  };
   if ("identityClientId" in connection) {
     return new CosmosClient({
       endpoint: connection.endpoint,
       aadCredentials: new ManagedIdentityCredential({ clientId: connection.identityClientId }),
+      connectionPolicy,
     });
   }
   return new CosmosClient({
     endpoint: connection.endpoint,
     key: connection.key,
     // Emulators answer the account lookup with addresses of their own; talk to the endpoint given.
-    connectionPolicy: { enableEndpointDiscovery: false },
+    connectionPolicy: { ...connectionPolicy, enableEndpointDiscovery: false },
   });
+}
+
+/** The Cosmos DB the configuration names (for the command-line scripts: never the embedded one). */
+export function configuredCosmosClient(
+  config: Pick<Config, "cosmos" | "storeDeadlineMs">,
+): CosmosClient | undefined {
+  const { endpoint, identityClientId, key } = config.cosmos;
+  if (!endpoint) return undefined;
+  return createCosmosClient(
+    identityClientId ? { endpoint, identityClientId } : { endpoint, key: key ?? "" },
+    config.storeDeadlineMs,
+  );
 }
 
 /** Creates the database and containers when missing (idempotent), and returns them. */

@@ -1,6 +1,7 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, SqlQuerySpec } from "@azure/cosmos";
 import { ConcurrencyError, retryWhileContended } from "./contention.js";
 import { isCosmosError } from "./cosmos.js";
+import { storeCall } from "./deadline.js";
 
 export type Stored<T> = T & { readonly _etag: string };
 
@@ -19,14 +20,25 @@ export async function countWhere(
   where: string,
   parameters: { name: string; value: string | number | null }[] = [],
 ): Promise<number> {
-  const { resources } = await container.items
-    .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${where}`, parameters })
-    .fetchAll();
+  const resources = await queryAll<number>(container, {
+    query: `SELECT VALUE COUNT(1) FROM c WHERE ${where}`,
+    parameters,
+  });
   return resources.reduce((sum, value) => sum + value, 0);
 }
 
+/** Every result of a query, across partitions and pages, as one store call. */
+export async function queryAll<T>(container: Container, query: SqlQuerySpec): Promise<T[]> {
+  const { resources } = await storeCall((abortSignal) =>
+    container.items.query<T>(query, { abortSignal }).fetchAll(),
+  );
+  return resources;
+}
+
 export async function read<T>(container: Container, id: string, partitionKey: string = id) {
-  const { resource } = await container.item(id, partitionKey).read<Stored<T>>();
+  const { resource } = await storeCall((abortSignal) =>
+    container.item(id, partitionKey).read<Stored<T>>({ abortSignal }),
+  );
   return resource;
 }
 
@@ -36,7 +48,7 @@ export async function createIfAbsent<T extends { id: string }>(
   document: T,
 ): Promise<boolean> {
   try {
-    await container.items.create(document);
+    await storeCall((abortSignal) => container.items.create(document, { abortSignal }));
     return true;
   } catch (error) {
     if (isCosmosError(error, 409)) return false;
@@ -52,11 +64,12 @@ export async function replaceIfUnchanged<T extends { id: string }>(
   partitionKey: string = document.id,
 ): Promise<Stored<T>> {
   try {
-    const { resource } = await container
-      .item(document.id, partitionKey)
-      .replace<T>(withoutSystemProperties(document), {
+    const { resource } = await storeCall((abortSignal) =>
+      container.item(document.id, partitionKey).replace<T>(withoutSystemProperties(document), {
         accessCondition: { type: "IfMatch", condition: etag },
-      });
+        abortSignal,
+      }),
+    );
     return resource as Stored<T>;
   } catch (error) {
     if (isCosmosError(error, 412)) throw new ConcurrencyError(document.id);
@@ -68,7 +81,9 @@ export async function upsert<T extends { id: string }>(
   container: Container,
   document: T,
 ): Promise<Stored<T>> {
-  const { resource } = await container.items.upsert<T>(withoutSystemProperties(document));
+  const { resource } = await storeCall((abortSignal) =>
+    container.items.upsert<T>(withoutSystemProperties(document), { abortSignal }),
+  );
   return resource as unknown as Stored<T>;
 }
 

@@ -1,7 +1,15 @@
 import { isCosmosError } from "./cosmos.js";
 import type { Container } from "@azure/cosmos";
 import type { OutboxItem } from "../outbox/outbox-item.js";
-import { countWhere, createIfAbsent, replaceIfUnchanged, updateWithRetry, type Stored } from "./documents.js";
+import { storeCall } from "./deadline.js";
+import {
+  countWhere,
+  createIfAbsent,
+  queryAll,
+  replaceIfUnchanged,
+  updateWithRetry,
+  type Stored,
+} from "./documents.js";
 
 export type StoredOutboxItem = Stored<OutboxItem>;
 
@@ -21,16 +29,14 @@ export class OutboxStore {
   }
 
   async due(now: Date, limit: number): Promise<StoredOutboxItem[]> {
-    const { resources } = await this.container.items
-      .query<StoredOutboxItem>({
-        query:
-          "SELECT TOP @limit * FROM c WHERE c.state = 'pending' AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt",
-        parameters: [
-          { name: "@limit", value: limit },
-          { name: "@now", value: now.toISOString() },
-        ],
-      })
-      .fetchAll();
+    const resources = await queryAll<StoredOutboxItem>(this.container, {
+      query:
+        "SELECT TOP @limit * FROM c WHERE c.state = 'pending' AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt",
+      parameters: [
+        { name: "@limit", value: limit },
+        { name: "@now", value: now.toISOString() },
+      ],
+    });
     return resources;
   }
 
@@ -52,7 +58,7 @@ export class OutboxStore {
   /** Deletes a message record (the retention sweep: it may name the child). */
   async remove(id: string): Promise<void> {
     try {
-      await this.container.item(id, id).delete();
+      await storeCall((abortSignal) => this.container.item(id, id).delete({ abortSignal }));
     } catch (error) {
       if (!isCosmosError(error, 404)) throw error;
     }
@@ -60,15 +66,13 @@ export class OutboxStore {
 
   /** Messages about a case (card updates, escalations, notices and questions to its referrer). */
   async aboutCase(reference: string): Promise<StoredOutboxItem[]> {
-    const { resources } = await this.container.items
-      .query<StoredOutboxItem>({
-        query: "SELECT * FROM c WHERE c.caseId = @reference OR CONTAINS(c.id, @key)",
-        parameters: [
-          { name: "@reference", value: reference },
-          { name: "@key", value: `|${reference}|` },
-        ],
-      })
-      .fetchAll();
+    const resources = await queryAll<StoredOutboxItem>(this.container, {
+      query: "SELECT * FROM c WHERE c.caseId = @reference OR CONTAINS(c.id, @key)",
+      parameters: [
+        { name: "@reference", value: reference },
+        { name: "@key", value: `|${reference}|` },
+      ],
+    });
     return resources;
   }
 

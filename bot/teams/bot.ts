@@ -13,16 +13,20 @@ import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
 import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
-import { messageResponse } from "./invoke-responses.js";
+import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
+import { StoreUnavailableError } from "../store/deadline.js";
 import { handleReferralAction } from "./referral-actions.js";
 import { uploadSubjectAccessExport } from "./subject-access.js";
 
 import type { Log } from "../log.js";
 
-/** What a person sees when something on our side failed: what happened to their work and what to do. */
+/** What a person sees in the chat when something on our side failed: what happened to their work and what to do. */
 export function failureMessage(error: unknown): string {
   if (error instanceof ConcurrencyError) {
     return "Not saved yet: many people are changing this at the same moment. Anything you saved before is kept: please press it again.";
+  }
+  if (error instanceof StoreUnavailableError) {
+    return "I couldn't do that just now: the case store is not answering. Nothing you saved before is lost: please try again in a minute.";
   }
   if (error instanceof RoleLookupError) {
     return "I couldn't check your role with Teams just now, so I haven't done that. Please try again in a minute.";
@@ -130,7 +134,10 @@ export class CmeBot extends TeamsActivityHandler {
       return messageResponse("I don't know that button.");
     } catch (error) {
       this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });
-      return messageResponse(failureMessage(error));
+      // The card stays as it is, with what the person typed in it.
+      return messageResponse(
+        error instanceof StoreUnavailableError ? storeUnavailableNotice : failureMessage(error),
+      );
     }
   }
 

@@ -1,6 +1,10 @@
 import type { AdaptiveCardInvokeResponse } from "botbuilder";
 import { renderCard } from "./render-card.js";
 
+/** On a card whose action could not be saved because the case store did not answer: the card stays, with what was typed. */
+export const storeUnavailableNotice =
+  "Not saved yet: the case store is not answering. What you typed is kept here: try again in a minute.";
+
 /** Replaces the card the person clicked (for them) with another. */
 export function cardResponse(template: string, view: object): AdaptiveCardInvokeResponse {
   return {

@@ -22,6 +22,7 @@ import {
   editStep,
   formOf,
   goBack,
+  groupSizesSent,
   keepTyped,
   removeRow,
   startDraft,
@@ -29,11 +30,12 @@ import {
 import { canWorkCases } from "../cases/case-service.js";
 import { caseChannel, type Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
+import { StoreUnavailableError } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
 import { cardNumber, problemsWith } from "./inbound.js";
-import { cardResponse, messageResponse } from "./invoke-responses.js";
+import { cardResponse, messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
 import type { Log } from "../log.js";
 import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
 
@@ -46,6 +48,7 @@ const cardData = z.object({
   group: z.string().max(64).optional(),
   index: cardNumber(100).optional(),
 });
+type CardData = z.infer<typeof cardData>;
 
 /** A draft id on a card names one of the person's own drafts (`<their id>|<kind>`), or none at all. */
 function isOwnDraftId(userId: string, draftId: string): boolean {
@@ -241,8 +244,25 @@ export async function handleReferralAction(
       "That card is not about one of your referrals, so I did nothing. Say 'refer' to carry on with yours.",
     );
   }
-  const { draftId, version, step, group, index } = parsed.data;
-  const draft = await services.drafts.get(userId, draftId);
+  let draft: StoredDraft | undefined;
+  try {
+    draft = await services.drafts.get(userId, parsed.data.draftId);
+    return await actOnDraft(services, context, verb, parsed.data, input, draft);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    return notSavedYet(services, context, verb, parsed.data, input, draft);
+  }
+}
+
+/** The buttons on a draft's cards, once the draft is read. */
+async function actOnDraft(
+  services: Services,
+  context: TurnContext,
+  verb: string,
+  { version, step, group, index }: CardData,
+  input: Record<string, unknown>,
+  draft: StoredDraft | undefined,
+): Promise<AdaptiveCardInvokeResponse> {
   if (!draft || (draft.submittedAt && verb !== "referral.submit")) {
     return messageResponse(
       "That referral is no longer open (it was submitted or discarded). Say 'refer' to start a new one.",
@@ -308,10 +328,52 @@ export async function handleReferralAction(
   }
 }
 
+/** The buttons that stand on a step's own card, with its inputs. */
+const stepCardVerbs = new Set([
+  "referral.next",
+  "referral.back",
+  "referral.save",
+  "referral.addRow",
+  "referral.removeRow",
+]);
+
+/**
+ * The store did not answer, so nothing was saved: the same step's card again, with what the
+ * person sent and the version they had, so pressing the button again later carries on. The
+ * draft may not have been readable: then the card's own data says which draft, step and rows.
+ */
+function notSavedYet(
+  services: Services,
+  context: TurnContext,
+  verb: string,
+  card: CardData,
+  input: Record<string, unknown>,
+  read: StoredDraft | undefined,
+): AdaptiveCardInvokeResponse {
+  const kind = referralKinds.find((each) => card.draftId === draftIdFor(context.activity.from.id, each));
+  if (!card.step || !kind || !stepCardVerbs.has(verb)) return messageResponse(storeUnavailableNotice);
+  const draft: Draft =
+    read?.version === card.version
+      ? read
+      : {
+          ...startDraft(referrerOf(context), kind, services.now()),
+          version: card.version,
+          step: card.step,
+          groupSizes: groupSizesSent(formOf({ kind }), card.step, input),
+        };
+  return cardJson(
+    stepCard(draft, card.step, {
+      emergencyContacts: emergencyContactsText(services.config),
+      values: cardValues(draft, card.step, input),
+      notice: storeUnavailableNotice,
+    }),
+  );
+}
+
 /** Saves a changed draft over the version it was read at; undefined if someone else moved it on. */
 async function save(services: Services, stored: StoredDraft, next: Draft): Promise<StoredDraft | undefined> {
   try {
-    return await services.drafts.save(next, stored._etag);
+    return await services.drafts.save(next, stored);
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;
     throw error;

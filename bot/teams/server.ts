@@ -3,17 +3,23 @@ import restify from "restify";
 import { inTurn, type Log } from "../log.js";
 import type { TeamsAdapter } from "./adapter.js";
 import { inboundActivity, problemsWith } from "./inbound.js";
+import { withStoreBudget } from "../store/deadline.js";
 
 export interface ServerParts {
   readonly adapter: TeamsAdapter;
   readonly runTurn: (context: TurnContext) => Promise<void>;
-  /** True once the case store answers. */
+  /** True when the case store answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
   /** True once a CME case channel is set up (or preset). */
   readonly hasCaseChannel: () => Promise<boolean>;
   readonly log: Log;
   readonly messagesPerSecond: number;
+  /** Each store call's deadline in a turn; the turn's store calls take twice this at most. */
+  readonly storeDeadlineMs: number;
 }
+
+/** /readyz answers within 2 s whatever the store does. */
+const readinessProbeMs = 1000;
 
 /** A token bucket for the whole server: Bot Service sends from few addresses, so per-address limits would not help. */
 function rateLimit(perSecond: number) {
@@ -37,6 +43,7 @@ export function createServer({
   hasCaseChannel,
   log,
   messagesPerSecond,
+  storeDeadlineMs,
 }: ServerParts): restify.Server {
   const allowed = rateLimit(messagesPerSecond);
   const server = restify.createServer({ name: "cme-referrals", handleUncaughtExceptions: false });
@@ -67,10 +74,6 @@ export function createServer({
         res.send(429, { error: "too many requests: try again in a second" });
         return;
       }
-      if (!(await isReady())) {
-        res.send(503, { error: "starting: the case store is not reachable yet" });
-        return;
-      }
       let body: unknown;
       try {
         body = JSON.parse(String(req.body ?? ""));
@@ -84,9 +87,15 @@ export function createServer({
         return;
       }
       const authorization = req.header("authorization", "");
+      // No readiness check here: the server listens only once the store has opened, and a store
+      // that stops answering later is told to the person by the turn itself, within its budget.
       try {
         // The body as sent (the check above only reads it): botbuilder gets every field Teams sent.
-        const answer = await inTurn(() => adapter.answer(authorization, body as Activity, runTurn));
+        const answer = await inTurn(() =>
+          withStoreBudget(storeDeadlineMs, 2 * storeDeadlineMs, () =>
+            adapter.answer(authorization, body as Activity, runTurn),
+          ),
+        );
         if (answer.status === 401) log("messages.unauthenticated", {});
         res.send(answer.status, answer.body);
       } catch (error) {
@@ -104,11 +113,19 @@ export function createServer({
 
   // Ready for work: Cosmos DB answers and new cases have a channel to go to.
   server.get("/readyz", async (_req, res) => {
-    const [cosmos, channel] = await Promise.all([isReady(), hasCaseChannel().catch(() => false)]);
+    const probeMs = Math.min(storeDeadlineMs, readinessProbeMs);
+    const [cosmos, channel] = await withStoreBudget(probeMs, probeMs, () =>
+      Promise.all([isReady(), hasCaseChannel().catch(() => undefined)]),
+    );
     res.send(cosmos && channel ? 200 : 503, {
       status: cosmos && channel ? "ready" : "not ready",
       cosmos: cosmos ? "reachable" : "not reachable",
-      caseChannel: channel ? "set up" : "not set up (a CME manager says '@CME Referrals setup' in it)",
+      caseChannel:
+        channel === undefined
+          ? "not known (the case store is not reachable)"
+          : channel
+            ? "set up"
+            : "not set up (a CME manager says '@CME Referrals setup' in it)",
     });
   });
 

@@ -355,7 +355,7 @@ describe("drafts left unfinished", () => {
     const draft = await h.app.services.drafts.get(people.dsl.id, draftId);
     const reference = `CME-${new Date().getUTCFullYear()}-00001`;
     // The crash: the reference is fixed on the draft, and then nothing more happened.
-    await h.app.services.drafts.save({ ...draft!, reference }, draft!._etag);
+    await h.app.services.drafts.save({ ...draft!, reference }, draft!);
     clock = days(1);
     expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 1 });
     expect(await sweep()).to.deep.equal({ reminded: 0, expired: 0, submissionsFinished: 0 });
@@ -383,7 +383,7 @@ describe("drafts left unfinished", () => {
     const draftId = `${people.officer.id}|school-age`;
     const draft = await h.app.services.drafts.get(people.officer.id, draftId);
     // The crash: the officer chose to add it to the open case, and then nothing more happened.
-    await h.app.services.drafts.save({ ...draft!, mergedInto: first }, draft!._etag);
+    await h.app.services.drafts.save({ ...draft!, mergedInto: first }, draft!);
     await h.app.services.cases.update(first, (current) =>
       current ? { ...current, status: "closed" } : undefined,
     );

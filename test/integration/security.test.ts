@@ -30,6 +30,7 @@ describe("security at the edge", () => {
         hasCaseChannel: () => Promise.resolve(true),
         log: silentLog,
         messagesPerSecond: 50,
+        storeDeadlineMs: config.storeDeadlineMs,
       });
       await new Promise<void>((resolve) => {
         server.listen(0, "127.0.0.1", () => resolve());
