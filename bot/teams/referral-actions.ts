@@ -10,6 +10,7 @@ import {
   type ReferralKind,
 } from "../referrals/draft.js";
 import { ukDate } from "../referrals/school-age.js";
+import { reasonIncompleteSchema } from "../referrals/readiness.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral, type DuplicateDecision, type SubmissionResult } from "../referrals/submission.js";
 import { statusTitles } from "../cases/case.js";
@@ -33,7 +34,7 @@ import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
-import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
+import { renderCard, renderCardIfFits, renderFittingCard, type CardJson } from "./render-card.js";
 
 const stepId = z.enum(stepOrder as [StepId, ...StepId[]]);
 
@@ -55,9 +56,14 @@ const staleNotice =
 const moreToCheck =
   "Please check the answers marked below. Some further down need checking too: I will mark those when you press Next again. What you typed is kept.";
 
+/** How much of each answer a step card shows when the answers, each within its limit, are still too big together. */
+const shortenedAnswers = [300, 100, 20];
+
 /**
  * A step's card. With many rows all wrong the messages could make it too big for Teams, so
- * it then marks only as many as fit (the first ones) and says there are more.
+ * it then marks only as many as fit (the first ones) and says there are more. Answers in
+ * characters of several bytes could be too big even then: it shows the first part of each, and
+ * says so, so that no draft, whatever it holds, is left without a card.
  */
 export function stepCard(draft: Draft, step: StepId, options: StepViewOptions): CardJson {
   const template = formOf(draft).cards[step];
@@ -73,7 +79,23 @@ export function stepCard(draft: Draft, step: StepId, options: StepViewOptions): 
     );
     if (card) return card;
   }
-  return renderCard(template, stepView(draft, step, { ...options, errors: {} }));
+  const withoutErrors = { ...options, errors: {} };
+  for (const showUpTo of [Infinity, ...shortenedAnswers]) {
+    const card = renderCardIfFits(
+      template,
+      stepView(draft, step, showUpTo === Infinity ? withoutErrors : { ...withoutErrors, showUpTo }),
+    );
+    if (card) return card;
+  }
+  return renderCard(template, stepView(draft, step, { ...withoutErrors, showUpTo: 0 }));
+}
+
+/** The review, each answer shortened further if the whole would not fit (answers escaped can take more room). */
+export function reviewCard(draft: Draft, today: string, options: Parameters<typeof reviewView>[2]): CardJson {
+  return renderFittingCard(
+    "referral-review",
+    [160, 60, 20].map((answerLength) => () => reviewView(draft, today, { ...options, answerLength })),
+  );
 }
 
 /** The card for where a draft is now: its current step, or the review. */
@@ -83,10 +105,7 @@ export function currentCard(
   options: Partial<StepViewOptions> = {},
 ): CardJson {
   if (draft.step === "review") {
-    return renderCard(
-      "referral-review",
-      reviewView(draft, ukDate(services.now()), { notice: options.notice ?? "" }),
-    );
+    return reviewCard(draft, ukDate(services.now()), { notice: options.notice ?? "" });
   }
   return stepCard(draft, draft.step, {
     emergencyContacts: emergencyContactsText(services.config),
@@ -338,7 +357,17 @@ async function submit(
   if (!draft.reference && !(await mayRecordAs(services, context, draft.answers.referrer?.source))) {
     return messageResponse(onlyOfficersRecord);
   }
-  const reason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete.trim() : "";
+  const typedReason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete : undefined;
+  const checkedReason = reasonIncompleteSchema.safeParse(typedReason);
+  if (!checkedReason.success) {
+    return cardJson(
+      reviewCard(draft, ukDate(services.now()), {
+        reasonIncomplete: typedReason,
+        reasonError: `${checkedReason.error.issues[0]?.message ?? "Shorten the reason"}: only the first part of what you typed is shown.`,
+      }),
+    );
+  }
+  const reason = checkedReason.data ?? "";
   const decision: DuplicateDecision =
     typeof input.addTo === "string"
       ? { kind: "add-to", reference: input.addTo }
@@ -376,13 +405,10 @@ function submissionReply(services: Services, result: SubmissionResult, reason: s
     case "stale":
       return currentCard(services, result.draft, { notice: staleNotice });
     case "needs-reason":
-      return renderCard(
-        "referral-review",
-        reviewView(result.draft, ukDate(services.now()), {
-          reasonError:
-            "Some core enquiries are not made yet. Say why you are referring now, or make them first.",
-        }),
-      );
+      return reviewCard(result.draft, ukDate(services.now()), {
+        reasonError:
+          "Some core enquiries are not made yet. Say why you are referring now, or make them first.",
+      });
     case "incomplete":
       return currentCard(services, result.draft, {
         notice: "Some answers are still missing: please complete this step.",
