@@ -154,7 +154,7 @@ function inputLabel(key: string): string {
 }
 
 /** Tells the person which answers were cut (typed longer than allowed, or too long to show whole). */
-function cutNotice(cut: readonly string[], showUpTo: number | undefined): string {
+export function cutNotice(cut: readonly string[], showUpTo?: number): string {
   if (cut.length === 0) return "";
   const which = cut.map(inputLabel).join("; ");
   return showUpTo === undefined

@@ -93,6 +93,11 @@ export function withinLimits(
   return { values: kept, cut };
 }
 
+/** The inputs on a card typed longer than their limits (cut when kept). */
+export function overLimit(draft: Draft, step: StepId, input: Record<string, unknown>): string[] {
+  return withinLimits(formOf(draft), step, cardValues(draft, step, input)).cut;
+}
+
 /** What is kept of a card's inputs when they are saved unchecked: this step's, each within its limit. */
 function keptValues(draft: Draft, step: StepId, input: Record<string, unknown>): CardValues {
   return withinLimits(formOf(draft), step, cardValues(draft, step, input)).values;

@@ -15,7 +15,7 @@ import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral, type DuplicateDecision, type SubmissionResult } from "../referrals/submission.js";
 import { statusTitles } from "../cases/case.js";
 import { formatDate } from "../people/format.js";
-import { reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
+import { cutNotice, reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
 import {
   addRow,
   answerStep,
@@ -24,6 +24,7 @@ import {
   formOf,
   goBack,
   keepTyped,
+  overLimit,
   removeRow,
   startDraft,
 } from "../referrals/wizard.js";
@@ -268,23 +269,33 @@ export async function handleReferralAction(
     return cardResponse("referral-discarded", { title: formOf(draft).title });
   }
   if (draft.version !== version) return cardJson(currentCard(services, draft, { notice: staleNotice }));
+  // What was typed longer than allowed is kept only up to the limit: the person is told.
+  const cut = step ? cutNotice(overLimit(draft, step, input)) : "";
   switch (verb) {
     case "referral.back":
-      return saveAndShow(services, draft, goBack(step ? keepTyped(draft, step, input, now) : draft, now));
+      return saveAndShow(
+        services,
+        draft,
+        goBack(step ? keepTyped(draft, step, input, now) : draft, now),
+        cut,
+      );
     case "referral.edit":
       return step
         ? saveAndShow(services, draft, editStep(draft, step, now))
         : messageResponse("Which section?");
     case "referral.save":
       if (step) await save(services, draft, keepTyped(draft, step, input, now));
-      return cardResponse("referral-saved", { emergencyContacts: emergencyContactsText(services.config) });
+      return cardResponse("referral-saved", {
+        notice: cut,
+        emergencyContacts: emergencyContactsText(services.config),
+      });
     case "referral.addRow":
       return step && group
-        ? saveAndShow(services, draft, addRow(draft, step, group, input, now))
+        ? saveAndShow(services, draft, addRow(draft, step, group, input, now), cut)
         : messageResponse("Which list?");
     case "referral.removeRow":
       return step && group && index !== undefined
-        ? saveAndShow(services, draft, removeRow(draft, step, group, index, input, now))
+        ? saveAndShow(services, draft, removeRow(draft, step, group, index, input, now), cut)
         : messageResponse("Which row?");
     case "referral.next": {
       if (!step) return messageResponse("Which step?");
@@ -328,9 +339,10 @@ async function saveAndShow(
   services: Services,
   stored: StoredDraft,
   next: Draft,
+  notice = "",
 ): Promise<AdaptiveCardInvokeResponse> {
   const saved = await save(services, stored, next);
-  if (saved) return cardJson(currentCard(services, saved));
+  if (saved) return cardJson(currentCard(services, saved, notice ? { notice } : {}));
   const fresh = await services.drafts.get(stored.userId, stored.id);
   return fresh
     ? cardJson(currentCard(services, fresh, { notice: staleNotice }))

@@ -293,7 +293,7 @@ function everyCard(hostile?: Filler): [string, object][] {
   return [
     ...referralKinds.flatMap((kind) => caseCards(kind, hostile ?? words)),
     ...referralKinds.flatMap((kind) => cardsOfKind(kind, text)),
-    ["referral-saved", { emergencyContacts: long(300) }],
+    ["referral-saved", { notice: long(300), emergencyContacts: long(300) }],
     ["referral-choose-kind", { notice: long(200), emergencyContacts: long(300) }],
     [
       "referral-cancel",
