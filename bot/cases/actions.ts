@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { personSchema, type Actor, type Person, type Role } from "../people/person.js";
-import { choice, isoDate, optionalText, text } from "../referrals/fields.js";
+import { choice, isoDate, lengthLimitOf, optionalText, text } from "../referrals/fields.js";
 import { titleOf } from "../referrals/questions.js";
 import { formatDate } from "../people/format.js";
 import { statusTitles, type Case, type CaseEvent, type CaseStatus, type Closure } from "./case.js";
@@ -480,9 +480,16 @@ function actionsFor(context: ActionContext) {
 }
 
 export type CaseActionName = keyof ReturnType<typeof actionsFor>;
-export const caseActionNames = Object.keys(
-  actionsFor({ now: new Date(0), today: "", signOffOutcomes: [] }),
-) as [CaseActionName, ...CaseActionName[]];
+/** The actions' shapes, which do not depend on the moment or the policy. */
+const everyAction = actionsFor({ now: new Date(0), today: "", signOffOutcomes: [] });
+export const caseActionNames = Object.keys(everyAction) as [CaseActionName, ...CaseActionName[]];
+
+/** The most characters a case card's input (`<action>.<field>`) may hold, from the action's schema. */
+export function caseInputLimit(id: string): number {
+  const [name, field] = id.split(".");
+  const input = everyAction[name as CaseActionName]?.input as z.ZodObject | undefined;
+  return lengthLimitOf(input?.shape[field ?? ""] as z.ZodType | undefined);
+}
 
 /**
  * Actions that only add to the case (a note, an enquiry, a referral on) apply to whatever the

@@ -3,7 +3,8 @@ import type { Actor } from "../people/person.js";
 import { riskFactorChoices, titleOf, vulnerabilityFlagChoices } from "../referrals/questions.js";
 import { ageOn, yearGroupOn } from "../referrals/school-age.js";
 import { childName, clip, kindChoices, referralSections } from "../referrals/views.js";
-import { canMove, refusalFor } from "./actions.js";
+import { cutTo } from "../referrals/fields.js";
+import { canMove, caseInputLimit, refusalFor } from "./actions.js";
 import {
   revisionOf,
   statusTitles,
@@ -130,6 +131,7 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     .filter((outcome) => current.status !== "new" || outcome.value === "not-cme")
     .map(({ value, title }) => ({ value, title }));
   const revision = revisionOf(current);
+  const kept = keptInputs(current, school.dateLastAttended, options.typed ?? {});
   return {
     reference: current.id,
     revision,
@@ -170,7 +172,14 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     referrer: referredBy(current),
     furtherReferrals: current.furtherReferrals.length,
     enquiriesIncomplete: current.enquiriesIncomplete ? "Referred before all core enquiries were made" : "",
-    notice: options.notice ?? "",
+    notice: [
+      options.notice,
+      kept.cut.length > 0
+        ? `What you typed was longer than allowed, so only its first part is kept in the form: ${kept.cut.join(", ")}.`
+        : "",
+    ]
+      .filter(Boolean)
+      .join(" "),
     refreshUserIds: [...(options.refreshUserIds ?? [])].slice(0, 60),
     working: actor !== undefined,
     readOnly: actor === undefined,
@@ -207,38 +216,42 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     canSignOff: may("signOffClosure") && current.pendingClosure !== undefined,
     canReopen: may("reopen") && !open,
     reopenNeedsTriage: current.dfeReason === undefined,
-    kept: keptInputs(current, school.dateLastAttended, options.typed ?? {}),
+    kept: kept.values,
   };
 }
 
-/** Every input on the case card, by id (`<action>.<field>`): what it shows when the card opens. */
-const caseCardInputs = [
-  "assignTo.officerId",
-  "triage.dfeReason",
-  "triage.cmeStartDate",
-  "changeStatus.to",
-  "changeStatus.reason",
-  "logEnquiry.type",
-  "logEnquiry.date",
-  "logEnquiry.contacted",
-  "logEnquiry.outcome",
-  "referOn.service",
-  "referOn.date",
-  "referOn.reference",
-  "referOn.outcome",
-  "requestInfo.question",
-  "addNote.note",
-  "close.outcome",
-  "close.detail",
-  "declineClosure.reason",
-  "reopen.reason",
-  "reopen.dfeReason",
-  "reopen.cmeStartDate",
-] as const;
+/** Every input on the case card, by id (`<action>.<field>`), with the words that name it to the person. */
+const caseInputLabels = {
+  "assignTo.officerId": "the officer",
+  "triage.dfeReason": "the DfE reason",
+  "triage.cmeStartDate": "the CME start date",
+  "changeStatus.to": "the new status",
+  "changeStatus.reason": "the reason for the status change",
+  "logEnquiry.type": "the kind of enquiry",
+  "logEnquiry.date": "the enquiry's date",
+  "logEnquiry.contacted": "who was contacted",
+  "logEnquiry.outcome": "the enquiry's outcome",
+  "referOn.service": "the service",
+  "referOn.date": "the referral's date",
+  "referOn.reference": "their reference",
+  "referOn.outcome": "the referral's outcome",
+  "requestInfo.question": "the question for the referrer",
+  "addNote.note": "the note",
+  "close.outcome": "the outcome",
+  "close.detail": "where the child is now",
+  "declineClosure.reason": "the reason for not signing off",
+  "reopen.reason": "the reason for reopening",
+  "reopen.dfeReason": "the DfE reason",
+  "reopen.cmeStartDate": "the CME start date",
+} as const;
+
+/** Every input on the case card: what it shows when the card opens. */
+const caseCardInputs = Object.keys(caseInputLabels) as (keyof typeof caseInputLabels)[];
 
 /**
  * The values the case card's forms open with: what the person typed (kept when their action
- * was refused), else the case's own values. Keys use `_` for `.` (the templates read them).
+ * was refused), each cut to its input's limit, else the case's own values; and the inputs whose
+ * words were cut. Keys use `_` for `.` (the templates read them).
  */
 function keptInputs(current: Case, dateLastAttended: string, typed: Readonly<Record<string, unknown>>) {
   const defaults: Partial<Record<(typeof caseCardInputs)[number], string>> = {
@@ -246,12 +259,17 @@ function keptInputs(current: Case, dateLastAttended: string, typed: Readonly<Rec
     "triage.cmeStartDate": current.cmeStartDate ?? dateLastAttended,
     "reopen.cmeStartDate": current.cmeStartDate ?? dateLastAttended,
   };
-  return Object.fromEntries(
+  const cut: string[] = [];
+  const values = Object.fromEntries(
     caseCardInputs.map((id) => {
       const value = typed[id];
-      return [id.replace(".", "_"), typeof value === "string" ? value : (defaults[id] ?? "")];
+      if (typeof value !== "string") return [id.replace(".", "_"), defaults[id] ?? ""];
+      const kept = cutTo(value, caseInputLimit(id));
+      if (kept !== value) cut.push(caseInputLabels[id]);
+      return [id.replace(".", "_"), kept];
     }),
   );
+  return { values, cut };
 }
 
 /** History entries keep the person's words whole, up to this many bytes each, so a page stays under 28 KB. */
@@ -267,8 +285,11 @@ function clipBytes(text: string, bytes: number): string {
 
 const historyPageSize = 8;
 
-/** The case's chronology, newest first, a page at a time (a case may have hundreds of changes). */
-export function caseHistoryView(current: Case, page: number) {
+/**
+ * The case's chronology, newest first, a page at a time (a case may have hundreds of changes);
+ * each entry's words up to `detailBytes` (less if a page of them would not fit on its card).
+ */
+export function caseHistoryView(current: Case, page: number, detailBytes = historyDetailBytes) {
   const pages = Math.max(1, Math.ceil(current.events.length / historyPageSize));
   const shown = Math.min(Math.max(0, page), pages - 1);
   const newestFirst = [...current.events].reverse();
@@ -283,7 +304,7 @@ export function caseHistoryView(current: Case, page: number) {
         when: formatDateTime(event.at),
         who: event.by.name,
         what,
-        detail: clipBytes(detail, historyDetailBytes),
+        detail: clipBytes(detail, detailBytes),
       };
     }),
     hasNewer: shown > 0,
@@ -293,14 +314,14 @@ export function caseHistoryView(current: Case, page: number) {
   };
 }
 
-/** The full referral, for officers and managers only (Details on the case card). */
-export function caseDetailsView(current: Case) {
+/** The full referral, for officers and managers only (Details on the case card), each answer up to `length` characters. */
+export function caseDetailsView(current: Case, length = 300) {
   return {
     reference: current.id,
     childName: childName(current.referral),
     referrer: referredBy(current),
     submittedAt: formatDateTime(current.submittedAt),
-    sections: referralSections(current.kind, current.referral, 300),
+    sections: referralSections(current.kind, current.referral, length),
     enquiriesIncomplete: current.enquiriesIncomplete
       ? `Referred before these core enquiries were made: ${current.enquiriesIncomplete.missing.join(", ")}. Reason given: ${current.enquiriesIncomplete.reason}`
       : "",
@@ -313,7 +334,7 @@ export function caseDetailsView(current: Case) {
       title: `Asked ${formatDate(request.askedAt)} by ${request.askedBy.name}`,
       value: clip(
         `${request.question} — ${request.answer === undefined ? "not answered yet" : `answer: ${request.answer}`}`,
-        300,
+        length,
       ),
     })),
   };

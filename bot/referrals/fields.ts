@@ -5,20 +5,54 @@ import { isValidUpn } from "./upn.js";
 
 /** Field schemas for card inputs: they receive strings (or nothing, for a blank input). */
 
+const lengthLimits = new WeakMap<z.ZodType, number>();
+
+/** Inputs that are not free text (dates, choices, codes, phone numbers) are short when they are right. */
+const codeLength = 200;
+
+function limited<T extends z.ZodType>(schema: T, max: number): T {
+  lengthLimits.set(schema, max);
+  return schema;
+}
+
+/**
+ * The most characters an input may hold: its schema refuses more, and no more than this is kept
+ * of what a person typed (saved unchecked, or shown again), so no answer can outgrow its card.
+ */
+export function lengthLimitOf(schema: z.ZodType | undefined): number {
+  return (schema && lengthLimits.get(schema)) ?? codeLength;
+}
+
+/** The first `max` characters (never half of a character written with two UTF-16 units). */
+export function cutTo(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const end = /[\uD800-\uDBFF]/.test(value.charAt(max - 1)) ? max - 1 : max;
+  return value.slice(0, end);
+}
+
+const tooLong = (what: string, max: number) =>
+  `Keep ${what} to ${max.toLocaleString("en-GB")} characters or fewer`;
+
 export const text = (label: string, max = 100) =>
-  z
-    .string({ error: `Enter the ${label}` })
-    .trim()
-    .min(1, `Enter the ${label}`)
-    .max(max, `Keep the ${label} under ${max} characters`);
+  limited(
+    z
+      .string({ error: `Enter the ${label}` })
+      .trim()
+      .min(1, `Enter the ${label}`)
+      .max(max, tooLong(`the ${label}`, max)),
+    max,
+  );
 
 export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep this under ${max} characters`)
-    .optional()
-    .transform((value) => (value ? value : undefined));
+  limited(
+    z
+      .string()
+      .trim()
+      .max(max, tooLong("this", max))
+      .optional()
+      .transform((value) => (value ? value : undefined)),
+    max,
+  );
 
 export const isoDate = (label: string) =>
   z
@@ -40,15 +74,18 @@ export const optionalChoice = <const T extends readonly { value: string; title: 
 
 /** A multi-select arrives as "a,b,c" (and is stored as an array, which parses again unchanged). */
 export const multiChoice = <const T extends readonly { value: string; title: string }[]>(choices: T) =>
-  z.preprocess(
-    (value) =>
-      typeof value === "string"
-        ? value
-            .split(",")
-            .map((item) => item.trim())
-            .filter(Boolean)
-        : (value ?? []),
-    z.array(z.enum(valuesOf(choices), { error: "Choose from the list" })),
+  limited(
+    z.preprocess(
+      (value) =>
+        typeof value === "string"
+          ? value
+              .split(",")
+              .map((item) => item.trim())
+              .filter(Boolean)
+          : (value ?? []),
+      z.array(z.enum(valuesOf(choices), { error: "Choose from the list" })),
+    ),
+    valuesOf(choices).join(",").length,
   );
 
 const ukPostcodePattern = /^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$/;
@@ -73,17 +110,28 @@ export const ukPhone = (label: string) =>
     .min(1, `Enter the ${label}`)
     .refine(isUkPhone, "Enter a UK phone number, like 0116 305 0005 or +44 7700 900123");
 
-export const email = (label: string) =>
-  z
-    .string({ error: `Enter the ${label}` })
-    .trim()
-    .pipe(z.email(`Enter an e-mail address, like name@school.org.uk`));
+/** The longest e-mail address there can be (RFC 5321). */
+const emailLength = 254;
 
-export const optionalEmail = z
-  .string()
-  .trim()
-  .pipe(z.email("Enter an e-mail address, like name@example.org"))
-  .optional();
+export const email = (label: string) =>
+  limited(
+    z
+      .string({ error: `Enter the ${label}` })
+      .trim()
+      .max(emailLength, tooLong("the e-mail address", emailLength))
+      .pipe(z.email(`Enter an e-mail address, like name@school.org.uk`)),
+    emailLength,
+  );
+
+export const optionalEmail = limited(
+  z
+    .string()
+    .trim()
+    .max(emailLength, tooLong("the e-mail address", emailLength))
+    .pipe(z.email("Enter an e-mail address, like name@example.org"))
+    .optional(),
+  emailLength,
+);
 
 export const upn = z
   .string()

@@ -4,7 +4,11 @@ import {
   riskFactorChoices,
   vulnerabilityFlagChoices,
 } from "./questions.js";
+import { optionalText } from "./fields.js";
 import type { ReferralAnswers, ReferralKind } from "./steps.js";
+
+/** Why the referrer submits before the core enquiries are made (the review's one input). */
+export const reasonIncompleteSchema = optionalText(1000);
 
 export interface MissingEnquiry {
   readonly title: string;

@@ -5,6 +5,7 @@ import {
   email,
   ofstedUrn,
   isoDate,
+  lengthLimitOf,
   multiChoice,
   onceValid,
   optionalChoice,
@@ -376,6 +377,8 @@ export interface ReferralForm {
   readonly groups: Record<StepId, readonly GroupSpec[]>;
   /** Card template names, one file per card in cards/. */
   readonly cards: Record<StepId, string>;
+  /** The most characters each input may hold, by field (`group.field` for a row's). */
+  readonly lengthLimits: Record<StepId, Readonly<Record<string, number>>>;
   readonly answers: z.ZodType<ReferralAnswers>;
 }
 
@@ -420,6 +423,17 @@ function form(
         .map(([name, schema]) => groupSpec(name, schema as z.ZodType)),
     ),
     cards,
+    lengthLimits: perStep((step) =>
+      Object.fromEntries(
+        Object.entries(shapes[step]).flatMap(([name, schema]) =>
+          name in groupRowFields
+            ? Object.entries((schema as z.ZodArray<z.ZodObject>).element.shape).map(
+                ([field, fieldSchema]) => [`${name}.${field}`, lengthLimitOf(fieldSchema as z.ZodType)],
+              )
+            : [[name, lengthLimitOf(schema as z.ZodType)]],
+        ),
+      ),
+    ),
     answers: answers as unknown as z.ZodType<ReferralAnswers>,
   };
 }

@@ -21,10 +21,18 @@ import {
   yesNoChoices,
   yesNoUnknownChoices,
 } from "./questions.js";
-import { isHighRisk, missingEnquiries } from "./readiness.js";
+import { cutTo, lengthLimitOf } from "./fields.js";
+import { isHighRisk, missingEnquiries, reasonIncompleteSchema } from "./readiness.js";
 import { yearGroupOn } from "./school-age.js";
 import { forms, type ReferralAnswers, type ReferralForm, type ReferralKind, type StepId } from "./steps.js";
-import { currentValues, formOf, groupSize, type CardValues, type FieldErrors } from "./wizard.js";
+import {
+  currentValues,
+  formOf,
+  groupSize,
+  withinLimits,
+  type CardValues,
+  type FieldErrors,
+} from "./wizard.js";
 
 type Choice = { readonly value: string; readonly title: string };
 
@@ -134,12 +142,35 @@ export interface StepViewOptions {
   readonly values?: CardValues;
   readonly notice?: string;
   readonly emergencyContacts: string;
+  /** Shows only the first this many characters of each answer (when they would not fit on the card whole). */
+  readonly showUpTo?: number;
+}
+
+/** The label of an input on a step's card: `field`, or `group.index.field` for a row's. */
+function inputLabel(key: string): string {
+  const [group, index, field] = key.split(".");
+  if (field === undefined || index === undefined) return labels[key] ?? key;
+  return `${labels[group ?? ""] ?? group} ${Number(index) + 1}: ${(labels[field] ?? field).toLowerCase()}`;
+}
+
+/** Tells the person which answers were cut (typed longer than allowed, or too long to show whole). */
+export function cutNotice(cut: readonly string[], showUpTo?: number): string {
+  if (cut.length === 0) return "";
+  const which = cut.map(inputLabel).join("; ");
+  return showUpTo === undefined
+    ? `Some answers were longer than allowed, so only their first part is kept: ${which}. Check how they end.`
+    : `Your answers are too long to show whole on one card, so only the first ${showUpTo} characters of each are shown, and pressing Next or Save for later keeps only those: ${which}.`;
 }
 
 /** The view model of a wizard step's card: values, a message per wrong field, the rows of each group. */
 export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
   const form = formOf(draft);
-  const values = options.values ?? currentValues(draft, step);
+  const { values, cut } = withinLimits(
+    form,
+    step,
+    options.values ?? currentValues(draft, step),
+    options.showUpTo,
+  );
   const errors = options.errors ?? {};
   const blank = (fields: readonly string[], from: Record<string, string>, prefix = "") =>
     Object.fromEntries(fields.map((field) => [field, from[`${prefix}${field}`] ?? ""]));
@@ -174,7 +205,7 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
         : "a first-day call, calls to all emergency contacts at different times of day, a letter to the last known address and a home visit",
     stepNumber: form.steps.indexOf(step) + 1,
     stepCount: form.steps.length + 1,
-    notice: options.notice ?? "",
+    notice: [options.notice, cutNotice(cut, options.showUpTo)].filter(Boolean).join(" "),
     danger: step !== "whatHappened" && draft.answers.whatHappened?.immediateDanger === "yes",
     values: blank(form.fields[step], values),
     errors: blank(form.fields[step], errors),
@@ -253,7 +284,13 @@ export function yearGroupWarning(child: ReferralAnswers["child"] | undefined, to
 export function reviewView(
   draft: Draft,
   today: string,
-  options: { notice?: string; reasonError?: string } = {},
+  options: {
+    notice?: string;
+    reasonError?: string;
+    reasonIncomplete?: string;
+    /** How many characters of each answer are shown (Edit shows them whole). */
+    answerLength?: number;
+  } = {},
 ) {
   const form = formOf(draft);
   const missing = missingEnquiries(draft.kind, draft.answers.enquiries);
@@ -268,13 +305,16 @@ export function reviewView(
     sections: form.steps.map((step) => ({
       step,
       title: form.titles[step],
-      facts: sectionFacts(form, step, draft.answers[step], 160),
+      facts: sectionFacts(form, step, draft.answers[step], options.answerLength ?? 160),
       draftId: draft.id,
       version: draft.version,
     })),
     incomplete: missing.length > 0,
     missing,
-    reasonIncomplete: draft.typed.review?.reasonIncomplete ?? "",
+    reasonIncomplete: cutTo(
+      options.reasonIncomplete ?? draft.typed.review?.reasonIncomplete ?? "",
+      lengthLimitOf(reasonIncompleteSchema),
+    ),
     reasonError: options.reasonError ?? "",
   };
 }

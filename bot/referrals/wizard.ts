@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { PersonalConversation } from "../outbox/outbox-item.js";
 import type { Person } from "../people/person.js";
+import { cutTo, lengthLimitOf } from "./fields.js";
 import { draftIdFor, type Draft, type ReferralKind } from "./draft.js";
 import { forms, stepOrder, type GroupSpec, type ReferralForm, type StepId } from "./steps.js";
 
@@ -81,6 +82,41 @@ export function groupSizesSent(
       return [spec.name, Math.min(spec.max, Math.max(spec.min, ...rows))];
     }),
   );
+}
+
+/** The limit of one input: `field`, or `group.index.field` for a row's. */
+function lengthLimit(form: ReferralForm, step: StepId, key: string): number {
+  const limits = form.lengthLimits[step];
+  return limits[key] ?? limits[key.replace(/\.\d+\./, ".")] ?? lengthLimitOf(undefined);
+}
+
+/**
+ * Card values cut to their inputs' limits (and to `showUpTo` characters, if given), with the keys
+ * of those that were cut: nothing longer is saved or shown, so no answer can outgrow its card.
+ */
+export function withinLimits(
+  form: ReferralForm,
+  step: StepId,
+  values: CardValues,
+  showUpTo = Infinity,
+): { values: CardValues; cut: string[] } {
+  const kept: CardValues = {};
+  const cut: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    kept[key] = cutTo(value, Math.min(showUpTo, lengthLimit(form, step, key)));
+    if (kept[key] !== value) cut.push(key);
+  }
+  return { values: kept, cut };
+}
+
+/** The inputs on a card typed longer than their limits (cut when kept). */
+export function overLimit(draft: Draft, step: StepId, input: Record<string, unknown>): string[] {
+  return withinLimits(formOf(draft), step, cardValues(draft, step, input)).cut;
+}
+
+/** What is kept of a card's inputs when they are saved unchecked: this step's, each within its limit. */
+function keptValues(draft: Draft, step: StepId, input: Record<string, unknown>): CardValues {
+  return withinLimits(formOf(draft), step, cardValues(draft, step, input)).values;
 }
 
 /** A group's non-blank rows in card order, each with the row index it has on the card. */
@@ -187,7 +223,7 @@ export function answerStep(
 
 /** Keeps what was typed on a card without checking it (Save for later, or a Next that did not pass). */
 export function keepTyped(draft: Draft, step: StepId, input: Record<string, unknown>, now: Date): Draft {
-  return changed(draft, now, { typed: { ...draft.typed, [step]: cardValues(draft, step, input) } });
+  return changed(draft, now, { typed: { ...draft.typed, [step]: keptValues(draft, step, input) } });
 }
 
 function findGroup(draft: Draft, step: StepId, name: string): GroupSpec | undefined {
@@ -220,7 +256,7 @@ export function removeRow(
 ): Draft {
   const spec = findGroup(draft, step, name);
   if (!spec) return draft;
-  const values = cardValues(draft, step, input);
+  const values = keptValues(draft, step, input);
   const size = groupSize(draft, step, spec);
   const shifted: CardValues = {};
   for (const [key, value] of Object.entries(values)) {

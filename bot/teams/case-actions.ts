@@ -19,7 +19,7 @@ import { caseChannel, type Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
 import { cardNumber, problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
-import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
+import { renderCard, renderCardIfFits, renderFittingCard, type CardJson } from "./render-card.js";
 import { refreshUserIds, teamMembers } from "./roster.js";
 
 export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
@@ -73,16 +73,40 @@ export async function caseCardFor(
   const viewer: CardViewer = canWorkCases(actor)
     ? { kind: "team", actor, officers: team }
     : { kind: "everyone" };
-  const view = (officers: typeof team) =>
+  const view = (officers: typeof team, kept: Record<string, unknown>, more = "") =>
     caseChannelView(current, ukDate(services.now()), {
       viewer: viewer.kind === "team" ? { ...viewer, officers } : viewer,
       refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
-      notice,
-      typed,
+      notice: [notice, more].filter(Boolean).join(" "),
+      typed: kept,
       clocks: describeClocks(current, services.clocks, services.now()),
     });
-  // A very large team's list could make the card too big for Teams: then Assign… is left off.
-  return renderCardIfFits("case-channel", view(team)) ?? renderCard("case-channel", view([]));
+  // A very large team's list could make the card too big for Teams: then Assign… is left off;
+  // and if what the person typed still does not fit with the case, the forms open empty.
+  return (
+    renderCardIfFits("case-channel", view(team, typed)) ??
+    renderCardIfFits("case-channel", view([], typed)) ??
+    renderCard("case-channel", view([], {}, typedTooLong))
+  );
+}
+
+const typedTooLong =
+  "What you typed is too long to show again on this card, so the forms are empty: copy it from where you wrote it, if you can.";
+
+/** Details on the case card: each answer shortened further if the whole would not fit. */
+export function caseDetailsCard(current: Case): CardJson {
+  return renderFittingCard(
+    "case-details",
+    [300, 120, 40].map((length) => () => caseDetailsView(current, length)),
+  );
+}
+
+/** A page of the history: each entry's words shortened further if the page would not fit. */
+export function caseHistoryCard(current: Case, page: number): CardJson {
+  return renderFittingCard(
+    "case-history",
+    [undefined, 1200, 600, 150].map((bytes) => () => caseHistoryView(current, page, bytes)),
+  );
 }
 
 function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
@@ -151,8 +175,8 @@ export async function handleCaseAction(
       return messageResponse("Case details and history are for the CME team.");
     }
     if (!current) return messageResponse(`I can't find ${caseId}.`);
-    if (name === "details") return cardResponse("case-details", caseDetailsView(current));
-    if (name === "history") return cardResponse("case-history", caseHistoryView(current, page ?? 0));
+    if (name === "details") return cardJson(caseDetailsCard(current));
+    if (name === "history") return cardJson(caseHistoryCard(current, page ?? 0));
     return cardJson(await caseCardFor(services, context, actor, current));
   }
   if (!isCaseAction(name)) return messageResponse("I don't know that button.");

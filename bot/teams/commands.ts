@@ -1,6 +1,5 @@
 import { CardFactory, TurnContext } from "botbuilder";
-import { caseHistoryView } from "../cases/views.js";
-import { caseCardFor, caseForTeamCommand } from "./case-actions.js";
+import { caseCardFor, caseForTeamCommand, caseHistoryCard } from "./case-actions.js";
 import { offerSubjectAccessExport } from "./subject-access.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
@@ -203,7 +202,7 @@ async function caseCommand(
   await context.sendActivity({
     attachments: [
       what === "history"
-        ? cardAttachment("case-history", caseHistoryView(current, 0))
+        ? CardFactory.adaptiveCard(caseHistoryCard(current, 0))
         : CardFactory.adaptiveCard(await caseCardFor(services, context, actor, current)),
     ],
   });

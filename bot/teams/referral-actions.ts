@@ -10,11 +10,12 @@ import {
   type ReferralKind,
 } from "../referrals/draft.js";
 import { ukDate } from "../referrals/school-age.js";
+import { reasonIncompleteSchema } from "../referrals/readiness.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral, type DuplicateDecision, type SubmissionResult } from "../referrals/submission.js";
 import { statusTitles } from "../cases/case.js";
 import { formatDate } from "../people/format.js";
-import { reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
+import { cutNotice, reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
 import {
   addRow,
   answerStep,
@@ -24,6 +25,7 @@ import {
   goBack,
   groupSizesSent,
   keepTyped,
+  overLimit,
   removeRow,
   startDraft,
 } from "../referrals/wizard.js";
@@ -37,7 +39,7 @@ import { tenantOf } from "./tenant.js";
 import { cardNumber, problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
 import type { Log } from "../log.js";
-import { renderCard, renderCardIfFits, type CardJson } from "./render-card.js";
+import { renderCard, renderCardIfFits, renderFittingCard, type CardJson } from "./render-card.js";
 
 const stepId = z.enum(stepOrder as [StepId, ...StepId[]]);
 
@@ -65,9 +67,14 @@ const staleNotice =
 const moreToCheck =
   "Please check the answers marked below. Some further down need checking too: I will mark those when you press Next again. What you typed is kept.";
 
+/** How much of each answer a step card shows when the answers, each within its limit, are still too big together. */
+const shortenedAnswers = [300, 100, 20];
+
 /**
  * A step's card. With many rows all wrong the messages could make it too big for Teams, so
- * it then marks only as many as fit (the first ones) and says there are more.
+ * it then marks only as many as fit (the first ones) and says there are more. Answers in
+ * characters of several bytes could be too big even then: it shows the first part of each, and
+ * says so, so that no draft, whatever it holds, is left without a card.
  */
 export function stepCard(draft: Draft, step: StepId, options: StepViewOptions): CardJson {
   const template = formOf(draft).cards[step];
@@ -83,7 +90,23 @@ export function stepCard(draft: Draft, step: StepId, options: StepViewOptions): 
     );
     if (card) return card;
   }
-  return renderCard(template, stepView(draft, step, { ...options, errors: {} }));
+  const withoutErrors = { ...options, errors: {} };
+  for (const showUpTo of [Infinity, ...shortenedAnswers]) {
+    const card = renderCardIfFits(
+      template,
+      stepView(draft, step, showUpTo === Infinity ? withoutErrors : { ...withoutErrors, showUpTo }),
+    );
+    if (card) return card;
+  }
+  return renderCard(template, stepView(draft, step, { ...withoutErrors, showUpTo: 0 }));
+}
+
+/** The review, each answer shortened further if the whole would not fit (answers escaped can take more room). */
+export function reviewCard(draft: Draft, today: string, options: Parameters<typeof reviewView>[2]): CardJson {
+  return renderFittingCard(
+    "referral-review",
+    [160, 60, 20].map((answerLength) => () => reviewView(draft, today, { ...options, answerLength })),
+  );
 }
 
 /** The card for where a draft is now: its current step, or the review. */
@@ -93,10 +116,7 @@ export function currentCard(
   options: Partial<StepViewOptions> = {},
 ): CardJson {
   if (draft.step === "review") {
-    return renderCard(
-      "referral-review",
-      reviewView(draft, ukDate(services.now()), { notice: options.notice ?? "" }),
-    );
+    return reviewCard(draft, ukDate(services.now()), { notice: options.notice ?? "" });
   }
   return stepCard(draft, draft.step, {
     emergencyContacts: emergencyContactsText(services.config),
@@ -282,23 +302,33 @@ async function actOnDraft(
     return cardResponse("referral-discarded", { title: formOf(draft).title });
   }
   if (draft.version !== version) return cardJson(currentCard(services, draft, { notice: staleNotice }));
+  // What was typed longer than allowed is kept only up to the limit: the person is told.
+  const cut = step ? cutNotice(overLimit(draft, step, input)) : "";
   switch (verb) {
     case "referral.back":
-      return saveAndShow(services, draft, goBack(step ? keepTyped(draft, step, input, now) : draft, now));
+      return saveAndShow(
+        services,
+        draft,
+        goBack(step ? keepTyped(draft, step, input, now) : draft, now),
+        cut,
+      );
     case "referral.edit":
       return step
         ? saveAndShow(services, draft, editStep(draft, step, now))
         : messageResponse("Which section?");
     case "referral.save":
       if (step) await save(services, draft, keepTyped(draft, step, input, now));
-      return cardResponse("referral-saved", { emergencyContacts: emergencyContactsText(services.config) });
+      return cardResponse("referral-saved", {
+        notice: cut,
+        emergencyContacts: emergencyContactsText(services.config),
+      });
     case "referral.addRow":
       return step && group
-        ? saveAndShow(services, draft, addRow(draft, step, group, input, now))
+        ? saveAndShow(services, draft, addRow(draft, step, group, input, now), cut)
         : messageResponse("Which list?");
     case "referral.removeRow":
       return step && group && index !== undefined
-        ? saveAndShow(services, draft, removeRow(draft, step, group, index, input, now))
+        ? saveAndShow(services, draft, removeRow(draft, step, group, index, input, now), cut)
         : messageResponse("Which row?");
     case "referral.next": {
       if (!step) return messageResponse("Which step?");
@@ -384,9 +414,10 @@ async function saveAndShow(
   services: Services,
   stored: StoredDraft,
   next: Draft,
+  notice = "",
 ): Promise<AdaptiveCardInvokeResponse> {
   const saved = await save(services, stored, next);
-  if (saved) return cardJson(currentCard(services, saved));
+  if (saved) return cardJson(currentCard(services, saved, notice ? { notice } : {}));
   const fresh = await services.drafts.get(stored.userId, stored.id);
   return fresh
     ? cardJson(currentCard(services, fresh, { notice: staleNotice }))
@@ -413,7 +444,17 @@ async function submit(
   if (!draft.reference && !(await mayRecordAs(services, context, draft.answers.referrer?.source))) {
     return messageResponse(onlyOfficersRecord);
   }
-  const reason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete.trim() : "";
+  const typedReason = typeof input.reasonIncomplete === "string" ? input.reasonIncomplete : undefined;
+  const checkedReason = reasonIncompleteSchema.safeParse(typedReason);
+  if (!checkedReason.success) {
+    return cardJson(
+      reviewCard(draft, ukDate(services.now()), {
+        reasonIncomplete: typedReason,
+        reasonError: `${checkedReason.error.issues[0]?.message ?? "Shorten the reason"}: only the first part of what you typed is shown.`,
+      }),
+    );
+  }
+  const reason = checkedReason.data ?? "";
   const decision: DuplicateDecision =
     typeof input.addTo === "string"
       ? { kind: "add-to", reference: input.addTo }
@@ -554,13 +595,10 @@ function submissionReply(services: Services, result: SubmissionResult, reason: s
     case "stale":
       return currentCard(services, result.draft, { notice: staleNotice });
     case "needs-reason":
-      return renderCard(
-        "referral-review",
-        reviewView(result.draft, ukDate(services.now()), {
-          reasonError:
-            "Some core enquiries are not made yet. Say why you are referring now, or make them first.",
-        }),
-      );
+      return reviewCard(result.draft, ukDate(services.now()), {
+        reasonError:
+          "Some core enquiries are not made yet. Say why you are referring now, or make them first.",
+      });
     case "incomplete":
       return currentCard(services, result.draft, {
         notice: "Some answers are still missing: please complete this step.",

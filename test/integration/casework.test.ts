@@ -174,7 +174,8 @@ describe("casework from the channel card", () => {
     const told = personalCards(people.dsl).filter(
       (text) => text.includes(reference) && !text.includes("Referral received"),
     );
-    expect(told.map((text) => /it is now \*\*([^*]+)\*\*/.exec(text)?.[1] ?? "question")).to.deep.equal([
+    const newStatus = /it is now "\},\{"type":"TextRun","text":"([^"]+)","weight":"Bolder"/;
+    expect(told.map((text) => newStatus.exec(text)?.[1] ?? "question")).to.deep.equal([
       "In progress",
       "question",
       "Located",

@@ -13,9 +13,10 @@ import {
 import { statusView } from "../../bot/reports/status.js";
 import { myReferralsView } from "../../bot/reports/my-referrals.js";
 import { commandList } from "../../bot/teams/commands.js";
-import { maxCardBytes, renderCard } from "../../bot/teams/render-card.js";
-import { stepCard } from "../../bot/teams/referral-actions.js";
-import { answerStep, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
+import { maxCardBytes, renderCard, type CardJson } from "../../bot/teams/render-card.js";
+import { caseDetailsCard, caseHistoryCard } from "../../bot/teams/case-actions.js";
+import { reviewCard, stepCard } from "../../bot/teams/referral-actions.js";
+import { answerStep, formOf, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
 import {
   forms,
   referralKinds,
@@ -47,49 +48,52 @@ const rows = (group: string, count: number, row: Record<string, string>): Record
     ).flat(),
   );
 
+/** Words as long as a field allows (a person's: plain, or hostile). */
+type Filler = (n: number) => string;
+
 /** Card inputs for every step with every field filled, long, and every group at its most rows. */
-const maximalInputs: Record<StepId, Record<string, string>> = {
-  whatHappened: { whatHappened: "other", whatHappenedOther: long(500), immediateDanger: "yes" },
+const maximalInputsOf = (text: Filler): Record<StepId, Record<string, string>> => ({
+  whatHappened: { whatHappened: "other", whatHappenedOther: text(500), immediateDanger: "yes" },
   child: {
-    forenames: long(100),
-    surname: long(100),
-    knownAs: long(100),
+    forenames: text(100),
+    surname: text(100),
+    knownAs: text(100),
     dateOfBirth: "2015-03-14",
     sex: "female",
     upn: "H801200001001",
     yearGroup: "Year 5",
-    ethnicity: long(100),
-    firstLanguage: long(100),
+    ethnicity: text(100),
+    firstLanguage: text(100),
     interpreterNeeded: "yes",
-    nationality: long(100),
-    address: long(300),
+    nationality: text(100),
+    address: text(300),
     postcode: "LE18 4AB",
-    ...rows("previousAddresses", 5, { address: long(300) }),
+    ...rows("previousAddresses", 5, { address: text(300) }),
   },
   family: {
     ...rows("parents", 4, {
-      name: long(100),
-      relationship: long(50),
+      name: text(100),
+      relationship: text(50),
       parentalResponsibility: "yes",
       phone: "07700 900123",
       email: `${long(60)}@example.org`,
     }),
-    familyAddress: long(300),
-    ...rows("emergencyContacts", 4, { name: long(100), relationship: long(50), phone: "0116 496 0000" }),
+    familyAddress: text(300),
+    ...rows("emergencyContacts", 4, { name: text(100), relationship: text(50), phone: "0116 496 0000" }),
     ...rows("siblings", 8, {
-      name: long(100),
+      name: text(100),
       dateOfBirth: "2012-01-01",
-      schoolOrSetting: long(200),
+      schoolOrSetting: text(200),
       attending: "no",
     }),
   },
   school: {
-    school: long(200),
+    school: text(200),
     dateAdmitted: "2020-09-01",
     dateLastAttended: "2026-11-02",
     dateLastSeen: "2026-11-03",
-    attendancePattern: long(1000),
-    possibleDestination: long(300),
+    attendancePattern: text(1000),
+    possibleDestination: text(300),
     onRoll: "deleted",
     deletionDate: "2026-11-20",
     deletionGround: "i",
@@ -98,64 +102,64 @@ const maximalInputs: Record<StepId, Record<string, string>> = {
   vulnerability: {
     riskFactors: riskFactorChoices.map((c) => c.value).join(","),
     flags: vulnerabilityFlagChoices.map((c) => c.value).join(","),
-    socialWorker: long(200),
-    dslName: long(100),
-    riskAppraisal: long(2000),
+    socialWorker: text(200),
+    dslName: text(100),
+    riskAppraisal: text(2000),
     referredToSocialCare: "yes",
     socialCareReferralDate: "2026-11-10",
-    socialCareOutcome: long(500),
-    policeReference: long(50),
+    socialCareOutcome: text(500),
+    policeReference: text(50),
   },
   enquiries: {
-    ...rows("enquiries", 10, { type: "first-day-call", date: "2026-11-03", outcome: long(300) }),
+    ...rows("enquiries", 10, { type: "first-day-call", date: "2026-11-03", outcome: text(300) }),
     ...rows("homeVisits", 5, {
       date: "2026-11-06",
       timeOfDay: "evening",
-      whoSeen: long(200),
-      relationship: long(50),
+      whoSeen: text(200),
+      relationship: text(50),
     }),
   },
   referrer: {
-    name: long(100),
-    role: long(100),
-    setting: long(200),
+    name: text(100),
+    role: text(100),
+    setting: text(200),
     dfeNumber: "855/2001",
     phone: "0116 496 0000",
     email: `${long(60)}@example.org`,
     parentsTold: "not-safe",
   },
-};
+});
 
 /** The same, changed for an early-years referral (a younger child, a setting, its own enquiries). */
-const maximalEarlyYearsInputs: Record<StepId, Record<string, string>> = {
-  ...maximalInputs,
-  whatHappened: { whatHappened: "other", whatHappenedOther: long(500), immediateDanger: "yes" },
-  child: { ...maximalInputs.child, dateOfBirth: "2023-01-10", upn: "", yearGroup: "" },
+const maximalEarlyYearsInputsOf = (text: Filler): Record<StepId, Record<string, string>> => ({
+  ...maximalInputsOf(text),
+  whatHappened: { whatHappened: "other", whatHappenedOther: text(500), immediateDanger: "yes" },
+  child: { ...maximalInputsOf(text).child, dateOfBirth: "2023-01-10", upn: "", yearGroup: "" },
   school: {
-    school: long(200),
+    school: text(200),
     ofstedUrn: "EY123456",
     fundedEntitlement: "two-year-old",
-    usualAttendance: long(500),
+    usualAttendance: text(500),
     dateLastAttended: "2026-11-02",
     healthVisitorContacted: "yes",
-    expectedSchool: long(300),
+    expectedSchool: text(300),
   },
   enquiries: {
-    ...rows("enquiries", 10, { type: "parent-calls", date: "2026-11-03", outcome: long(300) }),
+    ...rows("enquiries", 10, { type: "parent-calls", date: "2026-11-03", outcome: text(300) }),
     ...rows("homeVisits", 5, {
       date: "2026-11-06",
       timeOfDay: "evening",
-      whoSeen: long(200),
-      relationship: long(50),
+      whoSeen: text(200),
+      relationship: text(50),
     }),
   },
-  referrer: { ...maximalInputs.referrer, dfeNumber: "" },
-};
+  referrer: { ...maximalInputsOf(text).referrer, dfeNumber: "" },
+});
 
 /** A draft with every field at its longest, built through the wizard itself. */
-function maximalDraft(kind: ReferralKind): Draft {
-  const inputs = kind === "early-years" ? maximalEarlyYearsInputs : maximalInputs;
-  let draft = startDraft({ id: "29:dsl", name: long(100) }, kind, now);
+function maximalDraft(kind: ReferralKind, text: Filler = long): Draft {
+  const inputs = (kind === "early-years" ? maximalEarlyYearsInputsOf : maximalInputsOf)(text);
+  let draft = startDraft({ id: "29:dsl", name: text(100) }, kind, now);
   for (const step of stepOrder) {
     for (const spec of forms[kind].groups[step])
       draft = { ...draft, groupSizes: { ...draft.groupSizes, [spec.name]: spec.max } };
@@ -166,8 +170,8 @@ function maximalDraft(kind: ReferralKind): Draft {
   return draft;
 }
 
-function cardsOfKind(kind: ReferralKind): [string, object][] {
-  const draft = maximalDraft(kind);
+function cardsOfKind(kind: ReferralKind, text: Filler = long): [string, object][] {
+  const draft = maximalDraft(kind, text);
   const errors = {
     whatHappened: long(200),
     forenames: long(200),
@@ -198,10 +202,10 @@ function cardsOfKind(kind: ReferralKind): [string, object][] {
 const words = (n: number) => "Zoë’s “café” — naïve façade\n".repeat(Math.ceil(n / 27)).slice(0, n);
 
 /** A case worked for years: hundreds of changes, every list long, every text as long as allowed. */
-function maximalCase(kind: ReferralKind): Case {
-  const draft = maximalDraft(kind);
+function maximalCase(kind: ReferralKind, text: Filler = words): Case {
+  const draft = maximalDraft(kind, text === words ? long : text);
   const submitted = caseFromDraft(draft, "CME-2026-00042", now);
-  const by = { id: "29:o", name: words(100) };
+  const by = { id: "29:o", name: text(100) };
   const at = now.toISOString();
   const referral = submitted.referral;
   return {
@@ -216,56 +220,56 @@ function maximalCase(kind: ReferralKind): Case {
       referrer: by,
       kind,
       referral,
-      enquiriesIncomplete: { missing: ["Home visit"], reason: words(1000) },
+      enquiriesIncomplete: { missing: ["Home visit"], reason: text(1000) },
     })),
     enquiryLog: Array.from({ length: 300 }, () => ({
       at,
       by,
       type: "council-tax" as const,
       date: "2026-11-03",
-      contacted: words(200),
-      outcome: words(1000),
+      contacted: text(200),
+      outcome: text(1000),
     })),
     referralsOn: Array.from({ length: 50 }, () => ({
       at,
       by,
       service: "police" as const,
       date: "2026-11-03",
-      reference: words(100),
-      outcome: words(1000),
+      reference: text(100),
+      outcome: text(1000),
     })),
     infoRequests: Array.from({ length: 30 }, (_, i) => ({
       id: String(i),
       askedAt: at,
       askedBy: by,
-      question: words(1000),
-      answer: words(2000),
+      question: text(1000),
+      answer: text(2000),
       answeredAt: at,
     })),
-    pendingClosure: { outcome: "moved-abroad", detail: words(1000), by, at },
+    pendingClosure: { outcome: "moved-abroad", detail: text(1000), by, at },
     events: [
       ...submitted.events,
-      ...Array.from({ length: 600 }, () => ({ at, by, type: "note" as const, reason: words(2000) })),
+      ...Array.from({ length: 600 }, () => ({ at, by, type: "note" as const, reason: text(2000) })),
     ],
   };
 }
 
-function caseCards(kind: ReferralKind): [string, object][] {
-  const worked = maximalCase(kind);
-  const manager = { id: "29:m", name: words(100), roles: new Set(["officer", "manager"] as const) };
+function caseCards(kind: ReferralKind, text: Filler = words): [string, object][] {
+  const worked = maximalCase(kind, text);
+  const manager = { id: "29:m", name: text(100), roles: new Set(["officer", "manager"] as const) };
   // Teams ids are about 85 characters; names as long as Entra allows.
   const officers = Array.from({ length: 60 }, (_, i) => ({
     id: `29:${long(80)}${i}`,
     aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
-    name: words(100),
+    name: text(100),
   }));
   const closed: Case = {
     ...worked,
     status: "closed",
     pendingClosure: undefined,
-    closure: { outcome: "on-roll-other-la", detail: words(1000), by: worked.owner!, at: now.toISOString() },
+    closure: { outcome: "on-roll-other-la", detail: text(1000), by: worked.owner!, at: now.toISOString() },
   };
-  const asManager = { viewer: { kind: "team" as const, actor: manager, officers }, notice: words(300) };
+  const asManager = { viewer: { kind: "team" as const, actor: manager, officers }, notice: text(300) };
   const refreshUserIds = officers.map((officer) => officer.id);
   return [
     ["case-channel", caseChannelView(worked, "2026-11-28", { ...asManager, refreshUserIds })],
@@ -280,14 +284,16 @@ function caseCards(kind: ReferralKind): [string, object][] {
   ];
 }
 
-function everyCard(): [string, object][] {
-  const draft = maximalDraft("school-age");
+/** Every template with the longest data it can get; `hostile` fills what people type, if given. */
+function everyCard(hostile?: Filler): [string, object][] {
+  const text = hostile ?? long;
+  const draft = maximalDraft("school-age", text);
   const submitted = caseFromDraft(draft, "CME-2026-00042", now);
-  const assigned = { ...submitted, owner: { id: "29:o", name: long(100) } };
+  const assigned = { ...submitted, owner: { id: "29:o", name: text(100) } };
   return [
-    ...referralKinds.flatMap(caseCards),
-    ...referralKinds.flatMap(cardsOfKind),
-    ["referral-saved", { emergencyContacts: long(300) }],
+    ...referralKinds.flatMap((kind) => caseCards(kind, hostile ?? words)),
+    ...referralKinds.flatMap((kind) => cardsOfKind(kind, text)),
+    ["referral-saved", { notice: long(300), emergencyContacts: long(300) }],
     ["referral-choose-kind", { notice: long(200), emergencyContacts: long(300) }],
     [
       "referral-cancel",
@@ -296,7 +302,7 @@ function everyCard(): [string, object][] {
           draftId: long(80),
           version: 12,
           title: forms[kind].title,
-          child: long(201),
+          child: text(201),
         })),
       },
     ],
@@ -306,7 +312,7 @@ function everyCard(): [string, object][] {
       {
         draftId: long(80),
         version: 12,
-        reasonIncomplete: long(1000),
+        reasonIncomplete: text(1000),
         matches: Array.from({ length: 5 }, (_, i) => ({
           reference: `CME-2026-0000${i}`,
           since: "3 Nov 2026",
@@ -324,8 +330,8 @@ function everyCard(): [string, object][] {
           kind: "school-age" as const,
           status: "info_requested" as const,
           submittedAt: "2026-11-03T10:00:00Z",
-          forenames: long(100),
-          surname: long(100),
+          forenames: text(100),
+          surname: text(100),
         })),
       ),
     ],
@@ -334,7 +340,7 @@ function everyCard(): [string, object][] {
     ["referral-expired", { title: forms["early-years"].title, days: 30 }],
     [
       "case-channel",
-      caseChannelView(caseFromDraft(maximalDraft("early-years"), "CME-2026-00043", now), "2026-11-28"),
+      caseChannelView(caseFromDraft(maximalDraft("early-years", text), "CME-2026-00043", now), "2026-11-28"),
     ],
     [
       "referral-submitted",
@@ -361,7 +367,7 @@ function everyCard(): [string, object][] {
         level: 2,
         dueSince: "28 Nov 2026, 10:00",
         notify: "managers",
-        owner: long(100),
+        owner: text(100),
         status: "In progress",
         mentionText: "<at>A</at>, <at>B</at>",
         mentionEntities: ["A", "B"].map((name) => ({
@@ -382,7 +388,7 @@ function everyCard(): [string, object][] {
         overdueCount: "500",
         unassignedCount: "50",
         openCount: "500",
-        overdue: Array.from({ length: 20 }, (_, i) => ({ reference: `CME-2026-0000${i}`, owner: long(100) })),
+        overdue: Array.from({ length: 20 }, (_, i) => ({ reference: `CME-2026-0000${i}`, owner: text(100) })),
       },
     ],
     ["help", { commands: commandList, emergencyContacts: long(300) }],
@@ -430,6 +436,104 @@ describe("card templates", () => {
   it("refuses to render a card whose view model lacks a value", () => {
     expect(() => renderCard("referral-submitted", { reference: "CME-2026-00001" })).to.throw(/unresolved/);
   });
+});
+
+/** What people might type to make a card show something other than their words. */
+const hostileWords =
+  "Mark[link](https://evil.example/p) **bold** _em_ <b>html</b> &amp; ${reference} `code` ~gone~\n# Heading\n- item\n+ item\n1. first\n> quoted\n";
+const hostile: Filler = (n) => hostileWords.repeat(Math.ceil(n / hostileWords.length)).slice(0, n);
+
+/** What Teams reads as markdown (every TextBlock's text and every fact), and every input's value. */
+function textsOf(card: unknown) {
+  const markdown: string[] = [];
+  /** Shown as it is: TextRuns (never markdown), input values, what buttons send. */
+  const literal: string[] = [];
+  const values: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const record = node as Record<string, unknown>;
+      if (record.type === "TextBlock") markdown.push(String(record.text));
+      if (record.type === "FactSet")
+        for (const fact of record.facts as { title: string; value: string }[])
+          markdown.push(fact.title, fact.value);
+      if (record.type === "TextRun") literal.push(String(record.text));
+      if (typeof record.type === "string" && record.type.startsWith("Input.") && "value" in record)
+        values.push(String(record.value));
+      if (record.type === "Action.Execute")
+        literal.push(...Object.values(record.data as object).filter((each) => typeof each === "string"));
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(card);
+  literal.push(...values);
+  return { markdown, literal, values };
+}
+
+/** Markup a Teams client would act on: a character no backslash escapes, or a line that starts a heading, list or quote. */
+function liveMarkup(text: string): string | undefined {
+  const withoutMentions = text.replace(/<at>[^<]*<\/at>/g, "");
+  return (
+    /(?:^|[^\\])(?:\\\\)*([[\]*_`~<>])/.exec(withoutMentions)?.[0] ??
+    /^[ \t]*(?:[#+-]|\d+[.)])/m.exec(withoutMentions)?.[0] ??
+    /&(?!amp;|lt;|gt;)/.exec(withoutMentions)?.[0]
+  );
+}
+
+const stepCards = referralKinds.flatMap((kind) => stepOrder.map((step) => forms[kind].cards[step]));
+
+/** Every card with hostile words; those the bot shortens to fit, as it renders them. */
+function hostileCards(text: Filler): [string, CardJson, string][] {
+  const fitted = new Set(["case-details", "case-history", "referral-review", ...stepCards]);
+  const rendered = everyCard(text)
+    .filter(([name]) => !fitted.has(name))
+    .map(([name, view]): [string, CardJson, string] => [name, renderCard(name, view), JSON.stringify(view)]);
+  const worked = referralKinds.map((kind) => maximalCase(kind, text));
+  const drafts = referralKinds.map((kind) => maximalDraft(kind, text));
+  return [
+    ...rendered,
+    ...drafts.flatMap((draft): [string, CardJson, string][] => [
+      ...stepOrder.map((step): [string, CardJson, string] => {
+        const typed = { ...draft, typed: { [step]: fromAnswers(formOf(draft), step, draft.answers[step]) } };
+        return [
+          formOf(draft).cards[step],
+          stepCard(typed, step, { emergencyContacts: "999" }),
+          JSON.stringify(typed),
+        ];
+      }),
+      ["referral-review", reviewCard(draft, "2026-11-28", {}), JSON.stringify(draft)],
+    ]),
+    ...worked.flatMap((current): [string, CardJson, string][] => [
+      ["case-details", caseDetailsCard(current), JSON.stringify(current)],
+      ["case-history", caseHistoryCard(current, 0), JSON.stringify(current)],
+      ["case-history", caseHistoryCard(current, 3), JSON.stringify(current)],
+    ]),
+  ];
+}
+
+describe("card templates with hostile words in every field people type", () => {
+  // Markup of every kind, and a worst case: characters that each take the most room escaped.
+  for (const [words, text] of [
+    ["markup", hostile],
+    ["'<' only", (n: number) => "<".repeat(n)],
+  ] as const) {
+    for (const [name, card, view] of hostileCards(text)) {
+      it(`${name} (${words}) shows them literally, leaves inputs as typed, under 28 KB`, () => {
+        const json = JSON.stringify(card);
+        expect(Buffer.byteLength(json)).to.be.below(maxCardBytes);
+        const { markdown, literal, values } = textsOf(card);
+        for (const shown of markdown) expect(liveMarkup(shown), shown.slice(0, 200)).to.equal(undefined);
+        for (const value of values) expect(value).not.to.match(/\\[[<]|&lt;/);
+        if (view.includes("evil.example")) {
+          const shown =
+            markdown.some((each) => each.includes("Mark\\[link\\](https://evil.example/p)")) ||
+            literal.some((each) => each.includes("Mark[link](https://evil.example/p)"));
+          expect(shown, "the words are on the card, escaped or as they are").to.equal(true);
+        }
+        if (view.includes("${reference} `")) expect(json).to.include("${reference} ");
+      });
+    }
+  }
 });
 
 describe("the channel case card", () => {
