@@ -232,6 +232,18 @@ function personalReference(
  * Runs a proactive turn and hands back what it produced. The adapter passes a turn's errors
  * to onTurnError and carries on; the outbox must see them, so they are caught in the turn.
  */
+/**
+ * The outbox retries every delivery itself, knowing what was posted. The connector's own retry
+ * does not: it sends a post again when the connection broke after Teams took it, which posts the
+ * card twice. So a proactive turn's connector client sends each request once.
+ */
+function withoutConnectorRetries(context: TurnContext): void {
+  const connector = context.turnState.get<{
+    client?: { pipeline?: { removePolicy(options: { phase: "Retry" }): unknown } };
+  }>(context.adapter.ConnectorClientKey);
+  connector?.client?.pipeline?.removePolicy({ phase: "Retry" });
+}
+
 async function proactive(
   adapter: CloudAdapter,
   botAppId: string,
@@ -242,6 +254,7 @@ async function proactive(
   let failure: unknown;
   try {
     await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+      withoutConnectorRetries(context);
       // A proactive turn's activity has an invented id, and replying to it would make a
       // thread reply: these are new messages.
       context.onSendActivities(async (_context, activities, nextSend) => {

@@ -75,7 +75,7 @@ describe("a case's new card that Teams took while the bot crashed before recordi
     await refer(first, people.dsl);
     const post = await held.taken;
     outage.down = true;
-    // A dead process would not retry the broken request as the connector does: refuse it.
+    // A dead process sends nothing more: refuse whatever the dying instance still tries.
     teams.failNext = { count: 10, status: 400, conversationId: channelId };
     held.drop();
     await first.app.services.outbox.idle();
@@ -130,6 +130,24 @@ describe("a case's new card that Teams took while the bot crashed before recordi
       await bot.app.services.outbox.idle();
       expect(teams.updates(channelId, again!.id)).to.have.length(1);
       expect(cardsOfTheCase()).to.have.length(2);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("is not posted again by the connector itself when the connection breaks after Teams took it: one card in all", async () => {
+    const bot = await start(true);
+    try {
+      await bot.send(channelMessage(teams, people.manager, "setup"));
+      const held = teams.holdNextPost(channelId);
+      await refer(bot, people.dsl);
+      const post = await held.taken;
+      graph.channelMessages[`${teamGroupId}|${channelId}`] = [chatMessageOf(post, "cme-bot-app")];
+      held.drop(); // Teams has the card; the bot never hears so
+      await bot.app.services.outbox.idle();
+      await deliverPendingNow(bot);
+      expect(cardsOfTheCase().map((card) => card.id)).to.deep.equal([post.id]);
+      expect(inDoubtLog(bot)).to.deep.equal([{ item: `case-card|${reference}`, then: "adopted" }]);
     } finally {
       await bot.close();
     }
