@@ -7,6 +7,7 @@ import { sweepDrafts } from "./referrals/draft-sweep.js";
 import { sweepRetention } from "./cases/retention-sweep.js";
 import { sweepEscalations } from "./escalations/sweep.js";
 import { postDailyDigest } from "./escalations/digest.js";
+import { queueDfeReturnNotices } from "./reports/dfe-return-notices.js";
 import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
@@ -138,6 +139,12 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
         log("digest.failed", { error: error instanceof Error ? error.message : String(error) }),
       );
     }
+    queueDfeReturnNotices(
+      { ...services, calendar: services.clocks.calendar, censusDates: config.censusDates },
+      now(),
+    ).catch((error: unknown) =>
+      log("dfe-return.notices.failed", { error: error instanceof Error ? error.message : String(error) }),
+    );
     sweepEscalations(services, now()).then(
       (result) =>
         log(

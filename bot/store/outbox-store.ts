@@ -6,6 +6,7 @@ import {
   countWhere,
   createIfAbsent,
   queryAll,
+  read,
   replaceIfUnchanged,
   updateWithRetry,
   type Stored,
@@ -18,6 +19,11 @@ export class OutboxStore {
 
   add(item: OutboxItem): Promise<boolean> {
     return createIfAbsent(this.container, item);
+  }
+
+  /** Whether a message was queued already (in any state). */
+  async has(id: string): Promise<boolean> {
+    return (await read<OutboxItem>(this.container, id)) !== undefined;
   }
 
   update(id: string, change: (current: StoredOutboxItem | undefined) => OutboxItem | undefined) {

@@ -12,6 +12,7 @@ import { RoleLookupError } from "./actor.js";
 import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
+import { handleDfeAction } from "./dfe-return-command.js";
 import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
 import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
 import { StoreUnavailableError } from "../store/deadline.js";
@@ -131,6 +132,7 @@ export class CmeBot extends TeamsActivityHandler {
         return await handleReferralAction(this.services, context, verb, data, this.log);
       if (verb.startsWith("case."))
         return await handleCaseAction(this.services, context, verb, data, this.log);
+      if (verb.startsWith("dfe.")) return await handleDfeAction(this.services, context, verb, data, this.log);
       return messageResponse("I don't know that button.");
     } catch (error) {
       this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });

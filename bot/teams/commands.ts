@@ -1,6 +1,7 @@
 import { CardFactory, TurnContext } from "botbuilder";
 import { caseCardFor, caseForTeamCommand, caseHistoryCard } from "./case-actions.js";
 import { offerSubjectAccessExport } from "./subject-access.js";
+import { dfeReturnCommand } from "./dfe-return-command.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
 import { statusView } from "../reports/status.js";
@@ -46,6 +47,12 @@ export const commandList = [
     description:
       "CME officers: 'export CME-2026-00042' saves everything held about that child, for a subject access request",
     scopes: ["personal"],
+  },
+  {
+    name: "dfe return",
+    description:
+      "CME team: 'dfe return [2026-10-01]' gives the DfE's termly CME return for a census day, as the DfE asks for it",
+    scopes: ["personal", "team"],
   },
   {
     name: "setup",
@@ -236,6 +243,8 @@ export async function handleCommand(services: Services, context: TurnContext): P
       return caseCommand(services, context, word, rest);
     case "export":
       return offerSubjectAccessExport(services, context, rest);
+    case "dfe":
+      return dfeReturnCommand(services, context, rest);
     case "setup":
       return setup(services, context);
     case "help":

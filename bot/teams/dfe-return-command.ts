@@ -1,0 +1,77 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
+import { z } from "zod";
+import { canWorkCases } from "../cases/case-service.js";
+import type { Log } from "../log.js";
+import { ukDate } from "../referrals/school-age.js";
+import { dfeReturnRequest, type DfeReturnRequest } from "../reports/census-dates.js";
+import { dfeReturn } from "../reports/dfe-return.js";
+import { dfeReturnView } from "../reports/dfe-return-view.js";
+import { caseChannel, type Services } from "../services.js";
+import { resolveActor } from "./actor.js";
+import { problemsWith } from "./inbound.js";
+import { cardResponse, messageResponse } from "./invoke-responses.js";
+import { cardAttachment } from "./render-card.js";
+
+const usage =
+  "Say 'dfe return' for the latest census day, or 'dfe return 2026-10-01' (and a year, like 2025/26, for the any-time measure).";
+const notAllowed = "The DfE return is for CME officers and managers.";
+
+/** Who may see the return: the CME team (its counts name no child, its list names cases). */
+async function mayRunReturn(services: Services, context: TurnContext): Promise<boolean> {
+  const channel = await caseChannel(services);
+  return canWorkCases(await resolveActor(context, channel?.teamId, services.config.managerIds));
+}
+
+async function returnFor(services: Services, request: Extract<DfeReturnRequest, { ok: true }>) {
+  return dfeReturn(await services.cases.timelines(), request.censusDate, request.year);
+}
+
+/** `dfe return [YYYY-MM-DD] [YYYY/YY]`: the termly return's tables for the CME team. */
+export async function dfeReturnCommand(
+  services: Services,
+  context: TurnContext,
+  rest: string,
+): Promise<void> {
+  const [what, census, year, ...extra] = rest.split(/\s+/).filter(Boolean);
+  if (what !== "return" || extra.length > 0) {
+    await context.sendActivity(usage);
+    return;
+  }
+  if (!(await mayRunReturn(services, context))) {
+    await context.sendActivity(notAllowed);
+    return;
+  }
+  const request = dfeReturnRequest(services.config.censusDates, ukDate(services.now()), census, year);
+  if (!request.ok) {
+    await context.sendActivity(`${request.problem} ${usage}`);
+    return;
+  }
+  const result = await returnFor(services, request);
+  await context.sendActivity({ attachments: [cardAttachment("dfe-return", dfeReturnView(result))] });
+}
+
+const dfeCardData = z.object({ census: z.string().max(10) });
+
+/** The return's button on the channel's census-day card: the same tables, for the person who pressed. */
+export async function handleDfeAction(
+  services: Services,
+  context: TurnContext,
+  verb: string,
+  data: Record<string, unknown>,
+  log: Log,
+): Promise<AdaptiveCardInvokeResponse> {
+  const parsed = dfeCardData.safeParse(data);
+  if (verb !== "dfe.return" || !parsed.success) {
+    log("invoke.refused.malformed", { verb, problems: parsed.success ? "verb" : problemsWith(parsed.error) });
+    return messageResponse("I don't know that button.");
+  }
+  if (!(await mayRunReturn(services, context))) return messageResponse(notAllowed);
+  const request = dfeReturnRequest(
+    services.config.censusDates,
+    ukDate(services.now()),
+    parsed.data.census,
+    undefined,
+  );
+  if (!request.ok) return messageResponse(request.problem);
+  return cardResponse("dfe-return", dfeReturnView(await returnFor(services, request)));
+}
