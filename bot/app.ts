@@ -12,7 +12,12 @@ import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
 import { CaseStore } from "./store/case-store.js";
-import { createCosmosClient, openContainers, type Containers } from "./store/cosmos.js";
+import {
+  configuredCosmosClient,
+  createCosmosClient,
+  openContainers,
+  type Containers,
+} from "./store/cosmos.js";
 import { storeCall } from "./store/deadline.js";
 import { DraftStore } from "./store/draft-store.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "./store/embedded.js";
@@ -46,12 +51,10 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     ? undefined
     : await startEmbeddedCosmos();
   const endpoint = config.cosmos.endpoint ?? embedded?.endpoint ?? "";
-  const client = createCosmosClient(
-    config.cosmos.identityClientId
-      ? { endpoint, identityClientId: config.cosmos.identityClientId }
-      : { endpoint, key: config.cosmos.key ?? embedded?.key ?? "" },
-    config.storeDeadlineMs,
-  );
+  const client = embedded
+    ? createCosmosClient({ endpoint, key: embedded.key }, config.storeDeadlineMs)
+    : configuredCosmosClient(config);
+  if (!client) throw new Error("no Cosmos DB to use");
   const containers: Containers = await openContainers(client, config.cosmos.database);
 
   const adapter = createAdapter(config);

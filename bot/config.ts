@@ -59,7 +59,7 @@ const environmentSchema = z
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     SUBMIT_ANSWER_WITHIN_MS: z.coerce.number().int().positive().default(5000),
     // A turn's store calls take twice this at most: at 5 s that is still inside Teams' 15 s wait.
-    STORE_DEADLINE_MS: z.coerce.number().int().min(100).max(5000).default(3000),
+    STORE_DEADLINE_MS: z.coerce.number().int().min(1500).max(5000).default(3000),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     DIGEST_LOCAL_TIME: z
       .string()

@@ -65,14 +65,12 @@ export class CaseStore {
    * answers or the history. Cases written before timelines were kept are read whole, once.
    */
   async timelines(): Promise<TimelineRow[]> {
-    const { resources: kept } = await this.container.items
-      .query<{ id: string; timeline: CaseTimeline }>({
+    const [kept, older] = await Promise.all([
+      queryAll<{ id: string; timeline: CaseTimeline }>(this.container, {
         query: "SELECT c.id, c.timeline FROM c WHERE IS_DEFINED(c.timeline)",
-      })
-      .fetchAll();
-    const { resources: older } = await this.container.items
-      .query<StoredCase>({ query: "SELECT * FROM c WHERE NOT IS_DEFINED(c.timeline)" })
-      .fetchAll();
+      }),
+      queryAll<StoredCase>(this.container, { query: "SELECT * FROM c WHERE NOT IS_DEFINED(c.timeline)" }),
+    ]);
     return [
       ...kept.map((row) => ({ reference: row.id, timeline: row.timeline })),
       ...older.map((current) => ({ reference: current.id, timeline: timelineOf(current) })),

@@ -1,3 +1,5 @@
+import { remainingStoreBudgetMs } from "./deadline.js";
+
 /** Someone else wrote the document since it was read (its ETag moved on). */
 export class ConcurrencyError extends Error {
   constructor(readonly id: string) {
@@ -13,6 +15,9 @@ export interface ContentionOptions {
   readonly now?: () => number;
 }
 
+/** What the last try needs of the turn's budget: one ETag write and its read. */
+const lastTryMs = 500;
+
 /** Long enough for a crowd of writers to take their turns, short enough to answer within Teams' wait. */
 export const contentionDeadlineMs = 6_000;
 
@@ -25,7 +30,9 @@ export async function retryWhileContended<T>(
   attempt: () => Promise<T>,
   { withinMs = contentionDeadlineMs, random = Math.random, now = Date.now }: ContentionOptions = {},
 ): Promise<T> {
-  const deadline = now() + withinMs;
+  // Within the turn's store budget too, leaving room for the last try to be answered.
+  const left = remainingStoreBudgetMs();
+  const deadline = now() + Math.min(withinMs, left === undefined ? Infinity : left - lastTryMs);
   for (let tries = 0; ; tries += 1) {
     try {
       return await attempt();

@@ -43,6 +43,21 @@ function callDeadline(budget: Budget): number {
   return Math.min(Date.now() + budget.callMs, budget.endsAt);
 }
 
+/** A call given less time than this would be sent only to be abandoned, and might land after all. */
+const shortestCallMs = 250;
+
+/** No time left for another call: the turn is over for the store, and nothing more is sent. */
+function spent(budget: Budget, reason: string): StoreUnavailableError {
+  budget.failed = true;
+  return new StoreUnavailableError(reason);
+}
+
+/** How long the turn's store budget has left (ms), or undefined outside a turn. */
+export function remainingStoreBudgetMs(): number | undefined {
+  const budget = budgets.getStore();
+  return budget ? Math.max(0, budget.endsAt - Date.now()) : undefined;
+}
+
 /**
  * When a write made now must have landed to count (ISO time), or undefined outside a turn.
  * A write stamped later (`landedLate`) is read as not applied: its call had given up by then,
@@ -50,7 +65,12 @@ function callDeadline(budget: Budget): number {
  */
 export function mustLandByNow(): string | undefined {
   const budget = budgets.getStore();
-  return budget ? new Date(callDeadline(budget) - landingMarginMs).toISOString() : undefined;
+  if (!budget) return undefined;
+  const mustLandBy = callDeadline(budget) - landingMarginMs;
+  // Too little time to land in: the write would be judged late however fast the store is.
+  if (mustLandBy - Date.now() < shortestCallMs)
+    throw spent(budget, "too little time left in this turn to save");
+  return new Date(mustLandBy).toISOString();
 }
 
 /** The same pure test for the writer (on the response) and for every reader (on the stored document). */
@@ -109,6 +129,7 @@ export async function storeCall<T>(call: (abortSignal: AbortSignal | undefined) 
   }
   if (budget.failed) throw new StoreUnavailableError("it did not answer earlier in this turn");
   const waitMs = callDeadline(budget) - Date.now();
+  if (waitMs < shortestCallMs) throw spent(budget, "no time left in this turn");
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {

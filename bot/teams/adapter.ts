@@ -32,14 +32,20 @@ export class TeamsAdapter extends CloudAdapter {
       const response = await this.processActivity(authorization, validateAndFixActivity(activity), logic);
       return { status: response?.status ?? 200, body: response?.body };
     } catch (error) {
-      // botbuilder's AuthenticationError carries its status (401): a caller's fault, not ours.
+      // Only botbuilder's AuthenticationError (it carries 401) is the caller's fault; any other
+      // failure, a 4xx from Teams to one of our sends too, is ours and is logged by the server.
       const status = (error as { statusCode?: unknown }).statusCode;
-      if (typeof status === "number" && status >= 400 && status < 500) {
+      if (isAuthenticationError(error) && typeof status === "number") {
         return { status, body: { error: "not authenticated: a valid Bot Framework token is required" } };
       }
       throw error;
     }
   }
+}
+
+/** botframework-connector's AuthenticationError, known by name (that package is botbuilder's, not ours). */
+function isAuthenticationError(error: unknown): boolean {
+  return error instanceof Error && error.constructor.name === "AuthenticationError";
 }
 
 export function createAdapter(config: Config): TeamsAdapter {

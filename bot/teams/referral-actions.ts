@@ -32,7 +32,7 @@ import {
 import { canWorkCases } from "../cases/case-service.js";
 import { caseChannel, type Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
-import { StoreUnavailableError } from "../store/deadline.js";
+import { outsideTurn, StoreUnavailableError, withStoreBudget } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
 import { tenantOf } from "./tenant.js";
@@ -461,14 +461,10 @@ async function submit(
       : input.differentChild === true || input.differentChild === "true"
         ? { kind: "different-child" }
         : undefined;
-  const submission = submitReferral(
-    services,
-    draft.userId,
-    draft.id,
-    version,
-    services.now(),
-    reason,
-    decision,
+  // The submission may outlive the turn (its answer goes at SUBMIT_ANSWER_WITHIN_MS): it runs
+  // under a store budget of its own, not what is left of the turn's.
+  const submission = inBackground(services, () =>
+    submitReferral(services, draft.userId, draft.id, version, services.now(), reason, decision),
   );
   const result = await settledWithin(submission, services.config.submitAnswerWithinMs);
   if (result === undefined) {
@@ -485,6 +481,15 @@ async function submit(
   const reply = submissionReply(services, result, reason);
   return typeof reply === "string" ? messageResponse(reply) : cardJson(reply);
 }
+
+/** Work a turn starts that may outlive it: outside the turn's store budget, under one of its own. */
+function inBackground<T>(services: Services, work: () => Promise<T>): Promise<T> {
+  const callMs = services.config.storeDeadlineMs;
+  return outsideTurn(() => withStoreBudget(callMs, backgroundCallsPerSubmission * callMs, work));
+}
+
+/** A submission makes about twenty store calls: at worst each takes a whole deadline. */
+const backgroundCallsPerSubmission = 20;
 
 /** The promise's value if it settles within `ms`, else undefined (it carries on); a rejection in time rejects. */
 async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -514,13 +519,16 @@ function finishLater(
     userId: draft.userId,
     ...(tenantId ? { tenantId } : {}),
   };
+  // Keyed by the card too: an outcome for a later Submit (from a card 'resume' showed) is its own message.
   const tell = (card: { template: string; view: Record<string, unknown> }) =>
-    services.outbox.postPersonalCard(
-      `referral-outcome|${draft.id}|${draft.createdAt}`,
-      chat,
-      card.template,
-      card.view,
-      replyToId,
+    inBackground(services, () =>
+      services.outbox.postPersonalCard(
+        `referral-outcome|${draft.id}|${draft.createdAt}|${replyToId ?? "new"}`,
+        chat,
+        card.template,
+        card.view,
+        replyToId,
+      ),
     );
   submission
     .then((result) => tell(lateOutcomeCard(services, result)))

@@ -37,6 +37,15 @@ describe("hostile input at the edge", () => {
   };
   const linesAbout = (event: string) => h.logLines.filter((line) => line.includes(`"event":"${event}"`));
 
+  it("does not call a turn that failed on our side 'not authenticated' (Teams refusing our reply with 403)", async () => {
+    h.teams.failNext = { count: 10, status: 403 };
+    const answer = await h.send(personalMessage(h.teams, people.dsl, "help"));
+    h.teams.failNext = { count: 0, status: 500 };
+    expect(answer.status).to.equal(500);
+    expect(JSON.stringify(answer.body ?? "")).not.to.include("not authenticated");
+    expect(linesAbout("messages.failed")).to.have.length(1);
+  });
+
   describe("a request that is not an activity", () => {
     it("answers 400 (or 415 for another content type) with a short JSON reason, one log line and no stack anywhere", async () => {
       const message = personalMessage(h.teams, people.dsl, "help");

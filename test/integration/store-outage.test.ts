@@ -5,7 +5,9 @@ import { startCosmosProxy, type CosmosProxy } from "../support/cosmos-proxy.js";
 import {
   actionData,
   cardAction,
+  cardIn,
   cardText,
+  eventually,
   invokeCard,
   invokeMessage,
   people,
@@ -14,7 +16,7 @@ import {
   startHarness,
   type Harness,
 } from "../support/harness.js";
-import { goodAnswers, next, sayRefer, submitAction } from "../support/referral-walk.js";
+import { goodAnswers, next, sayRefer, submitAction, walkToReview } from "../support/referral-walk.js";
 
 const notSavedYet =
   "Not saved yet: the case store is not answering. What you typed is kept here: try again in a minute.";
@@ -178,5 +180,44 @@ describe("when the case store hangs or refuses (Cosmos behind a proxy)", functio
     expect(cardText(submitted)).to.match(/CME-\d{4}-00001/);
     expect(invokeMessage(await h.send(submitAction(h, dsl, step)))).to.include("already submitted");
     expect((await h.app.services.cases.counts()).byStatus.new).to.equal(1);
+  });
+});
+
+describe("a submission on a slow store (Cosmos behind a proxy)", function () {
+  this.timeout(60_000);
+
+  it("answers 'received' in time and, still slow, finishes after the answer: the reference comes to the same card", async () => {
+    const cosmos = await startEmbeddedCosmos();
+    const proxy = await startCosmosProxy(cosmos.endpoint);
+    // A turn's store budget is 3 s here; the submission's calls at 400 ms each take longer than that.
+    const h = await startHarness({
+      COSMOS_ENDPOINT: proxy.endpoint,
+      COSMOS_KEY: cosmos.key,
+      STORE_DEADLINE_MS: "1500",
+      SUBMIT_ANSWER_WITHIN_MS: "1000",
+    });
+    try {
+      const review = await walkToReview(h, people.dsl);
+      const conversation = personalConversationId(people.dsl);
+      const message = h.teams.replies(conversation)[0];
+      if (!message) throw new Error("no referral message");
+      proxy.slow(400);
+      const answer = await h.send({ ...submitAction(h, people.dsl, review), replyToId: message.id });
+      expect(cardText(invokeCard(answer))).to.include("Referral received: sending it now");
+      const updated = await eventually(() => {
+        const update = h.teams.updates(conversation, message.id).at(-1);
+        if (!update) throw new Error("the card was not updated yet");
+        return cardText(cardIn(update));
+      }, 30_000);
+      expect(updated).to.include(`Referral received: CME-${new Date().getUTCFullYear()}-00001`);
+      proxy.slow(0);
+      expect(
+        (await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))?.submittedAt,
+      ).to.be.a("string");
+    } finally {
+      await h.close();
+      await proxy.close();
+      await cosmos.close();
+    }
   });
 });

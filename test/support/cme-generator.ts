@@ -1,6 +1,6 @@
 import { applyCaseAction, type CaseActionName } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
-import type { DfeReason } from "../../bot/cases/choices.js";
+import { referralOnChoices, type DfeReason } from "../../bot/cases/choices.js";
 import type { Actor } from "../../bot/people/person.js";
 import { ukDate } from "../../bot/referrals/school-age.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
@@ -27,6 +27,9 @@ export interface CasePlan {
   readonly triage?: { readonly at: string; readonly reason: DfeReason; readonly startDate: string };
   /** The reason changed later (the start date kept). */
   readonly retriage?: { readonly at: string; readonly reason: DfeReason };
+  /** Council enquiries logged (each an instant) and referrals on to other services. */
+  readonly enquiries?: readonly string[];
+  readonly referralsOn?: readonly { readonly at: string; readonly service: ReferralOnService }[];
   /** Closures in order, each perhaps reopened. */
   readonly closures: readonly {
     readonly at: string;
@@ -34,6 +37,8 @@ export interface CasePlan {
     readonly reopenAt?: string;
   }[];
 }
+
+type ReferralOnService = (typeof referralOnChoices)[number]["value"];
 
 const manager: Actor = { id: "29:generator", name: "Gen Manager", roles: new Set(["manager"]) };
 
@@ -123,6 +128,23 @@ export function caseOf(plan: CasePlan): Case {
     const startDate = plan.triage.startDate;
     steps.push({ at, run: (c) => act(c, "triage", at, { dfeReason: reason, cmeStartDate: startDate }) });
   }
+  for (const at of plan.enquiries ?? []) {
+    const date = ukDate(new Date(at));
+    steps.push({
+      at,
+      run: (c) =>
+        act(c, "logEnquiry", at, {
+          type: "other-la",
+          date,
+          contacted: "Neighbouring LA",
+          outcome: "Not known there",
+        }),
+    });
+  }
+  for (const { at, service } of plan.referralsOn ?? []) {
+    const date = ukDate(new Date(at));
+    steps.push({ at, run: (c) => act(c, "referOn", at, { service, date, outcome: "Accepted" }) });
+  }
   for (const closure of plan.closures) {
     steps.push({ at: closure.at, run: (c) => act(c, "close", closure.at, { outcome: closure.outcome }) });
     if (closure.reopenAt) {
@@ -148,3 +170,105 @@ export function birthdayFor(yearGroup: number, septemberYear: number, monthDay: 
   const birthYear = septemberYear - 5 - yearGroup + (monthDay >= "09-01" ? 0 : 1);
   return `${birthYear}-${monthDay}`;
 }
+
+/**
+ * A council's caseload over some years, as DOMAIN.md sizes it: referrals through the year with a
+ * September peak, most triaged within days, 5 to 15 enquiries each, some referred on, most closed
+ * within weeks or months, a few reopened, a few found not to be CME; early years one in ten.
+ * Seeded, so a run can be repeated.
+ */
+export function realisticPlans({
+  cases,
+  from,
+  to,
+  seed = 1,
+  firstReference = 1,
+}: {
+  cases: number;
+  from: string;
+  to: string;
+  seed?: number;
+  firstReference?: number;
+}): CasePlan[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const span = days(from, to);
+  const reasons: DfeReason[] = [
+    "moved-la",
+    "moved-abroad",
+    "application-awaiting",
+    "unknown",
+    "other",
+    "moved-in-la",
+  ];
+  const services = referralOnChoices.map((choice) => choice.value);
+  const plans: CasePlan[] = [];
+  for (let i = 0; plans.length < cases; i += 1) {
+    // A September peak: a third of the referrals fall in the weeks after the summer.
+    let opened = addDays(from, Math.floor(random() * span));
+    if (random() < 0.3)
+      opened = `${opened.slice(0, 4)}-09-${String(5 + Math.floor(random() * 20)).padStart(2, "0")}`;
+    if (opened > to || opened < from) continue;
+    const kind = random() < 0.1 ? ("early-years" as const) : ("school-age" as const);
+    const openedYear = Number(opened.slice(0, 4));
+    const dateOfBirth =
+      kind === "early-years"
+        ? `${openedYear - 3}-${pick(["01", "04", "07", "10"])}-${pick(["02", "14", "27"])}`
+        : `${openedYear - 6 - Math.floor(random() * 9)}-${pick(["01", "03", "06", "08", "09", "11"])}-${pick(["01", "15", "28"])}`;
+    const lastAttended = addDays(opened, -1 - Math.floor(random() * 25));
+    const triaged = random() < 0.93;
+    const triageDay = addDays(opened, Math.floor(random() * 4));
+    const closes = random() < 0.85;
+    const closeDay = addDays(triageDay, 5 + Math.floor(random() * random() * 300));
+    const working = (count: number) =>
+      Array.from({ length: count }, () =>
+        ukInstant(addDays(triageDay, 1 + Math.floor(random() * 40)), "11:00"),
+      );
+    const plan: CasePlan = {
+      reference: `CME-${opened.slice(0, 4)}-${String(firstReference + plans.length).padStart(5, "0")}`,
+      child: firstReference + plans.length,
+      kind,
+      sex: pick(["female", "male", "female", "male", "male"] as const),
+      dateOfBirth,
+      submittedAt: ukInstant(opened, pick(["08:40", "10:15", "13:30", "15:45"])),
+      dateLastAttended: lastAttended,
+      ...(triaged
+        ? { triage: { at: ukInstant(triageDay, "09:30"), reason: pick(reasons), startDate: lastAttended } }
+        : {}),
+      ...(triaged ? { enquiries: working(5 + Math.floor(random() * 11)) } : {}),
+      ...(triaged && random() < 0.3
+        ? { referralsOn: [{ at: ukInstant(addDays(triageDay, 2), "12:00"), service: pick(services) }] }
+        : {}),
+      closures:
+        closes && closeDay <= to
+          ? [
+              {
+                at: ukInstant(closeDay, "16:00"),
+                outcome:
+                  !triaged || random() < 0.05
+                    ? "not-cme"
+                    : pick(["on-roll-leicestershire", "returned"] as const),
+                ...(triaged && random() < 0.05 && addDays(closeDay, 30) <= to
+                  ? { reopenAt: ukInstant(addDays(closeDay, 1 + Math.floor(random() * 29)), "10:00") }
+                  : {}),
+              },
+            ]
+          : [],
+    };
+    // Nothing after the case closed or after `to`: officers act on open cases, up to today.
+    const until = plan.closures[0]?.at ?? ukInstant(to, "23:00");
+    const triage = plan.triage && plan.triage.at < until ? plan.triage : undefined;
+    plans.push({
+      ...plan,
+      ...(triage ? { triage } : { triage: undefined }),
+      enquiries: triage ? (plan.enquiries ?? []).filter((at) => at < until) : [],
+      referralsOn: triage ? (plan.referralsOn ?? []).filter((entry) => entry.at < until) : [],
+      closures: triage
+        ? plan.closures
+        : plan.closures.map((closure) => ({ at: closure.at, outcome: "not-cme" as const })),
+    });
+  }
+  return plans;
+}
+
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);

@@ -18,6 +18,8 @@ export interface CosmosProxy {
   pause(): void;
   /** Holds only the requests this matches. */
   hold(matches: (request: ProxiedRequest) => boolean): void;
+  /** Passes every request on after this long (a slow but working store); 0 for no delay. */
+  slow(delayMs: number): void;
   /** Stops listening and drops every connection: new ones are refused. */
   refuse(): Promise<void>;
   /** Passes requests again; held ones go on to Cosmos now (late). Resolves once Cosmos answered them. */
@@ -37,6 +39,7 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
   const upstream = new URL(target);
   let holding: ((request: ProxiedRequest) => boolean) | undefined;
   let waiting: Held[] = [];
+  let delayMs = 0;
 
   const forward = ({ request, body, response }: Held) =>
     new Promise<void>((resolve) => {
@@ -74,6 +77,7 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     request.on("end", () => {
       const held: Held = { request, body: Buffer.concat(chunks), response };
       if (holding?.({ method: request.method ?? "GET", path: request.url ?? "/" })) waiting.push(held);
+      else if (delayMs > 0) setTimeout(() => void forward(held), delayMs);
       else void forward(held);
     });
   });
@@ -96,6 +100,9 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     },
     hold(matches) {
       holding = matches;
+    },
+    slow(ms) {
+      delayMs = ms;
     },
     async refuse() {
       refused = true;
