@@ -1,0 +1,14 @@
+import { CosmosClient } from "@azure/cosmos";
+import { startEmbeddedCosmos } from "../bot/store/embedded.js";
+const e = await startEmbeddedCosmos();
+const c = new CosmosClient({ endpoint: e.endpoint, key: e.key, connectionPolicy: { enableEndpointDiscovery: false } });
+const { database } = await c.databases.createIfNotExists({ id: "d" });
+const { container } = await database.containers.createIfNotExists({ id: "x", partitionKey: { paths: ["/id"] } });
+await container.items.create({ id: "a", s: "2025-01-01", rs: [{ at: "2025-02-01", k: 1, q: { r: 2 } }, { at: "2024-01-01", k: 2 }] });
+await container.items.create({ id: "b", s: "2025-03-01", rs: [] , l: [1,2,3]});
+const q = async (query: string, parameters: any[] = []) => console.log(query, JSON.stringify((await container.items.query({ query, parameters }).fetchAll()).resources));
+await q("SELECT c.id, r.at, r.q.r AS rr FROM c JOIN r IN c.rs WHERE r.at >= @f", [{ name: "@f", value: "2025-01-01" }]);
+await q("SELECT c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)", [{ name: "@ids", value: ["b"] }]);
+await q("SELECT c.id FROM c WHERE c.s < @x AND (c.s != 'z' OR c.s >= @x) ORDER BY c.s ASC", [{ name: "@x", value: "2026" }]);
+await q("SELECT c.id, ARRAY_SLICE(c.l, -1) AS last FROM c");
+await e.close();
