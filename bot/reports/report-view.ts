@@ -26,7 +26,8 @@ function sectionOf(table: ReportTable, page: number) {
   const start = table.paged ? page * rowsPerPage : 0;
   const shown = table.paged ? table.rows.slice(start, start + rowsPerPage) : table.rows;
   const facts = table.columns.length === 2 ? shown.map(([title, value]) => ({ title, value })) : [];
-  const chartType = table.chart === "bar" ? "Chart.VerticalBar" : table.chart === "donut" ? "Chart.Donut" : "";
+  const chartType =
+    table.chart === "bar" ? "Chart.VerticalBar" : table.chart === "donut" ? "Chart.Donut" : "";
   return {
     title: table.title,
     chartType,
@@ -54,7 +55,12 @@ export function reportView(report: Report, page: number, now: Date, fileOffered:
   const paged = report.tables.find((table) => table.paged);
   const pages = paged ? Math.max(1, Math.ceil(paged.rows.length / rowsPerPage)) : 1;
   const shownPage = Math.min(Math.max(0, page), pages - 1);
-  const at = (to: number): PageAt => ({ name: report.name, from: report.period.from, to: report.period.to, page: to });
+  const at = (to: number): PageAt => ({
+    name: report.name,
+    from: report.period.from,
+    to: report.period.to,
+    page: to,
+  });
   return {
     title: titles[report.name],
     period: `${formatDate(report.period.from)} to ${formatDate(report.period.to)}`,
@@ -76,7 +82,8 @@ export function reportView(report: Report, page: number, now: Date, fileOffered:
 export function reportListView(now: Date) {
   return {
     title: "Reports",
-    period: "Say 'report <name>', optionally with 'from YYYY-MM-DD' and 'to YYYY-MM-DD' (default: this academic year to date).",
+    period:
+      "Say 'report <name>', optionally with 'from YYYY-MM-DD' and 'to YYYY-MM-DD' (default: this academic year to date).",
     summary:
       "Each answers with a card and, in a personal chat, a CSV file of its rows. Lists naming children are for personal chat only.",
     sections: [

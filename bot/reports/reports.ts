@@ -30,28 +30,35 @@ export const reportNames = [
 export type ReportName = (typeof reportNames)[number];
 
 /** What each report is, for the list `report` shows; the lists name children, the others only count. */
-export const reportCatalogue: Record<ReportName, { readonly description: string; readonly namesChildren: boolean }> =
-  {
-    referrals: {
-      description: "Referrals received (new cases and further referrals) by kind, source, school, risk factor, week",
-      namesChildren: false,
-    },
-    "referrals-on": { description: "Referrals on to other services, by service and outcome", namesChildren: false },
-    outcomes: { description: "Cases closed, by outcome", namesChildren: false },
-    "time-to-close": {
-      description: "Working days from referral to closure: median, 90th percentile, % within target, by outcome",
-      namesChildren: false,
-    },
-    "long-running": { description: "Cases open more than 12 weeks, oldest first", namesChildren: true },
-    leavers: {
-      description: "Children who left without a forwarding school, still open: days missing, CTF, last enquiry",
-      namesChildren: true,
-    },
-    "reached-school-age": {
-      description: "Open cases of children who reached compulsory school age without a school place",
-      namesChildren: true,
-    },
-  };
+export const reportCatalogue: Record<
+  ReportName,
+  { readonly description: string; readonly namesChildren: boolean }
+> = {
+  referrals: {
+    description:
+      "Referrals received (new cases and further referrals) by kind, source, school, risk factor, week",
+    namesChildren: false,
+  },
+  "referrals-on": {
+    description: "Referrals on to other services, by service and outcome",
+    namesChildren: false,
+  },
+  outcomes: { description: "Cases closed, by outcome", namesChildren: false },
+  "time-to-close": {
+    description:
+      "Working days from referral to closure: median, 90th percentile, % within target, by outcome",
+    namesChildren: false,
+  },
+  "long-running": { description: "Cases open more than 12 weeks, oldest first", namesChildren: true },
+  leavers: {
+    description: "Children who left without a forwarding school, still open: days missing, CTF, last enquiry",
+    namesChildren: true,
+  },
+  "reached-school-age": {
+    description: "Open cases of children who reached compulsory school age without a school place",
+    namesChildren: true,
+  },
+};
 
 /** UK dates, both days included. */
 export interface Period {
@@ -134,7 +141,8 @@ export interface StandingCaseRow {
   readonly owner?: string | undefined;
   readonly whatHappened?: string | undefined;
   readonly ctf?: string | undefined;
-  readonly lastEnquiry?: { readonly date: string; readonly type: string; readonly outcome?: string } | undefined;
+  readonly lastEnquiry?:
+    { readonly date: string; readonly type: string; readonly outcome?: string } | undefined;
   readonly timeline: CaseTimeline;
 }
 
@@ -182,7 +190,7 @@ function byWeekOrMonth(days: readonly string[], period: Period): ReportTable {
     };
   }
   const months: string[] = [];
-  for (let month = period.from.slice(0, 7); month <= period.to.slice(0, 7); ) {
+  for (let month = period.from.slice(0, 7); month <= period.to.slice(0, 7);) {
     months.push(month);
     const [y, m] = month.split("-").map(Number) as [number, number];
     month = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
@@ -490,7 +498,17 @@ export function longRunningReport(period: Period, standing: readonly StandingCas
       ]),
     },
     {
-      columns: ["reference", "child", "kind", "status", "owner", "referred_on", "days_open", "weeks_open", "dfe_reason"],
+      columns: [
+        "reference",
+        "child",
+        "kind",
+        "status",
+        "owner",
+        "referred_on",
+        "days_open",
+        "weeks_open",
+        "dfe_reason",
+      ],
       rows: rows.map(({ row, status, days }) => [
         row.reference,
         childName(row),
@@ -534,13 +552,19 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         status: openAt(row, day) ?? "new",
         missingSince,
         daysMissing: missingSince ? daysBetween(missingSince, day) : undefined,
-        ctf: row.timeline.kind === "early-years" ? "Not applicable" : titleOf(ctfChoices, row.ctf) || "Not recorded",
+        ctf:
+          row.timeline.kind === "early-years"
+            ? "Not applicable"
+            : titleOf(ctfChoices, row.ctf) || "Not recorded",
         enquiry: row.lastEnquiry
           ? `${row.lastEnquiry.date} ${titleOf(officerEnquiryChoices, row.lastEnquiry.type)}`
           : "None logged",
       };
     })
-    .sort((a, b) => (b.daysMissing ?? -1) - (a.daysMissing ?? -1) || a.row.reference.localeCompare(b.row.reference));
+    .sort(
+      (a, b) =>
+        (b.daysMissing ?? -1) - (a.daysMissing ?? -1) || a.row.reference.localeCompare(b.row.reference),
+    );
   return caseList(
     "leavers",
     period,
@@ -596,7 +620,8 @@ export function reachedSchoolAgeReport(period: Period, standing: readonly Standi
     .map((row) => {
       const status = openAt(row, day);
       const { kind, dateOfBirth } = row.timeline;
-      const reachedOn = dateOfBirth && isIsoDate(dateOfBirth) ? compulsorySchoolAgeStarts(dateOfBirth) : undefined;
+      const reachedOn =
+        dateOfBirth && isIsoDate(dateOfBirth) ? compulsorySchoolAgeStarts(dateOfBirth) : undefined;
       const why =
         kind === "early-years"
           ? reachedOn && reachedOn <= day
@@ -610,7 +635,11 @@ export function reachedSchoolAgeReport(period: Period, standing: readonly Standi
       return { row, status, reachedOn, why };
     })
     .filter((each) => each.status !== undefined && each.why !== undefined)
-    .sort((a, b) => (a.reachedOn ?? "").localeCompare(b.reachedOn ?? "") || a.row.reference.localeCompare(b.row.reference));
+    .sort(
+      (a, b) =>
+        (a.reachedOn ?? "").localeCompare(b.reachedOn ?? "") ||
+        a.row.reference.localeCompare(b.row.reference),
+    );
   return caseList(
     "reached-school-age",
     period,

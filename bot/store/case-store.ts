@@ -148,7 +148,9 @@ export class CaseStore implements ReportSource {
         return {
           ...row,
           timeline: kept,
-          ...(enquiry ? { lastEnquiry: { date: enquiry.date, type: enquiry.type, outcome: enquiry.outcome } } : {}),
+          ...(enquiry
+            ? { lastEnquiry: { date: enquiry.date, type: enquiry.type, outcome: enquiry.outcome } }
+            : {}),
         };
       }),
     );

@@ -17,7 +17,11 @@ export interface OfferedFile {
   readonly fileType: string;
   readonly body: Buffer;
   /** The cases whose records the file holds (a share is recorded on each), with whom and why. */
-  readonly shares: { readonly references: readonly string[]; readonly sharedWith: string; readonly why: string };
+  readonly shares: {
+    readonly references: readonly string[];
+    readonly sharedWith: string;
+    readonly why: string;
+  };
 }
 
 /** How one kind of file is made, and what the person is told when it is not. */
@@ -104,11 +108,13 @@ export async function answerFileConsent(
   const { references, sharedWith, why } = file.shares;
   for (let at = 0; at < references.length; at += sharesAtOnce) {
     await Promise.all(
-      references.slice(at, at + sharesAtOnce).map((reference) =>
-        services.cases.update(reference, (latest) =>
-          latest ? withShare(latest, by, sharedWith, why, now) : undefined,
+      references
+        .slice(at, at + sharesAtOnce)
+        .map((reference) =>
+          services.cases.update(reference, (latest) =>
+            latest ? withShare(latest, by, sharedWith, why, now) : undefined,
+          ),
         ),
-      ),
     );
   }
   await context.sendActivity({

@@ -6,7 +6,14 @@ import { londonDate } from "../escalations/calendar.js";
 import type { Actor } from "../people/person.js";
 import { toCsv } from "../reports/csv.js";
 import { reportListView, reportView } from "../reports/report-view.js";
-import { periodIn, reportCatalogue, reportNames, type Period, type Report, type ReportName } from "../reports/reports.js";
+import {
+  periodIn,
+  reportCatalogue,
+  reportNames,
+  type Period,
+  type Report,
+  type ReportName,
+} from "../reports/reports.js";
 import { runReport } from "../reports/run-report.js";
 import { caseChannel, type Services } from "../services.js";
 import { resolveActor } from "./actor.js";
@@ -36,7 +43,9 @@ function run(services: Services, name: ReportName, period: Period): Promise<Repo
 function reportCard(report: Report, page: number, now: Date, fileOffered: boolean) {
   const shorter = (rows: number): Report => ({
     ...report,
-    tables: report.tables.map((table) => (table.paged ? { ...table, rows: table.rows.slice(0, rows) } : table)),
+    tables: report.tables.map((table) =>
+      table.paged ? { ...table, rows: table.rows.slice(0, rows) } : table,
+    ),
   });
   return renderFittingCard("report", [
     () => reportView(report, page, now, fileOffered),
@@ -94,8 +103,16 @@ export async function reportCommand(services: Services, context: TurnContext, re
     return;
   }
   const report = await run(services, name, period);
-  await context.sendActivity({ attachments: [CardFactory.adaptiveCard(reportCard(report, 0, now, personal))] });
-  if (personal) await offerFile(context, reportFileOf(report), { kind: "report", name, from: period.from, to: period.to });
+  await context.sendActivity({
+    attachments: [CardFactory.adaptiveCard(reportCard(report, 0, now, personal))],
+  });
+  if (personal)
+    await offerFile(context, reportFileOf(report), {
+      kind: "report",
+      name,
+      from: period.from,
+      to: period.to,
+    });
 }
 
 const pageData = z.object({
@@ -114,7 +131,9 @@ export async function handleReportAction(
 ): Promise<AdaptiveCardInvokeResponse> {
   const parsed = pageData.safeParse(data);
   if (verb !== "report.page" || !parsed.success || parsed.data.from > parsed.data.to)
-    return messageResponse("I couldn't read that button (the card may be damaged). Say 'report' to start again.");
+    return messageResponse(
+      "I couldn't read that button (the card may be damaged). Say 'report' to start again.",
+    );
   const { name, from, to, page } = parsed.data;
   if (!canWorkCases(await actorOf(services, context))) return messageResponse(notForYou);
   const personal = isPersonal(context);

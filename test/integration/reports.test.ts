@@ -51,7 +51,7 @@ const workingDays = (from: string, to: string) => {
 };
 const afterWorkingDays = (from: string, n: number) => {
   let d = from;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d = plusDays(d, 1);
     if (isWorking(d)) left -= 1;
   }
@@ -116,7 +116,6 @@ function caseOf(spec: Spec, reference: string): Case {
     referrer: {
       ...base.referrer,
       source: spec.source ?? "school-or-setting",
-      ...(spec.source && spec.source !== "school-or-setting" ? {} : {}),
     },
   };
   const draftOf = (kind: ReferralKind, when: Date, input: Record<string, Record<string, string>>) => {
@@ -141,7 +140,8 @@ function caseOf(spec: Spec, reference: string): Case {
   const next = new Date(spec.at.getTime() + 3_600_000);
   act("assignToMe", {}, next);
   act("triage", { dfeReason: spec.reason ?? "unknown", cmeStartDate: plusDays(today, -10) }, next);
-  if (spec.enquiry) act("logEnquiry", { ...spec.enquiry, contacted: "Housing office" }, at10(spec.enquiry.date));
+  if (spec.enquiry)
+    act("logEnquiry", { ...spec.enquiry, contacted: "Housing office" }, at10(spec.enquiry.date));
   for (const each of spec.referralsOn ?? []) act("referOn", each, at10(each.date));
   if (spec.further) {
     const { at, source, school, kind } = spec.further;
@@ -151,7 +151,7 @@ function caseOf(spec: Spec, reference: string): Case {
       referrer: { ...answers.referrer!, source },
       enquiries: answers.enquiries!,
       child: answers.child!,
-    } as Record<string, Record<string, string>>);
+    });
     current = withFurtherReferral(current, further, at) ?? current;
   }
   if (spec.closed) {
@@ -163,7 +163,7 @@ function caseOf(spec: Spec, reference: string): Case {
   return current;
 }
 
-const schools = ["Example Primary School", "Oak Academy", "=HYPERLINK(\"evil\")", "Little Acorns Nursery"];
+const schools = ["Example Primary School", "Oak Academy", '=HYPERLINK("evil")', "Little Acorns Nursery"];
 const sources = ["school-or-setting", "agency", "public", "another-council"];
 const outcomes = ["on-roll-leicestershire", "on-roll-other-la", "returned", "home-education"];
 const factors = ["youth-justice", "bullied", "young-carer", "homeless"];
@@ -183,8 +183,23 @@ function generated(count: number): Spec[] {
       school: random.pick(schools),
       riskFactors: factors.filter(() => random.next() < 0.3),
       referralsOn:
-        random.next() < 0.4 ? [{ service: random.pick(["police", "early-help"]), date: submitted, outcome: random.pick(["Accepted", "No further action"]) }] : [],
-      ...(closes && closedOn < "2026-06-15" ? { closed: { on: closedOn, outcome: random.pick(kind === "early-years" ? ["ey-started"] : outcomes) } } : {}),
+        random.next() < 0.4
+          ? [
+              {
+                service: random.pick(["police", "early-help"]),
+                date: submitted,
+                outcome: random.pick(["Accepted", "No further action"]),
+              },
+            ]
+          : [],
+      ...(closes && closedOn < "2026-06-15"
+        ? {
+            closed: {
+              on: closedOn,
+              outcome: random.pick(kind === "early-years" ? ["ey-started"] : outcomes),
+            },
+          }
+        : {}),
     };
   });
 }
@@ -214,12 +229,22 @@ describe("reports", () => {
     await h.send(personalMessage(h.teams, who, text));
     const sent = replies(who).slice(before);
     const consent = sent
-      .flatMap((each) => (each.body.attachments ?? []) as { contentType: string; name: string; content: { acceptContext: Record<string, unknown>; sizeInBytes: number } }[])
+      .flatMap(
+        (each) =>
+          (each.body.attachments ?? []) as {
+            contentType: string;
+            name: string;
+            content: { acceptContext: Record<string, unknown>; sizeInBytes: number };
+          }[],
+      )
       .find((each) => each.contentType === "application/vnd.microsoft.teams.card.file.consent");
     return { sent, card: sent[0] && sent[0].body.attachments ? cardIn(sent[0]) : undefined, consent };
   };
   /** Accepts the offered file; the CSV uploaded, as rows of cells (a simple reader: our cells hold no line breaks). */
-  const accept = async (who: Who, consent: { name: string; content: { acceptContext: Record<string, unknown> } }) => {
+  const accept = async (
+    who: Who,
+    consent: { name: string; content: { acceptContext: Record<string, unknown> } },
+  ) => {
     const uploadsBefore = h.teams.uploads.length;
     const response = await h.send({
       ...personalMessage(h.teams, who, ""),
@@ -240,7 +265,8 @@ describe("reports", () => {
     });
     expect(response.status).to.equal(200);
     const upload = h.teams.uploads[uploadsBefore];
-    if (!upload) throw new Error(`nothing uploaded: ${JSON.stringify(replies(who).at(-1)?.body).slice(0, 300)}`);
+    if (!upload)
+      throw new Error(`nothing uploaded: ${JSON.stringify(replies(who).at(-1)?.body).slice(0, 300)}`);
     expect(upload.body.startsWith("\ufeff")).to.equal(true);
     const lines = upload.body.slice(1).split("\r\n");
     expect(lines.pop()).to.equal("");
@@ -262,13 +288,19 @@ describe("reports", () => {
         kind: "school-age",
         at: at10("2025-10-01"),
         school: "Oak Academy",
-        further: { at: at10("2025-11-03"), source: "agency", school: "Little Acorns Nursery", kind: "school-age" },
+        further: {
+          at: at10("2025-11-03"),
+          source: "agency",
+          school: "Little Acorns Nursery",
+          kind: "school-age",
+        },
       },
     ];
     await store(specs);
 
     // The expected figures, from the specs.
-    const ukDay = (instant: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(instant);
+    const ukDay = (instant: Date) =>
+      new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(instant);
     const received = specs
       .flatMap((spec) => [
         { ...spec, further: false },
@@ -280,7 +312,10 @@ describe("reports", () => {
       (each.kind === "early-years" ? "Early years" : "School");
     const countOf = (values: string[], label: string) => values.filter((value) => value === label).length;
 
-    const { card, consent } = await ask(people.manager, `report referrals from ${period.from} to ${period.to}`);
+    const { card, consent } = await ask(
+      people.manager,
+      `report referrals from ${period.from} to ${period.to}`,
+    );
     expect(Buffer.byteLength(JSON.stringify(card))).to.be.below(28 * 1024);
     expect(cardText(card)).to.include("Chart.Donut").and.include("Chart.VerticalBar");
     expect(consent?.name).to.equal(`cme-report-referrals-${period.from}-to-${period.to}.csv`);
@@ -291,15 +326,23 @@ describe("reports", () => {
 
     expect(figure("Total", "All referrals")).to.equal(received.length);
     expect(figure("Total", "Further referrals (added to an existing case)")).to.equal(1);
-    expect(figure("By kind", "Early years")).to.equal(received.filter((each) => each.kind === "early-years").length);
+    expect(figure("By kind", "Early years")).to.equal(
+      received.filter((each) => each.kind === "early-years").length,
+    );
     for (const label of ["School", "Early years", "Agency", "Public", "Other LA"])
       expect(figure("By source", label), label).to.equal(countOf(received.map(sourceOf), label));
     for (const school of schools)
       expect(figure("By school or setting", school.startsWith("=") ? `'${school}` : school), school).to.equal(
-        countOf(received.map((each) => each.school ?? ""), school),
+        countOf(
+          received.map((each) => each.school ?? ""),
+          school,
+        ),
       );
     expect(figure("By school or setting", "Outside School")).to.equal(0);
-    for (const [factor, title] of [["youth-justice", "Youth justice supervision"], ["bullied", "Bullied"]] as const)
+    for (const [factor, title] of [
+      ["youth-justice", "Youth justice supervision"],
+      ["bullied", "Bullied"],
+    ] as const)
       expect(figure("By risk factor", title)).to.equal(
         received.filter((each) => "riskFactors" in each && each.riskFactors?.includes(factor)).length,
       );
@@ -374,11 +417,16 @@ describe("reports", () => {
     const specs = generated(30);
     await store(specs);
     const period = { from: "2025-10-01", to: "2026-03-31" };
-    const on = specs.flatMap((spec) => spec.referralsOn ?? []).filter((each) => each.date >= period.from && each.date <= period.to);
+    const on = specs
+      .flatMap((spec) => spec.referralsOn ?? [])
+      .filter((each) => each.date >= period.from && each.date <= period.to);
     const { consent } = await ask(people.officer, `report referrals-on from ${period.from} to ${period.to}`);
     const rows = await accept(people.officer, consent!);
     expect(rows[0]).to.deep.equal(["service", "outcome", "referrals_on"]);
-    for (const [service, title] of [["police", "Police"], ["early-help", "Early Help"]] as const)
+    for (const [service, title] of [
+      ["police", "Police"],
+      ["early-help", "Early Help"],
+    ] as const)
       for (const outcome of ["Accepted", "No further action"])
         expect(Number(rows.find((row) => row[0] === title && row[1] === outcome)?.[2] ?? 0)).to.equal(
           on.filter((each) => each.service === service && each.outcome === outcome).length,
@@ -413,7 +461,12 @@ describe("reports", () => {
       { kind: "early-years", at: at10("2026-01-12"), surname: "Turnsfive", dateOfBirth: "2021-03-31" },
       { kind: "early-years", at: at10("2026-01-12"), surname: "Notyet", dateOfBirth: "2021-04-01" },
       // School age: did not take up a place, or did not apply.
-      { kind: "school-age", at: at10("2026-02-02"), surname: "Noplace", whatHappened: "did-not-take-up-place" },
+      {
+        kind: "school-age",
+        at: at10("2026-02-02"),
+        surname: "Noplace",
+        whatHappened: "did-not-take-up-place",
+      },
       { kind: "school-age", at: at10("2026-02-02"), surname: "Noapply", reason: "did-not-apply" },
     ];
     const references = await store(specs);
@@ -452,7 +505,12 @@ describe("reports", () => {
       "last_enquiry_type",
       "last_enquiry_outcome",
     ]);
-    expect(leaverRows.slice(1).map((row) => row[0]).sort()).to.deep.equal([ref("Leftsoon"), ref("Movedla")].sort());
+    expect(
+      leaverRows
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).to.deep.equal([ref("Leftsoon"), ref("Movedla")].sort());
     const left = leaverRows.find((row) => row[0] === ref("Leftsoon"))!;
     // Missing since the CME start date recorded at triage (ten days before referral).
     expect(left.slice(6)).to.deep.equal([
@@ -468,7 +526,9 @@ describe("reports", () => {
       type: "shared",
       to: "report file: leavers (CSV)",
     });
-    expect((await h.app.services.cases.get(ref("Noplace")))?.events.map((e) => e.type)).not.to.include("shared");
+    expect((await h.app.services.cases.get(ref("Noplace")))?.events.map((e) => e.type)).not.to.include(
+      "shared",
+    );
 
     const reached = await ask(people.officer, `report reached-school-age to ${to}`);
     const reachedRows = await accept(people.officer, reached.consent!);
@@ -482,9 +542,12 @@ describe("reports", () => {
       "status",
       "owner",
     ]);
-    expect(reachedRows.slice(1).map((row) => row[0]).sort()).to.deep.equal(
-      [ref("Turnsfive"), ref("Noplace"), ref("Noapply")].sort(),
-    );
+    expect(
+      reachedRows
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).to.deep.equal([ref("Turnsfive"), ref("Noplace"), ref("Noapply")].sort());
     expect(reachedRows.find((row) => row[0] === ref("Turnsfive"))?.slice(3, 5)).to.deep.equal([
       "2021-03-31",
       "2026-03-31",
@@ -500,19 +563,34 @@ describe("reports", () => {
     const references = await store(specs);
     const { card } = await ask(people.manager, "report long-running");
     expect(Buffer.byteLength(JSON.stringify(card))).to.be.below(28 * 1024);
-    expect(cardText(card)).to.include(references[0]).and.include(references[9]).and.not.include(references[10]!);
+    expect(cardText(card))
+      .to.include(references[0])
+      .and.include(references[9])
+      .and.not.include(references[10]!);
     expect(cardText(card)).to.include("Rows 1 to 10 of 23");
     // Names are shown literally (escaped for Teams' markdown).
     expect(cardText(card)).to.include("&lt;Longname\\\\*");
     const next = actionData(card!, "report.page");
-    const second = invokeCard(await h.send(cardAction(h.teams, people.manager, "personal", "report.page", next)));
+    const second = invokeCard(
+      await h.send(cardAction(h.teams, people.manager, "personal", "report.page", next)),
+    );
     expect(cardText(second)).to.include(references[10]).and.include("Rows 11 to 20 of 23");
     const third = invokeCard(
-      await h.send(cardAction(h.teams, people.manager, "personal", "report.page", actionData(second, "report.page", { page: 2 }))),
+      await h.send(
+        cardAction(
+          h.teams,
+          people.manager,
+          "personal",
+          "report.page",
+          actionData(second, "report.page", { page: 2 }),
+        ),
+      ),
     );
     expect(cardText(third)).to.include(references[22]).and.include("Rows 21 to 23 of 23");
     // A damaged page button is refused at the edge.
-    const bad = await h.send(cardAction(h.teams, people.manager, "personal", "report.page", { ...next, from: "2026-02-30" }));
+    const bad = await h.send(
+      cardAction(h.teams, people.manager, "personal", "report.page", { ...next, from: "2026-02-30" }),
+    );
     expect(JSON.stringify(bad.body)).to.include("couldn't read that button");
   });
 
@@ -521,7 +599,12 @@ describe("reports", () => {
     const { sent } = await ask(people.dsl, "report referrals");
     expect(sent[0]?.body.text).to.include("for CME officers and managers");
     const forged = await h.send(
-      cardAction(h.teams, people.dsl, "personal", "report.page", { name: "leavers", from: "2025-09-01", to: "2026-06-15", page: 1 }),
+      cardAction(h.teams, people.dsl, "personal", "report.page", {
+        name: "leavers",
+        from: "2025-09-01",
+        to: "2026-06-15",
+        page: 1,
+      }),
     );
     expect(JSON.stringify(forged.body)).to.include("for CME officers and managers");
     // A forged accept from a referrer makes no file.
