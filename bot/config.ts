@@ -67,6 +67,7 @@ const environmentSchema = z
       .default("08:30"),
     ESCALATION_SWEEP_MINUTES: z.coerce.number().positive().default(5),
     RETENTION_YEARS: z.coerce.number().positive().default(7),
+    CLOSE_TARGET_WORKING_DAYS: z.coerce.number().int().positive().default(60),
     RETENTION_ACTION: z.enum(["anonymise", "purge"]).default("anonymise"),
     CHILDRENS_DUTY_CONTACT: z
       .string()
@@ -216,6 +217,8 @@ export interface Config {
     readonly sweepIntervalMs: number;
   };
   readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
+  /** The `time-to-close` report counts cases closed within this many working days of referral (policy). */
+  readonly closeTargetWorkingDays: number;
   /** Closing with these outcomes needs a manager's sign-off (policy). */
   readonly signOffOutcomes: readonly Outcome[];
   /** The clocks of DOMAIN.md (config/escalation-policy.json) and the school terms they count in. */
@@ -318,6 +321,7 @@ export function loadConfig(environment: Environment): Config {
       sweepIntervalMs: env.DRAFT_SWEEP_MINUTES * 60_000,
     },
     emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
+    closeTargetWorkingDays: env.CLOSE_TARGET_WORKING_DAYS,
     signOffOutcomes: env.SIGN_OFF_OUTCOMES,
     escalationPolicy,
     termDates,

@@ -2,6 +2,8 @@ import type { Container } from "@azure/cosmos";
 import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
 import type { TimelineRow } from "../reports/dfe-return.js";
+import type { ReportSource } from "../reports/run-report.js";
+import type { ClosedCaseRow, ReceivedReferral, ReferralOnRow, StandingCaseRow } from "../reports/reports.js";
 import { isCosmosError } from "./cosmos.js";
 import { storeCall } from "./deadline.js";
 import {
@@ -33,7 +35,10 @@ export type ReferralSummary = Pick<Case, "id" | "kind" | "status" | "submittedAt
   readonly surname: string;
 };
 
-export class CaseStore {
+/** What the reports project of a referral (the case's own or a further one). */
+type ReceivedProjection = Omit<ReceivedReferral, "further" | "riskFactors"> & { riskFactors?: string[] };
+
+export class CaseStore implements ReportSource {
   constructor(private readonly container: Container) {}
 
   async get(reference: string): Promise<StoredCase | undefined> {
@@ -75,6 +80,78 @@ export class CaseStore {
       ...kept.map((row) => ({ reference: row.id, timeline: row.timeline })),
       ...older.map((current) => ({ reference: current.id, timeline: timelineOf(current) })),
     ];
+  }
+
+  async received(from: Date, until: Date): Promise<ReceivedReferral[]> {
+    const parameters = [
+      { name: "@from", value: from.toISOString() },
+      { name: "@until", value: until.toISOString() },
+    ];
+    const [first, further] = await Promise.all([
+      queryAll<ReceivedProjection>(this.container, {
+        query:
+          "SELECT c.id AS reference, c.submittedAt AS at, c.kind, c.referral.referrer.source, c.referral.school.school, c.referral.vulnerability.riskFactors FROM c WHERE c.submittedAt >= @from AND c.submittedAt < @until",
+        parameters,
+      }),
+      queryAll<ReceivedProjection>(this.container, {
+        query:
+          "SELECT c.id AS reference, f.at, f.kind, f.referral.referrer.source, f.referral.school.school, f.referral.vulnerability.riskFactors FROM c JOIN f IN c.furtherReferrals WHERE f.at >= @from AND f.at < @until",
+        parameters,
+      }),
+    ]);
+    return [
+      ...first.map((row) => ({ ...row, further: false })),
+      ...further.map((row) => ({ ...row, further: true })),
+    ];
+  }
+
+  referralsOnDated(from: string, to: string): Promise<ReferralOnRow[]> {
+    return queryAll<ReferralOnRow>(this.container, {
+      query:
+        "SELECT c.id AS reference, r.service, r.date, r.outcome FROM c JOIN r IN c.referralsOn WHERE r.date >= @from AND r.date <= @to",
+      parameters: [
+        { name: "@from", value: from },
+        { name: "@to", value: to },
+      ],
+    });
+  }
+
+  closedBetween(from: Date, until: Date): Promise<ClosedCaseRow[]> {
+    return queryAll<ClosedCaseRow>(this.container, {
+      query:
+        "SELECT c.id AS reference, c.kind, c.submittedAt, c.closure.at AS closedAt, c.closure.outcome FROM c WHERE c.status = 'closed' AND c.closure.at >= @from AND c.closure.at < @until",
+      parameters: [
+        { name: "@from", value: from.toISOString() },
+        { name: "@until", value: until.toISOString() },
+      ],
+    });
+  }
+
+  async mayBeOpenAt(at: Date): Promise<StandingCaseRow[]> {
+    type Projected = Omit<StandingCaseRow, "timeline" | "lastEnquiry"> & {
+      timeline?: CaseTimeline;
+      lastEnquiry?: StandingCaseRow["lastEnquiry"][];
+    };
+    const rows = await queryAll<Projected>(this.container, {
+      query:
+        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.school.ctf, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
+      parameters: [{ name: "@at", value: at.toISOString() }],
+    });
+    return Promise.all(
+      rows.map(async ({ timeline, lastEnquiry, ...row }) => {
+        const [enquiry] = lastEnquiry ?? [];
+        // A case written before timelines were kept is read whole, once.
+        const kept = timeline ?? (await this.get(row.reference).then((whole) => whole && timelineOf(whole)));
+        if (!kept) throw new Error(`${row.reference} vanished while a report read it`);
+        return {
+          ...row,
+          timeline: kept,
+          ...(enquiry
+            ? { lastEnquiry: { date: enquiry.date, type: enquiry.type, outcome: enquiry.outcome } }
+            : {}),
+        };
+      }),
+    );
   }
 
   /** Open cases for the same child: the same UPN, or the same name and date of birth. */

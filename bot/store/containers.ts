@@ -21,6 +21,9 @@ export const containerDefinitions = {
         { path: "/nextCheckAt/?" },
         { path: "/closure/at/?" },
         { path: "/anonymisedAt/?" },
+        // The reports' filters: referrals received and referrals on in a period.
+        { path: "/furtherReferrals/[]/at/?" },
+        { path: "/referralsOn/[]/date/?" },
       ],
       // The referral holds personal data that is never queried: keep it out of the index.
       excludedPaths: [{ path: "/*" }],

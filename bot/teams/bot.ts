@@ -8,16 +8,19 @@ import {
 } from "botbuilder";
 import type { Services } from "../services.js";
 import { ConcurrencyError } from "../store/contention.js";
-import { RoleLookupError } from "./actor.js";
+import { RoleLookupError, resolveActor } from "./actor.js";
 import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
-import { handleDfeAction } from "./dfe-return-command.js";
+import { dfeReturnFile, handleDfeAction } from "./dfe-return-command.js";
 import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
 import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
 import { StoreUnavailableError } from "../store/deadline.js";
 import { handleReferralAction } from "./referral-actions.js";
-import { uploadSubjectAccessExport } from "./subject-access.js";
+import { subjectAccessFile } from "./subject-access.js";
+import { answerFileConsent, type FileMakers } from "./file-offers.js";
+import { handleReportAction, reportFile } from "./report-commands.js";
+import { caseChannel } from "../services.js";
 
 import type { Log } from "../log.js";
 
@@ -34,6 +37,9 @@ export function failureMessage(error: unknown): string {
   }
   return "Something went wrong on our side (the case store may be unavailable), so that was not saved. Anything you saved before is kept: please try again in a minute, and tell the CME team if it keeps happening.";
 }
+
+/** What each kind of file consent card offers is made by (the card's acceptContext says which). */
+const fileMakers: FileMakers = { export: subjectAccessFile, report: reportFile, "dfe-return": dfeReturnFile };
 
 export class CmeBot extends TeamsActivityHandler {
   constructor(
@@ -112,11 +118,11 @@ export class CmeBot extends TeamsActivityHandler {
       const parsed = fileConsentValue.safeParse(value);
       if (!parsed.success) {
         this.log("invoke.refused.malformed", { invoke: name, problems: problemsWith(parsed.error) });
-        await context.sendActivity("I couldn't read your answer about the export, so nothing was shared.");
-      } else if (parsed.data.action === "accept") {
-        await uploadSubjectAccessExport(this.services, context, parsed.data);
+        await context.sendActivity("I couldn't read your answer about the file, so nothing was shared.");
       } else {
-        await context.sendActivity("Not exported: nothing was shared.");
+        const actor = async () =>
+          resolveActor(context, (await caseChannel(this.services))?.teamId, this.services.config.managerIds);
+        await answerFileConsent(this.services, context, parsed.data, actor, fileMakers);
       }
       return { status: 200 };
     }
@@ -133,6 +139,7 @@ export class CmeBot extends TeamsActivityHandler {
       if (verb.startsWith("case."))
         return await handleCaseAction(this.services, context, verb, data, this.log);
       if (verb.startsWith("dfe.")) return await handleDfeAction(this.services, context, verb, data, this.log);
+      if (verb.startsWith("report.")) return await handleReportAction(this.services, context, verb, data);
       return messageResponse("I don't know that button.");
     } catch (error) {
       this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });

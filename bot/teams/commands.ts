@@ -2,6 +2,7 @@ import { CardFactory, TurnContext } from "botbuilder";
 import { caseCardFor, caseForTeamCommand, caseHistoryCard } from "./case-actions.js";
 import { offerSubjectAccessExport } from "./subject-access.js";
 import { dfeReturnCommand } from "./dfe-return-command.js";
+import { reportCommand } from "./report-commands.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
 import { statusView } from "../reports/status.js";
@@ -30,6 +31,12 @@ export const commandList = [
   {
     name: "status",
     description: "CME managers: open cases by status, and how many are unassigned",
+    scopes: ["personal", "team"],
+  },
+  {
+    name: "report",
+    description:
+      "CME team: 'report' lists the reports; 'report referrals from 2025-09-01 to 2025-12-31' runs one (CSV in personal chat)",
     scopes: ["personal", "team"],
   },
   {
@@ -245,6 +252,8 @@ export async function handleCommand(services: Services, context: TurnContext): P
       return offerSubjectAccessExport(services, context, rest);
     case "dfe":
       return dfeReturnCommand(services, context, rest);
+    case "report":
+      return reportCommand(services, context, rest);
     case "setup":
       return setup(services, context);
     case "help":

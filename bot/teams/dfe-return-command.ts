@@ -4,10 +4,11 @@ import { canWorkCases } from "../cases/case-service.js";
 import type { Log } from "../log.js";
 import { ukDate } from "../referrals/school-age.js";
 import { dfeReturnRequest, type DfeReturnRequest } from "../reports/census-dates.js";
-import { dfeReturn } from "../reports/dfe-return.js";
+import { dfeReturn, dfeReturnCsv, type DfeReturn } from "../reports/dfe-return.js";
 import { dfeReturnView } from "../reports/dfe-return-view.js";
 import { caseChannel, type Services } from "../services.js";
 import { resolveActor } from "./actor.js";
+import { offerFile, type FileMaker, type OfferedFile } from "./file-offers.js";
 import { problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
 import { cardAttachment } from "./render-card.js";
@@ -48,7 +49,38 @@ export async function dfeReturnCommand(
   }
   const result = await returnFor(services, request);
   await context.sendActivity({ attachments: [cardAttachment("dfe-return", dfeReturnView(result))] });
+  // The CSV to submit: files are offered in personal chat only (it holds counts, no child).
+  if (context.activity.conversation.conversationType === "personal") {
+    await offerFile(context, dfeReturnFileOf(result), {
+      kind: "dfe-return",
+      census: result.censusDate,
+      year: result.year.label,
+    });
+  }
 }
+
+function dfeReturnFileOf(result: DfeReturn): OfferedFile {
+  return {
+    name: `dfe-cme-return-${result.censusDate}.csv`,
+    description: `The DfE children missing education return for the census day ${result.censusDate} (and ${result.year.label}), in the DfE's columns. It holds counts only.`,
+    fileType: "csv",
+    body: Buffer.from(dfeReturnCsv(result), "utf8"),
+    // Counts name no child: nothing is shared about any case.
+    shares: { references: [], sharedWith: "DfE return (CSV)", why: "the termly DfE return" },
+  };
+}
+
+/** The DfE return's CSV, made again when the person accepts the file (nothing is kept in between). */
+export const dfeReturnFile: FileMaker<{ kind: "dfe-return"; census: string; year: string }> = {
+  async make(services, actor, { census, year }) {
+    const request = dfeReturnRequest(services.config.censusDates, ukDate(services.now()), census, year);
+    if (!canWorkCases(actor) || !request.ok)
+      return "I can't make that return (your role or the census day could not be confirmed). Nothing was saved.";
+    return dfeReturnFileOf(await returnFor(services, request));
+  },
+  declined: "Not saved.",
+  uploadFailed: "I couldn't save the return to your OneDrive just now. Please say 'dfe return' again.",
+};
 
 const dfeCardData = z.object({ census: z.string().max(10) });
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isIsoDate } from "../referrals/school-age.js";
+import { reportNames } from "../reports/reports.js";
 
 /**
  * What comes in from Teams, checked at the edge before anything reads it: an activity that
@@ -107,10 +109,29 @@ export const cardActionValue = z.looseObject({
 
 export type CardAction = z.infer<typeof cardActionValue>["action"];
 
+/** A UK date, YYYY-MM-DD, that exists. */
+export const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(isIsoDate, { message: "not a date" });
+
+/** What a file consent card offered (its acceptContext): what to make once the person accepts. */
+export const fileOfferContext = z.union([
+  z.object({ kind: z.literal("export"), reference: z.string().max(64) }),
+  z.object({ kind: z.literal("report"), name: z.enum(reportNames), from: isoDay, to: isoDay }),
+  z.object({ kind: z.literal("dfe-return"), census: isoDay, year: z.string().regex(/^\d{4}\/\d{2}$/) }),
+  // Cards offered before files were offered by kind carry only the export's reference.
+  z
+    .strictObject({ reference: z.string().max(64) })
+    .transform(({ reference }) => ({ kind: "export" as const, reference })),
+]);
+
+export type FileOfferContext = z.infer<typeof fileOfferContext>;
+
 /** The value of a `fileConsent/invoke`: the person accepted (with where to upload) or declined the file. */
 export const fileConsentValue = z.looseObject({
   action: z.enum(["accept", "decline"]),
-  context: z.looseObject({ reference: z.string().max(64).optional() }).optional(),
+  context: fileOfferContext.optional(),
   uploadInfo: z
     .looseObject({
       uploadUrl: z.url({ protocol: /^https?$/ }).optional(),

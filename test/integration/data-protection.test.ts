@@ -169,11 +169,15 @@ describe("data protection", () => {
       // A second, later case for the same child: the export covers both.
       await refer(h, people.officer);
       await h.send(personalMessage(h.teams, people.officer, `export ${reference.toLowerCase()}`));
-      const consent = lastReply(people.officer) as { attachments: { contentType: string; name: string }[] };
+      const consent = lastReply(people.officer) as {
+        attachments: { contentType: string; name: string; content: { acceptContext: unknown } }[];
+      };
       expect(consent.attachments[0]).to.include({
         contentType: "application/vnd.microsoft.teams.card.file.consent",
         name: `${reference}-subject-access.json`,
       });
+      // The card names what to make; the accept below carries an older card's context, still read as an export.
+      expect(consent.attachments[0]?.content.acceptContext).to.deep.equal({ kind: "export", reference });
       expect(h.teams.uploads).to.have.length(0);
 
       expect((await accept(people.officer, reference)).status).to.equal(200);

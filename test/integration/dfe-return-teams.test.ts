@@ -89,6 +89,49 @@ describe("the DfE return in Teams", () => {
     expect(cardText(cardIn((await ask(people.manager, "dfe return"))!))).to.include("Census day 1 Oct 2026");
   });
 
+  it("offers the return as the DfE's CSV in personal chat, made again when accepted, sharing no case", async () => {
+    await ask(people.manager, `dfe return ${census}`);
+    const consent = h.teams
+      .replies(personalConversationId(people.manager))
+      .flatMap(
+        (reply) =>
+          (reply.body.attachments ?? []) as {
+            contentType: string;
+            name: string;
+            content: { acceptContext: unknown };
+          }[],
+      )
+      .find((attachment) => attachment.contentType === "application/vnd.microsoft.teams.card.file.consent");
+    expect(consent?.name).to.equal(`dfe-cme-return-${census}.csv`);
+    const response = await h.send({
+      ...personalMessage(h.teams, people.manager, ""),
+      type: "invoke",
+      name: "fileConsent/invoke",
+      value: {
+        type: "fileUpload",
+        action: "accept",
+        context: consent?.content.acceptContext,
+        uploadInfo: {
+          name: consent?.name,
+          uploadUrl: `${h.teams.url}upload/${consent?.name}`,
+          uniqueId: "f1",
+          fileType: "csv",
+        },
+      },
+    });
+    expect(response.status).to.equal(200);
+    const lines = h.teams.uploads[0]?.body.trim().split("\n") ?? [];
+    expect(lines[0]).to.equal("measure,breakdown_topic,breakdown,child_count");
+    expect(lines).to.include("census_day,Total,Total,3");
+    expect(lines).to.include("census_day,Reason,Not recorded,1");
+    expect(lines).to.include("any_time_in_year,Total,Total,1");
+    // Counts name no child: no case records a share.
+    const cases = await Promise.all(plans().map((plan) => h.app.services.cases.get(plan.reference)));
+    expect(
+      cases.flatMap((each) => each?.events ?? []).filter((event) => event.type === "shared"),
+    ).to.deep.equal([]);
+  });
+
   it("refuses a referrer, and says how to ask when the date or words are wrong", async () => {
     expect((await ask(people.dsl, "dfe return"))?.body.text).to.equal(
       "The DfE return is for CME officers and managers.",

@@ -220,7 +220,7 @@ describe("hostile input at the edge", () => {
       ]) {
         expect((await invokeRaw("fileConsent/invoke", value)).status, value).to.equal(200);
         expect(h.teams.replies(personalConversationId(people.dsl)).at(-1)?.body.text, value).to.match(
-          /couldn't read your answer about the export, so nothing was shared/,
+          /couldn't read your answer about the file, so nothing was shared/,
         );
       }
       expect(h.teams.uploads).to.deep.equal([]);

@@ -14,6 +14,9 @@ import { statusView } from "../../bot/reports/status.js";
 import { dfeReturn } from "../../bot/reports/dfe-return.js";
 import { dfeReturnView } from "../../bot/reports/dfe-return-view.js";
 import { myReferralsView } from "../../bot/reports/my-referrals.js";
+import { reportListView, reportView } from "../../bot/reports/report-view.js";
+import { leaversReport, referralsReport } from "../../bot/reports/reports.js";
+import { riskFactorChoices as everyRiskFactor } from "../../bot/referrals/questions.js";
 import { commandList } from "../../bot/teams/commands.js";
 import { maxCardBytes, renderCard, type CardJson } from "../../bot/teams/render-card.js";
 import { caseDetailsCard, caseHistoryCard } from "../../bot/teams/case-actions.js";
@@ -394,6 +397,57 @@ function everyCard(hostile?: Filler): [string, object][] {
       },
     ],
     ["help", { commands: commandList, emergencyContacts: long(300) }],
+    ["report", reportListView(now)],
+    // A year of referrals: every week, every risk factor, schools with the longest names.
+    [
+      "report",
+      reportView(
+        referralsReport(
+          { from: "2025-09-01", to: "2026-08-31" },
+          Array.from({ length: 2000 }, (_, i) => ({
+            reference: `CME-2026-${String(i).padStart(5, "0")}`,
+            at: new Date(Date.UTC(2025, 8, 1) + (i % 365) * 86_400_000).toISOString(),
+            kind: i % 4 ? ("school-age" as const) : ("early-years" as const),
+            source: ["school-or-setting", "agency", "public", "another-council"][i % 4],
+            school: `${text(190)} ${i}`,
+            riskFactors: everyRiskFactor.map((factor) => factor.value),
+            further: i % 7 === 0,
+          })),
+        ),
+        0,
+        now,
+        true,
+      ),
+    ],
+    // A page of the longest rows a list has: names, and what officers typed about the last enquiry.
+    [
+      "report",
+      reportView(
+        leaversReport(
+          { from: "2025-09-01", to: "2026-08-31" },
+          Array.from({ length: 500 }, (_, i) => ({
+            reference: `CME-2026-${String(i).padStart(5, "0")}`,
+            forenames: text(100),
+            surname: text(100),
+            whatHappened: "left-destination-unknown",
+            ctf: "XXXXXXX",
+            lastEnquiry: { date: "2026-01-01", type: "s2s-lost-pupil", outcome: text(300) },
+            timeline: {
+              kind: "school-age" as const,
+              submittedOn: "2025-09-02",
+              statuses: [{ on: "2025-09-02", status: "in_progress" as const }],
+              reasons: [],
+              dateLastAttended: "2025-08-01",
+              everNotCme: false,
+              matchKeys: { nameAndBirth: "x" },
+            },
+          })),
+        ),
+        3,
+        now,
+        true,
+      ),
+    ],
     [
       "dfe-return",
       dfeReturnView(

@@ -1,0 +1,682 @@
+import { statusTitles, type CaseStatus } from "../cases/case.js";
+import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
+import { addDays, workingDaysBetween, type Calendar } from "../escalations/calendar.js";
+import {
+  ctfChoices,
+  earlyYearsWhatHappenedChoices,
+  riskFactorChoices,
+  whatHappenedChoices,
+} from "../referrals/questions.js";
+import { compulsorySchoolAgeStarts, isIsoDate, parseIsoDate } from "../referrals/school-age.js";
+import type { ReferralKind } from "../referrals/draft.js";
+import { reasonAtEndOf, startDateOn, statusAtEndOf, ukDayOf, type CaseTimeline } from "./case-timeline.js";
+import type { CsvCell } from "./csv.js";
+import { academicYearOf, reasonLabel } from "./dfe-return.js";
+
+/**
+ * The managers' reports (docs/DESIGN.md "Reports"): pure functions from the few fields the store
+ * projects to the tables a card shows and the rows its CSV file holds.
+ */
+
+export const reportNames = [
+  "referrals",
+  "referrals-on",
+  "outcomes",
+  "time-to-close",
+  "long-running",
+  "leavers",
+  "reached-school-age",
+] as const;
+export type ReportName = (typeof reportNames)[number];
+
+/** What each report is, for the list `report` shows; the lists name children, the others only count. */
+export const reportCatalogue: Record<
+  ReportName,
+  { readonly description: string; readonly namesChildren: boolean }
+> = {
+  referrals: {
+    description:
+      "Referrals received (new cases and further referrals) by kind, source, school, risk factor, week",
+    namesChildren: false,
+  },
+  "referrals-on": {
+    description: "Referrals on to other services, by service and outcome",
+    namesChildren: false,
+  },
+  outcomes: { description: "Cases closed, by outcome", namesChildren: false },
+  "time-to-close": {
+    description:
+      "Working days from referral to closure: median, 90th percentile, % within target, by outcome",
+    namesChildren: false,
+  },
+  "long-running": { description: "Cases open more than 12 weeks, oldest first", namesChildren: true },
+  leavers: {
+    description: "Children who left without a forwarding school, still open: days missing, CTF, last enquiry",
+    namesChildren: true,
+  },
+  "reached-school-age": {
+    description: "Open cases of children who reached compulsory school age without a school place",
+    namesChildren: true,
+  },
+};
+
+/** UK dates, both days included. */
+export interface Period {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The period a report covers unless told: this academic year (from 1 September) to today. */
+export function defaultPeriod(today: string): Period {
+  return { from: academicYearOf(today).from, to: today };
+}
+
+/** "from 2025-09-01 to 2025-12-31", either part optional: the period, or what is wrong with the words. */
+export function periodIn(words: string, today: string): Period | string {
+  const period: { from: string; to: string } = { ...defaultPeriod(today) };
+  const parts = words.split(/\s+/).filter(Boolean);
+  for (let i = 0; i < parts.length; i += 2) {
+    const [which, date] = [parts[i], parts[i + 1]];
+    if ((which !== "from" && which !== "to") || !date || !isIsoDate(date))
+      return "Give the period as 'from YYYY-MM-DD to YYYY-MM-DD' (either part may be left out).";
+    period[which] = date;
+  }
+  if (period.from > period.to) return `The period starts (${period.from}) after it ends (${period.to}).`;
+  return period;
+}
+
+export interface ReportTable {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** A two-column table (label, count) drawn as a chart as well. */
+  readonly chart?: "bar" | "donut";
+  /** A long list: the card shows a page of it, the file has it all. */
+  readonly paged?: boolean;
+}
+
+export interface Report {
+  readonly name: ReportName;
+  readonly period: Period;
+  readonly summary: string;
+  readonly tables: readonly ReportTable[];
+  /** The CSV file's columns and rows. */
+  readonly file: { readonly columns: readonly string[]; readonly rows: readonly (readonly CsvCell[])[] };
+  /** The cases the file's rows name: saving it records a share on each. */
+  readonly references: readonly string[];
+}
+
+// What the store projects for each report.
+
+export interface ReceivedReferral {
+  readonly reference: string;
+  readonly at: string;
+  readonly kind: ReferralKind;
+  readonly source?: string | undefined;
+  readonly school?: string | undefined;
+  readonly riskFactors?: readonly string[] | undefined;
+  /** Added to a case already open for the child (case.furtherReferrals), not a new case. */
+  readonly further: boolean;
+}
+
+export interface ReferralOnRow {
+  readonly reference: string;
+  readonly service: string;
+  readonly date: string;
+  readonly outcome?: string | undefined;
+}
+
+export interface ClosedCaseRow {
+  readonly reference: string;
+  readonly kind: ReferralKind;
+  readonly submittedAt: string;
+  readonly closedAt: string;
+  readonly outcome: string;
+}
+
+export interface StandingCaseRow {
+  readonly reference: string;
+  readonly forenames?: string | undefined;
+  readonly surname?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly whatHappened?: string | undefined;
+  readonly ctf?: string | undefined;
+  readonly lastEnquiry?:
+    { readonly date: string; readonly type: string; readonly outcome?: string } | undefined;
+  readonly timeline: CaseTimeline;
+}
+
+const titleOf = (choices: readonly { value: string; title: string }[], value: string | undefined) =>
+  choices.find((choice) => choice.value === value)?.title ?? value ?? "";
+
+const count = (rows: readonly (readonly string[])[]) => rows.reduce((sum, row) => sum + Number(row[1]), 0);
+
+/** Counts by label: every label given first (zeros included, in their order), then any others, most first. */
+function tally(values: readonly string[], labels: readonly string[] = []): [string, string][] {
+  const counts = new Map<string, number>(labels.map((label) => [label, 0]));
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const given = labels.map((label): [string, number] => [label, counts.get(label) ?? 0]);
+  const others = [...counts]
+    .filter(([label]) => !labels.includes(label))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...given, ...others].map(([label, n]) => [label, String(n)]);
+}
+
+/** People type a school's name: the same name in other case or spacing is the same school. */
+function sameText(values: readonly string[]): string[] {
+  const first = new Map<string, string>();
+  return values.map((value) => {
+    const tidy = value.replace(/\s+/g, " ").trim();
+    const key = tidy.toLowerCase();
+    if (!first.has(key)) first.set(key, tidy);
+    return first.get(key) ?? tidy;
+  });
+}
+
+const weekday = (day: string) => (parseIsoDate(day).getUTCDay() + 6) % 7;
+export const weekBeginning = (day: string) => addDays(day, -weekday(day));
+
+/** Weeks (beginning Monday) for a period up to a year long, months for longer ones: each with its referrals. */
+function byWeekOrMonth(days: readonly string[], period: Period): ReportTable {
+  const firstWeek = weekBeginning(period.from);
+  const weeks: string[] = [];
+  for (let week = firstWeek; week <= period.to; week = addDays(week, 7)) weeks.push(week);
+  if (weeks.length <= 53) {
+    return {
+      title: "By week (beginning Monday)",
+      columns: ["Week beginning", "Referrals"],
+      rows: tally(days.map(weekBeginning), weeks),
+      chart: "bar",
+    };
+  }
+  const months: string[] = [];
+  for (let month = period.from.slice(0, 7); month <= period.to.slice(0, 7);) {
+    months.push(month);
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    month = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+  }
+  return {
+    title: "By month",
+    columns: ["Month", "Referrals"],
+    rows: tally(
+      days.map((day) => day.slice(0, 7)),
+      months,
+    ),
+    chart: "bar",
+  };
+}
+
+export const sourceLabels = ["School", "Early years", "Agency", "Public", "Other LA"] as const;
+
+/** Who referred: a school or an early-years setting (told apart by the referral's kind), or someone an officer recorded for. */
+export function sourceLabel(kind: ReferralKind, source: string | undefined): (typeof sourceLabels)[number] {
+  if (source === "agency") return "Agency";
+  if (source === "public") return "Public";
+  if (source === "another-council") return "Other LA";
+  return kind === "early-years" ? "Early years" : "School";
+}
+
+const kindLabel = (kind: ReferralKind) => (kind === "early-years" ? "Early years" : "School age");
+const noRiskFactor = "None recorded";
+
+/** The breakdowns as one long table: topic, breakdown, count (every table's rows). */
+function longFile(tables: readonly ReportTable[], measure: string): Report["file"] {
+  return {
+    columns: ["breakdown_topic", "breakdown", measure],
+    rows: tables.flatMap((table) => table.rows.map((row) => [table.title, row[0] ?? "", Number(row[1])])),
+  };
+}
+
+export function referralsReport(period: Period, received: readonly ReceivedReferral[]): Report {
+  const further = received.filter((each) => each.further).length;
+  const tables: ReportTable[] = [
+    {
+      title: "Total",
+      columns: ["Referrals", "Count"],
+      rows: [
+        ["New cases", String(received.length - further)],
+        ["Further referrals (added to an existing case)", String(further)],
+        ["All referrals", String(received.length)],
+      ],
+    },
+    {
+      title: "By kind",
+      columns: ["Kind", "Referrals"],
+      rows: tally(
+        received.map((each) => kindLabel(each.kind)),
+        ["School age", "Early years"],
+      ),
+      chart: "donut",
+    },
+    {
+      title: "By source",
+      columns: ["Source", "Referrals"],
+      rows: tally(
+        received.map((each) => sourceLabel(each.kind, each.source)),
+        sourceLabels,
+      ),
+      chart: "donut",
+    },
+    byWeekOrMonth(
+      received.map((each) => ukDayOf(each.at)),
+      period,
+    ),
+    {
+      title: "By risk factor",
+      columns: ["Risk factor (a referral may have several)", "Referrals"],
+      rows: tally(
+        received.flatMap((each) =>
+          each.riskFactors?.length
+            ? each.riskFactors.map((factor) => titleOf(riskFactorChoices, factor))
+            : [noRiskFactor],
+        ),
+      ),
+    },
+    {
+      title: "By school or setting",
+      columns: ["School or setting", "Referrals"],
+      rows: tally(sameText(received.map((each) => each.school ?? "Not recorded"))),
+      paged: true,
+    },
+  ];
+  return {
+    name: "referrals",
+    period,
+    summary: `${received.length} referrals received: ${received.length - further} new cases and ${further} further referrals of a child whose case was already open (counted in every breakdown).`,
+    tables,
+    file: longFile(tables, "referrals"),
+    references: [],
+  };
+}
+
+const noOutcome = "No outcome recorded yet";
+
+export function referralsOnReport(period: Period, referralsOn: readonly ReferralOnRow[]): Report {
+  const serviceTitles: readonly string[] = referralOnChoices.map((choice) => choice.title);
+  const byService = tally(
+    referralsOn.map((each) => titleOf(referralOnChoices, each.service)),
+    serviceTitles,
+  );
+  const outcomes = sameText(referralsOn.map((each) => each.outcome?.trim() || noOutcome));
+  const pairs = new Map<string, { service: string; outcome: string; n: number }>();
+  referralsOn.forEach((each, index) => {
+    const service = titleOf(referralOnChoices, each.service);
+    const outcome = outcomes[index] ?? noOutcome;
+    const key = `${service}\u0000${outcome}`;
+    const pair = pairs.get(key) ?? { service, outcome, n: 0 };
+    pairs.set(key, { ...pair, n: pair.n + 1 });
+  });
+  const byOutcome = [...pairs.values()].sort(
+    (a, b) =>
+      serviceTitles.indexOf(a.service) - serviceTitles.indexOf(b.service) ||
+      b.n - a.n ||
+      a.outcome.localeCompare(b.outcome),
+  );
+  return {
+    name: "referrals-on",
+    period,
+    summary: `${referralsOn.length} referrals on to other services, dated in the period.`,
+    tables: [
+      { title: "By service", columns: ["Service", "Referrals on"], rows: byService, chart: "bar" },
+      {
+        title: "By service and outcome",
+        columns: ["Service", "Outcome", "Referrals on"],
+        rows: byOutcome.map((each) => [each.service, each.outcome, String(each.n)]),
+        paged: true,
+      },
+    ],
+    file: {
+      columns: ["service", "outcome", "referrals_on"],
+      rows: byOutcome.map((each) => [each.service, each.outcome, each.n]),
+    },
+    references: [],
+  };
+}
+
+export function outcomesReport(period: Period, closed: readonly ClosedCaseRow[]): Report {
+  const rows = tally(
+    closed.map((each) => titleOf(outcomeChoices, each.outcome)),
+    outcomeChoices.map((choice) => choice.title),
+  );
+  return {
+    name: "outcomes",
+    period,
+    summary: `${closed.length} cases closed in the period (each by the outcome it is closed with now).`,
+    tables: [{ title: "By outcome", columns: ["Outcome", "Cases closed"], rows, chart: "donut" }],
+    file: {
+      columns: ["outcome", "closed_cases"],
+      rows: [...rows.map(([label, n]) => [label, Number(n)]), ["All outcomes", count(rows)]],
+    },
+    references: [],
+  };
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** The nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+const oneDecimal = (value: number) => Math.round(value * 10) / 10;
+
+export function timeToCloseReport(
+  period: Period,
+  closed: readonly ClosedCaseRow[],
+  calendar: Calendar,
+  targetWorkingDays: number,
+): Report {
+  const days = closed.map((each) => ({
+    outcome: titleOf(outcomeChoices, each.outcome),
+    days: workingDaysBetween(calendar, ukDayOf(each.submittedAt), ukDayOf(each.closedAt)),
+  }));
+  const lineFor = (label: string, values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const within = sorted.filter((value) => value <= targetWorkingDays).length;
+    return {
+      label,
+      n: sorted.length,
+      median: oneDecimal(median(sorted)),
+      p90: percentile(sorted, 90),
+      within,
+      percent: sorted.length ? oneDecimal((100 * within) / sorted.length) : 0,
+    };
+  };
+  const lines = [
+    ...outcomeChoices
+      .map((choice) =>
+        lineFor(
+          choice.title,
+          days.filter((each) => each.outcome === choice.title).map((each) => each.days),
+        ),
+      )
+      .filter((line) => line.n > 0),
+    lineFor(
+      "All outcomes",
+      days.map((each) => each.days),
+    ),
+  ];
+  const all = lines.at(-1);
+  return {
+    name: "time-to-close",
+    period,
+    summary: `${closed.length} cases closed in the period. Working days from referral to closure (England's bank holidays excluded): median ${all?.median ?? 0}, 90th percentile ${all?.p90 ?? 0}; ${all?.percent ?? 0}% closed within the target of ${targetWorkingDays} working days.`,
+    tables: [
+      {
+        title: "By outcome",
+        columns: ["Outcome", "Closed", "Median", "90th percentile", `Within ${targetWorkingDays}`],
+        rows: lines.map((line) => [
+          line.label,
+          String(line.n),
+          String(line.median),
+          String(line.p90),
+          `${line.within} (${line.percent}%)`,
+        ]),
+      },
+    ],
+    file: {
+      columns: [
+        "outcome",
+        "closed_cases",
+        "median_working_days",
+        "p90_working_days",
+        "closed_within_target",
+        "percent_within_target",
+        "target_working_days",
+      ],
+      rows: lines.map((line) => [
+        line.label,
+        line.n,
+        line.median,
+        line.p90,
+        line.within,
+        line.percent,
+        targetWorkingDays,
+      ]),
+    },
+    references: [],
+  };
+}
+
+const dayMs = 86_400_000;
+const daysBetween = (from: string, to: string) =>
+  Math.round((parseIsoDate(to).getTime() - parseIsoDate(from).getTime()) / dayMs);
+
+const childName = (row: StandingCaseRow) =>
+  [row.forenames, row.surname].filter(Boolean).join(" ") || "(name removed)";
+
+/** Open at the end of the period's last day, by the case's history. */
+const openAt = (row: StandingCaseRow, day: string) => {
+  const status = statusAtEndOf(row.timeline, day);
+  return status !== undefined && status !== "closed" ? status : undefined;
+};
+
+const statusTitle = (status: CaseStatus) => statusTitles[status];
+
+/** A list of cases: the card shows a page of the columns that fit, the file every column. */
+function caseList(
+  name: ReportName,
+  period: Period,
+  summary: string,
+  title: string,
+  card: { columns: readonly string[]; rows: readonly (readonly string[])[] },
+  file: Report["file"],
+  references: readonly string[],
+): Report {
+  return { name, period, summary, tables: [{ title, ...card, paged: true }], file, references };
+}
+
+/** Open more than 12 weeks (84 days) since referral at the end of the period, oldest first. */
+export const longRunningDays = 84;
+
+export function longRunningReport(period: Period, standing: readonly StandingCaseRow[]): Report {
+  const day = period.to;
+  const rows = standing
+    .map((row) => ({ row, status: openAt(row, day), days: daysBetween(row.timeline.submittedOn, day) }))
+    .filter((each) => each.status !== undefined && each.days > longRunningDays)
+    .sort((a, b) => b.days - a.days || a.row.reference.localeCompare(b.row.reference));
+  const weeks = (days: number) => String(Math.floor(days / 7));
+  return caseList(
+    "long-running",
+    period,
+    `${rows.length} cases open on ${day} that were referred more than 12 weeks before, oldest first.`,
+    "Open more than 12 weeks",
+    {
+      columns: ["Case", "Child", "Status", "Owner", "Weeks open"],
+      rows: rows.map(({ row, status, days }) => [
+        row.reference,
+        childName(row),
+        statusTitle(status ?? "new"),
+        row.owner ?? "Unassigned",
+        weeks(days),
+      ]),
+    },
+    {
+      columns: [
+        "reference",
+        "child",
+        "kind",
+        "status",
+        "owner",
+        "referred_on",
+        "days_open",
+        "weeks_open",
+        "dfe_reason",
+      ],
+      rows: rows.map(({ row, status, days }) => [
+        row.reference,
+        childName(row),
+        kindLabel(row.timeline.kind),
+        statusTitle(status ?? "new"),
+        row.owner ?? "Unassigned",
+        row.timeline.submittedOn,
+        days,
+        Number(weeks(days)),
+        reasonLabel(reasonAtEndOf(row.timeline, day)),
+      ]),
+    },
+    rows.map(({ row }) => row.reference),
+  );
+}
+
+/** What the referral says when the child left with no forwarding school. */
+export const leftWithoutForwarding: readonly string[] = ["left-destination-unknown", "believed-abroad"];
+/** The DfE reasons that say the same. */
+export const believedMoved: readonly string[] = ["moved-la", "moved-abroad"];
+
+const whatHappenedTitle = (row: StandingCaseRow) =>
+  titleOf(
+    row.timeline.kind === "early-years" ? earlyYearsWhatHappenedChoices : whatHappenedChoices,
+    row.whatHappened,
+  );
+
+export function leaversReport(period: Period, standing: readonly StandingCaseRow[]): Report {
+  const day = period.to;
+  const rows = standing
+    .filter(
+      (row) =>
+        openAt(row, day) !== undefined &&
+        (leftWithoutForwarding.includes(row.whatHappened ?? "") ||
+          believedMoved.includes(reasonAtEndOf(row.timeline, day) ?? "")),
+    )
+    .map((row) => {
+      const missingSince = startDateOn(row.timeline, day) ?? row.timeline.dateLastAttended;
+      return {
+        row,
+        status: openAt(row, day) ?? "new",
+        missingSince,
+        daysMissing: missingSince ? daysBetween(missingSince, day) : undefined,
+        ctf:
+          row.timeline.kind === "early-years"
+            ? "Not applicable"
+            : titleOf(ctfChoices, row.ctf) || "Not recorded",
+        enquiry: row.lastEnquiry
+          ? `${row.lastEnquiry.date} ${titleOf(officerEnquiryChoices, row.lastEnquiry.type)}`
+          : "None logged",
+      };
+    })
+    .sort(
+      (a, b) =>
+        (b.daysMissing ?? -1) - (a.daysMissing ?? -1) || a.row.reference.localeCompare(b.row.reference),
+    );
+  return caseList(
+    "leavers",
+    period,
+    `${rows.length} children open on ${day} who left without a forwarding school (left, destination unknown; believed abroad; or believed moved to another LA or country), longest missing first.`,
+    "Left without a forwarding school",
+    {
+      columns: ["Case", "Child", "Days missing", "CTF", "Last enquiry"],
+      rows: rows.map((each) => [
+        each.row.reference,
+        childName(each.row),
+        each.daysMissing === undefined ? "Unknown" : String(each.daysMissing),
+        each.ctf,
+        each.enquiry,
+      ]),
+    },
+    {
+      columns: [
+        "reference",
+        "child",
+        "kind",
+        "status",
+        "what_happened",
+        "dfe_reason",
+        "missing_since",
+        "days_missing",
+        "ctf",
+        "last_enquiry_date",
+        "last_enquiry_type",
+        "last_enquiry_outcome",
+      ],
+      rows: rows.map((each) => [
+        each.row.reference,
+        childName(each.row),
+        kindLabel(each.row.timeline.kind),
+        statusTitle(each.status),
+        whatHappenedTitle(each.row),
+        reasonLabel(reasonAtEndOf(each.row.timeline, day)),
+        each.missingSince ?? "",
+        each.daysMissing ?? "",
+        each.ctf,
+        each.row.lastEnquiry?.date ?? "",
+        titleOf(officerEnquiryChoices, each.row.lastEnquiry?.type),
+        each.row.lastEnquiry?.outcome ?? "",
+      ]),
+    },
+    rows.map((each) => each.row.reference),
+  );
+}
+
+export function reachedSchoolAgeReport(period: Period, standing: readonly StandingCaseRow[]): Report {
+  const day = period.to;
+  const rows = standing
+    .map((row) => {
+      const status = openAt(row, day);
+      const { kind, dateOfBirth } = row.timeline;
+      const reachedOn =
+        dateOfBirth && isIsoDate(dateOfBirth) ? compulsorySchoolAgeStarts(dateOfBirth) : undefined;
+      const why =
+        kind === "early-years"
+          ? reachedOn && reachedOn <= day
+            ? "Early years: reached compulsory school age"
+            : undefined
+          : row.whatHappened === "did-not-take-up-place"
+            ? "Did not take up an allocated place"
+            : reasonAtEndOf(row.timeline, day) === "did-not-apply"
+              ? reasonLabel("did-not-apply")
+              : undefined;
+      return { row, status, reachedOn, why };
+    })
+    .filter((each) => each.status !== undefined && each.why !== undefined)
+    .sort(
+      (a, b) =>
+        (a.reachedOn ?? "").localeCompare(b.reachedOn ?? "") ||
+        a.row.reference.localeCompare(b.row.reference),
+    );
+  return caseList(
+    "reached-school-age",
+    period,
+    `${rows.length} cases open on ${day} of children of compulsory school age without a school place: early-years cases whose child has reached it, and school-age cases that did not take up or apply for a place.`,
+    "Reached compulsory school age without a place",
+    {
+      columns: ["Case", "Child", "School age from", "Why listed", "Owner"],
+      rows: rows.map((each) => [
+        each.row.reference,
+        childName(each.row),
+        each.reachedOn ?? "Unknown",
+        each.why ?? "",
+        each.row.owner ?? "Unassigned",
+      ]),
+    },
+    {
+      columns: [
+        "reference",
+        "child",
+        "kind",
+        "date_of_birth",
+        "compulsory_school_age_from",
+        "why_listed",
+        "status",
+        "owner",
+      ],
+      rows: rows.map((each) => [
+        each.row.reference,
+        childName(each.row),
+        kindLabel(each.row.timeline.kind),
+        each.row.timeline.dateOfBirth ?? "",
+        each.reachedOn ?? "",
+        each.why ?? "",
+        statusTitle(each.status ?? "new"),
+        each.row.owner ?? "Unassigned",
+      ]),
+    },
+    rows.map((each) => each.row.reference),
+  );
+}

@@ -1,0 +1,130 @@
+import type { TurnContext } from "botbuilder";
+import { withShare } from "../cases/subject-access.js";
+import type { Actor, Person } from "../people/person.js";
+import type { Services } from "../services.js";
+import type { FileConsent, FileOfferContext } from "./inbound.js";
+
+/**
+ * Files offered in personal chat through Teams' file consent card (an export, a report's CSV,
+ * the DfE return): the card's acceptContext names what to make, nothing is kept in between. When
+ * the person accepts, their role is checked again, the file made afresh, uploaded to where Teams
+ * said, recorded as a share on every case whose records it holds, and shown.
+ */
+
+export interface OfferedFile {
+  readonly name: string;
+  readonly description: string;
+  readonly fileType: string;
+  readonly body: Buffer;
+  /** The cases whose records the file holds (a share is recorded on each), with whom and why. */
+  readonly shares: {
+    readonly references: readonly string[];
+    readonly sharedWith: string;
+    readonly why: string;
+  };
+}
+
+/** How one kind of file is made, and what the person is told when it is not. */
+export interface FileMaker<Context> {
+  /** The file for someone allowed it, or why they get none (a sentence for them). */
+  make(services: Services, actor: Actor, context: Context, now: Date): Promise<OfferedFile | string>;
+  readonly declined: string;
+  readonly uploadFailed: string;
+}
+
+export type FileMakers = {
+  readonly [Kind in FileOfferContext["kind"]]: FileMaker<Extract<FileOfferContext, { kind: Kind }>>;
+};
+
+/** Asks the person where to save a file (Teams' file consent card, personal chat only). */
+export async function offerFile(context: TurnContext, file: OfferedFile, accept: FileOfferContext) {
+  await context.sendActivity({
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.teams.card.file.consent",
+        name: file.name,
+        content: {
+          description: file.description,
+          sizeInBytes: file.body.length,
+          acceptContext: accept,
+          declineContext: accept,
+        },
+      },
+    ],
+  });
+}
+
+export const personOf = (actor: Actor): Person => ({
+  id: actor.id,
+  name: actor.name,
+  ...(actor.aadObjectId ? { aadObjectId: actor.aadObjectId } : {}),
+});
+
+/** Shares are recorded a few cases at a time: a long list must not hold every write open at once. */
+const sharesAtOnce = 8;
+
+/** The person accepted or declined: make, upload, record and show the file, or say why not. */
+export async function answerFileConsent(
+  services: Services,
+  context: TurnContext,
+  consent: FileConsent,
+  actor: () => Promise<Actor>,
+  makers: FileMakers,
+): Promise<void> {
+  const offered = consent.context;
+  if (consent.action === "decline") {
+    await context.sendActivity(offered ? makers[offered.kind].declined : "Not saved: nothing was shared.");
+    return;
+  }
+  const upload = consent.uploadInfo;
+  if (!offered || !upload?.uploadUrl) {
+    await context.sendActivity("I can't tell which file that was, so nothing was shared. Please ask again.");
+    return;
+  }
+  const maker = makers[offered.kind] as FileMaker<FileOfferContext>;
+  const who = await actor();
+  const now = services.now();
+  const file = await maker.make(services, who, offered, now);
+  if (typeof file === "string") {
+    await context.sendActivity(file);
+    return;
+  }
+  try {
+    const uploaded = await fetch(upload.uploadUrl, {
+      method: "PUT",
+      headers: {
+        "content-length": String(file.body.length),
+        "content-range": `bytes 0-${file.body.length - 1}/${file.body.length}`,
+      },
+      body: file.body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!uploaded.ok) throw new Error(`the upload answered ${uploaded.status}`);
+  } catch {
+    await context.sendActivity(maker.uploadFailed);
+    return;
+  }
+  const by = personOf(who);
+  const { references, sharedWith, why } = file.shares;
+  for (let at = 0; at < references.length; at += sharesAtOnce) {
+    await Promise.all(
+      references
+        .slice(at, at + sharesAtOnce)
+        .map((reference) =>
+          services.cases.update(reference, (latest) =>
+            latest ? withShare(latest, by, sharedWith, why, now) : undefined,
+          ),
+        ),
+    );
+  }
+  await context.sendActivity({
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.teams.card.file.info",
+        contentUrl: upload.contentUrl ?? "",
+        name: upload.name ?? file.name,
+        content: { uniqueId: upload.uniqueId, fileType: upload.fileType ?? file.fileType },
+      },
+    ],
+  });
+}
