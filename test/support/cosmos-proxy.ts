@@ -18,6 +18,11 @@ export interface CosmosProxy {
   pause(): void;
   /** Holds only the requests this matches. */
   hold(matches: (request: ProxiedRequest) => boolean): void;
+  /**
+   * The next request this matches goes on to Cosmos, but its answer never comes back (the
+   * connection hangs after the write landed). Resolves once Cosmos has answered it.
+   */
+  loseNextAnswer(matches: (request: ProxiedRequest) => boolean): Promise<void>;
   /** Stops listening and drops every connection: new ones are refused. */
   refuse(): Promise<void>;
   /** Passes requests again; held ones go on to Cosmos now (late). Resolves once Cosmos answered them. */
@@ -37,8 +42,9 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
   const upstream = new URL(target);
   let holding: ((request: ProxiedRequest) => boolean) | undefined;
   let waiting: Held[] = [];
+  let losing: { matches: (request: ProxiedRequest) => boolean; landed: () => void } | undefined;
 
-  const forward = ({ request, body, response }: Held) =>
+  const forward = ({ request, body, response }: Held, answers = true) =>
     new Promise<void>((resolve) => {
       const outgoing = http.request(
         {
@@ -53,7 +59,7 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
           answer.on("data", (chunk: Buffer) => chunks.push(chunk));
           answer.on("end", () => {
             // The bot may have given up on it long ago: then the answer goes nowhere.
-            if (!response.destroyed && !response.headersSent) {
+            if (answers && !response.destroyed && !response.headersSent) {
               response.writeHead(answer.statusCode ?? 502, answer.headers);
               response.end(Buffer.concat(chunks));
             }
@@ -73,7 +79,12 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const held: Held = { request, body: Buffer.concat(chunks), response };
-      if (holding?.({ method: request.method ?? "GET", path: request.url ?? "/" })) waiting.push(held);
+      const seen = { method: request.method ?? "GET", path: request.url ?? "/" };
+      const lost = losing?.matches(seen) ? losing : undefined;
+      if (lost) {
+        losing = undefined;
+        void forward(held, false).then(lost.landed);
+      } else if (holding?.(seen)) waiting.push(held);
       else void forward(held);
     });
   });
@@ -97,6 +108,11 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     hold(matches) {
       holding = matches;
     },
+    loseNextAnswer(matches) {
+      return new Promise<void>((landed) => {
+        losing = { matches, landed };
+      });
+    },
     async refuse() {
       refused = true;
       await new Promise<void>((resolve) => {
@@ -112,7 +128,7 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
       }
       const released = waiting;
       waiting = [];
-      await Promise.all(released.map(forward));
+      await Promise.all(released.map((held) => forward(held)));
     },
     held: () => waiting.length,
     async close() {
