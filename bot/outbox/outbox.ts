@@ -317,7 +317,10 @@ export class Outbox {
       if (!applied) this.unrecorded.set(claim.item.id, { claim, change: recorded, tries: 0 });
     }
     if (!applied)
-      this.options.onError?.(claim.item, new Error("another instance took it over: outcome held"));
+      this.options.onError?.(
+        claim.item,
+        new Error("its claim was taken over (or the item removed): outcome held"),
+      );
     return applied;
   }
 }
