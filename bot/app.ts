@@ -64,6 +64,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   const outbox = new Outbox(outboxStore, (item, attempt) => deliver(item, attempt), {
     now,
     giveUpAfterMs: config.outboxGiveUpMs,
+    claimMs: config.outboxClaimMs,
     onError: (item, error) =>
       log("outbox.delivery.failed", {
         item: item.id,

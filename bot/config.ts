@@ -56,6 +56,7 @@ const environmentSchema = z
     DRAFT_SWEEP_MINUTES: z.coerce.number().positive().default(60),
     OUTBOX_INTERVAL_SECONDS: z.coerce.number().positive().default(15),
     OUTBOX_GIVE_UP_HOURS: z.coerce.number().positive().default(24),
+    OUTBOX_CLAIM_SECONDS: z.coerce.number().positive().default(15),
     MESSAGES_PER_SECOND: z.coerce.number().positive().default(50),
     SUBMIT_ANSWER_WITHIN_MS: z.coerce.number().int().positive().default(5000),
     // A turn's store calls take twice this at most: at 5 s that is still inside Teams' 15 s wait.
@@ -197,6 +198,8 @@ export interface Config {
   readonly outboxIntervalMs: number;
   /** A message Teams keeps refusing is given up after this long (ms), and counted in `status`. */
   readonly outboxGiveUpMs: number;
+  /** How long an instance's claim on a message holds unrenewed, and how long one send to Teams may take. */
+  readonly outboxClaimMs: number;
   /** The most requests a second /api/messages takes (bursts of twice that); beyond, 429. */
   readonly messagesPerSecond: number;
   /** A submission not finished by then is answered "received, your reference follows" and finishes after. */
@@ -305,6 +308,7 @@ export function loadConfig(environment: Environment): Config {
     graph: graphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
+    outboxClaimMs: env.OUTBOX_CLAIM_SECONDS * 1000,
     messagesPerSecond: env.MESSAGES_PER_SECOND,
     submitAnswerWithinMs: env.SUBMIT_ANSWER_WITHIN_MS,
     storeDeadlineMs: env.STORE_DEADLINE_MS,

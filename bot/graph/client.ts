@@ -16,11 +16,15 @@ export interface GraphSettings {
   readonly authorityHost: string;
 }
 
+/** How long one Graph request (or token request) may take: a hung Graph must not hold a delivery or a turn. */
+const requestTimeoutMs = 5000;
+
 const tokenResponse = z.object({ access_token: z.string(), expires_in: z.coerce.number() });
 
 /**
- * Puts the app-only token on every request. (The client's own authentication handler does so
- * only for Graph's https hosts and strips it elsewhere, which would rule out a local stand-in.)
+ * Puts the app-only token and a timeout on every request. (The client's own authentication
+ * handler does so only for Graph's https hosts and strips it elsewhere, which would rule out a
+ * local stand-in.)
  */
 class BearerToken implements Middleware {
   private next: Middleware | undefined;
@@ -29,7 +33,7 @@ class BearerToken implements Middleware {
   async execute(context: Context): Promise<void> {
     const headers = new Headers(context.options?.headers);
     headers.set("Authorization", `Bearer ${await this.accessToken()}`);
-    context.options = { ...context.options, headers };
+    context.options = { ...context.options, headers, signal: AbortSignal.timeout(requestTimeoutMs) };
     await this.next?.execute(context);
   }
 
@@ -68,7 +72,7 @@ export function graphClients(settings: GraphSettings): (tenantId: string) => Cli
           client_secret: clientSecret,
           scope,
         }),
-        signal: AbortSignal.timeout(5000),
+        signal: AbortSignal.timeout(requestTimeoutMs),
       },
     );
     if (!response.ok) throw new Error(`token request answered ${response.status}`);

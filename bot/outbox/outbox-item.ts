@@ -33,6 +33,11 @@ export const outboxItemSchema = z.object({
   nextAttemptAt: z.string(),
   /** Another instance is delivering it until then. */
   claimedUntil: z.string().optional(),
+  /**
+   * Whose claim it is (instance and attempt): every write under a claim checks this, which no
+   * renewal changes, so a renewal that landed unanswered cannot make the claim look lost.
+   */
+  claimedBy: z.string().optional(),
   createdAt: z.string(),
   sentAt: z.string().optional(),
   /**

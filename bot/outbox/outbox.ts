@@ -1,4 +1,6 @@
-import { outsideTurn } from "../store/deadline.js";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { isUnreachable, outsideTurn } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
 import {
@@ -19,7 +21,10 @@ export interface DeliveryAttempt {
   beforePost(): Promise<void>;
 }
 
-/** Sends one item to Teams. Throws RetryableDeliveryError for throttling and outages; any other error is final. */
+/**
+ * Sends one item to Teams. Throws RetryableDeliveryError for throttling and outages (a store that
+ * does not answer is one too); any other error is final.
+ */
 export type Deliver = (item: OutboxItem, attempt: DeliveryAttempt) => Promise<DeliveryResult>;
 
 export interface OutboxOptions {
@@ -27,7 +32,10 @@ export interface OutboxOptions {
   readonly giveUpAfterMs?: number;
   /** At least this long between two sends to one conversation (Teams allows about 7 a second). */
   readonly conversationGapMs?: number;
-  /** How long a claim holds without renewal; it is renewed while a delivery is in flight. */
+  /**
+   * How long a claim holds without renewal; it is renewed while a delivery is in flight, and one
+   * delivery may take this long: then it is given up (in doubt) and retried.
+   */
   readonly claimMs?: number;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -70,7 +78,7 @@ export class Outbox {
     const id = `case-card|${caseId}`;
     const at = this.now().toISOString();
     await this.store.update(id, (current) => {
-      const waiting = current?.state === "pending" && !this.isClaimed(current);
+      const waiting = current?.state === "pending" && !claimLive(current, this.now());
       if (waiting) return undefined; // it will render the latest state when it goes
       return {
         ...(current ?? { id, kind: "case-card" as const, caseId, createdAt: at, revision: 0 }),
@@ -169,7 +177,7 @@ export class Outbox {
     let sent = 0;
     for (;;) {
       const due = (await this.store.due(this.now(), 100))
-        .filter((item) => !this.isClaimed(item))
+        .filter((item) => !claimLive(item, this.now()) && !this.unrecorded.has(item.id))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       // In order per conversation: a conversation whose older message is still waiting, or whose
       // message just failed, waits; the others carry on.
@@ -213,7 +221,7 @@ export class Outbox {
     let sent = false;
     try {
       await this.paced(claim.item);
-      const result = await this.deliver(claim.item, {
+      const delivery = this.deliver(claim.item, {
         beforePost: async () => {
           const marked = await claim
             .change((current) => ({ ...current, inDoubtSince: this.now().toISOString() }))
@@ -221,6 +229,7 @@ export class Outbox {
           if (!marked) throw new RetryableDeliveryError("the outbox could not record the post before it");
         },
       });
+      const result = await withinDeadline(delivery, this.claimMs);
       sent = true;
       outcome = (current) => ({
         ...current,
@@ -229,63 +238,67 @@ export class Outbox {
         ...(result.activityId ? { activityId: result.activityId } : {}),
         inDoubtSince: undefined,
         claimedUntil: undefined,
+        claimedBy: undefined,
         lastError: undefined,
       });
     } catch (error) {
       this.options.onError?.(claim.item, error);
       const attempts = claim.item.attempts + 1;
       const age = this.now().getTime() - new Date(claim.item.createdAt).getTime();
-      const retryable = error instanceof RetryableDeliveryError && age < this.giveUpAfterMs;
+      // A store that does not answer (reading the case, say) is passing, as a Teams outage is.
+      const transient = error instanceof RetryableDeliveryError || isUnreachable(error);
+      const retryable = transient && age < this.giveUpAfterMs;
       const delay = retryDelayMs(
         attempts,
         this.random,
         error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined,
       );
-      // A post in doubt stays in doubt: Teams may have taken it before the connection failed.
+      // A post in doubt stays in doubt: Teams may have taken it before the connection failed, or
+      // may still answer a send given up at its deadline.
       outcome = (current) => ({
         ...current,
         state: retryable ? "pending" : "failed",
         attempts,
         nextAttemptAt: new Date(this.now().getTime() + delay).toISOString(),
         claimedUntil: undefined,
+        claimedBy: undefined,
         lastError: error instanceof Error ? error.message : String(error),
       });
     } finally {
       claim.stopRenewing();
     }
-    await this.settle(claim, outcome);
-    return sent;
+    return (await this.settle(claim, outcome)) && sent;
   }
 
   /**
    * Records what the last passes could not, before anything else goes: an item whose outcome is
-   * unrecorded still looks pending and would hold its conversation. Each is tried a few passes;
-   * after that its claim has long lapsed and the item is delivered again (an in-doubt post is
-   * looked for first). Throws while the store is away: nothing can go then.
+   * unrecorded still looks pending and would hold its conversation (this instance does not send
+   * it again meanwhile). Each is tried a few passes; after that the item is let go (and logged)
+   * and delivered again (an in-doubt post is looked for first). Throws while the store is away:
+   * nothing can go then.
    */
   private async recordHeldOutcomes(): Promise<void> {
     for (const [id, held] of this.unrecorded) {
+      let recorded = false;
       try {
-        await held.claim.change(held.change);
-        this.unrecorded.delete(id);
-      } catch (error) {
-        held.tries += 1;
-        if (held.tries >= heldOutcomeTries) this.unrecorded.delete(id);
-        throw error;
+        recorded = await held.claim.changeUnlessTaken(held.change, this.now());
+      } finally {
+        if (recorded) this.unrecorded.delete(id);
+        else if (++held.tries >= heldOutcomeTries) {
+          this.unrecorded.delete(id);
+          this.options.onError?.(held.claim.item, new Error("its outcome could not be recorded: let go"));
+        }
       }
     }
   }
 
-  private isClaimed(item: OutboxItem): boolean {
-    return item.claimedUntil !== undefined && item.claimedUntil > this.now().toISOString();
-  }
-
   /**
    * Records the outcome and releases the claim; if the item was asked for again while it was
-   * being sent, it stays pending. When the store is away, the outcome is held and recorded first
-   * on the next pass (this one stops: nothing else can be recorded either).
+   * being sent, it stays pending. When the store is away, or another instance took the item over
+   * meanwhile, the outcome is held and recorded first on the next passes (when the store is away
+   * this one stops: nothing else can be recorded either). False when it was not recorded.
    */
-  private async settle(claim: Claim, change: Change): Promise<void> {
+  private async settle(claim: Claim, change: Change): Promise<boolean> {
     const recorded: Change = (current) => {
       const next = change(current);
       if (current.revision === claim.item.revision) return next;
@@ -297,12 +310,39 @@ export class Outbox {
         lastError: undefined,
       };
     };
+    let applied = false;
     try {
-      await claim.change(recorded);
-    } catch (error) {
-      this.unrecorded.set(claim.item.id, { claim, change: recorded, tries: 0 });
-      throw error;
+      applied = await claim.change(recorded);
+    } finally {
+      if (!applied) this.unrecorded.set(claim.item.id, { claim, change: recorded, tries: 0 });
     }
+    if (!applied)
+      this.options.onError?.(
+        claim.item,
+        new Error("its claim was taken over (or the item removed): outcome held"),
+      );
+    return applied;
+  }
+}
+
+/** Whether an instance's claim on the item still holds at `now`. */
+function claimLive(item: OutboxItem, now: Date): boolean {
+  return item.claimedUntil !== undefined && item.claimedUntil > now.toISOString();
+}
+
+/**
+ * A send Teams took and never answers would hold the item (its claim renewed) and this
+ * instance's passes for ever: after `ms` it is given up, retryably (left in doubt, if marked so).
+ */
+async function withinDeadline<T>(delivery: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new RetryableDeliveryError(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([delivery, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -311,13 +351,16 @@ type Change = (current: OutboxItem) => OutboxItem;
 /** How many passes an outcome the store could not take is held for (in memory) before it is let go. */
 const heldOutcomeTries = 10;
 
+/** This process, in claim tokens (each attempt adds its own id). */
+const instance = `${hostname()}:${process.pid}`;
+
 /**
  * This instance's claim on an item while it delivers it: short, renewed while the delivery is in
  * flight, and every write under it (the in-doubt mark, the outcome) applies only while the claim
- * is still this one, so an instance that stalled past its claim cannot undo another's work.
+ * is still this one (its token, `claimedBy`), so an instance that stalled past its claim cannot
+ * undo another's work.
  */
 class Claim {
-  private until: string | undefined;
   private writes: Promise<unknown> = Promise.resolve();
   private readonly renewal: ReturnType<typeof setInterval>;
 
@@ -327,7 +370,6 @@ class Claim {
     private readonly claimMs: number,
     private readonly now: () => Date,
   ) {
-    this.until = item.claimedUntil;
     this.renewal = setInterval(() => {
       this.change((current) => ({ ...current, claimedUntil: this.expiry() })).catch(() => undefined);
     }, claimMs / 3);
@@ -343,7 +385,11 @@ class Claim {
   ): Promise<Claim | undefined> {
     try {
       const claimed = await store.replace(
-        { ...item, claimedUntil: new Date(now().getTime() + claimMs).toISOString() },
+        {
+          ...item,
+          claimedUntil: new Date(now().getTime() + claimMs).toISOString(),
+          claimedBy: `${instance}/${randomUUID()}`,
+        },
         item._etag,
       );
       return new Claim(store, claimed, claimMs, now);
@@ -359,13 +405,29 @@ class Claim {
 
   /** Applies a change to the item if the claim is still this one (one write at a time); false if it is not. */
   change(change: Change): Promise<boolean> {
+    return this.write(change, (current) => current.claimedBy === this.item.claimedBy);
+  }
+
+  /**
+   * Applies a held outcome: under this claim, or once nobody's claim holds the item and it is
+   * still pending (another instance's delivery of it failed or stopped); false while it is taken.
+   */
+  changeUnlessTaken(change: Change, now: Date): Promise<boolean> {
+    return this.write(
+      change,
+      (current) =>
+        current.claimedBy === this.item.claimedBy ||
+        (current.state === "pending" && !claimLive(current, now)),
+    );
+  }
+
+  private write(change: Change, applies: (current: OutboxItem) => boolean): Promise<boolean> {
     const written = this.writes.then(async () => {
       let applied = false;
-      const updated = await this.store.update(this.item.id, (current) => {
-        applied = current !== undefined && current.claimedUntil === this.until;
+      await this.store.update(this.item.id, (current) => {
+        applied = current !== undefined && applies(current);
         return applied && current ? change(current) : undefined;
       });
-      if (applied) this.until = updated?.claimedUntil;
       return applied;
     });
     this.writes = written.catch(() => undefined);

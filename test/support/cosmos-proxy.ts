@@ -20,6 +20,11 @@ export interface CosmosProxy {
   hold(matches: (request: ProxiedRequest) => boolean): void;
   /** Passes every request on after this long (a slow but working store); 0 for no delay. */
   slow(delayMs: number): void;
+  /**
+   * The next request this matches goes on to Cosmos, but its answer never comes back (the
+   * connection hangs after the write landed). Resolves once Cosmos has answered it.
+   */
+  loseNextAnswer(matches: (request: ProxiedRequest) => boolean): Promise<void>;
   /** Stops listening and drops every connection: new ones are refused. */
   refuse(): Promise<void>;
   /** Passes requests again; held ones go on to Cosmos now (late). Resolves once Cosmos answered them. */
@@ -40,8 +45,9 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
   let holding: ((request: ProxiedRequest) => boolean) | undefined;
   let waiting: Held[] = [];
   let delayMs = 0;
+  let losing: { matches: (request: ProxiedRequest) => boolean; landed: () => void } | undefined;
 
-  const forward = ({ request, body, response }: Held) =>
+  const forward = ({ request, body, response }: Held, answers = true) =>
     new Promise<void>((resolve) => {
       const outgoing = http.request(
         {
@@ -56,7 +62,7 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
           answer.on("data", (chunk: Buffer) => chunks.push(chunk));
           answer.on("end", () => {
             // The bot may have given up on it long ago: then the answer goes nowhere.
-            if (!response.destroyed && !response.headersSent) {
+            if (answers && !response.destroyed && !response.headersSent) {
               response.writeHead(answer.statusCode ?? 502, answer.headers);
               response.end(Buffer.concat(chunks));
             }
@@ -76,7 +82,12 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const held: Held = { request, body: Buffer.concat(chunks), response };
-      if (holding?.({ method: request.method ?? "GET", path: request.url ?? "/" })) waiting.push(held);
+      const seen = { method: request.method ?? "GET", path: request.url ?? "/" };
+      const lost = losing?.matches(seen) ? losing : undefined;
+      if (lost) {
+        losing = undefined;
+        void forward(held, false).then(lost.landed);
+      } else if (holding?.(seen)) waiting.push(held);
       else if (delayMs > 0) setTimeout(() => void forward(held), delayMs);
       else void forward(held);
     });
@@ -104,6 +115,11 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     slow(ms) {
       delayMs = ms;
     },
+    loseNextAnswer(matches) {
+      return new Promise<void>((landed) => {
+        losing = { matches, landed };
+      });
+    },
     async refuse() {
       refused = true;
       await new Promise<void>((resolve) => {
@@ -119,7 +135,7 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
       }
       const released = waiting;
       waiting = [];
-      await Promise.all(released.map(forward));
+      await Promise.all(released.map((held) => forward(held)));
     },
     held: () => waiting.length,
     async close() {
