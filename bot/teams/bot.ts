@@ -12,6 +12,7 @@ import { RoleLookupError } from "./actor.js";
 import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
+import { handleListAction } from "./manager-commands.js";
 import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
 import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
 import { StoreUnavailableError } from "../store/deadline.js";
@@ -129,6 +130,7 @@ export class CmeBot extends TeamsActivityHandler {
     try {
       if (verb.startsWith("referral."))
         return await handleReferralAction(this.services, context, verb, data, this.log);
+      if (verb === "cases.list") return await handleListAction(this.services, context, data, this.log);
       if (verb.startsWith("case."))
         return await handleCaseAction(this.services, context, verb, data, this.log);
       return messageResponse("I don't know that button.");
