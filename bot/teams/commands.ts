@@ -3,7 +3,7 @@ import { caseCardFor, caseForTeamCommand, caseHistoryCard } from "./case-actions
 import { offerSubjectAccessExport } from "./subject-access.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
-import { caseChannel, type Services } from "../services.js";
+import type { Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
 import { cardAttachment } from "./render-card.js";
 import type { ReferralKind } from "../referrals/draft.js";
