@@ -75,7 +75,7 @@ function caseOf(h: Harness, seed: Seed): Case {
     ...made,
     id: reference(seed.n),
     urgent: seed.urgent,
-    referral: { ...made.referral, child } as Case["referral"],
+    referral: { ...made.referral, child },
     matchKeys: matchKeysOf(child),
   };
   const worker = seed.owner ?? { id: "29:manager", name: "Mina Manager" };
@@ -127,7 +127,9 @@ function chart(card: unknown, title: string): Record<string, number> {
   };
   walk(card);
   if (!found) throw new Error(`no chart '${title}'`);
-  return Object.fromEntries(found.map((point) => [point.x ?? point.legend, point.y ?? point.value]));
+  return Object.fromEntries(
+    found.map((point): [string, number] => [point.x ?? point.legend ?? "", point.y ?? point.value ?? NaN]),
+  );
 }
 
 function facts(card: unknown): Record<string, string> {
