@@ -70,6 +70,8 @@ export function buildManifest(environment: Record<string, string | undefined>): 
     scopes: [scope],
     commands: commandList
       .filter((command) => (command.scopes as readonly string[]).includes(scope))
+      // Teams takes at most ten commands a scope; the help card lists them all.
+      .slice(0, 10)
       .map((command) => ({ title: command.name, description: command.description })),
   }));
   return manifest;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { personalConversationSchema } from "../outbox/outbox-item.js";
+import { ruleIds } from "../escalations/policy.js";
 import { personSchema } from "../people/person.js";
 import { valuesOf } from "../referrals/questions.js";
 import { dfeReasonChoices, officerEnquiryChoices, outcomeChoices, referralOnChoices } from "./choices.js";
@@ -105,6 +106,10 @@ const closureSchema = z.object({
 });
 export type Closure = z.infer<typeof closureSchema>;
 
+/** One level of one escalation rule and when it falls due (the rule's clock as the case stands). */
+const clockLevelSchema = z.object({ rule: z.enum(ruleIds), level: z.number().int(), at: z.string() });
+export type ClockLevel = z.infer<typeof clockLevelSchema>;
+
 /** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
 const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
 
@@ -155,6 +160,11 @@ export const caseSchema = z.object({
   anonymisedAt: z.string().optional(),
   /** The escalations raised for this case (their keys): each is raised once. */
   escalated: z.array(z.string()).optional(),
+  /**
+   * Every level of every clock running on the case, by time (kept at every write): what is
+   * overdue is listed from these few fields, never by reading whole cases.
+   */
+  clockLevels: z.array(clockLevelSchema).optional(),
   /** When a clock of the escalation policy next falls due (none when no rule applies). */
   nextCheckAt: z.string().optional(),
   /** Every change, oldest first (the audit trail). */
@@ -165,6 +175,11 @@ export const caseSchema = z.object({
 
 export type Case = z.infer<typeof caseSchema>;
 
+/** A name as the match keys hold it: case-blind, spacing-blind. */
+export function foldedName(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, " ").trim();
+}
+
 /** The keys a second referral of the same child is matched on (case-blind, spacing-blind). */
 export function matchKeysOf(child: {
   forenames: string;
@@ -172,7 +187,7 @@ export function matchKeysOf(child: {
   dateOfBirth: string;
   upn?: string | undefined;
 }) {
-  const fold = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
+  const fold = foldedName;
   return {
     ...(child.upn ? { upn: child.upn.toUpperCase() } : {}),
     nameAndBirth: `${fold(child.surname)}|${fold(child.forenames)}|${child.dateOfBirth}`,

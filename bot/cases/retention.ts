@@ -101,6 +101,7 @@ export function anonymise(current: Case, policy: RetentionPolicy, now: Date): Ca
   };
   delete anonymised.referrerConversation;
   delete anonymised.nextCheckAt;
+  delete anonymised.clockLevels;
   if (anonymised.closure) anonymised.closure = { ...anonymised.closure, detail: removed };
   if (anonymised.enquiriesIncomplete)
     anonymised.enquiriesIncomplete = { ...anonymised.enquiriesIncomplete, reason: removed };

@@ -1,4 +1,4 @@
-import type { Case } from "../cases/case.js";
+import type { Case, ClockLevel } from "../cases/case.js";
 import { formatDateTime } from "../people/format.js";
 import {
   londonClockHours,
@@ -143,14 +143,27 @@ export function unraised(current: Case, clocks: Clocks, now: Date): DueLevel[] {
   return due(current, clocks, now).due.filter((level) => !raised.has(escalationKey(current.id, level)));
 }
 
+/** The last instant a Date can hold: every level of every running clock is due by then. */
+const endOfTime = new Date(8.64e15);
+
+/** Every level of every clock running on a case, by time: a level's time changes only when the case does. */
+export function clockLevelsOf(current: Case, clocks: Clocks): ClockLevel[] {
+  return due(current, clocks, endOfTime).due.map(({ rule, level, at }) => ({
+    rule,
+    level,
+    at: at.toISOString(),
+  }));
+}
+
 /**
  * The case with `nextCheckAt` set (stored, so the sweep can ask an index for cases due): the
- * earliest level not yet raised, even if its time has passed, so no escalation is skipped.
+ * earliest level not yet raised, even if its time has passed, so no escalation is skipped. And
+ * `clockLevels`, so what is overdue can be listed from a few fields, not whole cases.
  */
 export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
   const state = due(current, clocks, now);
   const pending = unraised(current, clocks, now)[0] ?? state.next;
-  const updated: Case = { ...current };
+  const updated: Case = { ...current, clockLevels: clockLevelsOf(current, clocks) };
   if (pending) updated.nextCheckAt = pending.at.toISOString();
   else delete updated.nextCheckAt;
   return updated;

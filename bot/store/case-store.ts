@@ -1,5 +1,6 @@
 import type { Container } from "@azure/cosmos";
-import { caseStatuses, type Case, type CaseStatus } from "../cases/case.js";
+import { caseStatuses, foldedName, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
+import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
 import type { TimelineRow } from "../reports/dfe-return.js";
 import type { ReportSource } from "../reports/run-report.js";
@@ -37,6 +38,59 @@ export type ReferralSummary = Pick<Case, "id" | "kind" | "status" | "submittedAt
 
 /** What the reports project of a referral (the case's own or a further one). */
 type ReceivedProjection = Omit<ReceivedReferral, "further" | "riskFactors"> & { riskFactors?: string[] };
+
+/** A case's clock levels worked out from the whole case (for cases stored before they were kept). */
+export type LevelsOf = (current: Case) => ClockLevel[];
+
+/** The fields of a case the status and the lists read: never the answers or the history. */
+const rowFields =
+  "c.id, c.kind, c.status, c.urgent, c.submittedAt, c.cmeStartDate, c.owner, c.pendingClosure.at AS pendingClosureAt, c.closure.at AS closedAt, c.referral.child.forenames, c.referral.child.surname, c.clockLevels";
+
+interface ProjectedRow {
+  readonly id: string;
+  readonly kind: Case["kind"];
+  readonly status: CaseStatus;
+  readonly urgent: boolean;
+  readonly submittedAt: string;
+  readonly cmeStartDate?: string;
+  readonly owner?: Case["owner"];
+  readonly pendingClosureAt?: string;
+  readonly closedAt?: string;
+  readonly forenames?: string;
+  readonly surname?: string;
+  readonly clockLevels: ClockLevel[];
+}
+
+function rowOf(row: ProjectedRow): CaseRow {
+  return {
+    reference: row.id,
+    kind: row.kind,
+    status: row.status,
+    urgent: row.urgent,
+    submittedAt: row.submittedAt,
+    cmeStartDate: row.cmeStartDate,
+    owner: row.owner ? { id: row.owner.id, name: row.owner.name } : undefined,
+    pendingClosure: row.pendingClosureAt !== undefined,
+    closedAt: row.closedAt,
+    child: [row.forenames, row.surname].filter(Boolean).join(" "),
+    clockLevels: row.clockLevels,
+  };
+}
+
+/** What `find` asks of the index: the reference, the UPN, or the folded surname that starts the name key. */
+function searchWhere(search: CaseSearch): { where: string; value: string } {
+  switch (search.by) {
+    case "reference":
+      return { where: "c.id = @value", value: search.reference };
+    case "upn":
+      return { where: "c.matchKeys.upn = @value", value: search.upn };
+    case "surname":
+      return {
+        where: "STARTSWITH(c.matchKeys.nameAndBirth, @value)",
+        value: `${foldedName(search.surname)}|`,
+      };
+  }
+}
 
 export class CaseStore implements ReportSource {
   constructor(private readonly container: Container) {}
@@ -246,6 +300,60 @@ export class CaseStore implements ReportSource {
   async countSince(what: "submitted" | "closed", since: Date): Promise<number> {
     const field = what === "submitted" ? "c.submittedAt" : "c.closure.at";
     return countWhere(this.container, `${field} >= @since`, [{ name: "@since", value: since.toISOString() }]);
+  }
+
+  /** Every open case as a row (the status card, overdue, caseload). */
+  openRows(levelsOf: LevelsOf): Promise<CaseRow[]> {
+    return this.rows("c.status != 'closed'", [], levelsOf);
+  }
+
+  /** These cases as rows, open or closed (the escalated list). */
+  rowsFor(references: readonly string[], levelsOf: LevelsOf): Promise<CaseRow[]> {
+    if (references.length === 0) return Promise.resolve([]);
+    return this.rows(
+      "ARRAY_CONTAINS(@references, c.id)",
+      [{ name: "@references", value: [...references] }],
+      levelsOf,
+    );
+  }
+
+  /** Cases by reference, UPN or surname (`find`), at most `limit`. */
+  findRows(search: CaseSearch, levelsOf: LevelsOf, limit = 500): Promise<CaseRow[]> {
+    const { where, value } = searchWhere(search);
+    return this.rows(where, [{ name: "@value", value }], levelsOf, limit);
+  }
+
+  /** Rows by projection; cases written before clock levels were kept are read whole (they go as they are next written). */
+  private async rows(
+    where: string,
+    parameters: { name: string; value: string | string[] }[],
+    levelsOf: LevelsOf,
+    limit?: number,
+  ): Promise<CaseRow[]> {
+    const top = limit === undefined ? "" : `TOP ${Math.floor(limit)} `;
+    const [kept, older] = await Promise.all([
+      queryAll<ProjectedRow>(this.container, {
+        query: `SELECT ${top}${rowFields} FROM c WHERE (${where}) AND IS_DEFINED(c.clockLevels)`,
+        parameters,
+      }),
+      queryAll<StoredCase>(this.container, {
+        query: `SELECT ${top}* FROM c WHERE (${where}) AND NOT IS_DEFINED(c.clockLevels)`,
+        parameters,
+      }),
+    ]);
+    return [
+      ...kept.map(rowOf),
+      ...older.map((current) =>
+        rowOf({
+          ...current,
+          pendingClosureAt: current.pendingClosure?.at,
+          closedAt: current.closure?.at,
+          forenames: current.referral.child.forenames,
+          surname: current.referral.child.surname,
+          clockLevels: levelsOf(current),
+        }),
+      ),
+    ];
   }
 
   async counts(): Promise<StatusCounts> {

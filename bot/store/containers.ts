@@ -49,7 +49,7 @@ export const containerDefinitions = {
     partitionKey: { paths: ["/id"] },
     indexingPolicy: {
       indexingMode: "consistent",
-      includedPaths: [{ path: "/state/?" }, { path: "/nextAttemptAt/?" }],
+      includedPaths: [{ path: "/state/?" }, { path: "/nextAttemptAt/?" }, { path: "/createdAt/?" }],
       excludedPaths: [{ path: "/*" }],
     },
   },

@@ -91,6 +91,22 @@ export class OutboxStore {
     );
   }
 
+  /** The escalations raised since a time: the case, the rule and level (from the key), and when. */
+  async escalationsListSince(
+    since: Date,
+  ): Promise<{ caseId: string; rule: string; level: number; at: string }[]> {
+    const resources = await queryAll<{ id: string; caseId: string; createdAt: string }>(this.container, {
+      query:
+        "SELECT c.id, c.caseId, c.createdAt FROM c WHERE STARTSWITH(c.id, 'channel-card|escalation|') AND c.createdAt >= @since",
+      parameters: [{ name: "@since", value: since.toISOString() }],
+    });
+    // channel-card|escalation|<case>|<rule>|<level>|<clock start>
+    return resources.map(({ id, caseId, createdAt }) => {
+      const [, , , rule = "", level = "1"] = id.split("|");
+      return { caseId, rule, level: Number(level), at: createdAt };
+    });
+  }
+
   async countByState(state: OutboxItem["state"]): Promise<number> {
     return countWhere(this.container, "c.state = @state", [{ name: "@state", value: state }]);
   }

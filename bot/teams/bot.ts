@@ -13,6 +13,7 @@ import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
 import { dfeReturnFile, handleDfeAction } from "./dfe-return-command.js";
+import { handleListAction } from "./manager-commands.js";
 import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
 import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
 import { StoreUnavailableError } from "../store/deadline.js";
@@ -136,6 +137,7 @@ export class CmeBot extends TeamsActivityHandler {
     try {
       if (verb.startsWith("referral."))
         return await handleReferralAction(this.services, context, verb, data, this.log);
+      if (verb === "cases.list") return await handleListAction(this.services, context, data, this.log);
       if (verb.startsWith("case."))
         return await handleCaseAction(this.services, context, verb, data, this.log);
       if (verb.startsWith("dfe.")) return await handleDfeAction(this.services, context, verb, data, this.log);

@@ -5,14 +5,17 @@ import { dfeReturnCommand } from "./dfe-return-command.js";
 import { reportCommand } from "./report-commands.js";
 import { emergencyContactsText } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
-import { statusView } from "../reports/status.js";
-import { caseChannel, type Services } from "../services.js";
+import type { Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
 import { cardAttachment } from "./render-card.js";
 import type { ReferralKind } from "../referrals/draft.js";
+import { listCommand, statusCommand } from "./manager-commands.js";
 import { confirmCancel, referInPersonalChat, startOrResumeReferral } from "./referral-actions.js";
 
-/** What people can say, and where (the help card and the Teams app manifest's command lists). */
+/**
+ * What people can say, and where (the help card and the Teams app manifest's command lists; Teams
+ * shows the first ten of a scope, so the ones most people use come first).
+ */
 export const commandList = [
   { name: "help", description: "What I do and what you can say", scopes: ["personal", "team"] },
   {
@@ -30,7 +33,8 @@ export const commandList = [
   },
   {
     name: "status",
-    description: "CME managers: open cases by status, and how many are unassigned",
+    description:
+      "CME team: open cases by status, priority, owner and how long open; overdue, escalated, waiting for sign-off",
     scopes: ["personal", "team"],
   },
   {
@@ -41,7 +45,7 @@ export const commandList = [
   },
   {
     name: "case",
-    description: "CME team: 'case CME-2026-00042' shows the case card to work it",
+    description: "CME team: 'case CME-2026-00042' (or 'show CME-2026-00042') shows the case card to work it",
     scopes: ["personal", "team"],
   },
   {
@@ -60,6 +64,21 @@ export const commandList = [
     description:
       "CME team: 'dfe return [2026-10-01]' gives the DfE's termly CME return for a census day, as the DfE asks for it",
     scopes: ["personal", "team"],
+  },
+  {
+    name: "overdue",
+    description: "CME team: the open cases with a clock overdue, most overdue first",
+    scopes: ["personal"],
+  },
+  {
+    name: "caseload",
+    description: "CME team: each officer's open, urgent and overdue cases, then the unassigned",
+    scopes: ["personal"],
+  },
+  {
+    name: "find",
+    description: "CME team: 'find Smith' (a surname, a UPN or a reference) lists the cases, open first",
+    scopes: ["personal"],
   },
   {
     name: "setup",
@@ -140,22 +159,6 @@ async function myReferrals(services: Services, context: TurnContext): Promise<vo
   }
   const referrals = await services.cases.referredBy(context.activity.from.id);
   await context.sendActivity({ attachments: [cardAttachment("referrals-mine", myReferralsView(referrals))] });
-}
-
-async function status(services: Services, context: TurnContext): Promise<void> {
-  const channel = await caseChannel(services);
-  const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
-  if (!actor.roles.has("manager")) {
-    await context.sendActivity("Status reports are for CME managers. If you need one, ask a CME manager.");
-    return;
-  }
-  const [counts, failedPosts] = await Promise.all([
-    services.cases.counts(),
-    services.outboxStore.countByState("failed"),
-  ]);
-  await context.sendActivity({
-    attachments: [cardAttachment("status", statusView(counts, failedPosts, services.now()))],
-  });
 }
 
 async function setup(services: Services, context: TurnContext): Promise<void> {
@@ -244,10 +247,16 @@ export async function handleCommand(services: Services, context: TurnContext): P
       if (rest === "referrals") return myReferrals(services, context);
       return help(services, context, `Sorry, I don't know '${text.slice(0, 40)}'. Here is what I can do:`);
     case "status":
-      return status(services, context);
+      return statusCommand(services, context);
+    case "overdue":
+    case "caseload":
+    case "find":
+      return listCommand(services, context, word, rest);
     case "history":
     case "case":
       return caseCommand(services, context, word, rest);
+    case "show":
+      return caseCommand(services, context, "case", rest);
     case "export":
       return offerSubjectAccessExport(services, context, rest);
     case "dfe":

@@ -50,7 +50,7 @@ describe("the outbox when the store does not answer a delivery's own reads and w
       {
         COSMOS_ENDPOINT: proxy.endpoint,
         COSMOS_KEY: cosmos.key,
-        STORE_DEADLINE_MS: "1000",
+        STORE_DEADLINE_MS: "1500",
         OUTBOX_CLAIM_SECONDS: "3",
       },
       { now: () => clock },
