@@ -25,7 +25,6 @@ export const commandList = [
     scopes: ["personal"],
   },
   { name: "resume", description: "Carry on with a referral you started", scopes: ["personal"] },
-  { name: "cancel", description: "Discard a referral you started (I ask first)", scopes: ["personal"] },
   {
     name: "my referrals",
     description: "The children you referred and what is happening with each",
@@ -38,15 +37,36 @@ export const commandList = [
     scopes: ["personal", "team"],
   },
   {
+    name: "overdue",
+    description: "CME team: the open cases with a clock overdue, most overdue first",
+    scopes: ["personal"],
+  },
+  {
+    name: "find",
+    description: "CME team: 'find Smith' (a surname, a UPN or a reference) lists the cases, open first",
+    scopes: ["personal"],
+  },
+  {
+    name: "case",
+    description: "CME team: 'case CME-2026-00042' (or 'show CME-2026-00042') shows the case card to work it",
+    scopes: ["personal", "team"],
+  },
+  {
     name: "report",
     description:
       "CME team: 'report' lists the reports; 'report referrals from 2025-09-01 to 2025-12-31' runs one (CSV in personal chat)",
     scopes: ["personal", "team"],
   },
   {
-    name: "case",
-    description: "CME team: 'case CME-2026-00042' (or 'show CME-2026-00042') shows the case card to work it",
+    name: "dfe return",
+    description:
+      "CME team: 'dfe return [2026-10-01]' gives the DfE's termly CME return for a census day, as the DfE asks for it",
     scopes: ["personal", "team"],
+  },
+  {
+    name: "caseload",
+    description: "CME team: each officer's open, urgent and overdue cases, then the unassigned",
+    scopes: ["personal"],
   },
   {
     name: "history",
@@ -59,27 +79,7 @@ export const commandList = [
       "CME officers: 'export CME-2026-00042' saves everything held about that child, for a subject access request",
     scopes: ["personal"],
   },
-  {
-    name: "dfe return",
-    description:
-      "CME team: 'dfe return [2026-10-01]' gives the DfE's termly CME return for a census day, as the DfE asks for it",
-    scopes: ["personal", "team"],
-  },
-  {
-    name: "overdue",
-    description: "CME team: the open cases with a clock overdue, most overdue first",
-    scopes: ["personal"],
-  },
-  {
-    name: "caseload",
-    description: "CME team: each officer's open, urgent and overdue cases, then the unassigned",
-    scopes: ["personal"],
-  },
-  {
-    name: "find",
-    description: "CME team: 'find Smith' (a surname, a UPN or a reference) lists the cases, open first",
-    scopes: ["personal"],
-  },
+  { name: "cancel", description: "Discard a referral you started (I ask first)", scopes: ["personal"] },
   {
     name: "setup",
     description: "CME managers, in the CME team's channel: make it the channel where new cases are posted",
