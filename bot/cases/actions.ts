@@ -409,7 +409,12 @@ function actionsFor(context: ActionContext) {
           "Move the case back to in progress first (the referrer has been asked for information).",
         );
       }
-      return { ok: true, case: close(current, { ...current.pendingClosure, signedOffBy: by }, by) };
+      // Closed when signed off (the officer's request is kept beside it): reports and retention count from here.
+      const { at: requestedAt, ...requested } = current.pendingClosure;
+      return {
+        ok: true,
+        case: close(current, { ...requested, requestedAt, at: now.toISOString(), signedOffBy: by }, by),
+      };
     }),
     declineClosure: action(
       z.object({ reason: text("reason for not signing off", 500) }),

@@ -102,6 +102,8 @@ const closureSchema = z.object({
   detail: z.string().optional(),
   by: personSchema,
   at: z.string(),
+  /** When an officer asked for a closure a manager then signed off (`at` is the sign-off). */
+  requestedAt: z.string().optional(),
   signedOffBy: personSchema.optional(),
 });
 export type Closure = z.infer<typeof closureSchema>;

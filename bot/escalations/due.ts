@@ -38,14 +38,18 @@ export interface CaseClocks {
 
 const open = (current: Case) => current.status !== "closed";
 
+/** Events that record something about a case without anyone working it. */
+const notActivity: ReadonlySet<Case["events"][number]["type"]> = new Set(["shared", "anonymised"]);
+
 /** When each rule's clock started for this case, or undefined where the rule does not apply (DOMAIN.md). */
 function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefined {
   switch (rule) {
     case "unassigned":
       return current.status === "new" && !current.owner ? new Date(current.submittedAt) : undefined;
     case "noProgress": {
-      // Any change counts as activity; waiting on the referrer has a clock of its own.
-      const last = current.events.at(-1);
+      // Any work on the case counts as activity (waiting on the referrer has a clock of its own);
+      // records kept about it do not: a report file saved, or the data anonymised.
+      const last = current.events.filter((event) => !notActivity.has(event.type)).at(-1);
       return open(current) && current.status !== "info_requested" && last ? new Date(last.at) : undefined;
     }
     case "jointEnquiries":

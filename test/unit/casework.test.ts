@@ -215,6 +215,23 @@ describe("actions on a case", () => {
     expect(signed.status).to.equal("closed");
     expect(signed.closure).to.include({ outcome: "died", detail: "Coroner's office confirmed" });
     expect(signed.closure?.signedOffBy?.id).to.equal(manager.id);
+    // Closed when signed off, days later: the reports and retention count from then.
+    const signedLater = applyCaseAction(
+      "signOffClosure",
+      pending,
+      manager,
+      {},
+      {
+        ...context,
+        now: new Date("2026-12-03T11:00:00Z"),
+      },
+    );
+    if (!signedLater.ok) throw new Error(signedLater.reason);
+    expect(signedLater.case.closure).to.include({
+      at: "2026-12-03T11:00:00.000Z",
+      requestedAt: now.toISOString(),
+    });
+    expect(signedLater.case.events.at(-1)).to.include({ type: "closed", at: "2026-12-03T11:00:00.000Z" });
 
     // A manager's own closure needs no one else; an outcome outside the policy needs no sign-off.
     expect(done(started, "close", manager, { outcome: "not-cme" }).status).to.equal("closed");

@@ -1,3 +1,4 @@
+import { withShare } from "../../bot/cases/subject-access.js";
 import { expect } from "chai";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -114,6 +115,18 @@ describe("the clocks on a case", () => {
       (level) => level.rule === "noProgress",
     );
     expect(noProgress?.at.toISOString()).to.equal("2026-11-30T10:00:00.000Z"); // five working days after the change
+  });
+
+  it("does not count a report file saved about a case, or its anonymising, as progress on it", () => {
+    const result = applyCaseAction("assignToMe", newCase(), officer, {}, context);
+    if (!result.ok) throw new Error(result.reason);
+    const later = new Date("2026-11-27T15:00:00Z");
+    const shared = withShare(result.case, officer, "report file: leavers (CSV)", "the leavers report", later);
+    const noProgressAt = (current: Case) =>
+      due(current, clocks, new Date("2026-12-01T00:00:00Z")).due.find((level) => level.rule === "noProgress")
+        ?.at;
+    expect(noProgressAt(shared)?.toISOString()).to.equal("2026-11-30T10:00:00.000Z");
+    expect(noProgressAt(shared)).to.deep.equal(noProgressAt(result.case));
   });
 
   it("counts the joint-enquiries decision in school days from the day the child last attended", () => {
