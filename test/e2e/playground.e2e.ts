@@ -17,6 +17,8 @@ const chromiumPath = "/usr/bin/chromium";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const botUrl = "http://127.0.0.1:3978";
 const playgroundUrl = "http://localhost:56150/";
+/** Markdown and HTML typed by a person: a card must show these characters, not a link or bold. */
+const hostileWords = "[link](https://evil.example/p) **bold** <b>x</b>";
 
 // The little of playwright-core's API used here, typed locally so that typecheck and lint pass
 // on machines where playwright-core is not installed.
@@ -34,13 +36,17 @@ interface Locator {
   getByLabel(text: string | RegExp, options?: { exact?: boolean }): Locator;
   locator(selector: string): Locator;
   last(): Locator;
+  first(): Locator;
+  nth(index: number): Locator;
+  scrollIntoViewIfNeeded(): Promise<void>;
 }
 interface Page {
   goto(url: string): Promise<unknown>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   locator(selector: string): Locator;
   getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean }): Locator;
-  getByText(text: string | RegExp): Locator;
+  getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
   route(url: RegExp, handler: (route: { abort(): Promise<void> }) => Promise<void>): Promise<void>;
 }
 interface BrowserContext {
@@ -130,6 +136,8 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
   let context: BrowserContext | undefined;
   let page: Page;
   let shot = 0;
+  /** The case the first test made (the second works with it). */
+  let caseReference = "";
 
   /** Starts a process in its own process group, logging its output to outDir/<name>.log. */
   function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -252,6 +260,10 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
   const cardWith = (text: string | RegExp) =>
     page.locator(".ac-adaptiveCard").filter({ hasText: text }).last();
 
+  /** The Playground's stand-in for the nth file consent card (from 1): it does not draw them. */
+  const fileOffer = (nth: number) =>
+    page.getByText("File Consent Card is not supported yet", { exact: true }).nth(nth - 1);
+
   /** Opens a chat from the left rail and waits until its one message box is the only one shown. */
   async function openChat(name: string): Promise<void> {
     await page.getByRole("treeitem", { name, exact: true }).click();
@@ -275,7 +287,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await box.press("Enter");
   }
 
-  it("takes a referral in personal chat, posts the case to the CME channel, works it from new to closed on its card, and counts it", async function () {
+  it("takes a referral in personal chat, posts the case to the CME channel, works it from new to closed on its card and reopens it with markup in the reason", async function () {
     // Personal chat: `refer`, then the wizard's seven steps and the review.
     await openChat("Personal Chat");
     await say("refer school");
@@ -432,11 +444,20 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await screenshot("case-closed");
     await sleep(1000);
 
+    // Reopened, with markup in the reason: History must show the words as typed, nothing more.
+    await onCaseCard("Reopen…");
+    await caseCard().getByLabel(/^Why/).fill(hostileWords);
+    await screenshot("case-reopen");
+    await caseCard().getByRole("button", { name: "Reopen", exact: true }).click();
+    await cardWith(/Status\s*In progress/).waitFor({ timeout: 30_000 });
+    await sleep(1000);
+
     await onCaseCard("History");
     const history = cardWith(`History of ${reference!}`);
     await history.waitFor({ timeout: 30_000 });
     const chronology = await history.innerText();
     for (const step of [
+      "Reopened",
       "Closed (was In progress)",
       "Enquiry logged",
       "Status: New → In progress",
@@ -446,14 +467,110 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     ]) {
       expect(chronology).to.contain(step);
     }
+    // Shown as typed: no link, no bold, and none of the escaping (backslashes, entities) visible.
+    expect(chronology).to.contain(hostileWords);
+    expect(await history.locator('a[href*="evil.example"]').count(), "a link").to.equal(0);
+    expect(await history.locator("strong, b").count(), "bold markup").to.equal(0);
     await screenshot("case-history");
+    caseReference = reference!;
+  });
 
-    // Back in personal chat: `status`.
+  it("shows a manager the picture: status's charts, the DfE return and its CSV, the reports, and the case lists", async function () {
+    if (!caseReference) this.skip();
+    // Tall cards (four charts, the DfE's tables): a taller window shows each whole in its screenshot.
+    await page.setViewportSize({ width: 1600, height: 2300 });
     await openChat("Personal Chat");
+
     await say("status");
     const status = cardWith("CME cases: status");
     await status.waitFor({ timeout: 30_000 });
-    expect(await status.innerText()).to.contain("0 open, 0 unassigned");
-    await screenshot("status");
+    expect(await status.innerText()).to.contain("1 open, 0 unassigned (0 closed)");
+    // Drawn as charts (the Playground labels each chart and bar for screen readers), not the fallback.
+    for (const chart of [
+      "Open cases by status, Vertical bar chart",
+      "Open cases by priority, Donut chart",
+      "Open cases by owner, Vertical bar chart",
+    ])
+      await status.locator(`[aria-label="${chart}"]`).waitFor({ timeout: 10_000 });
+    // The renderer gives a chart's title to screen readers only: each has a heading to be seen.
+    for (const heading of ["Open cases by status", "Open cases by priority", "Open cases by owner"])
+      expect(await status.innerText()).to.contain(heading);
+    for (const bar of ["In progress, 1", "Mina Manager, 1", "Normal, 1 out of 1, 100%"])
+      expect(await status.locator(`[aria-label="${bar}"]`).count(), bar).to.equal(1);
+    expect(await status.innerText()).to.match(/Overdue now\s*1/);
+    await screenshot("status-charts");
+
+    // The autumn census day before today: the walk's case was referred after it, so nobody counts,
+    // and every label of the DfE's tables is there with 0. Then the CSV's file consent card, which
+    // the Playground does not draw: it shows its stand-in (and warns in its Log Panel).
+    await say("dfe return 2026-10-01");
+    const dfe = cardWith("DfE children missing education return");
+    await dfe.waitFor({ timeout: 30_000 });
+    const dfeText = await dfe.innerText();
+    expect(dfeText).to.contain("Census day 1 Oct 2026: 0 children CME");
+    expect(dfeText).to.contain("Academic year 2025/26 (1 Sept 2025 to 31 Aug 2026): 0 at any point");
+    for (const label of [
+      "On the census day",
+      "At any point in 2025/26",
+      "Year group",
+      "Believed to have moved to another local authority",
+    ])
+      expect(dfeText).to.contain(label);
+    expect(dfeText).to.match(/Female\s*0/);
+    expect(await dfe.locator('[aria-label$="Vertical bar chart"]').count(), "an empty chart").to.equal(0);
+    await fileOffer(1).waitFor({ timeout: 30_000 });
+    await screenshot("dfe-return");
+    await dfe.locator(".ac-textBlock").first().scrollIntoViewIfNeeded();
+    await screenshot("dfe-return-top");
+
+    await say("report");
+    const reports = cardWith("What you can ask for");
+    await reports.waitFor({ timeout: 30_000 });
+    for (const name of ["referrals", "long-running", "leavers", "reached-school-age"])
+      expect(await reports.innerText()).to.contain(name);
+    await screenshot("reports");
+
+    await say("report referrals");
+    const referrals = cardWith("Referrals received");
+    await referrals.waitFor({ timeout: 30_000 });
+    expect(await referrals.innerText()).to.contain("1 referrals received: 1 new cases");
+    await referrals.locator('[aria-label="School age, 1 out of 1, 100%"]').waitFor({ timeout: 10_000 });
+    expect(await referrals.innerText()).to.match(/Example Primary School\s*1/);
+    await fileOffer(2).waitFor({ timeout: 30_000 });
+    await screenshot("report-referrals");
+
+    await say("report long-running");
+    const longRunning = cardWith("Long-running cases");
+    await longRunning.waitFor({ timeout: 30_000 });
+    expect(await longRunning.innerText()).to.match(
+      /0 cases open on \d{4}-\d{2}-\d{2} that were referred more than 12 weeks before/,
+    );
+    await fileOffer(3).waitFor({ timeout: 30_000 });
+    await screenshot("report-long-running");
+
+    await say("overdue");
+    const overdue = cardWith(/^Overdue/);
+    await overdue.waitFor({ timeout: 30_000 });
+    expect(await overdue.innerText()).to.contain("Amelia Rose Testchild");
+    await overdue.getByRole("button", { name: `Open ${caseReference}` }).waitFor({ timeout: 10_000 });
+    await screenshot("overdue");
+
+    await say("caseload");
+    const caseload = cardWith(/^Caseload/);
+    await caseload.waitFor({ timeout: 30_000 });
+    expect(await caseload.innerText()).to.match(/Mina Manager\s*1 open, 0 urgent, 1 overdue/);
+    await screenshot("caseload");
+
+    // A row's button turns the list into that case's card.
+    await say("find Testchild");
+    const found = cardWith(/^Cases for 'testchild'/i);
+    await found.waitFor({ timeout: 30_000 });
+    expect(await found.innerText()).to.match(/Amelia Rose Testchild\s*In progress · Mina Manager/);
+    await screenshot("find");
+    await found.getByRole("button", { name: `Open ${caseReference}` }).click();
+    const shown = cardWith(`School-age CME referral: Amelia Rose Testchild`).filter({ hasText: "Work done" });
+    await shown.waitFor({ timeout: 30_000 });
+    expect(await shown.innerText()).to.match(/Status\s*In progress/);
+    await screenshot("case-from-find");
   });
 });

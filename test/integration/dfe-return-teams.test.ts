@@ -89,6 +89,15 @@ describe("the DfE return in Teams", () => {
     expect(cardText(cardIn((await ask(people.manager, "dfe return"))!))).to.include("Census day 1 Oct 2026");
   });
 
+  it("draws the durations as a chart when children counted, and leaves the chart out (not an empty axis) when none did", async () => {
+    const charts = (card: unknown) => (JSON.stringify(card).match(/"type":"Chart\./g) ?? []).length;
+    expect(charts(cardIn((await ask(people.officer, `dfe return ${census}`))!))).to.equal(1);
+    // The autumn census of 2025/26, before any of these cases: the tables, all 0, and no chart.
+    const empty = cardIn((await ask(people.officer, "dfe return 2025-10-02"))!);
+    expect(cardText(empty)).to.include("Census day 2 Oct 2025: 0 children CME").and.include("Female");
+    expect(charts(empty)).to.equal(0);
+  });
+
   it("offers the return as the DfE's CSV in personal chat, made again when accepted, sharing no case", async () => {
     await ask(people.manager, `dfe return ${census}`);
     const consent = h.teams
