@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, SqlQuerySpec } from "@azure/cosmos";
 import { caseStatuses, foldedName, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
 import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
@@ -92,19 +92,26 @@ function searchWhere(search: CaseSearch): { where: string; value: string } {
   }
 }
 
+type WorkingLists = "furtherReferrals" | "enquiryLog" | "referralsOn" | "infoRequests";
+/** A case as it may be stored: ones stored before the working lists existed lack them. */
+type OlderCase = Omit<Case, WorkingLists> & Partial<Pick<Case, WorkingLists>>;
+
+/** Cases stored before the working lists existed read as having none yet. */
+function withWorkingLists(stored: Stored<OlderCase>): StoredCase {
+  return { furtherReferrals: [], enquiryLog: [], referralsOn: [], infoRequests: [], ...stored };
+}
+
 export class CaseStore implements ReportSource {
   constructor(private readonly container: Container) {}
 
   async get(reference: string): Promise<StoredCase | undefined> {
-    type WorkingLists = "furtherReferrals" | "enquiryLog" | "referralsOn" | "infoRequests";
-    const stored = await read<Omit<Case, WorkingLists> & Partial<Pick<Case, WorkingLists>>>(
-      this.container,
-      reference,
-    );
-    // Cases stored before the working lists existed read as having none yet.
-    return stored
-      ? { furtherReferrals: [], enquiryLog: [], referralsOn: [], infoRequests: [], ...stored }
-      : undefined;
+    const stored = await read<OlderCase>(this.container, reference);
+    return stored ? withWorkingLists(stored) : undefined;
+  }
+
+  /** Whole cases a query finds, read as `get` reads one. */
+  private async whole(query: SqlQuerySpec): Promise<StoredCase[]> {
+    return (await queryAll<Stored<OlderCase>>(this.container, query)).map(withWorkingLists);
   }
 
   /** Creates the case; if it exists already (a retried submission) the stored one is returned. */
@@ -128,7 +135,7 @@ export class CaseStore implements ReportSource {
       queryAll<{ id: string; timeline: CaseTimeline }>(this.container, {
         query: "SELECT c.id, c.timeline FROM c WHERE IS_DEFINED(c.timeline)",
       }),
-      queryAll<StoredCase>(this.container, { query: "SELECT * FROM c WHERE NOT IS_DEFINED(c.timeline)" }),
+      this.whole({ query: "SELECT * FROM c WHERE NOT IS_DEFINED(c.timeline)" }),
     ]);
     return [
       ...kept.map((row) => ({ reference: row.id, timeline: row.timeline })),
@@ -215,7 +222,7 @@ export class CaseStore implements ReportSource {
 
   /** Cases with a clock due by a time (the escalation sweep: an indexed query on nextCheckAt). */
   async dueForCheck(by: Date): Promise<StoredCase[]> {
-    const resources = await queryAll<StoredCase>(this.container, {
+    const resources = await this.whole({
       query: "SELECT * FROM c WHERE c.nextCheckAt <= @by",
       parameters: [{ name: "@by", value: by.toISOString() }],
     });
@@ -224,7 +231,7 @@ export class CaseStore implements ReportSource {
 
   /** Every case for a child, open or closed (a subject access request). */
   async forChild(keys: Case["matchKeys"]): Promise<StoredCase[]> {
-    const resources = await queryAll<StoredCase>(this.container, {
+    const resources = await this.whole({
       query:
         "SELECT * FROM c WHERE c.matchKeys.nameAndBirth = @nameAndBirth OR (IS_DEFINED(@upn) AND c.matchKeys.upn = @upn)",
       parameters: [
@@ -266,7 +273,7 @@ export class CaseStore implements ReportSource {
 
   /** Closed cases that closed before a time and still hold personal data (for the retention sweep). */
   async pastRetention(closedBefore: Date): Promise<StoredCase[]> {
-    const resources = await queryAll<StoredCase>(this.container, {
+    const resources = await this.whole({
       query:
         "SELECT * FROM c WHERE c.status = 'closed' AND c.closure.at <= @cutoff AND NOT IS_DEFINED(c.anonymisedAt)",
       parameters: [{ name: "@cutoff", value: closedBefore.toISOString() }],
@@ -290,7 +297,7 @@ export class CaseStore implements ReportSource {
 
   /** Every open case (the daily digest counts the overdue ones; a few hundred at a council). */
   async open(): Promise<StoredCase[]> {
-    const resources = await queryAll<StoredCase>(this.container, {
+    const resources = await this.whole({
       query: "SELECT * FROM c WHERE c.status != 'closed'",
     });
     return resources;
@@ -336,7 +343,7 @@ export class CaseStore implements ReportSource {
         query: `SELECT ${top}${rowFields} FROM c WHERE (${where}) AND IS_DEFINED(c.clockLevels)`,
         parameters,
       }),
-      queryAll<StoredCase>(this.container, {
+      this.whole({
         query: `SELECT ${top}* FROM c WHERE (${where}) AND NOT IS_DEFINED(c.clockLevels)`,
         parameters,
       }),
@@ -348,8 +355,8 @@ export class CaseStore implements ReportSource {
           ...current,
           pendingClosureAt: current.pendingClosure?.at,
           closedAt: current.closure?.at,
-          forenames: current.referral.child.forenames,
-          surname: current.referral.child.surname,
+          forenames: current.referral.child?.forenames,
+          surname: current.referral.child?.surname,
           clockLevels: levelsOf(current),
         }),
       ),
