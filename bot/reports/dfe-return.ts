@@ -100,6 +100,15 @@ export function durationLabel(startDate: string | undefined, day: string): strin
   return bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks";
 }
 
+/**
+ * The reason the return gives: the one in force at the end of the day, or, when none was, the
+ * first recorded since (officers put right the cases the data-quality list shows before the
+ * return is sent, and that is what the list is for).
+ */
+export function reasonForReturn(timeline: CaseTimeline, day: string): DfeReason | undefined {
+  return reasonAtEndOf(timeline, day) ?? timeline.reasons.find((entry) => entry.on > day)?.reason;
+}
+
 export function reasonLabel(reason: DfeReason | undefined): string {
   return dfeReasonChoices.find((choice) => choice.value === reason)?.title ?? notRecorded;
 }
@@ -228,7 +237,7 @@ export function dfeReturn(
     sex: sexLabel(timeline.sex),
     yearGroup: yearGroupLabel(timeline.dateOfBirth, censusDate),
     duration: durationLabel(startDateOn(timeline, censusDate), censusDate),
-    reason: reasonLabel(reasonAtEndOf(timeline, censusDate)),
+    reason: reasonLabel(reasonForReturn(timeline, censusDate)),
   }));
   const dataQuality = onCensusDay.flatMap((row, i) => {
     const counted = censusCounted[i];
@@ -255,7 +264,7 @@ export function dfeReturn(
       {
         sex: sexLabel(timeline.sex),
         yearGroup: yearGroupLabel(timeline.dateOfBirth, latest.day),
-        reason: reasonLabel(reasonAtEndOf(timeline, latest.day)),
+        reason: reasonLabel(reasonForReturn(timeline, latest.day)),
       },
     ];
   });

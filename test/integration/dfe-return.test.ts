@@ -104,9 +104,10 @@ function missingOn(plan: CasePlan, day: string): boolean {
 }
 const startOn = (plan: CasePlan, day: string) =>
   plan.triage && ukDay(plan.triage.at) <= day ? plan.triage.startDate : plan.dateLastAttended;
+/** The reason in force at the end of the day; if none was, the first recorded later (put right since); else none. */
 function reasonOn(plan: CasePlan, day: string): string {
   if (plan.retriage && ukDay(plan.retriage.at) <= day) return reasonWords[plan.retriage.reason] ?? "?";
-  if (plan.triage && ukDay(plan.triage.at) <= day) return reasonWords[plan.triage.reason] ?? "?";
+  if (plan.triage) return reasonWords[plan.triage.reason] ?? "?";
   return "Not recorded";
 }
 function yearGroupOn(plan: CasePlan, day: string): string {
@@ -269,6 +270,12 @@ function plansFor(day: string): CasePlan[] {
   add(schoolAge({ retriage: { at: ukInstant(addDays(day, 3)), reason: "moved-abroad" } }));
   // Never triaged: no reason recorded, the start date is the date last attended.
   add(schoolAge({ triage: undefined }));
+  // Triaged only after the census day: its reason is put right in the return, its start date is not.
+  add(
+    schoolAge({
+      triage: { at: ukInstant(addDays(day, 2)), reason: "moved-in-la", startDate: addDays(day, -50) },
+    }),
+  );
   // Birthdays on 31 August and 1 September (the youngest and oldest of a year group).
   add(schoolAge({ dateOfBirth: "2015-08-31" }));
   add(schoolAge({ dateOfBirth: "2015-09-01" }));
