@@ -50,7 +50,17 @@ const keptAnswers = new Set([
 
 const removed = "[removed]";
 
-/** The answers with everything that could identify a person taken out (lists emptied, words removed, birth year only). */
+/**
+ * A date of birth cut to the 1 September that starts the child's school year of birth: it names no
+ * one, and keeps the year group the DfE return counts (a birth year alone would move September to
+ * December births a year up).
+ */
+function schoolYearOfBirth(dateOfBirth: string): string {
+  const year = Number(dateOfBirth.slice(0, 4));
+  return `${dateOfBirth.slice(5) >= "09-01" ? year : year - 1}-09-01`;
+}
+
+/** The answers with everything that could identify a person taken out (lists emptied, words removed, school year of birth only). */
 function scrub(value: unknown, path = ""): unknown {
   if (keptAnswers.has(path)) return value;
   if (Array.isArray(value)) return [];
@@ -59,7 +69,7 @@ function scrub(value: unknown, path = ""): unknown {
       Object.entries(value).map(([name, inner]) => [name, scrub(inner, path ? `${path}.${name}` : name)]),
     );
   }
-  if (typeof value === "string") return path === "child.dateOfBirth" ? `${value.slice(0, 4)}-01-01` : removed;
+  if (typeof value === "string") return path === "child.dateOfBirth" ? schoolYearOfBirth(value) : removed;
   return value;
 }
 

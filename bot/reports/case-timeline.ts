@@ -66,16 +66,18 @@ export function timelineOf(current: Case): CaseTimeline {
     if (["submitted", "status-changed", "closed", "reopened"].includes(event.type) && isStatus(event.to)) {
       statuses.push({ on, status: event.to });
     }
-    if (event.type === "closed" && event.reason?.startsWith(notCmeTitle)) everNotCme = true;
+    // The outcome as a value (older events have only its words, which anonymising removes).
+    if (event.type === "closed" && (event.outcome === "not-cme" || event.reason?.startsWith(notCmeTitle)))
+      everNotCme = true;
     if (event.type === "triaged") {
       triagedOn ??= on;
       const reason = reasonByTitle.get(event.to ?? "");
       if (reason) reasons.push({ on, reason });
     }
-    // Reopening a not-CME closure records the reason without a triage.
-    if (event.type === "reopened" && current.dfeReason && reasons.length === 0) {
+    // Reopening a case closed from new (not CME) records its first reason without a triage.
+    if (event.type === "reopened" && event.dfeReason) {
       triagedOn ??= on;
-      reasons.push({ on, reason: current.dfeReason });
+      reasons.push({ on, reason: event.dfeReason });
     }
   }
   const child = current.referral.child as { sex?: string; dateOfBirth?: string } | undefined;

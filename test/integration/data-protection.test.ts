@@ -110,7 +110,8 @@ describe("data protection", () => {
     expect(JSON.stringify(card?.body)).to.include("\\\\[removed\\\\]");
     expect(JSON.stringify(card?.body)).not.to.include(goodAnswers.child.surname);
     expect(kept).to.include({ status: "closed", kind: "school-age", anonymisedAt: clock.toISOString() });
-    expect(kept.referral.child.dateOfBirth).to.equal("2015-01-01");
+    // 14 March 2015: the school year of birth starts on 1 September 2014 (the year group is kept).
+    expect(kept.referral.child.dateOfBirth).to.equal("2014-09-01");
     expect(kept.referral.school.school).to.equal("Example Primary School");
     expect(kept.closure?.outcome).to.equal("on-roll-other-la");
     expect(kept.events.at(-1)).to.include({

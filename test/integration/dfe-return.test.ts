@@ -3,7 +3,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { DfeReason } from "../../bot/cases/choices.js";
 import { dfeReturnRequest, readCensusDates } from "../../bot/reports/census-dates.js";
-import { dfeReturn, dfeReturnCsv } from "../../bot/reports/dfe-return.js";
+import { anonymise } from "../../bot/cases/retention.js";
+import { timelineOf } from "../../bot/reports/case-timeline.js";
+import { dfeReturn, dfeReturnCsv, yearGroupLabel } from "../../bot/reports/dfe-return.js";
 import { CaseStore } from "../../bot/store/case-store.js";
 import { createCosmosClient, openContainers } from "../../bot/store/cosmos.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
@@ -469,5 +471,31 @@ describe("asking for a DfE return", () => {
     expect(dfeReturnRequest(dates, "2026-12-01", "2027-01-21", undefined)).to.include({ ok: false });
     expect(dfeReturnRequest(dates, "2026-12-01", undefined, "2025/27")).to.include({ ok: false });
     expect(dfeReturnRequest(dates, "2026-12-01", "2025-10-02", "2026/27")).to.include({ ok: false });
+  });
+});
+
+describe("a case anonymised under the retention policy, in the DfE return", () => {
+  const plan: CasePlan = {
+    reference: "CME-2026-00001",
+    child: 1,
+    kind: "school-age",
+    sex: "female",
+    dateOfBirth: "2015-10-12", // Year 6 in 2026/27
+    submittedAt: ukInstant("2026-09-01"),
+    dateLastAttended: "2026-07-15",
+    triage: { at: ukInstant("2026-09-02"), reason: "unknown", startDate: "2026-07-15" },
+    closures: [{ at: ukInstant("2026-09-20"), outcome: "not-cme", reopenAt: ukInstant("2026-09-25") }],
+  };
+  const anonymised = (current: ReturnType<typeof caseOf>) =>
+    anonymise(current, { yearsAfterClosure: 7, action: "anonymise" }, new Date("2033-10-01T00:00:00Z"));
+
+  it("keeps the year group and keeps a not-CME closure out, as before it was anonymised", () => {
+    const before = timelineOf(caseOf(plan));
+    const after = timelineOf(anonymised(caseOf(plan)));
+    expect(before.everNotCme).to.equal(true);
+    expect(after.everNotCme).to.equal(true);
+    const found = caseOf({ ...plan, closures: [] });
+    expect(yearGroupLabel(timelineOf(anonymised(found)).dateOfBirth, census)).to.equal("Year 6");
+    expect(yearGroupLabel(timelineOf(found).dateOfBirth, census)).to.equal("Year 6");
   });
 });
