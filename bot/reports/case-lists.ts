@@ -16,6 +16,7 @@ export interface CaseRow {
   readonly urgent: boolean;
   readonly submittedAt: string;
   readonly cmeStartDate?: string | undefined;
+  readonly dateLastAttended?: string | undefined;
   readonly owner?: { readonly id: string; readonly name: string } | undefined;
   /** An officer's closure waiting for a manager's sign-off. */
   readonly pendingClosure: boolean;
@@ -40,9 +41,9 @@ export function caseSearchOf(words: string): CaseSearch | undefined {
   return { by: "surname", surname: text };
 }
 
-/** How long a case has been open, in the DfE's duration bands: from the CME start date, or before triage the day it was submitted. */
+/** How long the child has been missing, in the DfE's bands, as the return counts it: from the CME start date, before triage the date last attended. */
 export function openForLabel(row: CaseRow, today: string): string {
-  return durationLabel(row.cmeStartDate ?? ukDayOf(row.submittedAt), today);
+  return durationLabel(row.cmeStartDate ?? row.dateLastAttended ?? ukDayOf(row.submittedAt), today);
 }
 
 /** The levels of a case's clocks whose time has come (acknowledged or not: what is overdue). */

@@ -44,7 +44,7 @@ export type LevelsOf = (current: Case) => ClockLevel[];
 
 /** The fields of a case the status and the lists read: never the answers or the history. */
 const rowFields =
-  "c.id, c.kind, c.status, c.urgent, c.submittedAt, c.cmeStartDate, c.owner, c.pendingClosure.at AS pendingClosureAt, c.closure.at AS closedAt, c.referral.child.forenames, c.referral.child.surname, c.clockLevels";
+  "c.id, c.kind, c.status, c.urgent, c.submittedAt, c.cmeStartDate, c.owner, c.pendingClosure.at AS pendingClosureAt, c.closure.at AS closedAt, c.referral.school.dateLastAttended, c.referral.child.forenames, c.referral.child.surname, c.clockLevels";
 
 interface ProjectedRow {
   readonly id: string;
@@ -53,6 +53,7 @@ interface ProjectedRow {
   readonly urgent: boolean;
   readonly submittedAt: string;
   readonly cmeStartDate?: string;
+  readonly dateLastAttended?: string;
   readonly owner?: Case["owner"];
   readonly pendingClosureAt?: string;
   readonly closedAt?: string;
@@ -69,6 +70,7 @@ function rowOf(row: ProjectedRow): CaseRow {
     urgent: row.urgent,
     submittedAt: row.submittedAt,
     cmeStartDate: row.cmeStartDate,
+    dateLastAttended: row.dateLastAttended,
     owner: row.owner ? { id: row.owner.id, name: row.owner.name } : undefined,
     pendingClosure: row.pendingClosureAt !== undefined,
     closedAt: row.closedAt,
@@ -355,6 +357,7 @@ export class CaseStore implements ReportSource {
           ...current,
           pendingClosureAt: current.pendingClosure?.at,
           closedAt: current.closure?.at,
+          dateLastAttended: current.referral.school?.dateLastAttended,
           forenames: current.referral.child?.forenames,
           surname: current.referral.child?.surname,
           clockLevels: levelsOf(current),
