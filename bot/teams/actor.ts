@@ -1,5 +1,7 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import { isConfiguredManager, type Actor, type Person, type Role } from "../people/person.js";
+import { canWorkCases } from "../cases/case-service.js";
+import { caseChannel, type Services } from "../services.js";
 import { sameUser, teamMembers } from "./roster.js";
 
 export class RoleLookupError extends Error {
@@ -46,6 +48,16 @@ export async function resolveActor(
     ...(context.activity.conversation.tenantId ? { tenantId: context.activity.conversation.tenantId } : {}),
     roles,
   };
+}
+
+/** Who is acting in this turn, with the roles the CME team's channel and the configuration give them. */
+export async function actorOfTurn(services: Services, context: TurnContext): Promise<Actor> {
+  return resolveActor(context, (await caseChannel(services))?.teamId, services.config.managerIds);
+}
+
+/** True for a CME officer or manager (the CME team's work). */
+export async function worksCases(services: Services, context: TurnContext): Promise<boolean> {
+  return canWorkCases(await actorOfTurn(services, context));
 }
 
 /** The person behind this turn, as Teams names them. */

@@ -8,7 +8,7 @@ import {
 } from "botbuilder";
 import type { Services } from "../services.js";
 import { ConcurrencyError } from "../store/contention.js";
-import { RoleLookupError, resolveActor } from "./actor.js";
+import { RoleLookupError, actorOfTurn } from "./actor.js";
 import { tenantOf } from "./tenant.js";
 import { handleCaseAction } from "./case-actions.js";
 import { handleCommand, helpCard } from "./commands.js";
@@ -21,7 +21,6 @@ import { handleReferralAction } from "./referral-actions.js";
 import { subjectAccessFile } from "./subject-access.js";
 import { answerFileConsent, type FileMakers } from "./file-offers.js";
 import { handleReportAction, reportFile } from "./report-commands.js";
-import { caseChannel } from "../services.js";
 
 import type { Log } from "../log.js";
 
@@ -121,8 +120,7 @@ export class CmeBot extends TeamsActivityHandler {
         this.log("invoke.refused.malformed", { invoke: name, problems: problemsWith(parsed.error) });
         await context.sendActivity("I couldn't read your answer about the file, so nothing was shared.");
       } else {
-        const actor = async () =>
-          resolveActor(context, (await caseChannel(this.services))?.teamId, this.services.config.managerIds);
+        const actor = () => actorOfTurn(this.services, context);
         await answerFileConsent(this.services, context, parsed.data, actor, fileMakers);
       }
       return { status: 200 };

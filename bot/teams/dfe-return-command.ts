@@ -6,8 +6,8 @@ import { ukDate } from "../referrals/school-age.js";
 import { dfeReturnRequest, type DfeReturnRequest } from "../reports/census-dates.js";
 import { dfeReturn, dfeReturnCsv, type DfeReturn } from "../reports/dfe-return.js";
 import { dfeReturnView } from "../reports/dfe-return-view.js";
-import { caseChannel, type Services } from "../services.js";
-import { resolveActor } from "./actor.js";
+import type { Services } from "../services.js";
+import { worksCases } from "./actor.js";
 import { offerFile, type FileMaker, type OfferedFile } from "./file-offers.js";
 import { problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
@@ -16,12 +16,6 @@ import { cardAttachment } from "./render-card.js";
 const usage =
   "Say 'dfe return' for the latest census day, or 'dfe return 2026-10-01' (and a year, like 2025/26, for the any-time measure).";
 const notAllowed = "The DfE return is for CME officers and managers.";
-
-/** Who may see the return: the CME team (its counts name no child, its list names cases). */
-async function mayRunReturn(services: Services, context: TurnContext): Promise<boolean> {
-  const channel = await caseChannel(services);
-  return canWorkCases(await resolveActor(context, channel?.teamId, services.config.managerIds));
-}
 
 async function returnFor(services: Services, request: Extract<DfeReturnRequest, { ok: true }>) {
   return dfeReturn(await services.cases.timelines(), request.censusDate, request.year);
@@ -38,7 +32,7 @@ export async function dfeReturnCommand(
     await context.sendActivity(usage);
     return;
   }
-  if (!(await mayRunReturn(services, context))) {
+  if (!(await worksCases(services, context))) {
     await context.sendActivity(notAllowed);
     return;
   }
@@ -97,7 +91,7 @@ export async function handleDfeAction(
     log("invoke.refused.malformed", { verb, problems: parsed.success ? "verb" : problemsWith(parsed.error) });
     return messageResponse("I don't know that button.");
   }
-  if (!(await mayRunReturn(services, context))) return messageResponse(notAllowed);
+  if (!(await worksCases(services, context))) return messageResponse(notAllowed);
   const request = dfeReturnRequest(
     services.config.censusDates,
     ukDate(services.now()),

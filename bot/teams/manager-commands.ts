@@ -1,6 +1,5 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { z } from "zod";
-import { canWorkCases } from "../cases/case-service.js";
 import { clockLevelsOf } from "../escalations/due.js";
 import type { Log } from "../log.js";
 import {
@@ -18,9 +17,9 @@ import {
 import { statusView } from "../reports/status.js";
 import { ukDate } from "../referrals/school-age.js";
 import { formatDateTime } from "../people/format.js";
-import { caseChannel, type Services } from "../services.js";
+import type { Services } from "../services.js";
 import type { LevelsOf } from "../store/case-store.js";
-import { resolveActor } from "./actor.js";
+import { worksCases } from "./actor.js";
 import { cardNumber, problemsWith } from "./inbound.js";
 import { messageResponse } from "./invoke-responses.js";
 import { renderCard, type CardJson } from "./render-card.js";
@@ -45,17 +44,12 @@ const levelsOf =
   (current) =>
     clockLevelsOf(current, services.clocks);
 
-async function mayListCases(services: Services, context: TurnContext): Promise<boolean> {
-  const channel = await caseChannel(services);
-  return canWorkCases(await resolveActor(context, channel?.teamId, services.config.managerIds));
-}
-
 const inPersonalChat = (context: TurnContext) =>
   context.activity.conversation.conversationType === "personal";
 
 /** `status`: the picture of the open cases, for CME officers and managers (in the channel too: counts only). */
 export async function statusCommand(services: Services, context: TurnContext): Promise<void> {
-  if (!(await mayListCases(services, context))) {
+  if (!(await worksCases(services, context))) {
     await context.sendActivity(notForReferrers);
     return;
   }
@@ -188,7 +182,7 @@ export async function listCommand(
     await context.sendActivity(listsInPersonalChat);
     return;
   }
-  if (!(await mayListCases(services, context))) {
+  if (!(await worksCases(services, context))) {
     await context.sendActivity(notForReferrers);
     return;
   }
@@ -215,7 +209,7 @@ export async function handleListAction(
     log("invoke.refused.malformed", { verb: "cases.list", problems: problemsWith(parsed.error) });
     return messageResponse("That button does not say which list it is.");
   }
-  if (!(await mayListCases(services, context))) return messageResponse(notForReferrers);
+  if (!(await worksCases(services, context))) return messageResponse(notForReferrers);
   if (!inPersonalChat(context)) return messageResponse(listsInPersonalChat);
   const { page, ...request } = parsed.data;
   return {

@@ -3,7 +3,6 @@ import { CardFactory } from "botbuilder";
 import { z } from "zod";
 import { canWorkCases } from "../cases/case-service.js";
 import { londonDate } from "../escalations/calendar.js";
-import type { Actor } from "../people/person.js";
 import { toCsv } from "../reports/csv.js";
 import { reportListView, reportView } from "../reports/report-view.js";
 import {
@@ -15,8 +14,8 @@ import {
   type ReportName,
 } from "../reports/reports.js";
 import { runReport } from "../reports/run-report.js";
-import { caseChannel, type Services } from "../services.js";
-import { resolveActor } from "./actor.js";
+import type { Services } from "../services.js";
+import { actorOfTurn } from "./actor.js";
 import { offerFile, type FileMaker, type OfferedFile } from "./file-offers.js";
 import { cardNumber, isoDay } from "./inbound.js";
 import { messageResponse } from "./invoke-responses.js";
@@ -24,11 +23,6 @@ import { cardAttachment, renderFittingCard } from "./render-card.js";
 
 const notForYou =
   "Reports are for CME officers and managers. If you made a referral, say 'my referrals' to see what is happening with it.";
-
-async function actorOf(services: Services, context: TurnContext): Promise<Actor> {
-  const channel = await caseChannel(services);
-  return resolveActor(context, channel?.teamId, services.config.managerIds);
-}
 
 const isPersonal = (context: TurnContext) => context.activity.conversation.conversationType === "personal";
 
@@ -74,7 +68,7 @@ function reportFileOf(report: Report): OfferedFile {
 
 /** `report` lists the reports; `report <name> [from YYYY-MM-DD] [to YYYY-MM-DD]` runs one. */
 export async function reportCommand(services: Services, context: TurnContext, rest: string): Promise<void> {
-  const actor = await actorOf(services, context);
+  const actor = await actorOfTurn(services, context);
   if (!canWorkCases(actor)) {
     await context.sendActivity(notForYou);
     return;
@@ -135,7 +129,7 @@ export async function handleReportAction(
       "I couldn't read that button (the card may be damaged). Say 'report' to start again.",
     );
   const { name, from, to, page } = parsed.data;
-  if (!canWorkCases(await actorOf(services, context))) return messageResponse(notForYou);
+  if (!canWorkCases(await actorOfTurn(services, context))) return messageResponse(notForYou);
   const personal = isPersonal(context);
   if (!personal && reportCatalogue[name].namesChildren)
     return messageResponse(`Say 'report ${name}' in a personal chat with me: its rows name children.`);
