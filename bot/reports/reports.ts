@@ -123,7 +123,8 @@ export interface ReferralOnRow {
   readonly reference: string;
   readonly service: string;
   readonly date: string;
-  readonly outcome?: string | undefined;
+  /** Whether the officer has recorded the referral on's outcome (the words are never read). */
+  readonly outcomeRecorded: boolean;
 }
 
 export interface ClosedCaseRow {
@@ -289,6 +290,8 @@ export function referralsReport(period: Period, received: readonly ReceivedRefer
   };
 }
 
+/** Whether an outcome is recorded, never what it says: officers type it, and it may name people. */
+const outcomeRecorded = "Outcome recorded";
 const noOutcome = "No outcome recorded yet";
 
 export function referralsOnReport(period: Period, referralsOn: readonly ReferralOnRow[]): Report {
@@ -297,20 +300,16 @@ export function referralsOnReport(period: Period, referralsOn: readonly Referral
     referralsOn.map((each) => titleOf(referralOnChoices, each.service)),
     serviceTitles,
   );
-  const outcomes = sameText(referralsOn.map((each) => each.outcome?.trim() || noOutcome));
-  const pairs = new Map<string, { service: string; outcome: string; n: number }>();
-  referralsOn.forEach((each, index) => {
-    const service = titleOf(referralOnChoices, each.service);
-    const outcome = outcomes[index] ?? noOutcome;
-    const key = `${service}\u0000${outcome}`;
-    const pair = pairs.get(key) ?? { service, outcome, n: 0 };
-    pairs.set(key, { ...pair, n: pair.n + 1 });
-  });
-  const byOutcome = [...pairs.values()].sort(
-    (a, b) =>
-      serviceTitles.indexOf(a.service) - serviceTitles.indexOf(b.service) ||
-      b.n - a.n ||
-      a.outcome.localeCompare(b.outcome),
+  const byOutcome = serviceTitles.flatMap((service) =>
+    [outcomeRecorded, noOutcome].map((outcome) => ({
+      service,
+      outcome,
+      n: referralsOn.filter(
+        (each) =>
+          titleOf(referralOnChoices, each.service) === service &&
+          each.outcomeRecorded === (outcome === outcomeRecorded),
+      ).length,
+    })),
   );
   return {
     name: "referrals-on",
@@ -319,10 +318,11 @@ export function referralsOnReport(period: Period, referralsOn: readonly Referral
     tables: [
       { title: "By service", columns: ["Service", "Referrals on"], rows: byService, chart: "bar" },
       {
-        title: "By service and outcome",
+        title: "By service and whether an outcome is recorded",
         columns: ["Service", "Outcome", "Referrals on"],
-        rows: byOutcome.map((each) => [each.service, each.outcome, String(each.n)]),
-        paged: true,
+        rows: byOutcome
+          .filter((each) => each.n > 0)
+          .map((each) => [each.service, each.outcome, String(each.n)]),
       },
     ],
     file: {

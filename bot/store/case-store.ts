@@ -162,7 +162,7 @@ export class CaseStore implements ReportSource {
   referralsOnDated(from: string, to: string): Promise<ReferralOnRow[]> {
     return queryAll<ReferralOnRow>(this.container, {
       query:
-        "SELECT c.id AS reference, r.service, r.date, r.outcome FROM c JOIN r IN c.referralsOn WHERE r.date >= @from AND r.date <= @to",
+        "SELECT c.id AS reference, r.service, r.date, (IS_STRING(r.outcome) AND LENGTH(TRIM(r.outcome)) > 0) AS outcomeRecorded FROM c JOIN r IN c.referralsOn WHERE r.date >= @from AND r.date <= @to",
       parameters: [
         { name: "@from", value: from },
         { name: "@to", value: to },

@@ -413,24 +413,52 @@ describe("reports", () => {
     );
   });
 
-  it("referrals-on: by service and outcome, dated in the period", async () => {
-    const specs = generated(30);
+  it("referrals-on: by service and whether an outcome is recorded, dated in the period, never the words typed", async () => {
+    const typed = "PC Jones visited Jayden Smith at home";
+    const specs: Spec[] = [
+      ...generated(30),
+      {
+        kind: "school-age",
+        at: at10("2025-11-03"),
+        referralsOn: [
+          { service: "police", date: "2025-11-04", outcome: typed },
+          { service: "early-help", date: "2025-11-05" },
+          { service: "send", date: "2025-11-06" },
+        ],
+      },
+    ];
     await store(specs);
     const period = { from: "2025-10-01", to: "2026-03-31" };
     const on = specs
       .flatMap((spec) => spec.referralsOn ?? [])
       .filter((each) => each.date >= period.from && each.date <= period.to);
-    const { consent } = await ask(people.officer, `report referrals-on from ${period.from} to ${period.to}`);
+    const { card, consent } = await ask(
+      people.officer,
+      `report referrals-on from ${period.from} to ${period.to}`,
+    );
     const rows = await accept(people.officer, consent!);
     expect(rows[0]).to.deep.equal(["service", "outcome", "referrals_on"]);
     for (const [service, title] of [
       ["police", "Police"],
       ["early-help", "Early Help"],
+      ["send", "SEND"],
     ] as const)
-      for (const outcome of ["Accepted", "No further action"])
-        expect(Number(rows.find((row) => row[0] === title && row[1] === outcome)?.[2] ?? 0)).to.equal(
-          on.filter((each) => each.service === service && each.outcome === outcome).length,
-        );
+      for (const [label, recorded] of [
+        ["Outcome recorded", true],
+        ["No outcome recorded yet", false],
+      ] as const)
+        expect(
+          Number(rows.find((row) => row[0] === title && row[1] === label)?.[2]),
+          `${title}, ${label}`,
+        ).to.equal(on.filter((each) => each.service === service && !!each.outcome === recorded).length);
+    // What officers typed about a child is not in the card, the file, or the channel's card.
+    expect(cardText(card)).not.to.include("Jayden");
+    expect(JSON.stringify(rows)).not.to.include("Jayden").and.not.to.include("Accepted");
+    const channel = "19:cme-cases@thread.tacv2;messageid=1";
+    await h.send(channelMessage(h.teams, people.officer, "report referrals-on from 2025-11-01"));
+    const inChannel = h.teams.replies(channel).at(-1)!;
+    expect(cardText(cardIn(inChannel))).to.include("Outcome recorded");
+    expect(JSON.stringify(inChannel.body)).not.to.include("Jayden");
   });
 
   it("long-running, leavers and reached-school-age: as at the period's end, band edges, the CSV's columns, shares recorded", async () => {
