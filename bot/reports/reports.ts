@@ -127,12 +127,42 @@ export interface ReferralOnRow {
   readonly outcomeRecorded: boolean;
 }
 
-export interface ClosedCaseRow {
+/** One `closed` event of a case: the store projects every one in the period, reopened since or not. */
+export interface ClosureRow {
   readonly reference: string;
   readonly kind: ReferralKind;
   readonly submittedAt: string;
+  /** When the case closed: the event's time (a manager's sign-off, when the outcome needed one). */
   readonly closedAt: string;
-  readonly outcome: string;
+  /** The outcome as a value (events since outcomes were kept as values). */
+  readonly outcome?: string | undefined;
+  /** The event's words: older events name the outcome only by its title (and any detail after ": "). */
+  readonly reason?: string | undefined;
+  /** The outcome the case is closed with now: for an older event whose words retention removed. */
+  readonly latestOutcome?: string | undefined;
+}
+
+const outcomeNotRecorded = "Outcome not recorded";
+
+/** A closure's outcome, as a title: the event's value, else the title its words begin with. */
+function closureOutcome(row: ClosureRow): string {
+  const value =
+    row.outcome ??
+    outcomeChoices.find(
+      (choice) => row.reason === choice.title || row.reason?.startsWith(`${choice.title}: `),
+    )?.value ??
+    row.latestOutcome;
+  return value ? titleOf(outcomeChoices, value) : outcomeNotRecorded;
+}
+
+/** The cases closed in a period, each once: by its latest closure in the period (a later reopening changes nothing). */
+export function casesClosed(closures: readonly ClosureRow[]) {
+  const latest = new Map<string, ClosureRow>();
+  for (const each of closures) {
+    const seen = latest.get(each.reference);
+    if (!seen || each.closedAt > seen.closedAt) latest.set(each.reference, each);
+  }
+  return [...latest.values()].map((each) => ({ ...each, outcome: closureOutcome(each) }));
 }
 
 export interface StandingCaseRow {
@@ -333,15 +363,16 @@ export function referralsOnReport(period: Period, referralsOn: readonly Referral
   };
 }
 
-export function outcomesReport(period: Period, closed: readonly ClosedCaseRow[]): Report {
+export function outcomesReport(period: Period, closures: readonly ClosureRow[]): Report {
+  const closed = casesClosed(closures);
   const rows = tally(
-    closed.map((each) => titleOf(outcomeChoices, each.outcome)),
+    closed.map((each) => each.outcome),
     outcomeChoices.map((choice) => choice.title),
   );
   return {
     name: "outcomes",
     period,
-    summary: `${closed.length} cases closed in the period (each by the outcome it is closed with now).`,
+    summary: `${closed.length} cases closed in the period (each by its latest closure in the period, reopened since or not).`,
     tables: [{ title: "By outcome", columns: ["Outcome", "Cases closed"], rows, chart: "donut" }],
     file: {
       columns: ["outcome", "closed_cases"],
@@ -368,12 +399,13 @@ const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
 export function timeToCloseReport(
   period: Period,
-  closed: readonly ClosedCaseRow[],
+  closures: readonly ClosureRow[],
   calendar: Calendar,
   targetWorkingDays: number,
 ): Report {
+  const closed = casesClosed(closures);
   const days = closed.map((each) => ({
-    outcome: titleOf(outcomeChoices, each.outcome),
+    outcome: each.outcome,
     days: workingDaysBetween(calendar, ukDayOf(each.submittedAt), ukDayOf(each.closedAt)),
   }));
   const lineFor = (label: string, values: number[]) => {

@@ -413,6 +413,91 @@ describe("reports", () => {
     );
   });
 
+  it("outcomes and time-to-close count each case's closures in the period by their closed events: reopened since, closed twice, signed off later, older events", async () => {
+    const manager: Actor = { id: people.manager.id, name: people.manager.name, roles: new Set(["manager"]) };
+    const signOffOutcomes = ["moved-abroad" as const];
+    /** The case after more of the real rules, each at 10:00 UK time on its day. */
+    const then = (current: Case, steps: [CaseActionName, Record<string, unknown>, string, Actor?][]) =>
+      steps.reduce((each, [name, input, on, by]) => {
+        const result = applyCaseAction(name, each, by ?? officer, input, {
+          now: at10(on),
+          today: on,
+          signOffOutcomes,
+        });
+        if (!result.ok) throw new Error(`${each.id} ${name}: ${result.reason}`);
+        return result.case;
+      }, current);
+    const reopen = (on: string): [CaseActionName, Record<string, unknown>, string] => [
+      "reopen",
+      { reason: "The school says the child never arrived" },
+      on,
+    ];
+    const close = (outcome: string, on: string): [CaseActionName, Record<string, unknown>, string] => [
+      "close",
+      { outcome, ...(outcome === "moved-abroad" ? { detail: "Confirmed by the school in Poland" } : {}) },
+      on,
+    ];
+    const referred = "2025-12-01";
+    const fresh = (n: number) => caseOf({ kind: "school-age", at: at10(referred) }, `CME-2026-0000${n}`);
+    // An event from before outcomes were kept as values names the outcome only in its words.
+    const older = then(fresh(4), [close("custody", "2026-01-14")]);
+    const cases = [
+      // Closed in January, reopened in February: still closed in January.
+      then(fresh(1), [close("returned", "2026-01-12"), reopen("2026-02-02")]),
+      // Closed twice in January: counted once, by the later closure.
+      then(fresh(2), [
+        close("home-education", "2026-01-05"),
+        reopen("2026-01-07"),
+        close("returned", "2026-01-20"),
+      ]),
+      // Asked to close in January, signed off by a manager in February: closed in February.
+      then(fresh(3), [close("moved-abroad", "2026-01-29"), ["signOffClosure", {}, "2026-02-03", manager]]),
+      {
+        ...older,
+        events: older.events.map((event) => {
+          if (event.type !== "closed") return event;
+          const { outcome: _outcome, ...words } = event;
+          return words;
+        }),
+      },
+      // Closed in December and reopened in January: not closed in January.
+      then(fresh(5), [close("returned", "2025-12-30"), reopen("2026-01-02")]),
+    ];
+    for (const each of cases) await h.app.services.cases.create(each);
+
+    const outcomesIn = async (from: string, to: string) => {
+      const { consent } = await ask(people.officer, `report outcomes from ${from} to ${to}`);
+      const rows = await accept(people.officer, consent!);
+      return Object.fromEntries(rows.slice(1).filter((row) => row[1] !== "0"));
+    };
+    expect(await outcomesIn("2026-01-01", "2026-01-31")).to.deep.equal({
+      "Returned to the original school": "2",
+      "In custody": "1",
+      "All outcomes": "3",
+    });
+    expect(await outcomesIn("2026-02-01", "2026-02-28")).to.deep.equal({
+      "Moved abroad, confirmed (address, school and confirmation)": "1",
+      "All outcomes": "1",
+    });
+    // Working days from referral to the closure counted: the later one, the sign-off.
+    const { consent } = await ask(people.officer, "report time-to-close from 2026-01-01 to 2026-02-28");
+    const rows = await accept(people.officer, consent!);
+    const line = (label: string) => rows.find((row) => row[0] === label)?.slice(1, 4);
+    const days = (on: string) => String(workingDays(referred, on));
+    // Two values: the median is their mean, the 90th percentile the larger.
+    const [first, later] = [workingDays(referred, "2026-01-12"), workingDays(referred, "2026-01-20")];
+    expect(line("Returned to the original school")).to.deep.equal([
+      "2",
+      String((first + later) / 2),
+      String(later),
+    ]);
+    expect(line("Moved abroad, confirmed (address, school and confirmation)")).to.deep.equal([
+      "1",
+      days("2026-02-03"),
+      days("2026-02-03"),
+    ]);
+  });
+
   it("referrals-on: by service and whether an outcome is recorded, dated in the period, never the words typed", async () => {
     const typed = "PC Jones visited Jayden Smith at home";
     const specs: Spec[] = [
