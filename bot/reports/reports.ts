@@ -71,6 +71,21 @@ export function defaultPeriod(today: string): Period {
   return { from: academicYearOf(today).from, to: today };
 }
 
+/** The longest period a report covers: its by-month table still fits a card. */
+export const longestPeriodYears = 10;
+
+/** A period as asked for, made one a report can cover (ending today at the latest), or why it can't be. */
+export function checkedPeriod(period: Period, today: string): Period | string {
+  const to = period.to > today ? today : period.to;
+  if (period.from > today) return `The period starts (${period.from}) after today (${today}).`;
+  if (period.from > to) return `The period starts (${period.from}) after it ends (${to}).`;
+  // The same day ten years on (compared as text: 29 February needs no calendar) is one day too many.
+  const tenYearsOn = `${Number(period.from.slice(0, 4)) + longestPeriodYears}${period.from.slice(4)}`;
+  if (to >= tenYearsOn)
+    return `A report covers at most ${longestPeriodYears} years (${period.from} to ${to} is longer): ask for a shorter period.`;
+  return { from: period.from, to };
+}
+
 /** "from 2025-09-01 to 2025-12-31", either part optional: the period, or what is wrong with the words. */
 export function periodIn(words: string, today: string): Period | string {
   const period: { from: string; to: string } = { ...defaultPeriod(today) };
@@ -81,8 +96,7 @@ export function periodIn(words: string, today: string): Period | string {
       return "Give the period as 'from YYYY-MM-DD to YYYY-MM-DD' (either part may be left out).";
     period[which] = date;
   }
-  if (period.from > period.to) return `The period starts (${period.from}) after it ends (${period.to}).`;
-  return period;
+  return checkedPeriod(period, today);
 }
 
 export interface ReportTable {

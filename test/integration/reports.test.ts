@@ -707,6 +707,33 @@ describe("reports", () => {
     expect(JSON.stringify(bad.body)).to.include("couldn't read that button");
   });
 
+  it("a period starts by today, ends today at the latest, and is at most ten years long (the card still fits)", async () => {
+    await store(generated(5));
+    const later = await ask(people.manager, "report referrals from 2026-06-16");
+    expect(later.sent[0]?.body.text).to.include("starts (2026-06-16) after today (2026-06-15)");
+    const toLater = await ask(people.manager, "report outcomes from 2026-01-01 to 2027-01-01");
+    expect(toLater.consent?.name).to.equal("cme-report-outcomes-2026-01-01-to-2026-06-15.csv");
+    const century = await ask(people.manager, "report referrals from 1901-09-01 to 2026-06-12");
+    expect(century.sent[0]?.body.text).to.include("at most 10 years").and.include("shorter period");
+    expect(century.card).to.equal(undefined);
+    // Ten years to the day is one too many; a day less is the longest there is, and fits a card.
+    const tooLong = await ask(people.manager, "report referrals from 2016-06-15");
+    expect(tooLong.sent[0]?.body.text).to.include("at most 10 years");
+    const longest = await ask(people.manager, "report referrals from 2016-06-16");
+    expect(cardText(longest.card)).to.include("By month");
+    expect(Buffer.byteLength(JSON.stringify(longest.card))).to.be.below(28 * 1024);
+    // A button carrying a period too long is refused as damaged, not run.
+    const forged = await h.send(
+      cardAction(h.teams, people.manager, "personal", "report.page", {
+        name: "referrals",
+        from: "1901-09-01",
+        to: "2026-06-12",
+        page: 1,
+      }),
+    );
+    expect(JSON.stringify(forged.body)).to.include("couldn't read that button");
+  });
+
   it("is for CME officers and managers; lists naming children only in personal chat; the channel gets counts without a file", async () => {
     await store(generated(5));
     const { sent } = await ask(people.dsl, "report referrals");
