@@ -158,6 +158,5 @@ export const reportFile: FileMaker<{ kind: "report"; name: ReportName; from: str
     return reportFileOf(await run(services, name, period));
   },
   declined: "Not saved: nothing was shared.",
-  uploadFailed:
-    "I couldn't save the report to your OneDrive just now, so nothing was shared. Please ask for the report again.",
+  uploadFailed: "I couldn't save the report to your OneDrive just now. Please ask for the report again.",
 };

@@ -734,6 +734,39 @@ describe("reports", () => {
     expect(JSON.stringify(forged.body)).to.include("couldn't read that button");
   });
 
+  it("a list's file is recorded as shared before it is uploaded: an upload that fails keeps the share and says so", async () => {
+    const [reference] = await store([
+      {
+        kind: "school-age",
+        at: at10("2026-02-02"),
+        surname: "Leftsoon",
+        whatHappened: "left-destination-unknown",
+      },
+    ]);
+    const { consent } = await ask(people.officer, "report leavers");
+    const before = h.teams.uploads.length;
+    await h.send({
+      ...personalMessage(h.teams, people.officer, ""),
+      type: "invoke",
+      name: "fileConsent/invoke",
+      value: {
+        type: "fileUpload",
+        action: "accept",
+        context: consent!.content.acceptContext,
+        // Nothing listens there: the upload fails.
+        uploadInfo: { name: consent!.name, uploadUrl: "http://127.0.0.1:9/upload/leavers.csv" },
+      },
+    });
+    expect(h.teams.uploads).to.have.length(before);
+    expect(replies(people.officer).at(-1)?.body.text)
+      .to.include("couldn't save the report")
+      .and.include("The share stays on the cases' history");
+    expect((await h.app.services.cases.get(reference!))?.events.at(-1)).to.include({
+      type: "shared",
+      to: "report file: leavers (CSV)",
+    });
+  });
+
   it("is for CME officers and managers; lists naming children only in personal chat; the channel gets counts without a file", async () => {
     await store(generated(5));
     const { sent } = await ask(people.dsl, "report referrals");
