@@ -454,11 +454,11 @@ describe("reports", () => {
       then(fresh(3), [close("moved-abroad", "2026-01-29"), ["signOffClosure", {}, "2026-02-03", manager]]),
       {
         ...older,
-        events: older.events.map((event) => {
-          if (event.type !== "closed") return event;
-          const { outcome: _outcome, ...words } = event;
-          return words;
-        }),
+        events: older.events.map((event) =>
+          event.type === "closed"
+            ? (Object.fromEntries(Object.entries(event).filter(([key]) => key !== "outcome")) as typeof event)
+            : event,
+        ),
       },
       // Closed in December and reopened in January: not closed in January.
       then(fresh(5), [close("returned", "2025-12-30"), reopen("2026-01-02")]),
@@ -468,7 +468,12 @@ describe("reports", () => {
     const outcomesIn = async (from: string, to: string) => {
       const { consent } = await ask(people.officer, `report outcomes from ${from} to ${to}`);
       const rows = await accept(people.officer, consent!);
-      return Object.fromEntries(rows.slice(1).filter((row) => row[1] !== "0"));
+      return Object.fromEntries(
+        rows
+          .slice(1)
+          .filter((row) => row[1] !== "0")
+          .map((row): [string, string] => [row[0] ?? "", row[1] ?? ""]),
+      );
     };
     expect(await outcomesIn("2026-01-01", "2026-01-31")).to.deep.equal({
       "Returned to the original school": "2",
