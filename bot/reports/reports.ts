@@ -71,6 +71,21 @@ export function defaultPeriod(today: string): Period {
   return { from: academicYearOf(today).from, to: today };
 }
 
+/** The longest period a report covers: its by-month table still fits a card. */
+export const longestPeriodYears = 10;
+
+/** A period as asked for, made one a report can cover (ending today at the latest), or why it can't be. */
+export function checkedPeriod(period: Period, today: string): Period | string {
+  const to = period.to > today ? today : period.to;
+  if (period.from > today) return `The period starts (${period.from}) after today (${today}).`;
+  if (period.from > to) return `The period starts (${period.from}) after it ends (${to}).`;
+  // The same day ten years on (compared as text: 29 February needs no calendar) is one day too many.
+  const tenYearsOn = `${Number(period.from.slice(0, 4)) + longestPeriodYears}${period.from.slice(4)}`;
+  if (to >= tenYearsOn)
+    return `A report covers at most ${longestPeriodYears} years (${period.from} to ${to} is longer): ask for a shorter period.`;
+  return { from: period.from, to };
+}
+
 /** "from 2025-09-01 to 2025-12-31", either part optional: the period, or what is wrong with the words. */
 export function periodIn(words: string, today: string): Period | string {
   const period: { from: string; to: string } = { ...defaultPeriod(today) };
@@ -81,8 +96,7 @@ export function periodIn(words: string, today: string): Period | string {
       return "Give the period as 'from YYYY-MM-DD to YYYY-MM-DD' (either part may be left out).";
     period[which] = date;
   }
-  if (period.from > period.to) return `The period starts (${period.from}) after it ends (${period.to}).`;
-  return period;
+  return checkedPeriod(period, today);
 }
 
 export interface ReportTable {
@@ -123,15 +137,46 @@ export interface ReferralOnRow {
   readonly reference: string;
   readonly service: string;
   readonly date: string;
-  readonly outcome?: string | undefined;
+  /** Whether the officer has recorded the referral on's outcome (the words are never read). */
+  readonly outcomeRecorded: boolean;
 }
 
-export interface ClosedCaseRow {
+/** One `closed` event of a case: the store projects every one in the period, reopened since or not. */
+export interface ClosureRow {
   readonly reference: string;
   readonly kind: ReferralKind;
   readonly submittedAt: string;
+  /** When the case closed: the event's time (a manager's sign-off, when the outcome needed one). */
   readonly closedAt: string;
-  readonly outcome: string;
+  /** The outcome as a value (events since outcomes were kept as values). */
+  readonly outcome?: string | undefined;
+  /** The event's words: older events name the outcome only by its title (and any detail after ": "). */
+  readonly reason?: string | undefined;
+  /** The outcome the case is closed with now: for an older event whose words retention removed. */
+  readonly latestOutcome?: string | undefined;
+}
+
+const outcomeNotRecorded = "Outcome not recorded";
+
+/** A closure's outcome, as a title: the event's value, else the title its words begin with. */
+function closureOutcome(row: ClosureRow): string {
+  const value =
+    row.outcome ??
+    outcomeChoices.find(
+      (choice) => row.reason === choice.title || row.reason?.startsWith(`${choice.title}: `),
+    )?.value ??
+    row.latestOutcome;
+  return value ? titleOf(outcomeChoices, value) : outcomeNotRecorded;
+}
+
+/** The cases closed in a period, each once: by its latest closure in the period (a later reopening changes nothing). */
+export function casesClosed(closures: readonly ClosureRow[]) {
+  const latest = new Map<string, ClosureRow>();
+  for (const each of closures) {
+    const seen = latest.get(each.reference);
+    if (!seen || each.closedAt > seen.closedAt) latest.set(each.reference, each);
+  }
+  return [...latest.values()].map((each) => ({ ...each, outcome: closureOutcome(each) }));
 }
 
 export interface StandingCaseRow {
@@ -289,6 +334,8 @@ export function referralsReport(period: Period, received: readonly ReceivedRefer
   };
 }
 
+/** Whether an outcome is recorded, never what it says: officers type it, and it may name people. */
+const outcomeRecorded = "Outcome recorded";
 const noOutcome = "No outcome recorded yet";
 
 export function referralsOnReport(period: Period, referralsOn: readonly ReferralOnRow[]): Report {
@@ -297,20 +344,16 @@ export function referralsOnReport(period: Period, referralsOn: readonly Referral
     referralsOn.map((each) => titleOf(referralOnChoices, each.service)),
     serviceTitles,
   );
-  const outcomes = sameText(referralsOn.map((each) => each.outcome?.trim() || noOutcome));
-  const pairs = new Map<string, { service: string; outcome: string; n: number }>();
-  referralsOn.forEach((each, index) => {
-    const service = titleOf(referralOnChoices, each.service);
-    const outcome = outcomes[index] ?? noOutcome;
-    const key = `${service}\u0000${outcome}`;
-    const pair = pairs.get(key) ?? { service, outcome, n: 0 };
-    pairs.set(key, { ...pair, n: pair.n + 1 });
-  });
-  const byOutcome = [...pairs.values()].sort(
-    (a, b) =>
-      serviceTitles.indexOf(a.service) - serviceTitles.indexOf(b.service) ||
-      b.n - a.n ||
-      a.outcome.localeCompare(b.outcome),
+  const byOutcome = serviceTitles.flatMap((service) =>
+    [outcomeRecorded, noOutcome].map((outcome) => ({
+      service,
+      outcome,
+      n: referralsOn.filter(
+        (each) =>
+          titleOf(referralOnChoices, each.service) === service &&
+          each.outcomeRecorded === (outcome === outcomeRecorded),
+      ).length,
+    })),
   );
   return {
     name: "referrals-on",
@@ -319,10 +362,11 @@ export function referralsOnReport(period: Period, referralsOn: readonly Referral
     tables: [
       { title: "By service", columns: ["Service", "Referrals on"], rows: byService, chart: "bar" },
       {
-        title: "By service and outcome",
+        title: "By service and whether an outcome is recorded",
         columns: ["Service", "Outcome", "Referrals on"],
-        rows: byOutcome.map((each) => [each.service, each.outcome, String(each.n)]),
-        paged: true,
+        rows: byOutcome
+          .filter((each) => each.n > 0)
+          .map((each) => [each.service, each.outcome, String(each.n)]),
       },
     ],
     file: {
@@ -333,15 +377,16 @@ export function referralsOnReport(period: Period, referralsOn: readonly Referral
   };
 }
 
-export function outcomesReport(period: Period, closed: readonly ClosedCaseRow[]): Report {
+export function outcomesReport(period: Period, closures: readonly ClosureRow[]): Report {
+  const closed = casesClosed(closures);
   const rows = tally(
-    closed.map((each) => titleOf(outcomeChoices, each.outcome)),
+    closed.map((each) => each.outcome),
     outcomeChoices.map((choice) => choice.title),
   );
   return {
     name: "outcomes",
     period,
-    summary: `${closed.length} cases closed in the period (each by the outcome it is closed with now).`,
+    summary: `${closed.length} cases closed in the period (each by its latest closure in the period, reopened since or not).`,
     tables: [{ title: "By outcome", columns: ["Outcome", "Cases closed"], rows, chart: "donut" }],
     file: {
       columns: ["outcome", "closed_cases"],
@@ -368,12 +413,13 @@ const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
 export function timeToCloseReport(
   period: Period,
-  closed: readonly ClosedCaseRow[],
+  closures: readonly ClosureRow[],
   calendar: Calendar,
   targetWorkingDays: number,
 ): Report {
+  const closed = casesClosed(closures);
   const days = closed.map((each) => ({
-    outcome: titleOf(outcomeChoices, each.outcome),
+    outcome: each.outcome,
     days: workingDaysBetween(calendar, ukDayOf(each.submittedAt), ukDayOf(each.closedAt)),
   }));
   const lineFor = (label: string, values: number[]) => {

@@ -7,7 +7,7 @@ import {
   referralsOnReport,
   referralsReport,
   timeToCloseReport,
-  type ClosedCaseRow,
+  type ClosureRow,
   type Period,
   type ReceivedReferral,
   type ReferralOnRow,
@@ -22,8 +22,8 @@ export interface ReportSource {
   received(from: Date, until: Date): Promise<ReceivedReferral[]>;
   /** Referrals on dated between two UK dates, both included. */
   referralsOnDated(from: string, to: string): Promise<ReferralOnRow[]>;
-  /** Cases whose (latest) closure was from `from` up to, not including, `until`. */
-  closedBetween(from: Date, until: Date): Promise<ClosedCaseRow[]>;
+  /** Every closure (a case's `closed` event) from `from` up to, not including, `until`. */
+  closuresBetween(from: Date, until: Date): Promise<ClosureRow[]>;
   /** Every case that may have been open at `at`: submitted before it, and open now or closed after it. */
   mayBeOpenAt(at: Date): Promise<StandingCaseRow[]>;
 }
@@ -48,11 +48,11 @@ export async function runReport(
     case "referrals-on":
       return referralsOnReport(period, await source.referralsOnDated(period.from, period.to));
     case "outcomes":
-      return outcomesReport(period, await source.closedBetween(start, end));
+      return outcomesReport(period, await source.closuresBetween(start, end));
     case "time-to-close":
       return timeToCloseReport(
         period,
-        await source.closedBetween(start, end),
+        await source.closuresBetween(start, end),
         settings.calendar,
         settings.closeTargetWorkingDays,
       );

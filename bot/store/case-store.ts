@@ -4,7 +4,7 @@ import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
 import type { TimelineRow } from "../reports/dfe-return.js";
 import type { ReportSource } from "../reports/run-report.js";
-import type { ClosedCaseRow, ReceivedReferral, ReferralOnRow, StandingCaseRow } from "../reports/reports.js";
+import type { ClosureRow, ReceivedReferral, ReferralOnRow, StandingCaseRow } from "../reports/reports.js";
 import { isCosmosError } from "./cosmos.js";
 import { storeCall } from "./deadline.js";
 import {
@@ -171,7 +171,7 @@ export class CaseStore implements ReportSource {
   referralsOnDated(from: string, to: string): Promise<ReferralOnRow[]> {
     return queryAll<ReferralOnRow>(this.container, {
       query:
-        "SELECT c.id AS reference, r.service, r.date, r.outcome FROM c JOIN r IN c.referralsOn WHERE r.date >= @from AND r.date <= @to",
+        "SELECT c.id AS reference, r.service, r.date, (IS_STRING(r.outcome) AND LENGTH(TRIM(r.outcome)) > 0) AS outcomeRecorded FROM c JOIN r IN c.referralsOn WHERE r.date >= @from AND r.date <= @to",
       parameters: [
         { name: "@from", value: from },
         { name: "@to", value: to },
@@ -179,10 +179,10 @@ export class CaseStore implements ReportSource {
     });
   }
 
-  closedBetween(from: Date, until: Date): Promise<ClosedCaseRow[]> {
-    return queryAll<ClosedCaseRow>(this.container, {
+  closuresBetween(from: Date, until: Date): Promise<ClosureRow[]> {
+    return queryAll<ClosureRow>(this.container, {
       query:
-        "SELECT c.id AS reference, c.kind, c.submittedAt, c.closure.at AS closedAt, c.closure.outcome FROM c WHERE c.status = 'closed' AND c.closure.at >= @from AND c.closure.at < @until",
+        "SELECT c.id AS reference, c.kind, c.submittedAt, e.at AS closedAt, e.outcome, e.reason, c.closure.outcome AS latestOutcome FROM c JOIN e IN c.events WHERE e.type = 'closed' AND e.at >= @from AND e.at < @until",
       parameters: [
         { name: "@from", value: from.toISOString() },
         { name: "@until", value: until.toISOString() },

@@ -7,8 +7,8 @@ import type { FileConsent, FileOfferContext } from "./inbound.js";
 /**
  * Files offered in personal chat through Teams' file consent card (an export, a report's CSV,
  * the DfE return): the card's acceptContext names what to make, nothing is kept in between. When
- * the person accepts, their role is checked again, the file made afresh, uploaded to where Teams
- * said, recorded as a share on every case whose records it holds, and shown.
+ * the person accepts, their role is checked again, the file made afresh, recorded as a share on
+ * every case whose records it holds, uploaded to where Teams said, and shown.
  */
 
 export interface OfferedFile {
@@ -63,7 +63,7 @@ export const personOf = (actor: Actor): Person => ({
 /** Shares are recorded a few cases at a time: a long list must not hold every write open at once. */
 const sharesAtOnce = 8;
 
-/** The person accepted or declined: make, upload, record and show the file, or say why not. */
+/** The person accepted or declined: make, record, upload and show the file, or say why not. */
 export async function answerFileConsent(
   services: Services,
   context: TurnContext,
@@ -89,21 +89,8 @@ export async function answerFileConsent(
     await context.sendActivity(file);
     return;
   }
-  try {
-    const uploaded = await fetch(upload.uploadUrl, {
-      method: "PUT",
-      headers: {
-        "content-length": String(file.body.length),
-        "content-range": `bytes 0-${file.body.length - 1}/${file.body.length}`,
-      },
-      body: file.body,
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!uploaded.ok) throw new Error(`the upload answered ${uploaded.status}`);
-  } catch {
-    await context.sendActivity(maker.uploadFailed);
-    return;
-  }
+  // The share is recorded before the upload: every file that may exist in someone's OneDrive (an
+  // upload that fails may still have landed) has its share on the cases it holds.
   const by = personOf(who);
   const { references, sharedWith, why } = file.shares;
   for (let at = 0; at < references.length; at += sharesAtOnce) {
@@ -116,6 +103,25 @@ export async function answerFileConsent(
           ),
         ),
     );
+  }
+  try {
+    const uploaded = await fetch(upload.uploadUrl, {
+      method: "PUT",
+      headers: {
+        "content-length": String(file.body.length),
+        "content-range": `bytes 0-${file.body.length - 1}/${file.body.length}`,
+      },
+      body: file.body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!uploaded.ok) throw new Error(`the upload answered ${uploaded.status}`);
+  } catch {
+    await context.sendActivity(
+      references.length
+        ? `${maker.uploadFailed} The share stays on the cases' history, as part of the file may have been saved: delete it if you find it in your OneDrive.`
+        : maker.uploadFailed,
+    );
+    return;
   }
   await context.sendActivity({
     attachments: [

@@ -6,6 +6,7 @@ import { londonDate } from "../escalations/calendar.js";
 import { toCsv } from "../reports/csv.js";
 import { reportListView, reportView } from "../reports/report-view.js";
 import {
+  checkedPeriod,
   periodIn,
   reportCatalogue,
   reportNames,
@@ -124,16 +125,17 @@ export async function handleReportAction(
   data: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
   const parsed = pageData.safeParse(data);
-  if (verb !== "report.page" || !parsed.success || parsed.data.from > parsed.data.to)
+  const period = parsed.success ? checkedPeriod(parsed.data, londonDate(services.now())) : "";
+  if (verb !== "report.page" || !parsed.success || typeof period === "string")
     return messageResponse(
       "I couldn't read that button (the card may be damaged). Say 'report' to start again.",
     );
-  const { name, from, to, page } = parsed.data;
+  const { name, page } = parsed.data;
   if (!canWorkCases(await actorOfTurn(services, context))) return messageResponse(notForYou);
   const personal = isPersonal(context);
   if (!personal && reportCatalogue[name].namesChildren)
     return messageResponse(`Say 'report ${name}' in a personal chat with me: its rows name children.`);
-  const report = await run(services, name, { from, to });
+  const report = await run(services, name, period);
   return {
     statusCode: 200,
     type: "application/vnd.microsoft.card.adaptive",
@@ -143,12 +145,12 @@ export async function handleReportAction(
 
 /** The report's CSV, made again when the person accepts. */
 export const reportFile: FileMaker<{ kind: "report"; name: ReportName; from: string; to: string }> = {
-  async make(services, actor, { name, from, to }) {
-    if (!canWorkCases(actor) || from > to)
+  async make(services, actor, { name, from, to }, now) {
+    const period = checkedPeriod({ from, to }, londonDate(now));
+    if (!canWorkCases(actor) || typeof period === "string")
       return "I can't make that report (your role could not be confirmed). Nothing was shared.";
-    return reportFileOf(await run(services, name, { from, to }));
+    return reportFileOf(await run(services, name, period));
   },
   declined: "Not saved: nothing was shared.",
-  uploadFailed:
-    "I couldn't save the report to your OneDrive just now, so nothing was shared. Please ask for the report again.",
+  uploadFailed: "I couldn't save the report to your OneDrive just now. Please ask for the report again.",
 };

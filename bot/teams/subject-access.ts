@@ -67,6 +67,5 @@ export const subjectAccessFile: FileMaker<{ kind: "export"; reference: string }>
     return exportFile(services, current, personOf(actor), now);
   },
   declined: "Not exported: nothing was shared.",
-  uploadFailed:
-    "I couldn't save the export to your OneDrive just now, so nothing was shared. Please say 'export' again.",
+  uploadFailed: "I couldn't save the export to your OneDrive just now. Please say 'export' again.",
 };

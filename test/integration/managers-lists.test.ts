@@ -308,6 +308,33 @@ describe("managers' status and lists", () => {
       .some((r) => !smiths.find((s) => reference(s.n) === r)?.closed);
     if (closedAt >= 0) expect(openAfterClosed).to.equal(false);
 
+    // A child with a UPN (one whose check letter is right), found by it case-blind; another UPN finds nothing.
+    const upn = "K856201200001";
+    const withUpn = caseOf(h, {
+      n: 900,
+      surname: "Upnchild",
+      urgent: false,
+      triaged: true,
+      pendingClosure: false,
+      closed: false,
+      daysAgo: 3,
+      written: true,
+    });
+    const child = { ...withUpn.referral.child, upn };
+    await h.app.services.cases.create({
+      ...withUpn,
+      referral: { ...withUpn.referral, child },
+      matchKeys: matchKeysOf(child),
+    });
+    await say(people.officer, `find ${upn.toLowerCase()}`);
+    expect(
+      cardActions(lastCard(people.officer))
+        .filter((a) => a.verb === "case.refresh")
+        .map((a) => a.data.caseId),
+    ).to.deep.equal([reference(900)]);
+    await say(people.officer, "find Z856201200002");
+    expect(cardText(lastCard(people.officer))).to.include("No case matches");
+
     await say(people.officer, `find ${reference(3).toLowerCase()}`);
     expect(cardActions(lastCard(people.officer)).map((a) => a.data.caseId)).to.include(reference(3));
     await say(people.officer, "find Nobody");

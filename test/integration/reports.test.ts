@@ -413,24 +413,142 @@ describe("reports", () => {
     );
   });
 
-  it("referrals-on: by service and outcome, dated in the period", async () => {
-    const specs = generated(30);
+  it("outcomes and time-to-close count each case's closures in the period by their closed events: reopened since, closed twice, signed off later, older events", async () => {
+    const manager: Actor = { id: people.manager.id, name: people.manager.name, roles: new Set(["manager"]) };
+    const signOffOutcomes = ["moved-abroad" as const];
+    /** The case after more of the real rules, each at 10:00 UK time on its day. */
+    const then = (current: Case, steps: [CaseActionName, Record<string, unknown>, string, Actor?][]) =>
+      steps.reduce((each, [name, input, on, by]) => {
+        const result = applyCaseAction(name, each, by ?? officer, input, {
+          now: at10(on),
+          today: on,
+          signOffOutcomes,
+        });
+        if (!result.ok) throw new Error(`${each.id} ${name}: ${result.reason}`);
+        return result.case;
+      }, current);
+    const reopen = (on: string): [CaseActionName, Record<string, unknown>, string] => [
+      "reopen",
+      { reason: "The school says the child never arrived" },
+      on,
+    ];
+    const close = (outcome: string, on: string): [CaseActionName, Record<string, unknown>, string] => [
+      "close",
+      { outcome, ...(outcome === "moved-abroad" ? { detail: "Confirmed by the school in Poland" } : {}) },
+      on,
+    ];
+    const referred = "2025-12-01";
+    const fresh = (n: number) => caseOf({ kind: "school-age", at: at10(referred) }, `CME-2026-0000${n}`);
+    // An event from before outcomes were kept as values names the outcome only in its words.
+    const older = then(fresh(4), [close("custody", "2026-01-14")]);
+    const cases = [
+      // Closed in January, reopened in February: still closed in January.
+      then(fresh(1), [close("returned", "2026-01-12"), reopen("2026-02-02")]),
+      // Closed twice in January: counted once, by the later closure.
+      then(fresh(2), [
+        close("home-education", "2026-01-05"),
+        reopen("2026-01-07"),
+        close("returned", "2026-01-20"),
+      ]),
+      // Asked to close in January, signed off by a manager in February: closed in February.
+      then(fresh(3), [close("moved-abroad", "2026-01-29"), ["signOffClosure", {}, "2026-02-03", manager]]),
+      {
+        ...older,
+        events: older.events.map((event) =>
+          event.type === "closed"
+            ? (Object.fromEntries(Object.entries(event).filter(([key]) => key !== "outcome")) as typeof event)
+            : event,
+        ),
+      },
+      // Closed in December and reopened in January: not closed in January.
+      then(fresh(5), [close("returned", "2025-12-30"), reopen("2026-01-02")]),
+    ];
+    for (const each of cases) await h.app.services.cases.create(each);
+
+    const outcomesIn = async (from: string, to: string) => {
+      const { consent } = await ask(people.officer, `report outcomes from ${from} to ${to}`);
+      const rows = await accept(people.officer, consent!);
+      return Object.fromEntries(
+        rows
+          .slice(1)
+          .filter((row) => row[1] !== "0")
+          .map((row): [string, string] => [row[0] ?? "", row[1] ?? ""]),
+      );
+    };
+    expect(await outcomesIn("2026-01-01", "2026-01-31")).to.deep.equal({
+      "Returned to the original school": "2",
+      "In custody": "1",
+      "All outcomes": "3",
+    });
+    expect(await outcomesIn("2026-02-01", "2026-02-28")).to.deep.equal({
+      "Moved abroad, confirmed (address, school and confirmation)": "1",
+      "All outcomes": "1",
+    });
+    // Working days from referral to the closure counted: the later one, the sign-off.
+    const { consent } = await ask(people.officer, "report time-to-close from 2026-01-01 to 2026-02-28");
+    const rows = await accept(people.officer, consent!);
+    const line = (label: string) => rows.find((row) => row[0] === label)?.slice(1, 4);
+    const days = (on: string) => String(workingDays(referred, on));
+    // Two values: the median is their mean, the 90th percentile the larger.
+    const [first, later] = [workingDays(referred, "2026-01-12"), workingDays(referred, "2026-01-20")];
+    expect(line("Returned to the original school")).to.deep.equal([
+      "2",
+      String((first + later) / 2),
+      String(later),
+    ]);
+    expect(line("Moved abroad, confirmed (address, school and confirmation)")).to.deep.equal([
+      "1",
+      days("2026-02-03"),
+      days("2026-02-03"),
+    ]);
+  });
+
+  it("referrals-on: by service and whether an outcome is recorded, dated in the period, never the words typed", async () => {
+    const typed = "PC Jones visited Jayden Smith at home";
+    const specs: Spec[] = [
+      ...generated(30),
+      {
+        kind: "school-age",
+        at: at10("2025-11-03"),
+        referralsOn: [
+          { service: "police", date: "2025-11-04", outcome: typed },
+          { service: "early-help", date: "2025-11-05" },
+          { service: "send", date: "2025-11-06" },
+        ],
+      },
+    ];
     await store(specs);
     const period = { from: "2025-10-01", to: "2026-03-31" };
     const on = specs
       .flatMap((spec) => spec.referralsOn ?? [])
       .filter((each) => each.date >= period.from && each.date <= period.to);
-    const { consent } = await ask(people.officer, `report referrals-on from ${period.from} to ${period.to}`);
+    const { card, consent } = await ask(
+      people.officer,
+      `report referrals-on from ${period.from} to ${period.to}`,
+    );
     const rows = await accept(people.officer, consent!);
     expect(rows[0]).to.deep.equal(["service", "outcome", "referrals_on"]);
     for (const [service, title] of [
       ["police", "Police"],
       ["early-help", "Early Help"],
+      ["send", "SEND"],
     ] as const)
-      for (const outcome of ["Accepted", "No further action"])
-        expect(Number(rows.find((row) => row[0] === title && row[1] === outcome)?.[2] ?? 0)).to.equal(
-          on.filter((each) => each.service === service && each.outcome === outcome).length,
-        );
+      for (const [label, recorded] of [
+        ["Outcome recorded", true],
+        ["No outcome recorded yet", false],
+      ] as const)
+        expect(
+          Number(rows.find((row) => row[0] === title && row[1] === label)?.[2]),
+          `${title}, ${label}`,
+        ).to.equal(on.filter((each) => each.service === service && !!each.outcome === recorded).length);
+    // What officers typed about a child is not in the card, the file, or the channel's card.
+    expect(cardText(card)).not.to.include("Jayden");
+    expect(JSON.stringify(rows)).not.to.include("Jayden").and.not.to.include("Accepted");
+    const channel = "19:cme-cases@thread.tacv2;messageid=1";
+    await h.send(channelMessage(h.teams, people.officer, "report referrals-on from 2025-11-01"));
+    const inChannel = h.teams.replies(channel).at(-1)!;
+    expect(cardText(cardIn(inChannel))).to.include("Outcome recorded");
+    expect(JSON.stringify(inChannel.body)).not.to.include("Jayden");
   });
 
   it("long-running, leavers and reached-school-age: as at the period's end, band edges, the CSV's columns, shares recorded", async () => {
@@ -592,6 +710,66 @@ describe("reports", () => {
       cardAction(h.teams, people.manager, "personal", "report.page", { ...next, from: "2026-02-30" }),
     );
     expect(JSON.stringify(bad.body)).to.include("couldn't read that button");
+  });
+
+  it("a period starts by today, ends today at the latest, and is at most ten years long (the card still fits)", async () => {
+    await store(generated(5));
+    const later = await ask(people.manager, "report referrals from 2026-06-16");
+    expect(later.sent[0]?.body.text).to.include("starts (2026-06-16) after today (2026-06-15)");
+    const toLater = await ask(people.manager, "report outcomes from 2026-01-01 to 2027-01-01");
+    expect(toLater.consent?.name).to.equal("cme-report-outcomes-2026-01-01-to-2026-06-15.csv");
+    const century = await ask(people.manager, "report referrals from 1901-09-01 to 2026-06-12");
+    expect(century.sent[0]?.body.text).to.include("at most 10 years").and.include("shorter period");
+    expect(century.card).to.equal(undefined);
+    // Ten years to the day is one too many; a day less is the longest there is, and fits a card.
+    const tooLong = await ask(people.manager, "report referrals from 2016-06-15");
+    expect(tooLong.sent[0]?.body.text).to.include("at most 10 years");
+    const longest = await ask(people.manager, "report referrals from 2016-06-16");
+    expect(cardText(longest.card)).to.include("By month");
+    expect(Buffer.byteLength(JSON.stringify(longest.card))).to.be.below(28 * 1024);
+    // A button carrying a period too long is refused as damaged, not run.
+    const forged = await h.send(
+      cardAction(h.teams, people.manager, "personal", "report.page", {
+        name: "referrals",
+        from: "1901-09-01",
+        to: "2026-06-12",
+        page: 1,
+      }),
+    );
+    expect(JSON.stringify(forged.body)).to.include("couldn't read that button");
+  });
+
+  it("a list's file is recorded as shared before it is uploaded: an upload that fails keeps the share and says so", async () => {
+    const [reference] = await store([
+      {
+        kind: "school-age",
+        at: at10("2026-02-02"),
+        surname: "Leftsoon",
+        whatHappened: "left-destination-unknown",
+      },
+    ]);
+    const { consent } = await ask(people.officer, "report leavers");
+    const before = h.teams.uploads.length;
+    await h.send({
+      ...personalMessage(h.teams, people.officer, ""),
+      type: "invoke",
+      name: "fileConsent/invoke",
+      value: {
+        type: "fileUpload",
+        action: "accept",
+        context: consent!.content.acceptContext,
+        // Nothing listens there: the upload fails.
+        uploadInfo: { name: consent!.name, uploadUrl: "http://127.0.0.1:9/upload/leavers.csv" },
+      },
+    });
+    expect(h.teams.uploads).to.have.length(before);
+    expect(replies(people.officer).at(-1)?.body.text)
+      .to.include("couldn't save the report")
+      .and.include("The share stays on the cases' history");
+    expect((await h.app.services.cases.get(reference!))?.events.at(-1)).to.include({
+      type: "shared",
+      to: "report file: leavers (CSV)",
+    });
   });
 
   it("is for CME officers and managers; lists naming children only in personal chat; the channel gets counts without a file", async () => {
