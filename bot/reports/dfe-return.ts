@@ -1,3 +1,4 @@
+import { toCsv } from "./csv.js";
 import { dfeReasonChoices, type DfeReason } from "../cases/choices.js";
 import { parseIsoDate, toIsoDate, yearGroupOn } from "../referrals/school-age.js";
 import { changeDaysWithin, isCmeOn, reasonAtEndOf, startDateOn, type CaseTimeline } from "./case-timeline.js";
@@ -279,11 +280,10 @@ export function dfeReturn(
   };
 }
 
-/** The return as the DfE's columns: measure, breakdown_topic, breakdown, child_count. */
+/** The return as the DfE's columns: measure, breakdown_topic, breakdown, child_count (RFC 4180). */
 export function dfeReturnCsv(result: DfeReturn): string {
-  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  const lines = result.rows.map((row) =>
-    [row.measure, row.topic, row.breakdown, String(row.count)].map(quote).join(","),
+  return toCsv(
+    ["measure", "breakdown_topic", "breakdown", "child_count"],
+    result.rows.map((row) => [row.measure, row.topic, row.breakdown, row.count]),
   );
-  return `measure,breakdown_topic,breakdown,child_count\n${lines.join("\n")}\n`;
 }

@@ -129,7 +129,7 @@ describe("the DfE return in Teams", () => {
       },
     });
     expect(response.status).to.equal(200);
-    const lines = h.teams.uploads[0]?.body.trim().split("\n") ?? [];
+    const lines = h.teams.uploads[0]?.body.trim().split("\r\n") ?? [];
     expect(lines[0]).to.equal("measure,breakdown_topic,breakdown,child_count");
     expect(lines).to.include("census_day,Total,Total,3");
     expect(lines).to.include("census_day,Reason,Not recorded,1");

@@ -175,12 +175,14 @@ function expectedReturn(plans: readonly CasePlan[], day: string, yearFrom: strin
     })),
   );
   // At any point in the year: each child once, as on the last day any of their cases was CME.
-  const lastDayOf = new Map<number, { plan: CasePlan; day: string }>();
+  // One child: the same UPN, or else the same child of the plans (the same name and date of birth).
+  const childOf = (plan: CasePlan) => plan.upn ?? `child ${plan.child}`;
+  const lastDayOf = new Map<string, { plan: CasePlan; day: string }>();
   for (const plan of plans) {
     for (let each = yearFrom; each <= yearTo; each = addDays(each, 1)) {
       if (!missingOn(plan, each)) continue;
-      const seen = lastDayOf.get(plan.child);
-      if (!seen || seen.day <= each) lastDayOf.set(plan.child, { plan, day: each });
+      const seen = lastDayOf.get(childOf(plan));
+      if (!seen || seen.day <= each) lastDayOf.set(childOf(plan), { plan, day: each });
     }
   }
   const anyTimeRows = rowsFor(
@@ -302,6 +304,32 @@ function plansFor(day: string): CasePlan[] {
       closures: [{ at: ukInstant("2026-06-10"), outcome: "returned" }],
     }),
     twice,
+  );
+
+  // Triaged with a CME start date before the date last attended records: the duration counts from it.
+  add(
+    schoolAge({
+      triage: { at: ukInstant(addDays(day, -29)), reason: "other", startDate: addDays(day, -95) },
+    }),
+  );
+  // One child under two names with one UPN (a different spelling, a second referral): once in the year.
+  add(
+    schoolAge({
+      upn: "K856201200001",
+      submittedAt: ukInstant("2025-11-03"),
+      dateLastAttended: "2025-10-20",
+      triage: { at: ukInstant("2025-11-04"), reason: "other", startDate: "2025-10-20" },
+      closures: [{ at: ukInstant("2026-01-09"), outcome: "returned" }],
+    }),
+  );
+  add(
+    schoolAge({
+      upn: "K856201200001",
+      submittedAt: ukInstant("2026-04-13"),
+      dateLastAttended: "2026-04-01",
+      triage: { at: ukInstant("2026-04-14"), reason: "moved-la", startDate: "2026-04-01" },
+      closures: [{ at: ukInstant("2026-05-01"), outcome: "returned" }],
+    }),
   );
 
   // A seeded crowd: random openings over the year and a half before the census, triage most,
@@ -434,7 +462,7 @@ describe("the DfE return, recomputed from what the generator was told", () => {
         timeout: 60_000,
       },
     );
-    const lines = stdout.trim().split("\n");
+    const lines = stdout.trim().split("\r\n");
     expect(lines[0]).to.equal("measure,breakdown_topic,breakdown,child_count");
     const expected = expectedReturn(plans, census, "2025-09-01", "2026-08-31").map(
       (row) => `${row.measure},${row.topic},${row.breakdown},${row.count}`,

@@ -20,6 +20,8 @@ export interface CasePlan {
   readonly child: number;
   readonly kind: "school-age" | "early-years";
   readonly sex: "female" | "male" | "not recorded";
+  /** The child's UPN, when the referral gave one (cases with one UPN are one child, whatever their names). */
+  readonly upn?: string;
   readonly dateOfBirth: string;
   /** When the referral was submitted (an instant). */
   readonly submittedAt: string;
@@ -99,6 +101,7 @@ export function caseOf(plan: CasePlan): Case {
       surname: `Generated${plan.child}`,
       dateOfBirth: plan.dateOfBirth,
       sex: plan.sex === "not recorded" ? "female" : plan.sex,
+      ...(plan.upn ? { upn: plan.upn } : {}),
     },
     school: { ...base.school, dateLastAttended: plan.dateLastAttended },
     enquiries,
