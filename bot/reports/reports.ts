@@ -1,3 +1,4 @@
+import { formatDate } from "../people/format.js";
 import { statusTitles, type CaseStatus } from "../cases/case.js";
 import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
 import { addDays, workingDaysBetween, type Calendar } from "../escalations/calendar.js";
@@ -27,6 +28,11 @@ export const reportNames = [
   "leavers",
   "reached-school-age",
 ] as const;
+/** "1 case", "2 cases". */
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 export type ReportName = (typeof reportNames)[number];
 
 /** What each report is, for the list `report` shows; the lists name children, the others only count. */
@@ -327,7 +333,7 @@ export function referralsReport(period: Period, received: readonly ReceivedRefer
   return {
     name: "referrals",
     period,
-    summary: `${received.length} referrals received: ${received.length - further} new cases and ${further} further referrals of a child whose case was already open (counted in every breakdown).`,
+    summary: `${plural(received.length, "referral")} received: ${plural(received.length - further, "new case")} and ${plural(further, "further referral")} of a child whose case was already open (counted in every breakdown).`,
     tables,
     file: longFile(tables, "referrals"),
     references: [],
@@ -531,7 +537,7 @@ export function longRunningReport(period: Period, standing: readonly StandingCas
   return caseList(
     "long-running",
     period,
-    `${rows.length} cases open on ${day} that were referred more than 12 weeks before, oldest first.`,
+    `${plural(rows.length, "case")} open on ${formatDate(day)} that were referred more than 12 weeks before, oldest first.`,
     "Open more than 12 weeks",
     {
       columns: ["Case", "Child", "Status", "Owner", "Weeks open"],
@@ -614,7 +620,7 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
   return caseList(
     "leavers",
     period,
-    `${rows.length} children open on ${day} who left without a forwarding school (left, destination unknown; believed abroad; or believed moved to another LA or country), longest missing first.`,
+    `${plural(rows.length, "child", "children")} open on ${formatDate(day)} who left without a forwarding school (left, destination unknown; believed abroad; or believed moved to another LA or country), longest missing first.`,
     "Left without a forwarding school",
     {
       columns: ["Case", "Child", "Days missing", "CTF", "Last enquiry"],
@@ -689,7 +695,7 @@ export function reachedSchoolAgeReport(period: Period, standing: readonly Standi
   return caseList(
     "reached-school-age",
     period,
-    `${rows.length} cases open on ${day} of children of compulsory school age without a school place: early-years cases whose child has reached it, and school-age cases that did not take up or apply for a place.`,
+    `${plural(rows.length, "case")} open on ${formatDate(day)} of children of compulsory school age without a school place: early-years cases whose child has reached it, and school-age cases that did not take up or apply for a place.`,
     "Reached compulsory school age without a place",
     {
       columns: ["Case", "Child", "School age from", "Why listed", "Owner"],
