@@ -1,8 +1,9 @@
 /**
- * `npm run seed -- --cases N [--years Y] [--seed S]`: writes N cases with realistic histories
+ * `npm run seed -- --cases N [--years Y] [--seed S] [--distinct D]`: writes N cases with realistic histories
  * (the real wizard and case actions at planned moments: triage, enquiries, referrals on,
  * closures, reopenings, not-CME) into the Cosmos DB the environment names (COSMOS_ENDPOINT,
- * COSMOS_KEY, COSMOS_DATABASE), spread over Y years up to today (default 1). For trying the
+ * COSMOS_KEY, COSMOS_DATABASE), spread over Y years up to today (default 1); with --distinct D,
+ * only D are generated and the rest are copies of them (other children, dates moved). For trying the
  * bot and measuring it at size; never in production: it refuses when MICROSOFT_APP_ID is set.
  */
 import { parseArgs } from "node:util";
@@ -14,15 +15,22 @@ import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
 import { SettingsStore } from "../bot/store/settings-store.js";
 import { seedCases } from "../test/support/seeding.js";
 
-const usage = "Usage: npm run seed -- --cases N [--years Y] [--seed S]";
+const usage = "Usage: npm run seed -- --cases N [--years Y] [--seed S] [--distinct D]";
 
 const { values } = parseArgs({
-  options: { cases: { type: "string" }, years: { type: "string" }, seed: { type: "string" } },
+  options: {
+    cases: { type: "string" },
+    years: { type: "string" },
+    seed: { type: "string" },
+    distinct: { type: "string" },
+  },
 });
 const cases = Number(values.cases);
 const years = Number(values.years ?? 1);
 const seed = Number(values.seed ?? 1);
-if (!Number.isInteger(cases) || cases < 1 || !(years > 0) || !Number.isInteger(seed)) {
+const distinct = values.distinct === undefined ? undefined : Number(values.distinct);
+const badDistinct = distinct !== undefined && (!Number.isInteger(distinct) || distinct < 1);
+if (!Number.isInteger(cases) || cases < 1 || !(years > 0) || !Number.isInteger(seed) || badDistinct) {
   console.error(usage);
   process.exit(2);
 }
@@ -55,6 +63,7 @@ try {
       years,
       seed,
       now: new Date(),
+      ...(distinct ? { distinct } : {}),
       onProgress: (written, elapsedMs) =>
         console.log(`${written} of ${cases} written (${((written * 1000) / elapsedMs).toFixed(0)} cases/s)`),
     },
