@@ -227,6 +227,12 @@ const median = (values: number[]) =>
   );
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const linearFigures = new Map<number, Figures>();
+const cell = (figure: { total: number; store: number } | "no answer" | undefined) =>
+  (figure === undefined || figure === "no answer"
+    ? "no answer"
+    : `${ms(figure.total)} / ${ms(figure.store)} / ${ms(figure.total - figure.store)}`
+  ).padStart(30);
+
 let seedRate: number | undefined;
 let probeAt: { size: number; ms: number } | undefined;
 const config = loadConfig({});
@@ -302,8 +308,11 @@ for (const size of sizes) {
   client.dispose();
   linearFrom = true;
   const bench = await startHarness(harnessEnv);
-  linearFigures.set(size, await measureCommands(bench));
+  const linear = await measureCommands(bench);
+  linearFigures.set(size, linear);
   await bench.close();
+  for (const [command, figure] of linear)
+    console.log(`  FROM linear ${command.padEnd(26)} ${cell(figure).trim()} (total / store / code)`);
   linearFrom = false;
   await cosmos.close();
 }
@@ -311,11 +320,6 @@ for (const size of sizes) {
 console.log(
   "\nWith the store's FROM made linear (see above): total / in store calls / in our code (total less store)",
 );
-const cell = (figure: { total: number; store: number } | "no answer" | undefined) =>
-  (figure === undefined || figure === "no answer"
-    ? "no answer"
-    : `${ms(figure.total)} / ${ms(figure.store)} / ${ms(figure.total - figure.store)}`
-  ).padStart(30);
 console.log(`${"command".padEnd(27)}${sizes.map((size) => `${size} cases`.padStart(30)).join("")}   growth`);
 for (const command of managerCommands) {
   const row = sizes.map((size) => linearFigures.get(size)?.get(command));
