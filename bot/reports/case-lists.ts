@@ -53,10 +53,14 @@ export function overdueLevels(row: CaseRow, now: Date): ClockLevel[] {
 
 /** Overdue cases, most overdue first (the earliest level due), then by reference. */
 export function overdueRows(rows: readonly CaseRow[], now: Date): CaseRow[] {
-  const since = (row: CaseRow) => overdueLevels(row, now)[0]?.at ?? "";
+  // Each row's earliest overdue level worked out once, not at every comparison of the sort.
   return rows
-    .filter((row) => row.status !== "closed" && overdueLevels(row, now).length > 0)
-    .sort((a, b) => since(a).localeCompare(since(b)) || a.reference.localeCompare(b.reference));
+    .flatMap((row) => {
+      const since = overdueLevels(row, now)[0]?.at;
+      return row.status !== "closed" && since !== undefined ? [{ row, since }] : [];
+    })
+    .sort((a, b) => a.since.localeCompare(b.since) || a.row.reference.localeCompare(b.row.reference))
+    .map(({ row }) => row);
 }
 
 export interface OfficerLoad {

@@ -1,7 +1,7 @@
 import { formatDate } from "../people/format.js";
 import { statusTitles, type CaseStatus } from "../cases/case.js";
 import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
-import { addDays, workingDaysBetween, type Calendar } from "../escalations/calendar.js";
+import { addDays, type Calendar } from "../escalations/calendar.js";
 import {
   ctfChoices,
   earlyYearsWhatHappenedChoices,
@@ -417,6 +417,23 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const oneDecimal = (value: number) => Math.round(value * 10) / 10;
 
+/**
+ * Working days after `from` up to and including `to`, for many pairs: the calendar is walked once
+ * over their whole span (not once per case), then each pair is a subtraction.
+ */
+function workingDaysCounter(calendar: Calendar, pairs: readonly { from: string; to: string }[]) {
+  const first = pairs.reduce((earliest, { from }) => (from < earliest ? from : earliest), "9999-12-31");
+  const last = pairs.reduce((latest, { to }) => (to > latest ? to : latest), "");
+  const upTo = new Map<string, number>();
+  let total = 0;
+  for (let day = first; day <= last; day = addDays(day, 1)) {
+    if (day > first && calendar.isWorkingDay(day)) total += 1;
+    upTo.set(day, total);
+  }
+  return ({ from, to }: { from: string; to: string }) =>
+    to <= from ? 0 : (upTo.get(to) ?? 0) - (upTo.get(from) ?? 0);
+}
+
 export function timeToCloseReport(
   period: Period,
   closures: readonly ClosureRow[],
@@ -424,10 +441,13 @@ export function timeToCloseReport(
   targetWorkingDays: number,
 ): Report {
   const closed = casesClosed(closures);
-  const days = closed.map((each) => ({
+  const spans = closed.map((each) => ({
     outcome: each.outcome,
-    days: workingDaysBetween(calendar, ukDayOf(each.submittedAt), ukDayOf(each.closedAt)),
+    from: ukDayOf(each.submittedAt),
+    to: ukDayOf(each.closedAt),
   }));
+  const workingDays = workingDaysCounter(calendar, spans);
+  const days = spans.map((span) => ({ outcome: span.outcome, days: workingDays(span) }));
   const lineFor = (label: string, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     const within = sorted.filter((value) => value <= targetWorkingDays).length;

@@ -26,13 +26,19 @@ export function termDatesCover(termDates: TermDates, day: string): boolean {
   return termDates.covers !== undefined && day >= termDates.covers.from && day <= termDates.covers.to;
 }
 
-/** How many rows have each label, every label present, in order. */
+/** How many rows have each label, every label present, in order (each row's label worked out once). */
 function countsBy<T extends string>(
   labels: readonly T[],
   valueOf: (row: CaseRow) => T,
   rows: readonly CaseRow[],
 ) {
-  return labels.map((label) => ({ label, count: rows.filter((row) => valueOf(row) === label).length }));
+  const counts = new Map<string, number>(labels.map((label) => [label, 0]));
+  for (const row of rows) {
+    const label = valueOf(row);
+    const count = counts.get(label);
+    if (count !== undefined) counts.set(label, count + 1);
+  }
+  return labels.map((label) => ({ label, count: counts.get(label) ?? 0 }));
 }
 
 /** By owner, most open first; the owners past the chart's room as one bar; then the unassigned. */

@@ -130,19 +130,20 @@ export class CaseStore implements ReportSource {
 
   /**
    * Every case's timeline, for the reports: a projection of the few fields they count, never the
-   * answers or the history. Cases written before timelines were kept are read whole, once.
+   * answers or the history, in one query. Cases written before timelines were kept are read whole, once.
    */
   async timelines(): Promise<TimelineRow[]> {
-    const [kept, older] = await Promise.all([
-      queryAll<{ id: string; timeline: CaseTimeline }>(this.container, {
-        query: "SELECT c.id, c.timeline FROM c WHERE IS_DEFINED(c.timeline)",
+    const rows = await queryAll<{ id: string; timeline?: CaseTimeline }>(this.container, {
+      query: "SELECT c.id, c.timeline FROM c",
+    });
+    return Promise.all(
+      rows.map(async ({ id, timeline }) => {
+        if (timeline) return { reference: id, timeline };
+        const whole = await this.get(id);
+        if (!whole) throw new Error(`${id} vanished while a report read it`);
+        return { reference: id, timeline: timelineOf(whole) };
       }),
-      this.whole({ query: "SELECT * FROM c WHERE NOT IS_DEFINED(c.timeline)" }),
-    ]);
-    return [
-      ...kept.map((row) => ({ reference: row.id, timeline: row.timeline })),
-      ...older.map((current) => ({ reference: current.id, timeline: timelineOf(current) })),
-    ];
+    );
   }
 
   async received(from: Date, until: Date): Promise<ReceivedReferral[]> {
@@ -332,7 +333,10 @@ export class CaseStore implements ReportSource {
     return this.rows(where, [{ name: "@value", value }], levelsOf, limit);
   }
 
-  /** Rows by projection; cases written before clock levels were kept are read whole (they go as they are next written). */
+  /**
+   * Rows by one projection (each query reads every case: one, not one per kind of document).
+   * A case written before clock levels were kept is read whole for them (it is kept as it is next written).
+   */
   private async rows(
     where: string,
     parameters: { name: string; value: string | string[] }[],
@@ -340,30 +344,23 @@ export class CaseStore implements ReportSource {
     limit?: number,
   ): Promise<CaseRow[]> {
     const top = limit === undefined ? "" : `TOP ${Math.floor(limit)} `;
-    const [kept, older] = await Promise.all([
-      queryAll<ProjectedRow>(this.container, {
-        query: `SELECT ${top}${rowFields} FROM c WHERE (${where}) AND IS_DEFINED(c.clockLevels)`,
-        parameters,
+    const projected = await queryAll<Omit<ProjectedRow, "clockLevels"> & { clockLevels?: ClockLevel[] }>(
+      this.container,
+      { query: `SELECT ${top}${rowFields} FROM c WHERE ${where}`, parameters },
+    );
+    return Promise.all(
+      projected.map(async ({ clockLevels, ...row }) => {
+        if (clockLevels) return rowOf({ ...row, clockLevels });
+        const whole = await this.get(row.id);
+        if (!whole) throw new Error(`${row.id} vanished while it was listed`);
+        return rowOf({ ...row, clockLevels: levelsOf(whole) });
       }),
-      this.whole({
-        query: `SELECT ${top}* FROM c WHERE (${where}) AND NOT IS_DEFINED(c.clockLevels)`,
-        parameters,
-      }),
-    ]);
-    return [
-      ...kept.map(rowOf),
-      ...older.map((current) =>
-        rowOf({
-          ...current,
-          pendingClosureAt: current.pendingClosure?.at,
-          closedAt: current.closure?.at,
-          dateLastAttended: current.referral.school?.dateLastAttended,
-          forenames: current.referral.child?.forenames,
-          surname: current.referral.child?.surname,
-          clockLevels: levelsOf(current),
-        }),
-      ),
-    ];
+    );
+  }
+
+  /** How many cases are closed (the status card's one count of closed cases). */
+  closedCount(): Promise<number> {
+    return this.count("c.status = @status", "closed");
   }
 
   async counts(): Promise<StatusCounts> {

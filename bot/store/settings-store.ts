@@ -119,14 +119,17 @@ export class SettingsStore {
     return document ? installedTeamSchema.parse(document) : undefined;
   }
 
-  /** The next number of a named sequence (1, 2, 3 …), safe with several instances. */
-  async nextInSequence(name: string): Promise<number> {
+  /**
+   * The next number of a named sequence (1, 2, 3 …), safe with several instances; or the first
+   * of the next `count` numbers, all taken at once (seeding takes a block).
+   */
+  async nextInSequence(name: string, count = 1): Promise<number> {
     const id = `sequence|${name}`;
     const stored = await updateWithRetry<CounterDocument>(this.container, id, (current) => ({
       id,
-      value: (current?.value ?? 0) + 1,
+      value: (current?.value ?? 0) + count,
     }));
     if (!stored) throw new Error(`sequence ${name} could not be advanced`);
-    return stored.value;
+    return stored.value - count + 1;
   }
 }

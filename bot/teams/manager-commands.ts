@@ -56,7 +56,7 @@ export async function statusCommand(services: Services, context: TurnContext): P
   const now = services.now();
   const [open, closedCount, escalated, failedPosts] = await Promise.all([
     services.cases.openRows(levelsOf(services)),
-    services.cases.counts().then((counts) => counts.byStatus.closed),
+    services.cases.closedCount(),
     escalatedCases(services, now),
     services.outboxStore.countByState("failed"),
   ]);
