@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../bot/config.js";
 import { ukDate } from "../bot/referrals/school-age.js";
 import { dfeReturnRequest } from "../bot/reports/census-dates.js";
-import { dfeReturn, dfeReturnCsv } from "../bot/reports/dfe-return.js";
+import { dfeReturn, dfeReturnCsv, dfeReturnWindow } from "../bot/reports/dfe-return.js";
 import { CaseStore } from "../bot/store/case-store.js";
 import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
 
@@ -39,7 +39,7 @@ try {
   }
   const containers = await openContainers(client, config.cosmos.database);
   const result = dfeReturn(
-    await new CaseStore(containers.cases).timelines(),
+    await new CaseStore(containers.cases).timelines(dfeReturnWindow(request.censusDate, request.year)),
     request.censusDate,
     request.year,
   );

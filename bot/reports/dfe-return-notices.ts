@@ -4,7 +4,7 @@ import { formatDate } from "../people/format.js";
 import type { CaseStore } from "../store/case-store.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import { censusDays, type CensusDates } from "./census-dates.js";
-import { dfeReturn } from "./dfe-return.js";
+import { defaultYearFor, dfeReturn, dfeReturnWindow } from "./dfe-return.js";
 
 export interface DfeReturnNotice {
   /** Names the message: each is sent once. */
@@ -50,9 +50,10 @@ export async function queueDfeReturnNotices(ports: DfeReturnNoticePorts, now: Da
     if (!(await ports.outboxStore.has(`channel-card|${notice.key}`))) waiting.push(notice);
   }
   if (waiting.length === 0) return 0;
-  const timelines = await ports.cases.timelines();
   for (const notice of waiting) {
-    const result = dfeReturn(timelines, notice.census);
+    const year = defaultYearFor(notice.census);
+    const timelines = await ports.cases.timelines(dfeReturnWindow(notice.census, year));
+    const result = dfeReturn(timelines, notice.census, year);
     await ports.outbox.postChannelCard(notice.key, "", "dfe-return-due", {
       title:
         notice.kind === "census"

@@ -280,6 +280,14 @@ export function dfeReturn(
   };
 }
 
+/** The days a return for this census day and year looks at (what the store may leave out beyond). */
+export function dfeReturnWindow(censusDate: string, year: AcademicYear): { from: string; to: string } {
+  return {
+    from: year.from < censusDate ? year.from : censusDate,
+    to: year.to > censusDate ? year.to : censusDate,
+  };
+}
+
 /** The return as the DfE's columns: measure, breakdown_topic, breakdown, child_count (RFC 4180). */
 export function dfeReturnCsv(result: DfeReturn): string {
   return toCsv(

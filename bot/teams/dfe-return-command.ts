@@ -4,7 +4,7 @@ import { canWorkCases } from "../cases/case-service.js";
 import type { Log } from "../log.js";
 import { ukDate } from "../referrals/school-age.js";
 import { dfeReturnRequest, type DfeReturnRequest } from "../reports/census-dates.js";
-import { dfeReturn, dfeReturnCsv, type DfeReturn } from "../reports/dfe-return.js";
+import { dfeReturn, dfeReturnCsv, dfeReturnWindow, type DfeReturn } from "../reports/dfe-return.js";
 import { dfeReturnView } from "../reports/dfe-return-view.js";
 import type { Services } from "../services.js";
 import { worksCases } from "./actor.js";
@@ -18,7 +18,8 @@ const usage =
 const notAllowed = "The DfE return is for CME officers and managers.";
 
 async function returnFor(services: Services, request: Extract<DfeReturnRequest, { ok: true }>) {
-  return dfeReturn(await services.cases.timelines(), request.censusDate, request.year);
+  const window = dfeReturnWindow(request.censusDate, request.year);
+  return dfeReturn(await services.cases.timelines(window), request.censusDate, request.year);
 }
 
 /** `dfe return [YYYY-MM-DD] [YYYY/YY]`: the termly return's tables for the CME team. */

@@ -5,7 +5,7 @@ import type { DfeReason } from "../../bot/cases/choices.js";
 import { dfeReturnRequest, readCensusDates } from "../../bot/reports/census-dates.js";
 import { anonymise } from "../../bot/cases/retention.js";
 import { timelineOf } from "../../bot/reports/case-timeline.js";
-import { dfeReturn, dfeReturnCsv, yearGroupLabel } from "../../bot/reports/dfe-return.js";
+import { dfeReturn, dfeReturnCsv, dfeReturnWindow, yearGroupLabel } from "../../bot/reports/dfe-return.js";
 import { CaseStore } from "../../bot/store/case-store.js";
 import { createCosmosClient, openContainers } from "../../bot/store/cosmos.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
@@ -413,6 +413,11 @@ describe("the DfE return, recomputed from what the generator was told", () => {
     const result = dfeReturn(await store.timelines(), census);
     expect(result.year).to.deep.equal({ label: "2025/26", from: "2025-09-01", to: "2026-08-31" });
     expect(asRows(result.rows)).to.deep.equal(expectedReturn(plans, census, "2025-09-01", "2026-08-31"));
+    // Reading only what can have been open in the return's days (as Teams and the CLI do) changes nothing.
+    const window = dfeReturnWindow(census, result.year);
+    const windowed = await store.timelines(window);
+    expect(windowed.length).to.be.lessThan((await store.timelines()).length);
+    expect(dfeReturn(windowed, census).rows).to.deep.equal(result.rows);
     expect(result.censusDayTotal).to.be.greaterThan(40); // the test means something
     for (const measure of ["census_day", "any_time_in_year"]) {
       const total = result.rows.find((row) => row.measure === measure && row.topic === "Total")?.count;
