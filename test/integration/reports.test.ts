@@ -206,6 +206,9 @@ function generated(count: number): Spec[] {
 
 describe("reports", () => {
   let h: Harness;
+  /** Previous / Next on a report's card, as the person's Teams sends it. */
+  const pageAction = (who: Who, data: Record<string, unknown>) =>
+    cardAction(h.teams, who, "personal", "report.page", data);
   beforeEach(async () => {
     h = await startHarness({}, { now: () => now });
   });
@@ -689,26 +692,14 @@ describe("reports", () => {
     // Names are shown literally (escaped for Teams' markdown).
     expect(cardText(card)).to.include("&lt;Longname\\\\*");
     const next = actionData(card!, "report.page");
-    const second = invokeCard(
-      await h.send(cardAction(h.teams, people.manager, "personal", "report.page", next)),
-    );
+    const second = invokeCard(await h.send(pageAction(people.manager, next)));
     expect(cardText(second)).to.include(references[10]).and.include("Rows 11 to 20 of 23");
     const third = invokeCard(
-      await h.send(
-        cardAction(
-          h.teams,
-          people.manager,
-          "personal",
-          "report.page",
-          actionData(second, "report.page", { page: 2 }),
-        ),
-      ),
+      await h.send(pageAction(people.manager, actionData(second, "report.page", { page: 2 }))),
     );
     expect(cardText(third)).to.include(references[22]).and.include("Rows 21 to 23 of 23");
     // A damaged page button is refused at the edge.
-    const bad = await h.send(
-      cardAction(h.teams, people.manager, "personal", "report.page", { ...next, from: "2026-02-30" }),
-    );
+    const bad = await h.send(pageAction(people.manager, { ...next, from: "2026-02-30" }));
     expect(JSON.stringify(bad.body)).to.include("couldn't read that button");
   });
 
@@ -729,7 +720,7 @@ describe("reports", () => {
     expect(Buffer.byteLength(JSON.stringify(longest.card))).to.be.below(28 * 1024);
     // A button carrying a period too long is refused as damaged, not run.
     const forged = await h.send(
-      cardAction(h.teams, people.manager, "personal", "report.page", {
+      pageAction(people.manager, {
         name: "referrals",
         from: "1901-09-01",
         to: "2026-06-12",
@@ -777,7 +768,7 @@ describe("reports", () => {
     const { sent } = await ask(people.dsl, "report referrals");
     expect(sent[0]?.body.text).to.include("for CME officers and managers");
     const forged = await h.send(
-      cardAction(h.teams, people.dsl, "personal", "report.page", {
+      pageAction(people.dsl, {
         name: "leavers",
         from: "2025-09-01",
         to: "2026-06-15",
