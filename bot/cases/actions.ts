@@ -3,9 +3,17 @@ import { personSchema, type Actor, type Person, type Role } from "../people/pers
 import { choice, isoDate, lengthLimitOf, optionalText, text } from "../referrals/fields.js";
 import { titleOf } from "../referrals/questions.js";
 import { formatDate } from "../people/format.js";
-import { statusTitles, type Case, type CaseEvent, type CaseStatus, type Closure } from "./case.js";
+import {
+  statusTitles,
+  type Case,
+  type CaseEvent,
+  type CaseStatus,
+  type Closure,
+  type JointEnquiriesDecisionRecord,
+} from "./case.js";
 import {
   dfeReasonChoices,
+  jointEnquiriesDecisionChoices,
   officerEnquiryChoices,
   outcomeChoices,
   outcomesNeedingDetail,
@@ -471,11 +479,57 @@ function actionsFor(context: ActionContext) {
             {
               status: "in_progress",
               closure: undefined,
+              // The joint-enquiries clock restarts: this opening needs its own decision.
+              jointEnquiriesDecision: undefined,
               dfeReason,
               cmeStartDate,
               owner: current.owner ?? by,
             },
             events,
+            now,
+          ),
+        };
+      },
+    ),
+    decideJointEnquiries: action(
+      z.object({
+        decision: choice(jointEnquiriesDecisionChoices, "Choose the decision"),
+        agreedOn: z.preprocess(
+          (value) => (value === "" ? undefined : value),
+          pastDate("date deletion was agreed", today).optional(),
+        ),
+        reason: optionalText(500),
+      }),
+      (current, by, input) => {
+        const closed = closedRefusal(current);
+        if (closed) return refuse(closed);
+        if (current.kind !== "school-age") {
+          return refuse("The joint-enquiries decision is for school-age children on a school's roll.");
+        }
+        const deleting = input.decision !== "keep-open";
+        if (deleting && !input.agreedOn) return refuse("Say the date deletion was agreed with the school.");
+        if (!deleting && !input.reason) return refuse("Say why the child stays on roll and enquiries go on.");
+        const decision: JointEnquiriesDecisionRecord = {
+          decision: input.decision,
+          ...(deleting ? { agreedOn: input.agreedOn } : { reason: input.reason }),
+          by,
+          at: now.toISOString(),
+        };
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { jointEnquiriesDecision: decision },
+            [
+              {
+                by,
+                type: "joint-enquiries-decided",
+                to: titleOf(jointEnquiriesDecisionChoices, input.decision),
+                reason: deleting
+                  ? `Agreed with the school on ${formatDate(input.agreedOn ?? "")}`
+                  : input.reason,
+              },
+            ],
             now,
           ),
         };

@@ -3,7 +3,13 @@ import { personalConversationSchema } from "../outbox/outbox-item.js";
 import { ruleIds } from "../escalations/policy.js";
 import { personSchema } from "../people/person.js";
 import { valuesOf } from "../referrals/questions.js";
-import { dfeReasonChoices, officerEnquiryChoices, outcomeChoices, referralOnChoices } from "./choices.js";
+import {
+  dfeReasonChoices,
+  jointEnquiriesDecisionChoices,
+  officerEnquiryChoices,
+  outcomeChoices,
+  referralOnChoices,
+} from "./choices.js";
 import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
 
 export const caseStatuses = [
@@ -43,6 +49,7 @@ export const caseEventTypes = [
   "reopened",
   "shared",
   "anonymised",
+  "joint-enquiries-decided",
 ] as const;
 export type CaseEventType = (typeof caseEventTypes)[number];
 
@@ -108,6 +115,21 @@ const closureSchema = z.object({
 });
 export type Closure = z.infer<typeof closureSchema>;
 
+/**
+ * The joint-enquiries decision, as recorded (the history keeps every one): deletion agreed with the
+ * school under reg 9(1)(h) or (i) and on which date, or the case kept open and why. Stops that clock.
+ */
+const jointEnquiriesDecisionSchema = z.object({
+  decision: z.enum(valuesOf(jointEnquiriesDecisionChoices)),
+  /** The date deletion was agreed with the school (a deletion). */
+  agreedOn: z.string().optional(),
+  /** Why the case stays open (keep on roll / keep enquiring). */
+  reason: z.string().optional(),
+  by: personSchema,
+  at: z.string(),
+});
+export type JointEnquiriesDecisionRecord = z.infer<typeof jointEnquiriesDecisionSchema>;
+
 /** One level of one escalation rule and when it falls due (the rule's clock as the case stands). */
 const clockLevelSchema = z.object({ rule: z.enum(ruleIds), level: z.number().int(), at: z.string() });
 export type ClockLevel = z.infer<typeof clockLevelSchema>;
@@ -156,6 +178,8 @@ export const caseSchema = z.object({
   infoRequests: z.array(infoRequestSchema).default([]),
   /** An officer closed with an outcome that needs a manager's sign-off: not closed until then. */
   pendingClosure: closureSchema.optional(),
+  /** The joint-enquiries decision for this opening of the case (reopening clears it, the history keeps it). */
+  jointEnquiriesDecision: jointEnquiriesDecisionSchema.optional(),
   /** How the case closed (the latest closure; reopening clears it, the history keeps it). */
   closure: closureSchema.optional(),
   /** Set when the retention sweep removed the personal data (the case is kept for statistics). */

@@ -104,3 +104,17 @@ export const officerEnquiryChoices = [
   { value: "family", title: "Family or home visit" },
   { value: "other", title: "Other" },
 ] as const;
+
+/** The joint-enquiries decision (reg 9(1)(h)/(i) of the 2024 Regulations): agree deletion with the school, or keep going. */
+export const jointEnquiriesDecisionChoices = [
+  {
+    value: "delete-9-1-h",
+    title: "Agree deletion with the school: reg 9(1)(h), not returned 10 school days after leave",
+  },
+  {
+    value: "delete-9-1-i",
+    title: "Agree deletion with the school: reg 9(1)(i), absent 20 school days or more",
+  },
+  { value: "keep-open", title: "Keep on roll / keep enquiring (say why)" },
+] as const;
+export type JointEnquiriesDecision = (typeof jointEnquiriesDecisionChoices)[number]["value"];

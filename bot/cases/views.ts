@@ -13,7 +13,13 @@ import {
   type CaseStatus,
   type InfoRequest,
 } from "./case.js";
-import { dfeReasonChoices, officerEnquiryChoices, outcomeChoices, referralOnChoices } from "./choices.js";
+import {
+  dfeReasonChoices,
+  jointEnquiriesDecisionChoices,
+  officerEnquiryChoices,
+  outcomeChoices,
+  referralOnChoices,
+} from "./choices.js";
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
 export function referredBy(current: Case): string {
@@ -75,6 +81,8 @@ export function describeEvent(event: CaseEvent): { what: string; detail: string 
       return { what: `Shared: ${event.to}`, detail };
     case "anonymised":
       return { what: "Personal details removed (retention)", detail };
+    case "joint-enquiries-decided":
+      return { what: `Joint enquiries decision: ${event.to}`, detail };
   }
 }
 
@@ -216,8 +224,21 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     canSignOff: may("signOffClosure") && current.pendingClosure !== undefined,
     canReopen: may("reopen") && !open,
     reopenNeedsTriage: current.dfeReason === undefined,
+    jointEnquiries: jointEnquiriesLine(current),
+    canDecideJointEnquiries: may("decideJointEnquiries") && open && current.kind === "school-age",
+    jointEnquiriesChoices: jointEnquiriesDecisionChoices,
     kept: kept.values,
   };
+}
+
+/** The joint-enquiries decision in one line (the reason is the officer's words, escaped on the card). */
+function jointEnquiriesLine(current: Case): string {
+  const decided = current.jointEnquiriesDecision;
+  if (!decided) return "";
+  const when = `${formatDate(decided.at)}, ${decided.by.name}`;
+  return decided.decision === "keep-open"
+    ? `Kept on roll, enquiries go on (${when}): ${decided.reason ?? ""}`
+    : `Deletion agreed with the school under reg 9(1)(${decided.decision === "delete-9-1-h" ? "h" : "i"}) on ${formatDate(decided.agreedOn ?? "")} (${when})`;
 }
 
 /** Every input on the case card, by id (`<action>.<field>`), with the words that name it to the person. */
@@ -243,6 +264,9 @@ const caseInputLabels = {
   "reopen.reason": "the reason for reopening",
   "reopen.dfeReason": "the DfE reason",
   "reopen.cmeStartDate": "the CME start date",
+  "decideJointEnquiries.decision": "the joint-enquiries decision",
+  "decideJointEnquiries.agreedOn": "the date deletion was agreed",
+  "decideJointEnquiries.reason": "why the child stays on roll",
 } as const;
 
 /** Every input on the case card: what it shows when the card opens. */

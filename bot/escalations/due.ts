@@ -41,6 +41,15 @@ const open = (current: Case) => current.status !== "closed";
 /** Events that record something about a case without anyone working it. */
 const notActivity: ReadonlySet<Case["events"][number]["type"]> = new Set(["shared", "anonymised"]);
 
+/** When the case was last reopened, if it was ("reopening restarts it"). */
+function reopenedAt(current: Case): Date | undefined {
+  const reopened = current.events.filter((event) => event.type === "reopened").at(-1);
+  return reopened ? new Date(reopened.at) : undefined;
+}
+
+/** When the case was last opened: its latest reopening, else its referral. */
+const openedAt = (current: Case): Date => reopenedAt(current) ?? new Date(current.submittedAt);
+
 /** When each rule's clock started for this case, or undefined where the rule does not apply (DOMAIN.md). */
 function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefined {
   switch (rule) {
@@ -52,11 +61,23 @@ function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefin
       const last = current.events.filter((event) => !notActivity.has(event.type)).at(-1);
       return open(current) && current.status !== "info_requested" && last ? new Date(last.at) : undefined;
     }
-    case "jointEnquiries":
-      // Whereabouts still unknown, counted from the day after the child last attended.
-      return current.kind === "school-age" && open(current) && current.status !== "located"
-        ? londonInstant(current.referral.school.dateLastAttended, clocks.policy.workingHours.start)
+    case "jointEnquiries": {
+      // Whereabouts still unknown and nothing decided with the school, counted from the day after
+      // the child last attended, or from the reopening when that came later.
+      const lastAttended = londonInstant(
+        current.referral.school.dateLastAttended,
+        clocks.policy.workingHours.start,
+      );
+      const reopened = reopenedAt(current);
+      return current.kind === "school-age" &&
+        open(current) &&
+        current.status !== "located" &&
+        !current.jointEnquiriesDecision
+        ? reopened && reopened > lastAttended
+          ? reopened
+          : lastAttended
         : undefined;
+    }
     case "referrerNotAnswering": {
       const asked = current.infoRequests.at(-1);
       return current.status === "info_requested" && asked && asked.answer === undefined
@@ -64,11 +85,13 @@ function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefin
         : undefined;
     }
     case "longRunning":
-      return open(current) ? new Date(current.submittedAt) : undefined;
-    case "earlyYearsNoContact":
-      return current.kind === "early-years" && open(current) && current.enquiryLog.length === 0
-        ? new Date(current.submittedAt)
-        : undefined;
+      return open(current) ? openedAt(current) : undefined;
+    case "earlyYearsNoContact": {
+      // Contact made before a reopening does not answer the case as reopened.
+      const opened = openedAt(current);
+      const contacted = current.enquiryLog.some((entry) => new Date(entry.at) >= opened);
+      return current.kind === "early-years" && open(current) && !contacted ? opened : undefined;
+    }
   }
 }
 

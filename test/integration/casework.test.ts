@@ -294,6 +294,10 @@ describe("casework from the channel card", () => {
       "case.signOffClosure": {},
       "case.declineClosure": { "declineClosure.reason": "No" },
       "case.reopen": { "reopen.reason": "Again" },
+      "case.decideJointEnquiries": {
+        "decideJointEnquiries.decision": "keep-open",
+        "decideJointEnquiries.reason": "School keeps the place",
+      },
     };
     const who = {
       referrer: people.dsl,

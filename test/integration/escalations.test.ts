@@ -3,10 +3,13 @@ import { execFile } from "node:child_process";
 import { sweepEscalations } from "../../bot/escalations/sweep.js";
 import { postDailyDigest } from "../../bot/escalations/digest.js";
 import {
+  actionData,
   cardAction,
   cardIn,
   cardText,
   channelId,
+  invokeCard,
+  invokeMessage,
   people,
   personalConversationId,
   startHarness,
@@ -139,6 +142,54 @@ describe("escalations: the sweep", () => {
     expect(fired.map((f) => f.rule)).to.deep.equal(["unassigned"]);
     await h.app.services.outbox.idle();
     expect(escalationPosts()).to.have.length(1);
+  });
+
+  it("stops the joint-enquiries clock with the decision recorded on the case card: deletion agreed under reg 9(1)(i), or kept open with a reason", async () => {
+    const cardFor = async () =>
+      invokeCard(
+        await h.send(cardAction(h.teams, people.officer, "channel", "case.refresh", { caseId: reference })),
+      );
+    const decide = async (inputs: Record<string, string>) =>
+      h.send(
+        cardAction(h.teams, people.officer, "channel", "case.decideJointEnquiries", {
+          ...actionData(await cardFor(), "case.decideJointEnquiries"),
+          ...inputs,
+        }),
+      );
+    const rules = async () => {
+      const dry = await sweepEscalations(h.app.services, new Date("2026-12-01T10:00:00Z"), { dryRun: true });
+      return dry.kind === "swept" ? dry.fired.map((f) => f.rule) : [];
+    };
+    expect(await rules()).to.include("jointEnquiries");
+    // A deletion needs the date it was agreed; keeping it open needs a reason: the person is told.
+    expect(invokeMessage(await decide({ "decideJointEnquiries.decision": "delete-9-1-i" }))).to.include(
+      "Say the date deletion was agreed with the school",
+    );
+    expect(invokeMessage(await decide({ "decideJointEnquiries.decision": "keep-open" }))).to.include(
+      "Say why the child stays on roll",
+    );
+    const decided = invokeCard(
+      await decide({
+        "decideJointEnquiries.decision": "delete-9-1-i",
+        "decideJointEnquiries.agreedOn": "2026-11-23",
+      }),
+    );
+    expect(cardText(decided)).to.include("Deletion agreed with the school under reg 9(1)(i) on 23 Nov 2026");
+    const stored = (await h.app.services.cases.get(reference))!;
+    expect(stored.jointEnquiriesDecision).to.include({ decision: "delete-9-1-i", agreedOn: "2026-11-23" });
+    expect(stored.events.at(-1)).to.include({ type: "joint-enquiries-decided" });
+    expect(stored.events.at(-1)?.by.id).to.equal(people.officer.id);
+    expect(await rules()).not.to.include("jointEnquiries");
+    expect(stored.clockLevels?.map((level) => level.rule)).not.to.include("jointEnquiries");
+    // Changing it to "keep enquiring" is recorded too, and the clock stays stopped.
+    const kept = invokeCard(
+      await decide({
+        "decideJointEnquiries.decision": "keep-open",
+        "decideJointEnquiries.reason": "Family seen locally; the school keeps the place while we look",
+      }),
+    );
+    expect(cardText(kept)).to.include("Kept on roll, enquiries go on");
+    expect(await rules()).not.to.include("jointEnquiries");
   });
 
   it("reminds a referrer who has not answered after five school days, in their personal chat", async () => {

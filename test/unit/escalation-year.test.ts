@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { applyCaseAction, type CaseActionName } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
 import { bankHolidaysInEngland } from "../../bot/escalations/bank-holidays.js";
 import {
@@ -152,6 +153,140 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       expect(due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.map((l) => l.rule)).not.to.include(
         "jointEnquiries",
       );
+    }
+  });
+});
+
+describe("a year of synthetic cases closed and reopened: every clock restarts at the reopening and fires once per level", () => {
+  const officer = { id: "29:olu", name: "Olu", roles: new Set(["officer" as const]) };
+  const act = (current: Case, name: CaseActionName, input: unknown, at: Date): Case => {
+    const result = applyCaseAction(name, current, officer, input, {
+      now: at,
+      today: londonDate(at),
+      signOffOutcomes: [],
+    });
+    if (!result.ok) throw new Error(`${name}: ${result.reason}`);
+    return result.case;
+  };
+  /** Sweeps once a day at noon from one day to another, as the sweep does: what fired, by key. */
+  const sweepDaily = (current: Case, from: string, days: number) => {
+    const raised = new Set(current.escalated ?? []);
+    const fired: ReturnType<typeof due>["due"][number][] = [];
+    for (let day = 0; day <= days; day += 1) {
+      for (const level of due(current, clocks, londonInstant(addDays(from, day), 12)).due) {
+        const key = escalationKey(current.id, level);
+        if (raised.has(key)) continue;
+        raised.add(key);
+        fired.push(level);
+      }
+    }
+    return { fired, raised: [...raised] };
+  };
+  // Every fourth day of the year, school-age and early-years: closed 30 days after referral, reopened 40 days later.
+  const dates = Array.from({ length: 92 }, (_, i) => addDays("2026-09-01", i * 4));
+
+  for (const kind of ["school-age", "early-years"] as const) {
+    it(`${kind}: long-running, no progress, joint enquiries and early years start again from the reopening, under new keys`, () => {
+      for (const date of dates) {
+        const submitted: Case = { ...caseOn(date), kind };
+        const triaged = act(
+          submitted,
+          "triage",
+          { dfeReason: "unknown", cmeStartDate: submitted.referral.school.dateLastAttended },
+          londonInstant(date, 11),
+        );
+        const contacted = act(
+          triaged,
+          "logEnquiry",
+          { type: "family", date, contacted: "Parent", outcome: "No answer" },
+          londonInstant(date, 12),
+        );
+        // Open for 30 days: what fired then is recorded on the case.
+        const before = sweepDaily(contacted, date, 29);
+        const closedAt = londonInstant(addDays(date, 30), 10);
+        const closed = act(
+          { ...contacted, escalated: before.raised },
+          "close",
+          { outcome: kind === "early-years" ? "ey-no-concern" : "returned" },
+          closedAt,
+        );
+        expect(due(closed, clocks, new Date("2028-06-01T00:00:00Z")).due, date).to.have.length(0);
+        const reopenedOn = addDays(date, 70);
+        const reopenedAt = londonInstant(reopenedOn, 10);
+        const reopened = act(closed, "reopen", { reason: "Seen again, not at school" }, reopenedAt);
+        expect(reopened.owner?.id, date).to.equal(officer.id);
+
+        const after = sweepDaily(reopened, reopenedOn, 200);
+        const byRule = (rule: string) => after.fired.filter((level) => level.rule === rule);
+        // Each level once, and none under a key raised before the closure.
+        expect(
+          after.fired.map((level) => escalationKey(reopened.id, level)),
+          date,
+        ).not.to.include.members(before.raised);
+        const long = byRule("longRunning");
+        expect(
+          long.map((level) => level.level),
+          date,
+        ).to.deep.equal([1]);
+        expect(long[0]!.clockStart.toISOString(), date).to.equal(reopenedAt.toISOString());
+        expect(londonDate(long[0]!.at), date).to.equal(addDays(reopenedOn, 84));
+        const noProgress = byRule("noProgress");
+        expect(
+          noProgress.map((level) => level.level),
+          date,
+        ).to.deep.equal([1, 2]);
+        const start = opening(reopenedOn, working);
+        expect(workingDaysBetween(calendar, start, londonDate(noProgress[0]!.at)), date).to.equal(5);
+        expect(byRule("unassigned"), date).to.have.length(0);
+        if (kind === "school-age") {
+          // The child last attended long before: the decision is due 20 school days after the reopening.
+          const joint = byRule("jointEnquiries");
+          expect(
+            joint.map((level) => level.level),
+            date,
+          ).to.deep.equal([1]);
+          expect(joint[0]!.clockStart.toISOString(), date).to.equal(reopenedAt.toISOString());
+          expect(
+            schoolDaysBetween(calendar, opening(reopenedOn, school), londonDate(joint[0]!.at)),
+            date,
+          ).to.equal(20);
+        } else {
+          // Contact before the closure does not answer the reopened case.
+          const noContact = byRule("earlyYearsNoContact");
+          expect(
+            noContact.map((level) => level.level),
+            date,
+          ).to.deep.equal([1]);
+          expect(workingDaysBetween(calendar, start, londonDate(noContact[0]!.at)), date).to.equal(3);
+          expect(byRule("jointEnquiries"), date).to.have.length(0);
+        }
+      }
+    });
+  }
+
+  it("stops the joint-enquiries clock with a recorded decision, and starts it again when the case is reopened", () => {
+    for (const date of dates) {
+      const submitted = caseOn(date);
+      const decided = act(
+        submitted,
+        "decideJointEnquiries",
+        { decision: "keep-open", reason: "Family seen in Leicester; school keeps the place" },
+        londonInstant(date, 11),
+      );
+      const rules = (current: Case) =>
+        due(current, clocks, new Date("2028-06-01T00:00:00Z")).due.map((level) => level.rule);
+      expect(rules(submitted), date).to.include("jointEnquiries");
+      expect(rules(decided), date).not.to.include("jointEnquiries");
+      const triaged = act(
+        decided,
+        "triage",
+        { dfeReason: "unknown", cmeStartDate: date },
+        londonInstant(date, 12),
+      );
+      const closed = act(triaged, "close", { outcome: "returned" }, londonInstant(addDays(date, 3), 10));
+      const reopened = act(closed, "reopen", { reason: "Gone again" }, londonInstant(addDays(date, 10), 10));
+      expect(reopened.jointEnquiriesDecision, date).to.equal(undefined);
+      expect(rules(reopened), date).to.include("jointEnquiries");
     }
   });
 });
