@@ -11,7 +11,10 @@ import {
   type ActionContext,
   type CaseActionName,
 } from "./actions.js";
+import { formatDateTime } from "../people/format.js";
+import { titleOf } from "../referrals/questions.js";
 import { revisionOf, type Case } from "./case.js";
+import { outcomeChoices } from "./choices.js";
 import { infoRequestView, statusNoticeView } from "./views.js";
 
 export interface CasePorts {
@@ -75,11 +78,23 @@ export async function runCaseAction(
   const { before, saved } = attempt;
   try {
     await ports.outbox.showCaseCard(reference);
+    await askManagersToSignOff(ports.outbox, before, saved);
     await tellReferrer(ports.outbox, before, saved, actor);
     return { kind: "done", case: saved };
   } catch (error) {
     return { kind: "done", case: saved, postsDelayed: error };
   }
+}
+
+/** A closure newly waiting for sign-off @mentions the managers in the channel, once per request. */
+async function askManagersToSignOff(outbox: Outbox, before: Case, after: Case): Promise<void> {
+  const pending = after.pendingClosure;
+  if (!pending || before.pendingClosure?.at === pending.at) return;
+  await outbox.postChannelCard(`closure-sign-off|${after.id}|${pending.at}`, after.id, "closure-sign-off", {
+    outcome: titleOf(outcomeChoices, pending.outcome),
+    requestedBy: pending.by.name,
+    requestedAt: formatDateTime(pending.at),
+  });
 }
 
 /** The referrer hears when their case changes status, and gets the team's questions to answer. */

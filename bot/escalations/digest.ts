@@ -1,3 +1,6 @@
+import type { Case } from "../cases/case.js";
+import { outcomeChoices } from "../cases/choices.js";
+import { titleOf } from "../referrals/questions.js";
 import type { CaseStore } from "../store/case-store.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
@@ -19,6 +22,11 @@ export function previousDigestTime(calendar: Calendar, date: string, hours: numb
   let previous = addDays(date, -1);
   while (!calendar.isWorkingDay(previous)) previous = addDays(previous, -1);
   return londonInstant(previous, hours);
+}
+
+/** A closure waiting for sign-off in one line: the outcome, who asked and when (no child's details). */
+function signOffLine(pending: NonNullable<Case["pendingClosure"]>): string {
+  return `${titleOf(outcomeChoices, pending.outcome)}: asked by ${pending.by.name}, ${formatDateTime(pending.at)}`;
 }
 
 /**
@@ -43,6 +51,8 @@ export async function postDailyDigest(
     ports.cases.open(),
   ]);
   const overdue = open.filter((current) => due(current, ports.clocks, now).due.length > 0);
+  // Listed every day until a manager signs each off or sends it back.
+  const awaitingSignOff = open.filter((current) => current.pendingClosure);
   const view = {
     date: today,
     since: formatDateTime(since),
@@ -53,6 +63,11 @@ export async function postDailyDigest(
     overdueCount: String(overdue.length),
     unassignedCount: String(open.filter((current) => !current.owner).length),
     openCount: String(open.length),
+    signOffCount: String(awaitingSignOff.length),
+    awaitingSignOff: awaitingSignOff.slice(0, 20).map((current) => ({
+      reference: current.id,
+      asked: signOffLine(current.pendingClosure!),
+    })),
     overdue: overdue
       .slice(0, 20)
       .map((current) => ({ reference: current.id, owner: current.owner?.name ?? "Unassigned" })),

@@ -192,6 +192,78 @@ describe("escalations: the sweep", () => {
     expect(await rules()).not.to.include("jointEnquiries");
   });
 
+  it("@mentions the managers once when a closure waits for sign-off, and lists it in every daily digest until signed off or sent back", async () => {
+    const at = { hour: 8, minute: 30 };
+    const press = async (who: typeof people.officer, verb: string, inputs: Record<string, string> = {}) => {
+      const card = invokeCard(
+        await h.send(cardAction(h.teams, who, "channel", "case.refresh", { caseId: reference })),
+      );
+      return h.send(cardAction(h.teams, who, "channel", verb, { ...actionData(card, verb), ...inputs }));
+    };
+    const signOffPosts = () =>
+      h.teams
+        .posts(channelId)
+        .map((post) => cardText(cardIn(post)))
+        .filter((text) => text.includes(`Closure waiting for sign-off: ${reference}`));
+    const digestOn = async (now: Date) => {
+      clock = now;
+      expect(await postDailyDigest(h.app.services, at, now)).to.equal(true);
+      await h.app.services.outbox.idle();
+      return cardText(
+        cardIn(
+          h.teams
+            .posts(channelId)
+            .filter((post) => cardText(cardIn(post)).includes("the day's digest"))
+            .at(-1)!,
+        ),
+      );
+    };
+    await press(people.officer, "case.triage", {
+      "triage.dfeReason": "moved-abroad",
+      "triage.cmeStartDate": "2026-11-02",
+    });
+    await press(people.officer, "case.close", {
+      "close.outcome": "moved-abroad",
+      "close.detail": "Family in Lisbon; the school there confirms enrolment",
+    });
+    await h.app.services.outbox.idle();
+    expect(signOffPosts()).to.have.length(1);
+    expect(signOffPosts()[0]).to.include(`<at>${people.manager.name}</at>`);
+    expect(signOffPosts()[0]).to.include(`${people.officer.name} asks to close this case as`);
+    expect(signOffPosts()[0]).not.to.include("Lisbon");
+    // Other changes to the case while it waits do not ask again.
+    await press(people.officer, "case.addNote", { "addNote.note": "Waiting for the manager" });
+    await h.app.services.outbox.idle();
+    expect(signOffPosts()).to.have.length(1);
+
+    const line = `"title":"${reference}","value":"Moved abroad, confirmed (address, school and confirmation): asked by ${people.officer.name}`;
+    const tuesday = await digestOn(new Date("2026-11-24T08:31:00Z"));
+    expect(tuesday).to.include('"title":"Waiting for sign-off","value":"1"');
+    expect(tuesday).to.include(line);
+    expect(await digestOn(new Date("2026-11-25T08:31:00Z"))).to.include(line);
+    // Sent back: no longer listed. Asked again: the managers are @mentioned again, and it is listed again.
+    clock = new Date("2026-11-25T10:00:00Z");
+    await press(people.manager, "case.declineClosure", {
+      "declineClosure.reason": "Ask the school for the CTF first",
+    });
+    expect(await digestOn(new Date("2026-11-26T08:31:00Z"))).not.to.include(line);
+    clock = new Date("2026-11-26T10:00:00Z");
+    await press(people.officer, "case.close", {
+      "close.outcome": "moved-abroad",
+      "close.detail": "CTF sent as MMMMMMM; the school there confirms enrolment",
+    });
+    await h.app.services.outbox.idle();
+    expect(signOffPosts()).to.have.length(2);
+    expect(await digestOn(new Date("2026-11-27T08:31:00Z"))).to.include(line);
+    // Signed off: closed, and not in the next digest.
+    clock = new Date("2026-11-27T10:00:00Z");
+    await press(people.manager, "case.signOffClosure");
+    expect((await h.app.services.cases.get(reference))?.status).to.equal("closed");
+    const monday = await digestOn(new Date("2026-11-30T08:31:00Z"));
+    expect(monday).not.to.include(line);
+    expect(monday).to.include('"title":"Waiting for sign-off","value":"0"');
+  });
+
   it("reminds a referrer who has not answered after five school days, in their personal chat", async () => {
     await h.send(
       cardAction(h.teams, people.officer, "channel", "case.triage", {
