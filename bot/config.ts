@@ -1,10 +1,10 @@
 import { outcomeChoices, type Outcome } from "./cases/choices.js";
-import type { RetentionPolicy } from "./cases/retention.js";
+import { retentionPolicySchema, type RetentionPolicy } from "./cases/retention.js";
 import { valuesOf } from "./referrals/questions.js";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { TermDates } from "./escalations/calendar.js";
-import { readEscalationPolicy, readTermDates } from "./escalations/files.js";
+import { readChecked, readEscalationPolicy, readTermDates } from "./escalations/files.js";
 import type { EscalationPolicy } from "./escalations/policy.js";
 import type { GraphSettings } from "./graph/client.js";
 import { readCensusDates, type CensusDates } from "./reports/census-dates.js";
@@ -67,7 +67,14 @@ const environmentSchema = z
       .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, "must be a UK time like 08:30, or off")
       .default("08:30"),
     ESCALATION_SWEEP_MINUTES: z.coerce.number().positive().default(5),
-    RETENTION_YEARS: z.coerce.number().positive().default(7),
+    // Replaced by the retention policy file: a deployment that still sets it is told, not ignored.
+    RETENTION_YEARS: z
+      .never({
+        error:
+          "is replaced by the retention policy file (RETENTION_POLICY_FILE, default config/retention-policy.json): put your years there as a yearsAfterClosure rule and remove RETENTION_YEARS",
+      })
+      .optional(),
+    RETENTION_POLICY_FILE: z.string().min(1).default(defaultFile("retention-policy.json")),
     CLOSE_TARGET_WORKING_DAYS: z.coerce.number().int().positive().default(60),
     RETENTION_ACTION: z.enum(["anonymise", "purge"]).default("anonymise"),
     CHILDRENS_DUTY_CONTACT: z
@@ -275,10 +282,16 @@ export function loadConfig(environment: Environment): Config {
   let escalationPolicy: EscalationPolicy;
   let termDates: TermDates;
   let censusDates: CensusDates;
+  let retentionRules: RetentionPolicy["rules"];
   try {
     escalationPolicy = readEscalationPolicy(env.ESCALATION_POLICY_FILE);
     termDates = readTermDates(env.TERM_DATES_FILE);
     censusDates = readCensusDates(env.CENSUS_DATES_FILE);
+    retentionRules = readChecked(
+      env.RETENTION_POLICY_FILE,
+      retentionPolicySchema,
+      "The retention policy",
+    ).rules;
   } catch (error) {
     throw new ConfigError([error instanceof Error ? error.message : String(error)]);
   }
@@ -318,7 +331,7 @@ export function loadConfig(environment: Environment): Config {
       env.DIGEST_LOCAL_TIME === "off"
         ? undefined
         : { hour: Number(env.DIGEST_LOCAL_TIME.slice(0, 2)), minute: Number(env.DIGEST_LOCAL_TIME.slice(3)) },
-    retention: { yearsAfterClosure: env.RETENTION_YEARS, action: env.RETENTION_ACTION },
+    retention: { rules: retentionRules, action: env.RETENTION_ACTION },
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,
       reminderDaysBefore: Math.min(env.DRAFT_REMINDER_DAYS, env.DRAFT_EXPIRY_DAYS - 1),

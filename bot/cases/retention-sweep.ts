@@ -3,7 +3,14 @@ import { ConcurrencyError } from "../store/documents.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { anonymise, retentionCutoff, type RetentionPolicy } from "./retention.js";
+import {
+  anonymise,
+  describeRule,
+  retentionCutoff,
+  retentionEnd,
+  retentionFactsOf,
+  type RetentionPolicy,
+} from "./retention.js";
 
 export interface RetentionPorts {
   readonly cases: CaseStore;
@@ -13,7 +20,8 @@ export interface RetentionPorts {
 }
 
 /**
- * Applies the retention policy to closed cases past it: anonymises them in place (an event in
+ * Applies the retention policy to closed cases past it (past the latest end of every rule that
+ * matches them: `retentionEnd`): anonymises them in place (an event in
  * their history says so), or purges them, leaving a record without personal data. Safe to run
  * on several instances: every write is ETag-guarded, and a repeat finds nothing left to do.
  */
@@ -25,6 +33,9 @@ export async function sweepRetention(
   let anonymised = 0;
   let purged = 0;
   for (const current of await ports.cases.pastRetention(retentionCutoff(policy, now))) {
+    const facts = retentionFactsOf(current);
+    const end = facts && retentionEnd(facts, policy);
+    if (!end || end.until > now) continue;
     try {
       if (policy.action === "purge") {
         await ports.cases.remove(current.id, current._etag);
@@ -33,11 +44,11 @@ export async function sweepRetention(
           action: "purged",
           closedAt: current.closure?.at ?? "",
           at: now.toISOString(),
-          yearsAfterClosure: policy.yearsAfterClosure,
+          rule: describeRule(end.rule),
         });
         purged += 1;
       } else {
-        await ports.cases.replace(anonymise(current, policy, now), current._etag);
+        await ports.cases.replace(anonymise(current, end.rule, now), current._etag);
         // The card in the channel shows the case as it is now: without the child's details.
         await ports.outbox.showCaseCard(current.id);
         anonymised += 1;

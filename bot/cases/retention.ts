@@ -1,19 +1,122 @@
+import { z } from "zod";
+import { londonInstant } from "../escalations/calendar.js";
 import type { Person } from "../people/person.js";
 import type { Case } from "./case.js";
 
-/** How long closed cases are kept, and what happens then (council policy: configuration). */
+/** Which closed cases a retention rule applies to. */
+export const retentionConditions = ["all", "looked-after", "child-protection-plan"] as const;
+export type RetentionCondition = (typeof retentionConditions)[number];
+
+const condition = z.enum(retentionConditions);
+const why = z.string().min(1);
+
+/** One rule of the council's retention policy: N years after closure, or until the child reaches age N. */
+const retentionRuleSchema = z.union([
+  z.strictObject({ appliesTo: condition, yearsAfterClosure: z.number().int().positive().max(150), why }),
+  z.strictObject({ appliesTo: condition, untilAge: z.number().int().positive().max(150), why }),
+]);
+export type RetentionRule = z.infer<typeof retentionRuleSchema>;
+
+/** The retention policy file (RETENTION_POLICY_FILE), checked at start. */
+export const retentionPolicySchema = z.object({
+  $comment: z.string().optional(),
+  rules: z.array(retentionRuleSchema).min(1, "list at least one rule"),
+});
+
+/** How long closed cases are kept (the longest rule that matches), and what happens then (council policy). */
 export interface RetentionPolicy {
-  readonly yearsAfterClosure: number;
+  readonly rules: readonly RetentionRule[];
   readonly action: "anonymise" | "purge";
 }
 
 /** Who the history names for what the retention sweep does. */
 export const retentionSweep: Person = { id: "system:retention", name: "Retention sweep" };
 
-/** The instant before which a case must have closed to be past retention now. */
-export function retentionCutoff(policy: RetentionPolicy, now: Date): Date {
+/** What retention reads of a closed case: when it closed, the child's date of birth, and every referral's flags. */
+export interface RetentionFacts {
+  readonly closedAt: string;
+  readonly dateOfBirth: string;
+  readonly vulnerabilities: readonly { flags: readonly string[]; riskFactors: readonly string[] }[];
+}
+
+export function retentionFactsOf(current: Case): RetentionFacts | undefined {
+  if (!current.closure) return undefined;
+  return {
+    closedAt: current.closure.at,
+    dateOfBirth: current.referral.child.dateOfBirth,
+    vulnerabilities: [current.referral, ...current.furtherReferrals.map((further) => further.referral)].map(
+      (referral) => referral.vulnerability,
+    ),
+  };
+}
+
+/** Whether a rule's condition holds: any referral of the case said so (the flag, or the risk factor). */
+function matches(condition: RetentionCondition, facts: RetentionFacts): boolean {
+  if (condition === "all") return true;
+  // A child missing from care is looked after.
+  const said = condition === "looked-after" ? ["looked-after", "missing-from-care"] : [condition];
+  return facts.vulnerabilities.some((each) =>
+    [...each.flags, ...each.riskFactors].some((value) => said.includes(value)),
+  );
+}
+
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/**
+ * The day a child reaches an age: the birthday that year; a 29 February birthday falls on
+ * 1 March in a year without one (as the law reckons it, Family Law Reform Act 1969 s.9).
+ */
+export function birthdayAtAge(dateOfBirth: string, age: number): string {
+  const year = Number(dateOfBirth.slice(0, 4)) + age;
+  const monthDay = dateOfBirth.slice(5);
+  return monthDay === "02-29" && !isLeapYear(year) ? `${year}-03-01` : `${year}-${monthDay}`;
+}
+
+/** When one rule's keeping ends: N years after the closure instant, or the start of the UK day of the Nth birthday. */
+function endOf(rule: RetentionRule, facts: RetentionFacts): Date {
+  if ("untilAge" in rule) return londonInstant(birthdayAtAge(facts.dateOfBirth, rule.untilAge), 0);
+  const end = new Date(facts.closedAt);
+  end.setUTCFullYear(end.getUTCFullYear() + rule.yearsAfterClosure);
+  return end;
+}
+
+/** The rule in words, for the history and the purge record. */
+export function describeRule(rule: RetentionRule): string {
+  const what =
+    "untilAge" in rule ? `until age ${rule.untilAge}` : `${rule.yearsAfterClosure} years after closure`;
+  const whom = {
+    all: "",
+    "looked-after": ", looked-after children",
+    "child-protection-plan": ", child protection plan",
+  }[rule.appliesTo];
+  return `${what}${whom} (retention policy)`;
+}
+
+/**
+ * When a closed case's keeping ends: the latest end of the rules that match it (a case is kept
+ * while any rule still keeps it), and that rule. Pure.
+ */
+export function retentionEnd(facts: RetentionFacts, policy: Pick<RetentionPolicy, "rules">) {
+  let latest: { until: Date; rule: RetentionRule } | undefined;
+  for (const rule of policy.rules) {
+    if (!matches(rule.appliesTo, facts)) continue;
+    const until = endOf(rule, facts);
+    if (!latest || until > latest.until) latest = { until, rule };
+  }
+  return latest;
+}
+
+/**
+ * The instant before which a case must have closed to be past retention now (the store's query):
+ * every case is kept at least as long as the longest "after closure" rule for all cases; without
+ * one, any closed case may be past it.
+ */
+export function retentionCutoff(policy: Pick<RetentionPolicy, "rules">, now: Date): Date {
+  const years = policy.rules.flatMap((rule) =>
+    rule.appliesTo === "all" && "yearsAfterClosure" in rule ? [rule.yearsAfterClosure] : [],
+  );
   const cutoff = new Date(now);
-  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - policy.yearsAfterClosure);
+  if (years.length > 0) cutoff.setUTCFullYear(cutoff.getUTCFullYear() - Math.max(...years));
   return cutoff;
 }
 
@@ -79,7 +182,7 @@ function scrub(value: unknown, path = ""): unknown {
  * status, DfE reason, outcome, school, year group, sex, risk factors) serves statistics and
  * the DfE return. The history keeps who did what and when, and says this happened.
  */
-export function anonymise(current: Case, policy: RetentionPolicy, now: Date): Case {
+export function anonymise(current: Case, rule: RetentionRule, now: Date): Case {
   const anonymised: Case = {
     ...current,
     referral: scrub(current.referral) as Case["referral"],
@@ -104,7 +207,7 @@ export function anonymise(current: Case, policy: RetentionPolicy, now: Date): Ca
         at: now.toISOString(),
         by: retentionSweep,
         type: "anonymised",
-        reason: `${policy.yearsAfterClosure} years after closure (retention policy)`,
+        reason: describeRule(rule),
       },
     ],
     anonymisedAt: now.toISOString(),

@@ -98,7 +98,8 @@ export class SettingsStore {
     action: "purged";
     closedAt: string;
     at: string;
-    yearsAfterClosure: number;
+    /** The retention rule that applied, in words (records made earlier say `yearsAfterClosure`). */
+    rule: string;
   }): Promise<void> {
     await upsert(this.container, { id: `retention|${record.reference}`, ...record });
   }

@@ -88,7 +88,10 @@ describe("data protection", () => {
       "case-status-notice",
       { reference: closed, childName: "Amelia Rose Testchild", status: "Closed", outcome: "" },
     );
-    const policy = { yearsAfterClosure: 7, action: "anonymise" as const };
+    const policy = {
+      rules: [{ appliesTo: "all" as const, yearsAfterClosure: 7, why: "7 years after closure" }],
+      action: "anonymise" as const,
+    };
 
     expect(await sweepRetention(h.app.services, policy, clock)).to.deep.equal({ anonymised: 0, purged: 0 });
     clock = new Date(clock.getTime() + 7.1 * 365.25 * 86_400_000);
@@ -129,7 +132,14 @@ describe("data protection", () => {
     await closeCase(reference);
     clock = new Date(clock.getTime() + 8 * 365.25 * 86_400_000);
     expect(
-      await sweepRetention(h.app.services, { yearsAfterClosure: 7, action: "purge" }, clock),
+      await sweepRetention(
+        h.app.services,
+        {
+          rules: [{ appliesTo: "all", yearsAfterClosure: 7, why: "7 years after closure" }],
+          action: "purge",
+        },
+        clock,
+      ),
     ).to.deep.equal({
       anonymised: 0,
       purged: 1,
@@ -138,6 +148,39 @@ describe("data protection", () => {
     const record = await h.app.services.settings.retentionRecord(reference);
     expect(record).to.include({ reference, action: "purged", at: clock.toISOString() });
     for (const value of personal) expect(JSON.stringify(record)).not.to.include(value);
+  });
+
+  it("keeps each closed case until the latest end of the configured rules: age 25 for all, 75 years from birth when looked after", async () => {
+    // The policy the server loaded from config/retention-policy.json (RETENTION_POLICY_FILE's default).
+    const policy = h.app.services.config.retention;
+    expect(policy.rules.map((rule) => rule.appliesTo)).to.deep.equal(["all", "all", "looked-after"]);
+    await refer(h, people.dsl);
+    await refer(h, people.earlyYears, {
+      ...goodAnswers,
+      child: { ...goodAnswers.child, forenames: "Cared", surname: "For" },
+      vulnerability: { ...goodAnswers.vulnerability, flags: "looked-after" },
+    });
+    const ordinary = `CME-${year}-00001`;
+    const lookedAfter = `CME-${year}-00002`;
+    await closeCase(ordinary);
+    await closeCase(lookedAfter);
+    const sweepAt = async (instant: string) => {
+      clock = new Date(instant);
+      return sweepRetention(h.app.services, policy, clock);
+    };
+    // Born 14 March 2015: 7 years after closure has passed long before the 25th birthday.
+    const nothing = { anonymised: 0, purged: 0 };
+    expect(await sweepAt(`${year + 8}-01-01T12:00:00Z`)).to.deep.equal(nothing);
+    expect(await sweepAt("2040-03-13T12:00:00Z")).to.deep.equal(nothing);
+    expect(await sweepAt("2040-03-14T00:00:00Z")).to.deep.equal({ anonymised: 1, purged: 0 });
+    const kept = (await h.app.services.cases.get(ordinary))!;
+    expect(kept.events.at(-1)).to.include({ type: "anonymised", reason: "until age 25 (retention policy)" });
+    expect((await h.app.services.cases.get(lookedAfter))?.referral.child.surname).to.equal("For");
+    expect(await sweepAt("2090-03-13T12:00:00Z")).to.deep.equal(nothing);
+    expect(await sweepAt("2090-03-14T12:00:00Z")).to.deep.equal({ anonymised: 1, purged: 0 });
+    expect((await h.app.services.cases.get(lookedAfter))?.events.at(-1)).to.include({
+      reason: "until age 75, looked-after children (retention policy)",
+    });
   });
 
   describe("a subject access export", () => {

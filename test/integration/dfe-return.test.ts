@@ -520,7 +520,11 @@ describe("a case anonymised under the retention policy, in the DfE return", () =
     closures: [{ at: ukInstant("2026-09-20"), outcome: "not-cme", reopenAt: ukInstant("2026-09-25") }],
   };
   const anonymised = (current: ReturnType<typeof caseOf>) =>
-    anonymise(current, { yearsAfterClosure: 7, action: "anonymise" }, new Date("2033-10-01T00:00:00Z"));
+    anonymise(
+      current,
+      { appliesTo: "all", yearsAfterClosure: 7, why: "policy" },
+      new Date("2033-10-01T00:00:00Z"),
+    );
 
   it("keeps the year group and keeps a not-CME closure out, as before it was anonymised", () => {
     const before = timelineOf(caseOf(plan));

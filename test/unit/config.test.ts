@@ -84,6 +84,23 @@ describe("configuration", () => {
     expect(config.managerIds).to.deep.equal(["manager@example.org", "aad-1"]);
   });
 
+  it("reads the retention policy file, refuses a bad one, and tells a deployment still setting RETENTION_YEARS what replaced it", () => {
+    expect(
+      loadConfig({}).retention.rules.map((rule) =>
+        "untilAge" in rule ? rule.untilAge : -rule.yearsAfterClosure,
+      ),
+    ).to.deep.equal([-7, 25, 75]);
+    expect(loadConfig({}).retention.action).to.equal("anonymise");
+    const [replaced] = problemsOf({ RETENTION_YEARS: "7" });
+    expect(replaced).to.match(
+      /^RETENTION_YEARS is replaced by the retention policy file \(RETENTION_POLICY_FILE/,
+    );
+    const bad = problemsOf({
+      RETENTION_POLICY_FILE: new URL("../../config/term-dates.json", import.meta.url).pathname,
+    });
+    expect(bad[0]).to.include("The retention policy").and.include("rules");
+  });
+
   it("refuses a bad PORT, a bad URL and a half-given preset channel", () => {
     expect(problemsOf({ PORT: "eighty" })[0]).to.match(/^PORT/);
     expect(problemsOf({ COSMOS_ENDPOINT: "not a url" })[0]).to.match(/^COSMOS_ENDPOINT/);
