@@ -12,3 +12,29 @@ countries.registerLocale(english);
 export const countryChoices = Object.entries(countries.getNames("en", { select: "official" }))
   .map(([value, title]) => ({ value, title }))
   .sort((a, b) => (a.value === "GB" ? -1 : b.value === "GB" ? 1 : a.title.localeCompare(b.title, "en-GB")));
+
+/** A country's English name from its code (a code not in the list, as stored). */
+export function countryName(code: string): string {
+  return countryChoices.find((choice) => choice.value === code)?.title ?? code;
+}
+
+/** Where a child may have gone, as the school step records it (older referrals: one line of text). */
+export interface PossibleDestination {
+  readonly destinationLa?: string | undefined;
+  readonly destinationCountry?: string | undefined;
+  readonly destinationSchool?: string | undefined;
+  readonly possibleDestination?: string | undefined;
+}
+
+/** The possible destination in words: local authority, country and school given, then any older line. */
+export function destinationInWords(destination: PossibleDestination): string {
+  const { destinationLa, destinationCountry, destinationSchool, possibleDestination } = destination;
+  return [
+    destinationLa,
+    destinationCountry && countryName(destinationCountry),
+    destinationSchool,
+    possibleDestination,
+  ]
+    .filter(Boolean)
+    .join("; ");
+}

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CosmosClient } from "@azure/cosmos";
 import type { Case } from "../../bot/cases/case.js";
+import type { Draft } from "../../bot/referrals/draft.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
 import {
   actionData,
@@ -201,7 +202,7 @@ describe("hard-to-reach families, referred without made-up data", () => {
     await client
       .database("cme")
       .container("cases")
-      .items.create({ ...older, id: reference, referral: { ...older.referral, school } } satisfies Case);
+      .items.create({ ...older, id: reference, referral: { ...older.referral, school } as Case["referral"] });
     client.dispose();
     expect(valueOf(await details(), "Possible destination")).to.equal("Leeds, or maybe back to Poland");
   });
@@ -210,13 +211,8 @@ describe("hard-to-reach families, referred without made-up data", () => {
     await walkToReview(h, people.dsl);
     const draft = (await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))!;
     // As the bot stored it before the destination had fields of its own.
-    const older = {
-      ...draft,
-      answers: {
-        ...draft.answers,
-        school: { ...draft.answers.school!, possibleDestination: "Leeds, via an aunt" },
-      },
-    };
+    const school = { ...draft.answers.school!, possibleDestination: "Leeds, via an aunt" };
+    const older = { ...draft, answers: { ...draft.answers, school } as Draft["answers"] };
     await h.app.services.drafts.save(older, draft);
     await h.send(personalMessage(h.teams, people.dsl, "resume"));
     const resumed = h.teams.replies(personalConversationId(people.dsl)).at(-1)!;
