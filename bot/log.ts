@@ -39,6 +39,8 @@ export const redactedKeys = [
   "dslName",
   "riskAppraisal",
   "possibleDestination",
+  "destinationLa",
+  "destinationSchool",
   "contacted",
   "outcome",
   // Secrets, should one ever be passed by mistake.

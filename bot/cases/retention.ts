@@ -128,6 +128,7 @@ const keptAnswers = new Set([
   "whatHappened.whatHappened",
   "whatHappened.immediateDanger",
   "child.sex",
+  "child.addressStatus",
   "child.yearGroup",
   "child.interpreterNeeded",
   "school.school",

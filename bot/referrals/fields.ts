@@ -97,18 +97,55 @@ export const postcode = z
   .refine((value) => ukPostcodePattern.test(value), "Enter a UK postcode, like LE3 8RA")
   .transform((value) => value.replace(/^(.+?)\s*(\d[A-Z]{2})$/, "$1 $2"));
 
+export const optionalPostcode = postcode.optional();
+
 /** UK phone numbers: 0 or +44 and 9–10 more digits; spaces, dashes and brackets allowed. */
 function isUkPhone(value: string): boolean {
   const digits = value.replace(/[\s()-]/g, "");
   return /^(?:\+44|0)\d{9,10}$/.test(digits);
 }
 
-export const ukPhone = (label: string) =>
-  z
+/** A number abroad as E.164 writes it, typed with spaces or dashes: "+48 600 123 456" is "+48600123456". */
+export function internationalPhone(value: string): string | undefined {
+  const written = value.replace(/[\s-]/g, "");
+  // +, a country code (never starting 0), then the number: 8 to 15 digits in all. UK numbers follow the UK rule.
+  return /^\+[1-9]\d{7,14}$/.test(written) && !written.startsWith("+44") ? written : undefined;
+}
+
+/** What is stored, and shown everywhere, when the referrer does not know a phone number. */
+export const phoneNotKnown = "Not known";
+
+const saysNotKnown = (value: string) => /^(?:not[\s-]*known|unknown|n\/?k)$/i.test(value);
+
+const ukOrInternational =
+  "a UK phone number, like 0116 305 0005, or one abroad with + and its country code, like +48 600 123 456";
+
+/** A phone number in the UK (kept as typed) or abroad (stored as E.164). */
+function phoneNumberOf(label: string, allowNotKnown: boolean) {
+  return z
     .string({ error: `Enter the ${label}` })
     .trim()
     .min(1, `Enter the ${label}`)
-    .refine(isUkPhone, "Enter a UK phone number, like 0116 305 0005 or +44 7700 900123");
+    .transform((value, ctx) => {
+      if (allowNotKnown && saysNotKnown(value)) return phoneNotKnown;
+      if (isUkPhone(value)) return value;
+      const international = internationalPhone(value);
+      if (international) return international;
+      ctx.addIssue({
+        code: "custom",
+        message: allowNotKnown
+          ? `Enter ${ukOrInternational}, or write 'not known'`
+          : `Enter ${ukOrInternational}`,
+      });
+      return z.NEVER;
+    });
+}
+
+/** Someone who must be reachable (the referrer): a UK or international number. */
+export const phoneNumber = (label: string) => phoneNumberOf(label, false);
+
+/** A family member's or contact's number, which the school may not have: or "not known". */
+export const phoneOrNotKnown = (label: string) => phoneNumberOf(label, true);
 
 /** The longest e-mail address there can be (RFC 5321). */
 const emailLength = 254;

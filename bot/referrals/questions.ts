@@ -27,6 +27,14 @@ export const fundedEntitlementChoices = [
 export const sexChoices = [
   { value: "female", title: "Female" },
   { value: "male", title: "Male" },
+  { value: "not-known", title: "Not known" },
+] as const;
+
+/** Where the child lives now: no fixed abode and not known need no address or postcode. */
+export const addressStatusChoices = [
+  { value: "known", title: "Known address" },
+  { value: "no-fixed-abode", title: "No fixed abode" },
+  { value: "not-known", title: "Not known" },
 ] as const;
 
 export const yesNoChoices = [

@@ -11,14 +11,17 @@ import {
   optionalChoice,
   optionalDate,
   optionalEmail,
+  optionalPostcode,
   optionalText,
-  postcode,
+  phoneNumber,
+  phoneOrNotKnown,
   refuse,
   text,
-  ukPhone,
   upn,
 } from "./fields.js";
+import { countryChoices } from "./countries.js";
 import {
+  addressStatusChoices,
   ctfChoices,
   earlyYearsEnquiryTypeChoices,
   earlyYearsWhatHappenedChoices,
@@ -98,44 +101,63 @@ const childCommon = {
   firstLanguage: optionalText(100),
   interpreterNeeded: optionalChoice(yesNoChoices),
   nationality: optionalText(100),
-  address: text("child's current address", 300),
-  postcode,
+  addressStatus: optionalChoice(addressStatusChoices),
+  address: optionalText(300),
+  postcode: optionalPostcode,
   previousAddresses: group(previousAddress, 0, 5, "previous address"),
 };
+
+type AddressAnswers = { addressStatus?: string | undefined; address?: string; postcode?: string };
+
+/**
+ * A known address (the usual, and what older answers without `addressStatus` had) needs the address
+ * and its postcode; a family with no fixed abode, or whose address is not known, is referred without.
+ */
+function addressRule(value: AddressAnswers, ctx: z.RefinementCtx) {
+  if (value.addressStatus !== undefined && value.addressStatus !== "known") return;
+  if (!value.address)
+    refuse(ctx, "address", "Enter the child's current address, or choose no fixed abode or not known");
+  if (!value.postcode) refuse(ctx, "postcode", "Enter the postcode, or choose no fixed abode or not known");
+}
 
 /** A school-age referral is for a child of compulsory school age; an early-years one for a younger child. */
 function childStep<Fields extends z.ZodObject>(kind: ReferralKind, fields: Fields) {
   const schema = (context: StepContext) =>
-    fields.superRefine(
-      (value, ctx) => {
-        const { dateOfBirth } = value as { dateOfBirth: string };
-        if (dateOfBirth > context.today) {
-          refuse(ctx, "dateOfBirth", "The date of birth is in the future");
-          return;
-        }
-        const standing = schoolAgeStanding(dateOfBirth, context.today);
-        if (standing === "over") {
-          refuse(
-            ctx,
-            "dateOfBirth",
-            "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
-          );
-        } else if (kind === "school-age" && standing === "under") {
-          refuse(
-            ctx,
-            "dateOfBirth",
-            `This child is under compulsory school age until ${compulsorySchoolAgeStarts(dateOfBirth)}. Make an early-years referral instead (say 'refer early years').`,
-          );
-        } else if (kind === "early-years" && standing === "compulsory") {
-          refuse(
-            ctx,
-            "dateOfBirth",
-            "This child is of compulsory school age. Make a school-age referral instead (say 'refer school').",
-          );
-        }
-      },
-      onceValid(fields as unknown as z.ZodObject<typeof childCommon>, ["dateOfBirth"]),
-    );
+    fields
+      .superRefine(
+        (value, ctx) => {
+          const { dateOfBirth } = value as { dateOfBirth: string };
+          if (dateOfBirth > context.today) {
+            refuse(ctx, "dateOfBirth", "The date of birth is in the future");
+            return;
+          }
+          const standing = schoolAgeStanding(dateOfBirth, context.today);
+          if (standing === "over") {
+            refuse(
+              ctx,
+              "dateOfBirth",
+              "This child is over compulsory school age, so this is not a CME referral (post-16 tracking applies).",
+            );
+          } else if (kind === "school-age" && standing === "under") {
+            refuse(
+              ctx,
+              "dateOfBirth",
+              `This child is under compulsory school age until ${compulsorySchoolAgeStarts(dateOfBirth)}. Make an early-years referral instead (say 'refer early years').`,
+            );
+          } else if (kind === "early-years" && standing === "compulsory") {
+            refuse(
+              ctx,
+              "dateOfBirth",
+              "This child is of compulsory school age. Make a school-age referral instead (say 'refer school').",
+            );
+          }
+        },
+        onceValid(fields as unknown as z.ZodObject<typeof childCommon>, ["dateOfBirth"]),
+      )
+      .superRefine(
+        (value, ctx) => addressRule(value, ctx),
+        onceValid(fields as unknown as z.ZodObject<typeof childCommon>, ["addressStatus"]),
+      );
   return { fields, schema };
 }
 
@@ -144,13 +166,13 @@ const parent = {
   name: text("parent or carer's name"),
   relationship: text("relationship to the child", 50),
   parentalResponsibility: optionalChoice(yesNoUnknownChoices),
-  phone: ukPhone("parent or carer's phone number"),
+  phone: phoneOrNotKnown("parent or carer's phone number"),
   email: optionalEmail,
 };
 const emergencyContact = {
   name: text("contact's name"),
   relationship: optionalText(50),
-  phone: ukPhone("contact's phone number"),
+  phone: phoneOrNotKnown("contact's phone number"),
 };
 const sibling = {
   name: text("sibling's name"),
@@ -187,6 +209,11 @@ const schoolFields = z.object({
   dateLastAttended: isoDate("date the child last attended"),
   dateLastSeen: optionalDate("date last seen"),
   attendancePattern: optionalText(1000),
+  /** Where the child may have gone: a local authority in England, a country (ISO 3166-1 alpha-2), a school. */
+  destinationLa: optionalText(100),
+  destinationCountry: optionalChoice(countryChoices),
+  destinationSchool: optionalText(200),
+  /** One line of text, as referrals asked before the fields above: older drafts and cases keep it. */
   possibleDestination: optionalText(300),
   onRoll: choice(onRollChoices, "Say whether the child is still on roll"),
   deletionDate: optionalDate("date of deletion"),
@@ -284,7 +311,7 @@ const referrerCommon = {
   name: text("your name"),
   role: text("your role", 100),
   setting: text("school or setting's name", 200),
-  phone: ukPhone("your phone number"),
+  phone: phoneNumber("your phone number"),
   email: email("your e-mail address"),
   parentsTold: choice(parentsToldChoices, "Say whether the parents have been told of this referral"),
 };

@@ -1,6 +1,7 @@
 import { formatDate, formatDateTime } from "../people/format.js";
 import type { Draft } from "./draft.js";
 import {
+  addressStatusChoices,
   ctfChoices,
   earlyYearsEnquiryTypeChoices,
   earlyYearsWhatHappenedChoices,
@@ -21,6 +22,7 @@ import {
   yesNoChoices,
   yesNoUnknownChoices,
 } from "./questions.js";
+import { countryChoices } from "./countries.js";
 import { cutTo, lengthLimitOf } from "./fields.js";
 import { isHighRisk, missingEnquiries, reasonIncompleteSchema } from "./readiness.js";
 import { yearGroupOn } from "./school-age.js";
@@ -41,6 +43,8 @@ const choicesOf: Record<string, readonly Choice[]> = {
   whatHappened: whatHappenedChoices,
   immediateDanger: yesNoChoices,
   sex: sexChoices,
+  addressStatus: addressStatusChoices,
+  destinationCountry: countryChoices,
   yearGroup: yearGroupChoices,
   interpreterNeeded: yesNoChoices,
   parentalResponsibility: yesNoUnknownChoices,
@@ -81,6 +85,7 @@ const labels: Record<string, string> = {
   firstLanguage: "First language",
   interpreterNeeded: "Interpreter needed",
   nationality: "Nationality",
+  addressStatus: "Address",
   address: "Address",
   postcode: "Postcode",
   previousAddresses: "Previous address",
@@ -93,6 +98,9 @@ const labels: Record<string, string> = {
   dateLastAttended: "Last attended",
   dateLastSeen: "Last seen",
   attendancePattern: "Attendance pattern",
+  destinationLa: "Possible destination: local authority",
+  destinationCountry: "Possible destination: country",
+  destinationSchool: "Possible destination: school",
   possibleDestination: "Possible destination",
   onRoll: "On roll",
   deletionDate: "Deleted on",
@@ -131,7 +139,8 @@ function readable(kind: ReferralKind, field: string, value: unknown): string {
   )[field];
   if (Array.isArray(value)) return titlesOf(choices ?? [], value as string[]);
   const text = String(value);
-  if (choices) return titleOf(choices, text);
+  // A value no longer among the choices (or removed by retention) is shown as stored.
+  if (choices) return titleOf(choices, text) || text;
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text);
   return text;
 }
@@ -214,6 +223,8 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
     yesNoChoices,
     yesNoUnknownChoices,
     sexChoices,
+    addressStatusChoices,
+    countryChoices,
     yearGroupChoices,
     onRollChoices,
     deletionGroundChoices,
@@ -240,11 +251,15 @@ export function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
+/** Answers that say only what is usual, not shown: a known address is the address itself. */
+const usualAnswers: Record<string, string> = { addressStatus: "known" };
+
 /** The review's facts for one section: each answer in plain words, one line per row of a group. */
 function sectionFacts(form: ReferralForm, step: StepId, answers: object | undefined, length: number) {
   const facts: { title: string; value: string }[] = [];
   for (const [field, value] of Object.entries(answers ?? {})) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    if (usualAnswers[field] === value) continue;
     const spec = form.groups[step].find((candidate) => candidate.name === field);
     if (spec) {
       (value as Record<string, unknown>[]).forEach((row, index) => {

@@ -75,6 +75,7 @@ const dayMs = 86_400_000;
 const daysBetween = (from: string, to: string) =>
   Math.round((parseIsoDate(to).getTime() - parseIsoDate(from).getTime()) / dayMs);
 
+/** The referral's "Not known" (`not-known`), like a case with no answer, is the DfE's Unknown. */
 export function sexLabel(sex: string | undefined): (typeof dfeSexLabels)[number] {
   return sex === "female" ? "Female" : sex === "male" ? "Male" : "Unknown";
 }

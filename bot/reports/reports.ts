@@ -8,6 +8,7 @@ import {
   riskFactorChoices,
   whatHappenedChoices,
 } from "../referrals/questions.js";
+import { destinationInWords, type PossibleDestination } from "../referrals/countries.js";
 import { compulsorySchoolAgeStarts, isIsoDate, parseIsoDate } from "../referrals/school-age.js";
 import type { ReferralKind } from "../referrals/draft.js";
 import { reasonAtEndOf, startDateOn, statusAtEndOf, ukDayOf, type CaseTimeline } from "./case-timeline.js";
@@ -185,7 +186,7 @@ export function casesClosed(closures: readonly ClosureRow[]) {
   return [...latest.values()].map((each) => ({ ...each, outcome: closureOutcome(each) }));
 }
 
-export interface StandingCaseRow {
+export interface StandingCaseRow extends PossibleDestination {
   readonly reference: string;
   readonly forenames?: string | undefined;
   readonly surname?: string | undefined;
@@ -666,6 +667,7 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         "last_enquiry_date",
         "last_enquiry_type",
         "last_enquiry_outcome",
+        "possible_destination",
       ],
       rows: rows.map((each) => [
         each.row.reference,
@@ -680,6 +682,7 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         each.row.lastEnquiry?.date ?? "",
         titleOf(officerEnquiryChoices, each.row.lastEnquiry?.type),
         each.row.lastEnquiry?.outcome ?? "",
+        destinationInWords(each.row),
       ]),
     },
     rows.map((each) => each.row.reference),

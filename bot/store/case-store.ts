@@ -212,7 +212,7 @@ export class CaseStore implements ReportSource {
     };
     const rows = await queryAll<Projected>(this.container, {
       query:
-        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.school.ctf, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
+        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.school.ctf, c.referral.school.destinationLa, c.referral.school.destinationCountry, c.referral.school.destinationSchool, c.referral.school.possibleDestination, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
       parameters: [{ name: "@at", value: at.toISOString() }],
     });
     return Promise.all(

@@ -130,8 +130,9 @@ function durationOn(plan: CasePlan, day: string): string {
   ];
   return bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks";
 }
+/** DFE-RETURN.md's sex labels: a referral's "Not known" and a case with no answer are both Unknown. */
 const sexWord = (plan: CasePlan) =>
-  plan.sex === "female" ? "Female" : plan.sex === "male" ? "Male" : "Unknown";
+  ({ female: "Female", male: "Male", "not known": "Unknown", "not recorded": "Unknown" })[plan.sex];
 
 interface Row {
   measure: string;
@@ -284,8 +285,9 @@ function plansFor(day: string): CasePlan[] {
   add(schoolAge({ dateOfBirth: "2015-08-31" }));
   add(schoolAge({ dateOfBirth: "2015-09-01" }));
   add(schoolAge({ dateOfBirth: "2010-09-01", sex: "male" })); // Year 11
-  // Sex not recorded; an early-years case (never in the return).
+  // Sex not recorded, and sex not known (the referrer's answer); an early-years case (never in the return).
   add(schoolAge({ sex: "not recorded" }));
+  add(schoolAge({ sex: "not known" }));
   add({ ...schoolAge({ dateOfBirth: "2023-05-01" }), kind: "early-years", triage: undefined });
   // A child with two episodes in one academic year.
   const twice = add(
@@ -347,7 +349,7 @@ function plansFor(day: string): CasePlan[] {
     const reopens = closes && random() < 0.2;
     const plan = {
       kind: random() < 0.9 ? ("school-age" as const) : ("early-years" as const),
-      sex: pick(["female", "male", "female", "male", "not recorded"] as const),
+      sex: pick(["female", "male", "female", "male", "not recorded", "not known"] as const),
       dateOfBirth,
       submittedAt: ukInstant(opened, pick(["08:30", "13:15", "23:45"])),
       dateLastAttended: lastAttended,

@@ -81,6 +81,8 @@ interface Spec {
   readonly dateOfBirth?: string;
   readonly surname?: string;
   readonly ctf?: string;
+  /** The school step's possible destination inputs. */
+  readonly destination?: Record<string, string>;
   readonly reason?: string;
   readonly enquiry?: { date: string; type: string; outcome: string };
   readonly referralsOn?: readonly { service: string; date: string; outcome?: string }[];
@@ -108,6 +110,7 @@ function caseOf(spec: Spec, reference: string): Case {
       dateLastAttended: plusDays(today, -10),
       ...(spec.school ? { school: spec.school } : {}),
       ...(spec.ctf ? { ctf: spec.ctf } : {}),
+      ...spec.destination,
     },
     vulnerability: { ...base.vulnerability, riskFactors: (spec.riskFactors ?? []).join(",") },
     enquiries: Object.fromEntries(
@@ -569,6 +572,7 @@ describe("reports", () => {
         surname: "Leftsoon",
         whatHappened: "left-destination-unknown",
         ctf: "XXXXXXX",
+        destination: { destinationLa: "Nottingham", destinationCountry: "PL" },
         enquiry: { date: "2026-03-02", type: "s2s-lost-pupil", outcome: "Not on the Lost Pupil Database" },
       },
       { kind: "school-age", at: at10("2026-01-12"), surname: "Movedla", reason: "moved-la" },
@@ -625,6 +629,7 @@ describe("reports", () => {
       "last_enquiry_date",
       "last_enquiry_type",
       "last_enquiry_outcome",
+      "possible_destination",
     ]);
     expect(
       leaverRows
@@ -641,7 +646,9 @@ describe("reports", () => {
       "2026-03-02",
       "S2S / Lost Pupil Database search",
       "Not on the Lost Pupil Database",
+      "Nottingham; Poland",
     ]);
+    expect(leaverRows.find((row) => row[0] === ref("Movedla"))?.at(-1)).to.equal("");
     // The share is recorded on each case the file lists, and on no other.
     expect((await h.app.services.cases.get(ref("Leftsoon")))?.events.at(-1)).to.include({
       type: "shared",

@@ -19,7 +19,8 @@ export interface CasePlan {
   /** Plans with the same child are one child (the same name and date of birth). */
   readonly child: number;
   readonly kind: "school-age" | "early-years";
-  readonly sex: "female" | "male" | "not recorded";
+  /** "not known" is the referral's answer; "not recorded" is a case with no answer at all. */
+  readonly sex: "female" | "male" | "not known" | "not recorded";
   /** The child's UPN, when the referral gave one (cases with one UPN are one child, whatever their names). */
   readonly upn?: string;
   readonly dateOfBirth: string;
@@ -100,7 +101,7 @@ export function caseOf(plan: CasePlan): Case {
       forenames: `Child${plan.child}`,
       surname: `Generated${plan.child}`,
       dateOfBirth: plan.dateOfBirth,
-      sex: plan.sex === "not recorded" ? "female" : plan.sex,
+      sex: { female: "female", male: "male", "not known": "not-known", "not recorded": "female" }[plan.sex],
       ...(plan.upn ? { upn: plan.upn } : {}),
     },
     school: { ...base.school, dateLastAttended: plan.dateLastAttended },
@@ -205,6 +206,12 @@ export function realisticPlans({
     "moved-in-la",
   ];
   const services = referralOnChoices.map((choice) => choice.value);
+  // About as England's children CME: 45% female, 54% male, 1% not known.
+  const sexes = [
+    ...Array.from({ length: 45 }, () => "female" as const),
+    ...Array.from({ length: 54 }, () => "male" as const),
+    "not known" as const,
+  ];
   const plans: CasePlan[] = [];
   for (let i = 0; plans.length < cases; i += 1) {
     // A September peak: a third of the referrals fall in the weeks after the summer.
@@ -231,7 +238,7 @@ export function realisticPlans({
       reference: `CME-${opened.slice(0, 4)}-${String(firstReference + plans.length).padStart(5, "0")}`,
       child: firstReference + plans.length,
       kind,
-      sex: pick(["female", "male", "female", "male", "male"] as const),
+      sex: pick(sexes),
       dateOfBirth,
       submittedAt: ukInstant(opened, pick(["08:40", "10:15", "13:30", "15:45"])),
       dateLastAttended: lastAttended,

@@ -4,6 +4,12 @@ import { isHighRisk, missingEnquiries } from "../../bot/referrals/readiness.js";
 import { stepOrder, type StepId } from "../../bot/referrals/steps.js";
 import { isValidUpn } from "../../bot/referrals/upn.js";
 import {
+  internationalPhone,
+  phoneNotKnown,
+  phoneNumber,
+  phoneOrNotKnown,
+} from "../../bot/referrals/fields.js";
+import {
   addRow,
   answerStep,
   currentValues,
@@ -209,6 +215,20 @@ describe("the referral wizard", () => {
     ["no sex", "child", { ...goodAnswers.child, sex: "" }, "sex", /sex/],
     ["a bad postcode", "child", { ...goodAnswers.child, postcode: "LE3" }, "postcode", /UK postcode/],
     ["no address", "child", { ...goodAnswers.child, address: "" }, "address", /address/],
+    [
+      "a known address with no postcode",
+      "child",
+      { ...goodAnswers.child, addressStatus: "known", postcode: "" },
+      "postcode",
+      /Enter the postcode, or choose no fixed abode or not known/,
+    ],
+    [
+      "a bad postcode with no fixed abode",
+      "child",
+      { ...goodAnswers.child, addressStatus: "no-fixed-abode", address: "", postcode: "LE3" },
+      "postcode",
+      /UK postcode/,
+    ],
     ["a UPN of the wrong shape", "child", { ...goodAnswers.child, upn: "12345" }, "upn", /13 characters/],
     [
       "a UPN whose check letter is wrong",
@@ -305,6 +325,15 @@ describe("the referral wizard", () => {
     });
   }
 
+  it("takes no fixed abode or not known without an address or postcode, and sex not known", () => {
+    for (const addressStatus of ["no-fixed-abode", "not-known"]) {
+      const child = { ...goodAnswers.child, address: "", postcode: "" };
+      const draft = answered(draftAt("child"), "child", { ...child, addressStatus, sex: "not-known" });
+      expect(draft.answers.child).to.include({ addressStatus, sex: "not-known" });
+      expect(draft.answers.child).not.to.have.property("address");
+    }
+  });
+
   it("normalises a postcode, a UPN and a DfE number", () => {
     const child = answered(draftAt("child"), "child", {
       ...goodAnswers.child,
@@ -317,6 +346,47 @@ describe("the referral wizard", () => {
       dfeNumber: "8552001",
     });
     expect(referrerStep.answers.referrer).to.include({ dfeNumber: "855/2001" });
+  });
+});
+
+describe("phone numbers", () => {
+  it("reads a number abroad as E.164: +, a country code not starting 0, 8 to 15 digits in all, stored without spaces", () => {
+    expect(internationalPhone("+48 600 123 456")).to.equal("+48600123456");
+    expect(internationalPhone("+1-202-555-0143")).to.equal("+12025550143");
+    expect(internationalPhone("+3531234")).to.equal(undefined); // 7 digits
+    expect(internationalPhone("+35312345")).to.equal("+35312345"); // 8 digits, the fewest
+    expect(internationalPhone("+123456789012345")).to.equal("+123456789012345"); // 15, the most
+    expect(internationalPhone("+1234567890123456")).to.equal(undefined); // 16
+    expect(internationalPhone("+0123456789")).to.equal(undefined); // no country code starts 0
+    expect(internationalPhone("0048600123456")).to.equal(undefined); // 00 instead of +
+    expect(internationalPhone("+48 600 123 45x")).to.equal(undefined);
+    expect(internationalPhone("++48600123456")).to.equal(undefined);
+    expect(internationalPhone("+44 12345 678")).to.equal(undefined); // UK numbers follow the UK rule
+  });
+
+  it("takes UK numbers as typed, numbers abroad normalised, and 'not known' only where a number may be unknown", () => {
+    const contact = phoneOrNotKnown("contact's phone number");
+    expect(contact.parse("0116 305 0005")).to.equal("0116 305 0005");
+    expect(contact.parse("+44 7700 900123")).to.equal("+44 7700 900123");
+    expect(contact.parse(" +48 600 123 456 ")).to.equal("+48600123456");
+    for (const words of [
+      "not known",
+      "Not Known",
+      "NOT  KNOWN",
+      "unknown",
+      "not-known",
+      "n/k",
+      phoneNotKnown,
+    ])
+      expect(contact.parse(words), words).to.equal(phoneNotKnown);
+    expect(contact.safeParse("+44 12").error?.issues[0]?.message).to.match(
+      /UK phone number.*\+48.*'not known'/,
+    );
+    expect(contact.safeParse("").error?.issues[0]?.message).to.equal("Enter the contact's phone number");
+    const own = phoneNumber("your phone number");
+    expect(own.parse("+351 21 000 0000")).to.equal("+351210000000");
+    expect(own.safeParse("not known").success).to.equal(false);
+    expect(own.safeParse("not known").error?.issues[0]?.message).not.to.match(/not known/);
   });
 });
 
