@@ -75,11 +75,24 @@ export async function runCaseAction(
   const { before, saved } = attempt;
   try {
     await ports.outbox.showCaseCard(reference);
+    await alertIfRaised(ports.outbox, before, saved);
     await tellReferrer(ports.outbox, before, saved, actor);
     return { kind: "done", case: saved };
   } catch (error) {
     return { kind: "done", case: saved, postsDelayed: error };
   }
+}
+
+/**
+ * A case an officer raised to urgent is escalated to the managers at once, as an urgent arrival
+ * is: once per raising (keyed by the change), so lowering and raising again alerts again.
+ */
+async function alertIfRaised(outbox: Outbox, before: Case, after: Case): Promise<void> {
+  const change = after.events.at(-1);
+  if (before.urgent || !after.urgent || change?.type !== "priority-changed") return;
+  await outbox.postChannelCard(`urgent-raised|${after.id}|${change.at}`, after.id, "escalation-urgent", {
+    rule: `Raised to urgent by ${change.by.name}`,
+  });
 }
 
 /** The referrer hears when their case changes status, and gets the team's questions to answer. */
