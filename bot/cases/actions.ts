@@ -447,14 +447,23 @@ function actionsFor(context: ActionContext) {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const urgent = input.to === "urgent";
-        if (current.urgent === urgent) return refuse(`${current.id} is already ${urgent ? "urgent" : "routine"}.`);
+        if (current.urgent === urgent)
+          return refuse(`${current.id} is already ${urgent ? "urgent" : "routine"}.`);
         const title = (isUrgent: boolean) => (isUrgent ? "Urgent" : "Routine");
         return {
           ok: true,
           case: withEvents(
             current,
             { urgent },
-            [{ by, type: "priority-changed", from: title(current.urgent), to: title(urgent), reason: input.reason }],
+            [
+              {
+                by,
+                type: "priority-changed",
+                from: title(current.urgent),
+                to: title(urgent),
+                reason: input.reason,
+              },
+            ],
             now,
           ),
         };

@@ -241,7 +241,9 @@ export function revisionOf(current: Pick<Case, "events">): number {
 export function caseUrgentTriggers(current: Pick<Case, "urgentTriggers" | "referral" | "furtherReferrals">) {
   if (current.urgentTriggers) return current.urgentTriggers;
   const found = new Set<UrgentTrigger>(
-    [current.referral, ...current.furtherReferrals.map((further) => further.referral)].flatMap(urgentTriggers),
+    [current.referral, ...current.furtherReferrals.map((further) => further.referral)].flatMap(
+      urgentTriggers,
+    ),
   );
   return urgentTriggerChoices.map((choice) => choice.value).filter((value) => found.has(value));
 }

@@ -24,7 +24,10 @@ function dangerAnswer(draft: Draft): string | undefined {
  */
 export function withDangerAlert(draft: Draft, now: Date): Draft {
   if (draft.dangerAlert || dangerAnswer(draft) !== "yes") return draft;
-  return { ...draft, dangerAlert: { key: `danger-alert|${draft.id}|${draft.createdAt}`, at: now.toISOString() } };
+  return {
+    ...draft,
+    dangerAlert: { key: `danger-alert|${draft.id}|${draft.createdAt}`, at: now.toISOString() },
+  };
 }
 
 /** The referrer's words on the alert are clipped: the card is a call to act, the case keeps them whole. */
@@ -59,18 +62,18 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
     setting: setting || "Not given yet",
     contact: [about.phone, about.email].filter(Boolean).join(", ") || "Not given yet",
     childName: childName || "Not given yet",
-    whatHappened: [what, happened?.whatHappenedOther ? clip(happened.whatHappenedOther, wordsShown) : ""]
-      .filter(Boolean)
-      .join(": ") || "Not given yet",
+    whatHappened:
+      [what, happened?.whatHappenedOther ? clip(happened.whatHappenedOther, wordsShown) : ""]
+        .filter(Boolean)
+        .join(": ") || "Not given yet",
     answerChanged:
       dangerAnswer(draft) === "no"
-        ? "The referrer has since changed their answer to \"not in immediate danger\"."
+        ? 'The referrer has since changed their answer to "not in immediate danger".'
         : "",
     state,
     ended: ending !== undefined,
     reference: reference ?? "",
     hasCase: reference !== undefined,
-    notify: "managers",
   };
 }
 
@@ -81,5 +84,10 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
 export async function showDangerAlert(outbox: Outbox, draft: Draft, ending?: DraftEnding): Promise<void> {
   if (!draft.dangerAlert) return;
   const reference = draft.submittedAt ? (draft.reference ?? draft.mergedInto) : undefined;
-  await outbox.showChannelCard(draft.dangerAlert.key, dangerAlertTemplate, dangerAlertView(draft, ending), reference);
+  await outbox.showChannelCard(
+    draft.dangerAlert.key,
+    dangerAlertTemplate,
+    dangerAlertView(draft, ending),
+    reference,
+  );
 }

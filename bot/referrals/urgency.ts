@@ -28,8 +28,8 @@ const highRiskAnswers = new Set<string>(
 /** Why a referral is urgent, in the list's order; empty when it is not. */
 export function urgentTriggers(answers: Partial<ReferralAnswers>): UrgentTrigger[] {
   const chosen = new Set<string>(
-    [...(answers.vulnerability?.riskFactors ?? []), ...(answers.vulnerability?.flags ?? [])].filter(
-      (value) => highRiskAnswers.has(value),
+    [...(answers.vulnerability?.riskFactors ?? []), ...(answers.vulnerability?.flags ?? [])].filter((value) =>
+      highRiskAnswers.has(value),
     ),
   );
   if (answers.whatHappened?.immediateDanger === "yes") chosen.add("immediate-danger");

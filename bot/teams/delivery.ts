@@ -214,7 +214,7 @@ async function postEscalation(
 
 /**
  * A channel card whose view is stored with it (the immediate-danger alert): posted once, then
- * updated in place as its item changes; managers @mentioned when the view asks (`notify`).
+ * updated in place as its item changes; the managers @mentioned.
  */
 async function showStoredChannelCard(
   context: TurnContext,
@@ -223,15 +223,14 @@ async function showStoredChannelCard(
   item: OutboxItem,
   template: string,
 ) {
-  const data = item.data ?? {};
-  const mentions =
-    data.notify === "managers"
-      ? await mentionsFor(context, channel, services.config.managerIds, undefined, {
-          owner: false,
-          managers: true,
-        })
-      : {};
-  const message = { type: "message", attachments: [cardAttachment(template, { ...data, ...mentions })] };
+  const mentions = await mentionsFor(context, channel, services.config.managerIds, undefined, {
+    owner: false,
+    managers: true,
+  });
+  const message = {
+    type: "message",
+    attachments: [cardAttachment(template, { ...item.data, ...mentions })],
+  };
   if (item.activityId) {
     await context.updateActivity({ ...message, id: item.activityId });
     return { activityId: item.activityId };

@@ -410,7 +410,11 @@ function notSavedYet(
  * Saves a changed draft over the version it was read at; undefined if someone else moved it on.
  * A draft that says "immediate danger" gets its alert, queued once the draft is saved.
  */
-async function save(services: WizardServices, stored: StoredDraft, next: Draft): Promise<StoredDraft | undefined> {
+async function save(
+  services: WizardServices,
+  stored: StoredDraft,
+  next: Draft,
+): Promise<StoredDraft | undefined> {
   let saved: StoredDraft;
   try {
     saved = await services.drafts.save(withDangerAlert(next, services.now()), stored);
