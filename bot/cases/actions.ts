@@ -446,6 +446,37 @@ function actionsFor(context: ActionContext) {
         };
       },
     ),
+    changePriority: action(
+      z.object({
+        to: z.enum(["urgent", "routine"], { error: "Choose the new priority" }),
+        reason: text("reason for the change of priority", 500),
+      }),
+      (current, by, input) => {
+        const closed = closedRefusal(current);
+        if (closed) return refuse(closed);
+        const urgent = input.to === "urgent";
+        if (current.urgent === urgent)
+          return refuse(`${current.id} is already ${urgent ? "urgent" : "routine"}.`);
+        const title = (isUrgent: boolean) => (isUrgent ? "Urgent" : "Routine");
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { urgent },
+            [
+              {
+                by,
+                type: "priority-changed",
+                from: title(current.urgent),
+                to: title(urgent),
+                reason: input.reason,
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
     reopen: action(
       z.object({
         reason: text("reason for reopening", 500),

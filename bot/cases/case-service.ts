@@ -79,6 +79,7 @@ export async function runCaseAction(
   try {
     await ports.outbox.showCaseCard(reference);
     await askManagersToSignOff(ports.outbox, before, saved);
+    await alertIfRaised(ports.outbox, before, saved);
     await tellReferrer(ports.outbox, before, saved, actor);
     return { kind: "done", case: saved };
   } catch (error) {
@@ -94,6 +95,18 @@ async function askManagersToSignOff(outbox: Outbox, before: Case, after: Case): 
     outcome: titleOf(outcomeChoices, pending.outcome),
     requestedBy: pending.by.name,
     requestedAt: formatDateTime(pending.at),
+  });
+}
+
+/**
+ * A case an officer raised to urgent is escalated to the managers at once, as an urgent arrival
+ * is: once per raising (keyed by the change), so lowering and raising again alerts again.
+ */
+async function alertIfRaised(outbox: Outbox, before: Case, after: Case): Promise<void> {
+  const change = after.events.at(-1);
+  if (before.urgent || !after.urgent || change?.type !== "priority-changed") return;
+  await outbox.postChannelCard(`urgent-raised|${after.id}|${change.at}`, after.id, "escalation-urgent", {
+    rule: `Raised to urgent by ${change.by.name}`,
   });
 }
 

@@ -11,6 +11,16 @@ import {
   referralOnChoices,
 } from "./choices.js";
 import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
+import { urgentTriggerChoices, urgentTriggers, type UrgentTrigger } from "../referrals/urgency.js";
+
+/** The referrer's immediate-danger alert to the channel, made from the draft before submission. */
+export const dangerAlertSchema = z.object({
+  /** The alert's outbox key (`danger-alert|<draft>|<draft created>`): one card, updated in place. */
+  key: z.string(),
+  /** When it was raised (the referrer said "immediate danger"). */
+  at: z.string(),
+});
+export type DangerAlert = z.infer<typeof dangerAlertSchema>;
 
 export const caseStatuses = [
   "new",
@@ -50,6 +60,7 @@ export const caseEventTypes = [
   "shared",
   "anonymised",
   "joint-enquiries-decided",
+  "priority-changed",
 ] as const;
 export type CaseEventType = (typeof caseEventTypes)[number];
 
@@ -197,6 +208,10 @@ export const caseSchema = z.object({
   events: z.array(caseEventSchema),
   /** Where the new-case card was posted, so it can be updated in place. */
   channelMessage: z.object({ conversationId: z.string(), activityId: z.string() }).optional(),
+  /** Why the referral(s) made the case urgent, as submitted (older cases: derived from the referral). */
+  urgentTriggers: z.array(z.enum(valuesOf(urgentTriggerChoices))).optional(),
+  /** The alert the referrer's "immediate danger" raised before the referral was submitted. */
+  dangerAlert: dangerAlertSchema.optional(),
 });
 
 export type Case = z.infer<typeof caseSchema>;
@@ -241,4 +256,18 @@ const addingEvents: ReadonlySet<CaseEventType> = new Set([
  */
 export function revisionOf(current: Pick<Case, "events">): number {
   return current.events.filter((event) => !addingEvents.has(event.type)).length;
+}
+
+/**
+ * Why the case's referrals make it urgent: as stored at submission (and with each further
+ * referral), or, for a case stored before that, from its referrals.
+ */
+export function caseUrgentTriggers(current: Pick<Case, "urgentTriggers" | "referral" | "furtherReferrals">) {
+  if (current.urgentTriggers) return current.urgentTriggers;
+  const found = new Set<UrgentTrigger>(
+    [current.referral, ...current.furtherReferrals.map((further) => further.referral)].flatMap(
+      urgentTriggers,
+    ),
+  );
+  return urgentTriggerChoices.map((choice) => choice.value).filter((value) => found.has(value));
 }

@@ -4,8 +4,10 @@ import { riskFactorChoices, titleOf, vulnerabilityFlagChoices } from "../referra
 import { ageOn, yearGroupOn } from "../referrals/school-age.js";
 import { childName, clip, kindChoices, referralSections } from "../referrals/views.js";
 import { cutTo } from "../referrals/fields.js";
+import { urgentTriggerTitles } from "../referrals/urgency.js";
 import { canMove, caseInputLimit, refusalFor } from "./actions.js";
 import {
+  caseUrgentTriggers,
   revisionOf,
   statusTitles,
   type Case,
@@ -83,6 +85,8 @@ export function describeEvent(event: CaseEvent): { what: string; detail: string 
       return { what: "Personal details removed (retention)", detail };
     case "joint-enquiries-decided":
       return { what: `Joint enquiries decision: ${event.to}`, detail };
+    case "priority-changed":
+      return { what: `Priority: ${event.from} → ${event.to}`, detail };
   }
 }
 
@@ -180,6 +184,16 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     referrer: referredBy(current),
     furtherReferrals: current.furtherReferrals.length,
     enquiriesIncomplete: current.enquiriesIncomplete ? "Referred before all core enquiries were made" : "",
+    priority: current.urgent ? `Urgent: ${urgentWhy(current)}` : loweredWhy(current),
+    dangerAlert: current.dangerAlert
+      ? `The referrer's "immediate danger" alerted the team on ${formatDateTime(current.dangerAlert.at)}, before the referral was submitted`
+      : "",
+    canChangePriority: may("changePriority") && open,
+    priorityTo: current.urgent ? "routine" : "urgent",
+    priorityActionTitle: current.urgent ? "Lower to routine" : "Raise to urgent",
+    priorityNow: current.urgent
+      ? "This case is urgent: lowering it puts its clocks back to the routine times."
+      : "This case is routine: raising it puts its clocks on the urgent times and alerts the managers.",
     notice: [
       options.notice,
       kept.cut.length > 0
@@ -267,6 +281,7 @@ const caseInputLabels = {
   "decideJointEnquiries.decision": "the joint-enquiries decision",
   "decideJointEnquiries.agreedOn": "the date deletion was agreed",
   "decideJointEnquiries.reason": "why the child stays on roll",
+  "changePriority.reason": "the reason for the change of priority",
 } as const;
 
 /** Every input on the case card: what it shows when the card opens. */
@@ -386,4 +401,23 @@ export function infoRequestView(current: Case, request: InfoRequest) {
     answered: request.answer !== undefined,
     answer: request.answer ?? "",
   };
+}
+
+/** The latest change of priority an officer made, if any. */
+function lastPriorityChange(current: Case): CaseEvent | undefined {
+  return [...current.events].reverse().find((event) => event.type === "priority-changed");
+}
+
+/** Why an urgent case is urgent: its referrals' triggers, and an officer's raising with their reason. */
+export function urgentWhy(current: Case): string {
+  const triggers = urgentTriggerTitles(caseUrgentTriggers(current));
+  const change = lastPriorityChange(current);
+  const raised = change?.to === "Urgent" ? `raised by ${change.by.name}: ${change.reason ?? ""}` : "";
+  return [triggers, raised].filter(Boolean).join("; ") || "raised by an officer";
+}
+
+/** Why a case that was urgent is not any more (an officer lowered it), or nothing. */
+function loweredWhy(current: Case): string {
+  const change = lastPriorityChange(current);
+  return change?.to === "Routine" ? `Routine: lowered by ${change.by.name}: ${change.reason ?? ""}` : "";
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { isDeepStrictEqual } from "node:util";
 import { isUnreachable, outsideTurn } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
@@ -114,6 +115,38 @@ export class Outbox {
       revision: 1,
     });
     this.deliverSoon();
+  }
+
+  /**
+   * Shows a channel card of its own whose view is stored with it (`data`): posted the first time,
+   * updated in place after (its `activityId`). Asking again with another view queues the update;
+   * with the same view (and case) it does nothing, so it is safe to ask at every change.
+   */
+  async showChannelCard(
+    key: string,
+    template: string,
+    data: Record<string, unknown>,
+    caseId?: string,
+  ): Promise<void> {
+    const id = `channel-card|${key}`;
+    const at = this.now().toISOString();
+    let changed = false;
+    await this.store.update(id, (current) => {
+      if (current && isDeepStrictEqual(current.data, data) && current.caseId === caseId) return undefined;
+      changed = true;
+      return {
+        ...(current ?? { id, kind: "channel-card" as const, createdAt: at, revision: 0 }),
+        template,
+        data,
+        ...(caseId ? { caseId } : {}),
+        state: "pending",
+        attempts: 0,
+        nextAttemptAt: at,
+        createdAt: at,
+        revision: (current?.revision ?? 0) + 1,
+      };
+    });
+    if (changed) this.deliverSoon();
   }
 
   /**

@@ -1,5 +1,6 @@
 import { formatDate } from "../people/format.js";
 import { ConcurrencyError } from "../store/documents.js";
+import { showDangerAlert } from "./danger-alert.js";
 import { draftExpiresOn, draftHousekeeping, type DraftPolicy } from "./expiry.js";
 import { forms } from "./steps.js";
 import { submittedView } from "./views.js";
@@ -49,6 +50,8 @@ export async function sweepDrafts(
       );
     }
   }
+  // An alert whose queueing failed after its draft was saved is queued now (a no-op otherwise).
+  for (const draft of await ports.drafts.withDangerAlert()) await showDangerAlert(ports.outbox, draft);
   for (const draft of await ports.drafts.idleSince(horizon)) {
     const action = draftHousekeeping(draft, policy, now);
     const title = forms[draft.kind].title;
@@ -69,6 +72,8 @@ export async function sweepDrafts(
         await ports.drafts.save({ ...draft, remindedAt: now.toISOString() }, draft);
         reminded += 1;
       } else if (action === "expire" || action === "expire-quietly") {
+        // The alert says so first: should the discard then lose a race, the next save shows it open again.
+        if (action === "expire") await showDangerAlert(ports.outbox, draft, { kind: "expired", at: now });
         await ports.drafts.remove(draft, draft._etag);
         if (action === "expire" && draft.conversation) {
           await ports.outbox.postPersonalCard(

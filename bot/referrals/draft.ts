@@ -33,6 +33,8 @@ export const draftSchema = z.object({
   /** Set as the first act of submission, so retries reuse it and never allocate a second case. */
   reference: z.string().optional(),
   submittedAt: z.string().optional(),
+  /** Set when the referrer first said "immediate danger": the channel's alert about this draft. */
+  dangerAlert: z.object({ key: z.string(), at: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,9 +1,5 @@
-import {
-  earlyYearsEnquiryTypeChoices,
-  enquiryTypeChoices,
-  riskFactorChoices,
-  vulnerabilityFlagChoices,
-} from "./questions.js";
+import { earlyYearsEnquiryTypeChoices, enquiryTypeChoices } from "./questions.js";
+import { urgentTriggers } from "./urgency.js";
 import { optionalText } from "./fields.js";
 import type { ReferralAnswers, ReferralKind } from "./steps.js";
 
@@ -38,17 +34,7 @@ export function missingEnquiries(
   return missing;
 }
 
-/** High-risk referrals start urgent and are escalated at once (DOMAIN.md). */
+/** High-risk referrals start urgent and are escalated at once (DOMAIN.md): see `urgentTriggers`. */
 export function isHighRisk(answers: Partial<ReferralAnswers>): boolean {
-  if (answers.whatHappened?.immediateDanger === "yes") return true;
-  const risky = new Set<string>([
-    ...riskFactorChoices
-      .filter((choice) => "highRisk" in choice && choice.highRisk)
-      .map((choice) => choice.value),
-    ...vulnerabilityFlagChoices
-      .filter((choice) => "highRisk" in choice && choice.highRisk)
-      .map((choice) => choice.value),
-  ]);
-  const chosen = [...(answers.vulnerability?.riskFactors ?? []), ...(answers.vulnerability?.flags ?? [])];
-  return chosen.some((value) => risky.has(value));
+  return urgentTriggers(answers).length > 0;
 }

@@ -1,4 +1,4 @@
-import { formatReference, matchKeysOf, type Case } from "../cases/case.js";
+import { caseUrgentTriggers, formatReference, matchKeysOf, type Case } from "../cases/case.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { CaseStore } from "../store/case-store.js";
@@ -6,7 +6,9 @@ import { ConcurrencyError } from "../store/documents.js";
 import type { DraftStore, StoredDraft } from "../store/draft-store.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import { isSubmitting, type Draft } from "./draft.js";
+import { showDangerAlert } from "./danger-alert.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
+import { urgentTriggerChoices, urgentTriggers } from "./urgency.js";
 import { formOf, isComplete } from "./wizard.js";
 
 export interface SubmissionPorts {
@@ -52,6 +54,7 @@ function enquiriesIncompleteOf(draft: Draft, referral: Case["referral"]) {
 export function caseFromDraft(draft: Draft, reference: string, now: Date): Case {
   const referral = formOf(draft).answers.parse(draft.answers);
   const enquiriesIncomplete = enquiriesIncompleteOf(draft, referral);
+  const triggers = urgentTriggers(referral);
   return {
     id: reference,
     kind: draft.kind,
@@ -60,7 +63,9 @@ export function caseFromDraft(draft: Draft, reference: string, now: Date): Case 
     referrer: draft.referrer,
     ...(draft.conversation ? { referrerConversation: draft.conversation } : {}),
     referral,
-    urgent: isHighRisk(referral),
+    urgent: triggers.length > 0,
+    urgentTriggers: triggers,
+    ...(draft.dangerAlert ? { dangerAlert: draft.dangerAlert } : {}),
     matchKeys: matchKeysOf(referral.child),
     furtherReferrals: [],
     enquiryLog: [],
@@ -143,9 +148,12 @@ export async function submitReferral(
         withNextCheck(caseFromDraft(withReference, reference, now), ports.clocks, now),
       );
       await ports.outbox.showCaseCard(reference);
-      if (created.urgent)
+      const submitted = { ...withReference, submittedAt: now.toISOString() };
+      // The referrer's "immediate danger" alerted the team already: its card says where it went.
+      if (submitted.dangerAlert) await showDangerAlert(ports.outbox, submitted);
+      else if (created.urgent)
         await ports.outbox.postChannelCard(`urgent-on-arrival|${reference}`, reference, "escalation-urgent");
-      await ports.drafts.save({ ...withReference, submittedAt: now.toISOString() }, withReference);
+      await ports.drafts.save(submitted, withReference);
       return { kind: "submitted", case: created };
     } catch (error) {
       // Someone (a double click) moved the draft on meanwhile: look again.
@@ -175,6 +183,9 @@ export function withFurtherReferral(current: Case, draft: Draft, now: Date): Cas
       },
     ],
     urgent: current.urgent || isHighRisk(referral),
+    urgentTriggers: urgentTriggerChoices
+      .map((choice) => choice.value)
+      .filter((value) => [...caseUrgentTriggers(current), ...urgentTriggers(referral)].includes(value)),
     events: [
       ...current.events,
       {
@@ -227,7 +238,9 @@ async function addToExisting(
       : undefined,
   );
   await ports.outbox.showCaseCard(reference);
-  if (isHighRisk(formOf(noted).answers.parse(noted.answers))) {
+  const added = { ...noted, reference, submittedAt: now.toISOString() };
+  if (added.dangerAlert) await showDangerAlert(ports.outbox, added);
+  else if (isHighRisk(formOf(noted).answers.parse(noted.answers))) {
     // Keyed by the referral: a retry posts nothing more; an already-urgent case still hears of new danger.
     await ports.outbox.postChannelCard(
       `urgent-further|${reference}|${noted.id}|${noted.createdAt}`,
@@ -235,6 +248,6 @@ async function addToExisting(
       "escalation-urgent",
     );
   }
-  await ports.drafts.save({ ...noted, reference, submittedAt: now.toISOString() }, noted);
+  await ports.drafts.save(added, noted);
   return { kind: "added-to-existing", reference };
 }

@@ -39,6 +39,7 @@ export const containerDefinitions = {
         { path: "/reference/?" },
         { path: "/mergedInto/?" },
         { path: "/submittedAt/?" },
+        { path: "/dangerAlert/key/?" },
         { path: "/_ts/?" },
       ],
       excludedPaths: [{ path: "/*" }],

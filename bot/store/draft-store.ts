@@ -78,6 +78,14 @@ export class DraftStore {
     return resources.map(asLanded);
   }
 
+  /** Open drafts whose "immediate danger" raised an alert (for the sweep to make sure it was queued). */
+  async withDangerAlert(): Promise<StoredDraft[]> {
+    const resources = await queryAll<Stored<Partial<Draft>>>(this.container, {
+      query: "SELECT * FROM c WHERE IS_DEFINED(c.dangerAlert.key) AND NOT IS_DEFINED(c.submittedAt)",
+    });
+    return resources.map(asLanded);
+  }
+
   /** Discards a draft, only at the version the person saw. */
   async remove(draft: Draft, etag: string): Promise<void> {
     try {

@@ -1,12 +1,13 @@
 import { TeamsInfo, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
 import { statusTitles, type Case } from "../cases/case.js";
-import { caseChannelView } from "../cases/views.js";
+import { caseChannelView, urgentWhy } from "../cases/views.js";
 import { describeClocks } from "../escalations/due.js";
 import type { ChannelPosts } from "../graph/channel-posts.js";
 import type { Log } from "../log.js";
 import type { Deliver, DeliveryAttempt, DeliveryResult } from "../outbox/outbox.js";
 import { RetryableDeliveryError, type OutboxItem, type PersonalConversation } from "../outbox/outbox-item.js";
 import { formatDateTime } from "../people/format.js";
+import { dangerAlertTemplate } from "../referrals/danger-alert.js";
 import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
 import type { CaseChannel } from "../store/settings-store.js";
@@ -200,12 +201,41 @@ async function postEscalation(
   const card = cardAttachment(template, {
     reference: current.id,
     since: formatDateTime(current.submittedAt),
+    rule: "Urgent on arrival",
+    why: urgentWhy(current),
     ...data,
     owner: current.owner?.name ?? "Unassigned",
     status: statusTitles[current.status],
     ...mentions,
   });
   const posted = await context.sendActivity({ type: "message", attachments: [card] });
+  return posted?.id ? { activityId: posted.id } : {};
+}
+
+/**
+ * A channel card whose view is stored with it (the immediate-danger alert): posted once, then
+ * updated in place as its item changes; the managers @mentioned.
+ */
+async function showStoredChannelCard(
+  context: TurnContext,
+  services: Services,
+  channel: CaseChannel,
+  item: OutboxItem,
+  template: string,
+) {
+  const mentions = await mentionsFor(context, channel, services.config.managerIds, undefined, {
+    owner: false,
+    managers: true,
+  });
+  const message = {
+    type: "message",
+    attachments: [cardAttachment(template, { ...item.data, ...mentions })],
+  };
+  if (item.activityId) {
+    await context.updateActivity({ ...message, id: item.activityId });
+    return { activityId: item.activityId };
+  }
+  const posted = await context.sendActivity(message);
   return posted?.id ? { activityId: posted.id } : {};
 }
 
@@ -295,6 +325,12 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services, deps: C
     if (!channel) {
       throw new RetryableDeliveryError(
         "no CME case channel is set up yet (a manager says '@CME Referrals setup' there)",
+      );
+    }
+    if (item.kind === "channel-card" && item.template === dangerAlertTemplate) {
+      const { template } = item;
+      return proactive(adapter, botAppId, channelReference(channel, botAppId), (context) =>
+        showStoredChannelCard(context, services, channel, item, template),
       );
     }
     if (item.kind === "channel-card" && !item.caseId && item.template) {

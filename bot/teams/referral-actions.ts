@@ -9,6 +9,7 @@ import {
   type Draft,
   type ReferralKind,
 } from "../referrals/draft.js";
+import { showDangerAlert, withDangerAlert, type DraftEnding } from "../referrals/danger-alert.js";
 import { ukDate } from "../referrals/school-age.js";
 import { reasonIncompleteSchema } from "../referrals/readiness.js";
 import { stepOrder, type StepId } from "../referrals/steps.js";
@@ -267,16 +268,19 @@ export async function handleReferralAction(
   let draft: StoredDraft | undefined;
   try {
     draft = await services.drafts.get(userId, parsed.data.draftId);
-    return await actOnDraft(services, context, verb, parsed.data, input, draft);
+    return await actOnDraft({ ...services, log }, context, verb, parsed.data, input, draft);
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
     return notSavedYet(services, context, verb, parsed.data, input, draft);
   }
 }
 
+/** What the wizard's buttons work with: the services, and the log (an alert the outbox could not take is logged). */
+type WizardServices = Services & { readonly log: Log };
+
 /** The buttons on a draft's cards, once the draft is read. */
 async function actOnDraft(
-  services: Services,
+  services: WizardServices,
   context: TurnContext,
   verb: string,
   { version, step, group, index }: CardData,
@@ -298,6 +302,8 @@ async function actOnDraft(
         "That referral changed since you asked to discard it, so I kept it. Say 'cancel' again if you still want to.",
       );
     }
+    // The alert says so first: should the discard then fail, the next save shows it open again.
+    await alertTheTeam(services, draft, { kind: "cancelled", at: now });
     await services.drafts.remove(draft, draft._etag);
     return cardResponse("referral-discarded", { title: formOf(draft).title });
   }
@@ -400,18 +406,44 @@ function notSavedYet(
   );
 }
 
-/** Saves a changed draft over the version it was read at; undefined if someone else moved it on. */
-async function save(services: Services, stored: StoredDraft, next: Draft): Promise<StoredDraft | undefined> {
+/**
+ * Saves a changed draft over the version it was read at; undefined if someone else moved it on.
+ * A draft that says "immediate danger" gets its alert, queued once the draft is saved.
+ */
+async function save(
+  services: WizardServices,
+  stored: StoredDraft,
+  next: Draft,
+): Promise<StoredDraft | undefined> {
+  let saved: StoredDraft;
   try {
-    return await services.drafts.save(next, stored);
+    saved = await services.drafts.save(withDangerAlert(next, services.now()), stored);
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;
     throw error;
   }
+  await alertTheTeam(services, saved);
+  return saved;
+}
+
+/**
+ * Shows the draft's immediate-danger alert as the draft now stands. The draft keeps the alert,
+ * so if the outbox cannot take it now, the next save or the draft sweep queues it: the person's
+ * save stands either way.
+ */
+async function alertTheTeam(services: WizardServices, draft: Draft, ending?: DraftEnding): Promise<void> {
+  try {
+    await showDangerAlert(services.outbox, draft, ending);
+  } catch (error) {
+    services.log("danger-alert.queue.failed", {
+      draft: draft.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 async function saveAndShow(
-  services: Services,
+  services: WizardServices,
   stored: StoredDraft,
   next: Draft,
   notice = "",

@@ -162,7 +162,7 @@ describe("a second referral of a child who already has an open case", () => {
     });
   });
 
-  it("raises an urgent card when a further referral says the child is in danger, and keeps its missing enquiries", async () => {
+  it("alerts the channel once when a further referral says the child is in danger, and keeps its missing enquiries", async () => {
     await refer(h, people.dsl);
     const review = await walkToReview(h, people.officer, {
       ...goodAnswers,
@@ -190,10 +190,17 @@ describe("a second referral of a child who already has an open case", () => {
     expect(stored?.furtherReferrals[0]?.enquiriesIncomplete?.reason).to.equal("Police asked us to refer now");
     expect(stored?.furtherReferrals[0]?.enquiriesIncomplete?.missing).to.include("Home visit");
     await h.app.services.outbox.idle();
-    const urgentPosts = h.teams
+    // The officer's "immediate danger" alerted the channel at once: that one card says where it went.
+    const alerts = h.teams
       .posts(channelId)
-      .filter((post) => cardText(cardIn(post)).includes(`Urgent referral: CME-${year()}-00001`));
-    expect(urgentPosts).to.have.length(1);
+      .filter((post) => cardText(cardIn(post)).includes("Immediate danger: a referral"));
+    expect(alerts).to.have.length(1);
+    expect(cardText(cardIn(h.teams.updates(channelId, alerts[0]!.id).at(-1)!))).to.include(
+      `added to the open case CME-${year()}-00001`,
+    );
+    expect(
+      h.teams.posts(channelId).some((post) => cardText(cardIn(post)).includes("Urgent referral")),
+    ).to.equal(false);
   });
 
   it("opens a new case when the referrer says it is a different child", async () => {

@@ -149,7 +149,7 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
     expect(refusal?.body.text).to.match(/for the CME team/);
   });
 
-  it("posts an urgent escalation card @mentioning the managers when the child is in immediate danger", async () => {
+  it("alerts the channel @mentioning the managers when the child is in immediate danger (one card, no second urgent one)", async () => {
     const submitted = await refer(h, people.dsl, {
       ...goodAnswers,
       whatHappened: { whatHappened: "whereabouts-unknown", immediateDanger: "yes" },
@@ -159,12 +159,20 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
     expect((await h.app.services.cases.get(reference))?.urgent).to.equal(true);
 
     const escalation = await eventually(() => {
-      const found = h.teams.posts(channelId).find((p) => cardText(cardIn(p)).includes("Urgent referral"));
-      if (!found) throw new Error("no escalation yet");
+      const found = h.teams
+        .posts(channelId)
+        .find((p) => cardText(cardIn(p)).includes("Immediate danger: a referral"));
+      if (!found) throw new Error("no alert yet");
       return found;
     });
     const card = cardIn(escalation);
-    expect(cardText(card)).to.include(reference);
+    await h.app.services.outbox.idle();
+    expect(h.teams.posts(channelId).some((p) => cardText(cardIn(p)).includes("Urgent referral"))).to.equal(
+      false,
+    );
+    expect(cardText(cardIn(h.teams.updates(channelId, escalation.id).at(-1)!))).to.include(
+      `Submitted as ${reference}`,
+    );
     expect(cardText(card)).to.include(`<at>${people.manager.name}</at>`);
     expect((card.msteams as { entities: unknown[] }).entities).to.deep.equal([
       {

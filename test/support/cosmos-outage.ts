@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
  */
 export class CosmosOutage {
   down = false;
+  /** While set, only requests whose path this matches are refused (one container away, say). */
+  downFor: RegExp | undefined;
   private server: Server | undefined;
 
   constructor(private readonly target: string) {}
@@ -18,7 +20,7 @@ export class CosmosOutage {
   async start(): Promise<void> {
     const target = new URL(this.target);
     this.server = createServer((req, res) => {
-      if (this.down) {
+      if (this.down || (this.downFor?.test(req.url ?? "") ?? false)) {
         res.writeHead(503, { "content-type": "application/json" });
         res.end(JSON.stringify({ code: "ServiceUnavailable", message: "Cosmos DB is away (test outage)" }));
         return;

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
+import { dangerAlertView, withDangerAlert } from "../../bot/referrals/danger-alert.js";
 import { reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
 import {
   caseChannelView,
@@ -302,6 +303,12 @@ function caseCards(kind: ReferralKind, text: Filler = words): [string, object][]
   ];
 }
 
+/** What delivery adds to a card that @mentions the managers. */
+const managersMentioned = {
+  mentionText: "<at>A</at>",
+  mentionEntities: [{ type: "mention", text: "<at>A</at>", mentioned: { id: "29:a", name: "A" } }],
+};
+
 /** Every template with the longest data it can get; `hostile` fills what people type, if given. */
 function everyCard(hostile?: Filler): [string, object][] {
   const text = hostile ?? long;
@@ -367,10 +374,59 @@ function everyCard(hostile?: Filler): [string, object][] {
     ["case-channel", caseChannelView(assigned, "2026-11-28")],
     ["case-channel", caseChannelView(submitted, "2026-11-28")],
     [
+      "danger-alert",
+      {
+        ...managersMentioned,
+        ...dangerAlertView(
+          {
+            ...withDangerAlert({ ...draft, typed: { whatHappened: { immediateDanger: "yes" } } }, now),
+            answers: draft.answers,
+          },
+          { kind: "expired", at: now },
+        ),
+      },
+    ],
+    [
+      "danger-alert",
+      {
+        ...managersMentioned,
+        ...dangerAlertView({
+          ...withDangerAlert(draft, now),
+          dangerAlert: { key: "k", at: now.toISOString() },
+          submittedAt: now.toISOString(),
+          reference: "CME-2026-00042",
+        }),
+      },
+    ],
+    [
+      "case-channel",
+      caseChannelView(
+        {
+          ...submitted,
+          urgent: true,
+          dangerAlert: { key: "k", at: now.toISOString() },
+          events: [
+            ...submitted.events,
+            {
+              at: now.toISOString(),
+              by: { id: "29:o", name: text(100) },
+              type: "priority-changed",
+              from: "Routine",
+              to: "Urgent",
+              reason: text(500),
+            },
+          ],
+        },
+        "2026-11-28",
+      ),
+    ],
+    [
       "escalation-urgent",
       {
         reference: "CME-2026-00042",
         since: "28 Nov 2026, 10:00",
+        rule: `Raised to urgent by ${text(100)}`,
+        why: `Immediate danger; looked after; raised by ${text(100)}: ${text(500)}`,
         mentionText: "<at>A</at>",
         mentionEntities: [{ type: "mention", text: "<at>A</at>", mentioned: { id: "29:a", name: "A" } }],
       },

@@ -1,0 +1,334 @@
+import { expect } from "chai";
+import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
+import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
+import { CosmosOutage } from "../support/cosmos-outage.js";
+import type { FakeTeams } from "../support/fake-teams.js";
+import {
+  actionData,
+  cardAction,
+  cardIn,
+  cardText,
+  channelId,
+  eventually,
+  invokeCard,
+  invokeMessage,
+  people,
+  personalConversationId,
+  personalMessage,
+  startFakeTeams,
+  startHarness,
+  type Harness,
+} from "../support/harness.js";
+import {
+  goodAnswers,
+  next,
+  press,
+  refer,
+  sayRefer,
+  submitAction,
+  walkToReview,
+  type Answers,
+} from "../support/referral-walk.js";
+
+const monday = new Date("2026-11-23T10:00:00Z");
+const inDanger = { whatHappened: "whereabouts-unknown", immediateDanger: "yes" };
+const dangerAnswers: Answers = { ...goodAnswers, whatHappened: inDanger };
+const alertTitle = "Immediate danger: a referral is being made now";
+
+/** The channel's alert cards, each as it reads now (its latest update, else its post). */
+function alertCards(teams: FakeTeams): string[] {
+  return teams
+    .posts(channelId)
+    .filter((post) => cardText(cardIn(post)).includes(alertTitle))
+    .map((post) => cardText(cardIn(teams.updates(channelId, post.id).at(-1) ?? post)));
+}
+
+const urgentCards = (teams: FakeTeams) =>
+  teams.posts(channelId).filter((post) => cardText(cardIn(post)).includes("Urgent referral: "));
+
+/** The case's card in the channel as it reads now. */
+function caseCardText(teams: FakeTeams, reference: string): string {
+  const post = teams
+    .posts(channelId)
+    .find(
+      (each) =>
+        cardText(cardIn(each)).includes(`"case.refresh"`) && cardText(cardIn(each)).includes("CME referral"),
+    );
+  if (!post) throw new Error(`no case card for ${reference}`);
+  return cardText(cardIn(teams.updates(channelId, post.id).at(-1) ?? post));
+}
+
+describe("immediate danger reaches the team at once", () => {
+  let h: Harness;
+  let clock = monday;
+  beforeEach(async () => {
+    clock = monday;
+    h = await startHarness({ DRAFT_EXPIRY_DAYS: "30", DRAFT_REMINDER_DAYS: "7" }, { now: () => clock });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** Says "immediate danger" on the first card; returns the next card the referrer sees. */
+  async function sayDanger(): Promise<Record<string, unknown>> {
+    const card = await sayRefer(h, people.dsl);
+    return next(h, people.dsl, card, inDanger);
+  }
+
+  it("alerts the channel from the first card, @mentioning the managers, and says so when the referrer cancels", async () => {
+    const childCard = await sayDanger();
+    // The referrer still sees who to call, at once.
+    expect(cardText(childCard)).to.include("0116 305 0005");
+    await h.app.services.outbox.idle();
+    const [alert] = alertCards(h.teams);
+    expect(alert).to.include(`<at>${people.manager.name}</at>`);
+    expect(alert).to.include(people.dsl.name);
+    expect(alert).to.include("Whereabouts unknown, no contact with the family");
+    expect(alert).to.include("Not submitted yet");
+    expect(urgentCards(h.teams)).to.have.length(0);
+
+    // The child's name, once given, is on the same card (updated in place).
+    await next(h, people.dsl, childCard, goodAnswers.child);
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Amelia Rose Testchild");
+
+    await h.send(personalMessage(h.teams, people.dsl, "cancel"));
+    const confirm = cardIn(h.teams.replies(personalConversationId(people.dsl)).at(-1)!);
+    await press(h, people.dsl, confirm, "referral.cancel");
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("The referrer cancelled this referral");
+    expect(alertCards(h.teams)[0]).to.include("follow up with the referrer");
+  });
+
+  it("says so on the alert when the draft expires unsubmitted (the draft sweep)", async () => {
+    await sayDanger();
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)[0]).to.include("Not submitted yet");
+    clock = new Date(monday.getTime() + 31 * 86_400_000);
+    const swept = await sweepDrafts(h.app.services, h.app.services.config.drafts, clock, "duty; police");
+    expect(swept.expired).to.equal(1);
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("This referral expired unsubmitted");
+  });
+
+  it("keeps the alert when the referrer changes their answer, and says they did", async () => {
+    const childCard = await sayDanger();
+    const back = await press(h, people.dsl, childCard, "referral.back");
+    await next(h, people.dsl, back, { ...inDanger, immediateDanger: "no" });
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("changed their answer");
+  });
+
+  it("links the case to the alert and raises no second urgent card, with a double click on Submit", async () => {
+    const review = await walkToReview(h, people.dsl, dangerAnswers);
+    const submit = submitAction(h, people.dsl, review);
+    await Promise.all([h.send(submit), h.send(submit)]);
+    await h.app.services.outbox.idle();
+    const reference = "CME-2026-00001";
+    const stored = await h.app.services.cases.get(reference);
+    expect(stored?.urgent).to.equal(true);
+    expect(stored?.dangerAlert?.key).to.match(/^danger-alert\|/);
+    expect(urgentCards(h.teams)).to.have.length(0);
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include(`Submitted as ${reference}`);
+    const caseCard = caseCardText(h.teams, reference);
+    expect(caseCard).to.include("alerted the team on 23 Nov 2026, 10:00");
+    expect(caseCard).to.include("Urgent: Immediate danger");
+  });
+});
+
+describe("an alert, then a restart, then the submission", () => {
+  let cosmos: EmbeddedCosmos;
+  let outage: CosmosOutage;
+  let teams: FakeTeams;
+  beforeEach(async () => {
+    cosmos = await startEmbeddedCosmos();
+    outage = new CosmosOutage(cosmos.endpoint);
+    await outage.start();
+    teams = await startFakeTeams();
+  });
+  afterEach(async () => {
+    await teams.stop();
+    await outage.stop();
+    await cosmos.close();
+  });
+
+  it("queues the alert later (the draft sweep) when the outbox could not take it as the step was saved", async () => {
+    const h = await startHarness(
+      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: "cme-urgent-outbox-away" },
+      { teams, now: () => monday },
+    );
+    try {
+      const card = await sayRefer(h, people.dsl);
+      outage.downFor = /\/colls\/outbox/;
+      const childCard = await next(h, people.dsl, card, inDanger);
+      // The step is saved all the same: the referrer carries on, and sees who to call.
+      expect(cardText(childCard)).to.include("Step 2 of");
+      expect(cardText(childCard)).to.include("0116 305 0005");
+      expect(
+        (await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))?.dangerAlert,
+      ).to.be.an("object");
+      outage.downFor = undefined;
+      await h.app.services.outbox.idle();
+      expect(alertCards(teams)).to.have.length(0);
+      await sweepDrafts(h.app.services, h.app.services.config.drafts, monday, "duty; police");
+      await h.app.services.outbox.idle();
+      expect(alertCards(teams)).to.have.length(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("raises exactly one urgent card (the alert) for the case", async () => {
+    const environment = {
+      COSMOS_ENDPOINT: outage.endpoint,
+      COSMOS_KEY: cosmos.key,
+      COSMOS_DATABASE: "cme-urgent-restart",
+    };
+    const first = await startHarness(environment, { teams, now: () => monday });
+    const card = await sayRefer(first, people.dsl);
+    await next(first, people.dsl, card, inDanger);
+    await first.app.services.outbox.idle();
+    await first.close();
+
+    const second = await startHarness(environment, { teams, now: () => monday });
+    try {
+      await second.send(personalMessage(teams, people.dsl, "resume"));
+      let current = cardIn(teams.replies(personalConversationId(people.dsl)).at(-1)!);
+      for (const step of ["child", "family", "school", "vulnerability", "enquiries", "referrer"] as const)
+        current = await next(second, people.dsl, current, goodAnswers[step]);
+      const submitted = invokeCard(await second.send(submitAction(second, people.dsl, current)));
+      expect(cardText(submitted)).to.include("CME-2026-00001");
+      await second.app.services.outbox.idle();
+      expect(urgentCards(teams)).to.have.length(0);
+      expect(alertCards(teams)).to.have.length(1);
+      expect(alertCards(teams)[0]).to.include("Submitted as CME-2026-00001");
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("urgent says why", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const answersFor = (trigger: string): Answers => {
+    const vulnerability = { ...goodAnswers.vulnerability };
+    if (["child-protection-plan", "looked-after"].includes(trigger)) vulnerability.flags = trigger;
+    else if (trigger !== "immediate-danger") vulnerability.riskFactors = trigger;
+    return {
+      ...goodAnswers,
+      whatHappened: trigger === "immediate-danger" ? inDanger : goodAnswers.whatHappened,
+      vulnerability,
+    };
+  };
+
+  for (const { value, title } of urgentTriggerChoices) {
+    it(`names "${title}" on the case card${value === "immediate-danger" ? " (and on the alert)" : " and the urgent card"}`, async () => {
+      await refer(h, people.dsl, answersFor(value));
+      await h.app.services.outbox.idle();
+      const reference = "CME-2026-00001";
+      expect((await h.app.services.cases.get(reference))?.urgentTriggers).to.deep.equal([value]);
+      expect(caseCardText(h.teams, reference)).to.include(`Urgent: ${title}`);
+      if (value === "immediate-danger") {
+        expect(urgentCards(h.teams)).to.have.length(0);
+        expect(alertCards(h.teams)).to.have.length(1);
+      } else {
+        const [urgent, ...more] = urgentCards(h.teams);
+        expect(more).to.have.length(0);
+        expect(cardText(cardIn(urgent!))).to.include(`this case is urgent (${title})`);
+        expect(cardText(cardIn(urgent!))).not.to.include("Immediate danger");
+      }
+    });
+  }
+});
+
+describe("an officer raises or lowers a case's priority", () => {
+  let h: Harness;
+  const reference = "CME-2026-00001";
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+    await refer(h, people.dsl);
+    await h.app.services.outbox.idle();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** Presses the case card's Priority button as this person, with a reason; returns the reply. */
+  async function changePriority(who: typeof people.officer, reason: string) {
+    await h.send(personalMessage(h.teams, who, `case ${reference}`));
+    const card = cardIn(h.teams.replies(personalConversationId(who)).at(-1)!);
+    return h.send(
+      cardAction(h.teams, who, "personal", "case.changePriority", {
+        ...actionData(card, "case.changePriority"),
+        "changePriority.reason": reason,
+      }),
+    );
+  }
+
+  it("raises it with a reason: an event, the urgent clocks, one urgent card; then lowers it again", async () => {
+    const routine = await h.app.services.cases.get(reference);
+    expect(routine?.urgent).to.equal(false);
+    await changePriority(people.officer, "Police say the family fled a violent partner");
+    await h.app.services.outbox.idle();
+    const raised = await h.app.services.cases.get(reference);
+    expect(raised?.urgent).to.equal(true);
+    expect(raised?.events.at(-1)).to.deep.include({
+      type: "priority-changed",
+      from: "Routine",
+      to: "Urgent",
+      reason: "Police say the family fled a violent partner",
+    });
+    expect(raised?.events.at(-1)?.by.name).to.equal(people.officer.name);
+    // The clocks follow: the urgent thresholds fall sooner.
+    expect(raised?.nextCheckAt).to.be.a("string");
+    expect(raised!.nextCheckAt! < routine!.nextCheckAt!).to.equal(true);
+    const urgent = await eventually(() => {
+      const [card] = urgentCards(h.teams);
+      if (!card) throw new Error("no urgent card yet");
+      return cardText(cardIn(card));
+    });
+    expect(urgent).to.include(`Raised to urgent by ${people.officer.name}`);
+    expect(urgent).to.include("Police say the family fled a violent partner");
+    expect(caseCardText(h.teams, reference)).to.include("Urgent: raised by Olu Officer");
+
+    await changePriority(people.manager, "Social care confirm the child is safe with her aunt");
+    await h.app.services.outbox.idle();
+    const lowered = await h.app.services.cases.get(reference);
+    expect(lowered?.urgent).to.equal(false);
+    expect(lowered?.events.at(-1)).to.deep.include({
+      type: "priority-changed",
+      from: "Urgent",
+      to: "Routine",
+    });
+    expect(lowered?.nextCheckAt).to.equal(routine?.nextCheckAt);
+    expect(urgentCards(h.teams)).to.have.length(1);
+    expect(caseCardText(h.teams, reference)).to.include("Routine: lowered by Mina Manager");
+  });
+
+  it("needs a reason, and is for the CME team only", async () => {
+    const noReason = await changePriority(people.officer, "");
+    expect(invokeMessage(noReason)).to.match(/reason for the change of priority/);
+    const outsider = await h.send(
+      cardAction(h.teams, people.dsl, "personal", "case.changePriority", {
+        caseId: reference,
+        "changePriority.to": "urgent",
+        "changePriority.reason": "I think it is urgent",
+      }),
+    );
+    expect(invokeMessage(outsider)).to.match(/Only CME officers/);
+    expect((await h.app.services.cases.get(reference))?.urgent).to.equal(false);
+  });
+});
