@@ -16,7 +16,11 @@ type WhatHappened = ReferralAnswers["whatHappened"];
 
 export function redirectFor(answers: WhatHappened): Redirect | undefined {
   if (answers.whatHappened === "home-education-in-writing") return "home-education";
-  if (answers.stillOnRoll === "yes" && answers.whereaboutsKnown === "yes" && answers.familyInContact === "yes")
+  if (
+    answers.stillOnRoll === "yes" &&
+    answers.whereaboutsKnown === "yes" &&
+    answers.familyInContact === "yes"
+  )
     return "attendance";
   return undefined;
 }
@@ -24,7 +28,9 @@ export function redirectFor(answers: WhatHappened): Redirect | undefined {
 /** A draft stored before the front-door questions were asked has a What happened answer without them. */
 export function frontDoorUnanswered(draft: Pick<Draft, "answers">): boolean {
   const answers = draft.answers.whatHappened;
-  return answers !== undefined && (answers.stillOnRoll === undefined || answers.whereaboutsKnown === undefined);
+  return (
+    answers !== undefined && (answers.stillOnRoll === undefined || answers.whereaboutsKnown === undefined)
+  );
 }
 
 /** The school card's "still on roll" starts as the first card said, until the person chooses. */

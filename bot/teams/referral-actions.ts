@@ -394,7 +394,8 @@ async function redirectResponse(
   redirect: Redirect,
   input: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
-  const kept = (await save(services, draft, keepTyped(draft, "whatHappened", input, services.now()))) ?? draft;
+  const kept =
+    (await save(services, draft, keepTyped(draft, "whatHappened", input, services.now()))) ?? draft;
   const { attendance, homeEducation } = services.config.redirectContacts;
   return cardResponse(
     "referral-redirect",
