@@ -1,4 +1,4 @@
-import { emergencyContactsText, type Config } from "./config.js";
+import { referrerContacts, type Config } from "./config.js";
 import { graphChannelPosts } from "./graph/channel-posts.js";
 import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
@@ -125,7 +125,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   sweep.unref();
   // Housekeeping: drafts (reminders, expiry, interrupted submissions) and closed cases' retention.
   const draftSweep = setInterval(() => {
-    sweepDrafts(services, config.drafts, now(), emergencyContactsText(config)).then(
+    sweepDrafts(services, config.drafts, now(), referrerContacts(config)).then(
       (result) => log("drafts.swept", { ...result }),
       (error: unknown) =>
         log("drafts.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),

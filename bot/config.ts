@@ -29,6 +29,30 @@ const optionalText = z
   .optional()
   .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
 
+/** A phone number people can dial: digits, spaces, brackets, dashes, an optional leading +. */
+const dialable = /^\+?\d[\d\s()-]{5,22}\d$/;
+
+const optionalPhone = optionalText.refine(
+  (value) => value === undefined || dialable.test(value),
+  "must be a phone number, like 0116 305 0005 or +44 116 305 0005",
+);
+
+const optionalEmailAddress = optionalText.refine(
+  (value) => value === undefined || z.email().safeParse(value).success,
+  "must be an e-mail address, like cme@council.gov.uk",
+);
+
+/** What the council must set in Azure; in local mode each shows a clearly made-up example. */
+const localExamples = {
+  CME_CONTACT_NAME: "Example CME contact (set CME_CONTACT_NAME)",
+  CME_CONTACT_PHONE: "0116 496 0999",
+  CME_CONTACT_EMAIL: "cme-contact@example.org",
+  ATTENDANCE_SERVICE_CONTACT:
+    "Example attendance service (set ATTENDANCE_SERVICE_CONTACT): 0116 496 0998, attendance@example.org",
+  EHE_TEAM_CONTACT:
+    "Example elective home education team (set EHE_TEAM_CONTACT): 0116 496 0997, ehe@example.org",
+} as const;
+
 const environmentSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -81,6 +105,14 @@ const environmentSchema = z
       .string()
       .default("Leicestershire First Response Children's Duty: 0116 305 0005 (out of hours 0116 255 1606)"),
     POLICE_CONTACT: z.string().default("Police: 999 if a child is in immediate danger, otherwise 101"),
+    /** The council's named person responsible for CME (s436A Education Act 1996). */
+    CME_CONTACT_NAME: optionalText,
+    CME_CONTACT_PHONE: optionalPhone,
+    CME_CONTACT_EMAIL: optionalEmailAddress,
+    /** Where an on-roll absent pupil (PME, an attendance matter) is sent instead of a CME referral. */
+    ATTENDANCE_SERVICE_CONTACT: optionalText,
+    /** Where a parent's written notice of home education (reg 9(1)(f)) is sent instead. */
+    EHE_TEAM_CONTACT: optionalText,
     ESCALATION_POLICY_FILE: z.string().min(1).default(defaultFile("escalation-policy.json")),
     TERM_DATES_FILE: z.string().min(1).default(defaultFile("term-dates.json")),
     CENSUS_DATES_FILE: z.string().min(1).default(defaultFile("census-dates.json")),
@@ -163,6 +195,16 @@ const environmentSchema = z
         message: "is required when MICROSOFT_APP_ID is set (the in-memory Cosmos is for local mode only)",
       });
     }
+    for (const name of Object.keys(localExamples) as (keyof typeof localExamples)[]) {
+      if (!env[name]) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message:
+            "is required when MICROSOFT_APP_ID is set: referrers are shown it (the local example would send them nowhere)",
+        });
+      }
+    }
     if (env.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({
         code: "custom",
@@ -227,6 +269,10 @@ export interface Config {
     readonly sweepIntervalMs: number;
   };
   readonly emergencyContacts: { readonly childrensDuty: string; readonly police: string };
+  /** The council's named CME contact (s436A), on help, confirmations and redirects. */
+  readonly cmeContact: CmeContact;
+  /** Who a referral that is not CME is sent to instead: attendance (PME) and elective home education. */
+  readonly redirectContacts: { readonly attendance: string; readonly homeEducation: string };
   /** The `time-to-close` report counts cases closed within this many working days of referral (policy). */
   readonly closeTargetWorkingDays: number;
   /** Closing with these outcomes needs a manager's sign-off (policy). */
@@ -236,6 +282,12 @@ export interface Config {
   readonly termDates: TermDates;
   /** The DfE's census days for the termly CME return (config/census-dates.json). */
   readonly censusDates: CensusDates;
+}
+
+export interface CmeContact {
+  readonly name: string;
+  readonly phone: string;
+  readonly email: string;
 }
 
 export class ConfigError extends Error {
@@ -338,6 +390,15 @@ export function loadConfig(environment: Environment): Config {
       sweepIntervalMs: env.DRAFT_SWEEP_MINUTES * 60_000,
     },
     emergencyContacts: { childrensDuty: env.CHILDRENS_DUTY_CONTACT, police: env.POLICE_CONTACT },
+    cmeContact: {
+      name: env.CME_CONTACT_NAME ?? localExamples.CME_CONTACT_NAME,
+      phone: env.CME_CONTACT_PHONE ?? localExamples.CME_CONTACT_PHONE,
+      email: env.CME_CONTACT_EMAIL ?? localExamples.CME_CONTACT_EMAIL,
+    },
+    redirectContacts: {
+      attendance: env.ATTENDANCE_SERVICE_CONTACT ?? localExamples.ATTENDANCE_SERVICE_CONTACT,
+      homeEducation: env.EHE_TEAM_CONTACT ?? localExamples.EHE_TEAM_CONTACT,
+    },
     closeTargetWorkingDays: env.CLOSE_TARGET_WORKING_DAYS,
     signOffOutcomes: env.SIGN_OFF_OUTCOMES,
     escalationPolicy,
@@ -350,3 +411,10 @@ export function loadConfig(environment: Environment): Config {
 export function emergencyContactsText(config: Pick<Config, "emergencyContacts">): string {
   return `${config.emergencyContacts.childrensDuty}; ${config.emergencyContacts.police}`;
 }
+
+/** What every card for a referrer shows: the numbers for immediate danger and the named CME contact. */
+export function referrerContacts(config: Pick<Config, "emergencyContacts" | "cmeContact">) {
+  return { emergencyContacts: emergencyContactsText(config), cmeContact: config.cmeContact };
+}
+
+export type ReferrerContacts = ReturnType<typeof referrerContacts>;

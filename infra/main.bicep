@@ -18,6 +18,21 @@ param allowedTenantIds string
 @description('Entra object ids or user principal names of CME managers, comma-separated.')
 param managerIds string = ''
 
+@description('The council\'s named person responsible for CME (s436A): shown to every referrer.')
+param cmeContactName string
+
+@description('Their phone number.')
+param cmeContactPhone string
+
+@description('Their e-mail address.')
+param cmeContactEmail string
+
+@description('The attendance service an on-roll absent pupil (PME) is sent to: name and how to reach it.')
+param attendanceServiceContact string
+
+@description('The elective home education team a written notice of home education is sent to: name and how to reach it.')
+param eheTeamContact string
+
 @description('Cosmos DB capacity: serverless (pay per request, the default) or autoscale provisioned throughput.')
 @allowed([
   'serverless'
@@ -86,6 +101,11 @@ module app 'modules/app.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     allowedTenantIds: allowedTenantIds
     managerIds: managerIds
+    cmeContactName: cmeContactName
+    cmeContactPhone: cmeContactPhone
+    cmeContactEmail: cmeContactEmail
+    attendanceServiceContact: attendanceServiceContact
+    eheTeamContact: eheTeamContact
   }
 }
 

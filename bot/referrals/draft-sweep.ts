@@ -1,3 +1,4 @@
+import type { ReferrerContacts } from "../config.js";
 import { formatDate } from "../people/format.js";
 import { ConcurrencyError } from "../store/documents.js";
 import { showDangerAlert } from "./danger-alert.js";
@@ -26,7 +27,7 @@ export async function sweepDrafts(
   ports: DraftSweepPorts,
   policy: DraftPolicy,
   now: Date,
-  emergencyContacts: string,
+  contacts: ReferrerContacts,
 ): Promise<DraftSweepResult> {
   const horizon = new Date(now.getTime() - (policy.expiryDays - policy.reminderDaysBefore) * 86_400_000);
   let reminded = 0;
@@ -45,8 +46,8 @@ export async function sweepDrafts(
         draft.conversation,
         result.kind === "submitted" ? "referral-submitted" : "referral-added",
         result.kind === "submitted"
-          ? submittedView(result.case.id, result.case.referral, result.case.submittedAt, emergencyContacts)
-          : { reference: result.reference, emergencyContacts },
+          ? submittedView(result.case.id, result.case.referral, result.case.submittedAt, contacts)
+          : { reference: result.reference, ...contacts },
       );
     }
   }

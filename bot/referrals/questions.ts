@@ -7,6 +7,10 @@ export const whatHappenedChoices = [
   { value: "did-not-take-up-place", title: "Did not take up an allocated place" },
   { value: "not-returned-after-leave", title: "Did not return after a leave of absence" },
   { value: "home-education-not-in-writing", title: "Parent said (not in writing) they will home educate" },
+  {
+    value: "home-education-in-writing",
+    title: "Parent notified the school in writing that they will home educate",
+  },
   { value: "other", title: "Other (describe)" },
 ] as const;
 

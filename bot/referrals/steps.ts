@@ -70,21 +70,40 @@ function group<Shape extends z.ZodRawShape>(shape: Shape, min: number, max: numb
   return schema;
 }
 
-// 1. What happened
-function whatHappenedStep<const T extends Choices>(choices: T) {
+// 1. What happened, after the front door: on roll, whereabouts known, family in contact
+/**
+ * The front-door answers are optional as stored (drafts and cases from before they were asked
+ * have none) and required on the card; `place` is "school" or "setting" for the messages.
+ */
+function whatHappenedStep<const T extends Choices>(choices: T, place: string, roll: string) {
   const fields = z.object({
+    stillOnRoll: optionalChoice(yesNoChoices),
+    whereaboutsKnown: optionalChoice(yesNoChoices),
+    familyInContact: optionalChoice(yesNoChoices),
     whatHappened: choice(choices, "Choose what happened"),
     whatHappenedOther: optionalText(500),
     immediateDanger: choice(yesNoChoices, "Say whether the child is in immediate danger"),
   });
-  const schema = fields.superRefine(
-    (value, ctx) => {
-      if (value.whatHappened === "other" && !value.whatHappenedOther) {
-        refuse(ctx, "whatHappenedOther", "Describe what happened");
-      }
-    },
-    onceValid(fields, ["whatHappened", "whatHappenedOther"]),
-  );
+  const schema = fields
+    .superRefine(
+      (value, ctx) => {
+        if (value.whatHappened === "other" && !value.whatHappenedOther) {
+          refuse(ctx, "whatHappenedOther", "Describe what happened");
+        }
+      },
+      onceValid(fields, ["whatHappened", "whatHappenedOther"]),
+    )
+    .superRefine(
+      (value, ctx) => {
+        if (!value.stillOnRoll) refuse(ctx, "stillOnRoll", `Say whether the child is still on the ${roll}`);
+        if (!value.whereaboutsKnown)
+          refuse(ctx, "whereaboutsKnown", `Say whether the ${place} knows where the child is`);
+        if (value.stillOnRoll === "yes" && value.whereaboutsKnown === "yes" && !value.familyInContact) {
+          refuse(ctx, "familyInContact", `Say whether the family is in contact with the ${place}`);
+        }
+      },
+      onceValid(fields, ["stillOnRoll", "whereaboutsKnown", "familyInContact"]),
+    );
   return { fields, schema: () => schema };
 }
 
@@ -236,6 +255,26 @@ const schoolSchema = (context: StepContext) =>
           refuse(ctx, "deletionGround", "Choose the regulation 9 ground for the deletion");
       },
       onceValid(schoolFields, ["onRoll", "deletionDate", "deletionGround"]),
+    )
+    .superRefine(
+      (value, ctx) => {
+        // Asked first on the What happened card: the two answers must agree.
+        const stillOnRoll = context.answers.whatHappened?.stillOnRoll;
+        if (stillOnRoll === "yes" && value.onRoll === "deleted") {
+          refuse(
+            ctx,
+            "onRoll",
+            "On the first card you said the child is still on the school's roll: choose 'Still on roll', or go back and change that answer",
+          );
+        } else if (stillOnRoll === "no" && value.onRoll === "on-roll") {
+          refuse(
+            ctx,
+            "onRoll",
+            "On the first card you said the child is no longer on the school's roll: choose 'Deleted from roll', or go back and change that answer",
+          );
+        }
+      },
+      onceValid(schoolFields, ["onRoll"]),
     );
 
 const settingFields = z.object({
@@ -329,7 +368,7 @@ const schoolAgeReferrerSchema = () =>
 
 // The two forms
 const schoolAge = {
-  whatHappened: whatHappenedStep(whatHappenedChoices),
+  whatHappened: whatHappenedStep(whatHappenedChoices, "school", "school's roll"),
   child: childStep(
     "school-age",
     z.object({ ...childCommon, upn, yearGroup: optionalChoice(yearGroupChoices) }),
@@ -339,7 +378,7 @@ const schoolAge = {
 };
 
 const earlyYears = {
-  whatHappened: whatHappenedStep(earlyYearsWhatHappenedChoices),
+  whatHappened: whatHappenedStep(earlyYearsWhatHappenedChoices, "setting", "setting's register"),
   child: childStep("early-years", z.object(childCommon)),
   enquiries: enquiriesStep(earlyYearsEnquiryTypeChoices),
   referrer: z.object(referrerCommon),

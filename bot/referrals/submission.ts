@@ -98,7 +98,8 @@ export async function submitReferral(
     if (draft.submittedAt && draft.reference)
       return { kind: "already-submitted", reference: draft.reference };
     if (draft.version !== version && !isSubmitting(draft)) return { kind: "stale", draft };
-    if (!isComplete(draft)) return { kind: "incomplete", draft };
+    // Once sending has begun the answers are fixed: a question added since does not hold it up.
+    if (!isSubmitting(draft) && !isComplete(draft)) return { kind: "incomplete", draft };
     const reason = draft.reasonIncomplete ?? reasonIncomplete;
     if (!isSubmitting(draft) && missingEnquiries(draft.kind, draft.answers.enquiries).length > 0 && !reason) {
       return { kind: "needs-reason", draft };

@@ -26,6 +26,8 @@ import { countryChoices } from "./countries.js";
 import { cutTo, lengthLimitOf } from "./fields.js";
 import { isHighRisk, missingEnquiries, reasonIncompleteSchema } from "./readiness.js";
 import { yearGroupOn } from "./school-age.js";
+import { withOnRollPrefilled, type Redirect } from "./front-door.js";
+import type { ReferrerContacts } from "../config.js";
 import { forms, type ReferralAnswers, type ReferralForm, type ReferralKind, type StepId } from "./steps.js";
 import {
   currentValues,
@@ -40,6 +42,9 @@ type Choice = { readonly value: string; readonly title: string };
 
 /** Which choices each coded field reads from (for the review's plain words). */
 const choicesOf: Record<string, readonly Choice[]> = {
+  stillOnRoll: yesNoChoices,
+  whereaboutsKnown: yesNoChoices,
+  familyInContact: yesNoChoices,
   whatHappened: whatHappenedChoices,
   immediateDanger: yesNoChoices,
   sex: sexChoices,
@@ -71,6 +76,9 @@ export function kindChoices(kind: ReferralKind) {
 }
 
 const labels: Record<string, string> = {
+  stillOnRoll: "Still on roll (or register)",
+  whereaboutsKnown: "Whereabouts known",
+  familyInContact: "Family in contact",
   whatHappened: "What happened",
   whatHappenedOther: "Details",
   immediateDanger: "Immediate danger",
@@ -177,7 +185,7 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
   const { values, cut } = withinLimits(
     form,
     step,
-    options.values ?? currentValues(draft, step),
+    withOnRollPrefilled(draft, step, options.values ?? currentValues(draft, step)),
     options.showUpTo,
   );
   const errors = options.errors ?? {};
@@ -212,6 +220,7 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
       draft.kind === "early-years"
         ? "calls to the parents, calls to both emergency contacts and a home visit"
         : "a first-day call, calls to all emergency contacts at different times of day, a letter to the last known address and a home visit",
+    frontDoor: frontDoorWords(draft.kind),
     stepNumber: form.steps.indexOf(step) + 1,
     stepCount: form.steps.length + 1,
     notice: [options.notice, cutNotice(cut, options.showUpTo)].filter(Boolean).join(" "),
@@ -237,6 +246,41 @@ export function stepView(draft: Draft, step: StepId, options: StepViewOptions) {
     fundedEntitlementChoices,
     emergencyContacts: options.emergencyContacts,
   };
+}
+
+/** The first card's front-door questions, worded for a school or an early-years setting. */
+function frontDoorWords(kind: ReferralKind) {
+  const [place, roll] = kind === "early-years" ? ["setting", "register"] : ["school", "roll"];
+  return {
+    stillOnRoll: `Is the child still on your ${place}'s ${roll}? (required)`,
+    whereaboutsKnown: `Does the ${place} know where the child is? (required)`,
+    familyInContact: `If both are yes: is the family in contact with the ${place}?`,
+    hint: `A child on your ${roll} whose whereabouts you know and whose family is in touch is an attendance matter, not CME: I will say who to contact instead.`,
+  };
+}
+
+const redirects: Record<Redirect, { title: string; text: string; contactTitle: string }> = {
+  attendance: {
+    title: "This is an attendance matter, not CME",
+    text: "The child is still on the roll, you know where they are and the family is in contact with you. That is a pupil missing out on education (PME): follow your attendance procedures and contact the attendance service. No CME case has been opened.",
+    contactTitle: "Attendance service",
+  },
+  "home-education": {
+    title: "Written notice of home education: the elective home education team",
+    text: "A parent's written notice that they will educate their child at home is a ground for deletion from roll (regulation 9(1)(f)), and the elective home education team takes it from there: send the notice to them. No CME case has been opened. If the parent only said so, not in writing, go back and choose that answer: that is a CME referral.",
+    contactTitle: "Elective home education team",
+  },
+};
+
+/** The card that sends a referrer elsewhere: why, who to contact, and the way back to their answers. */
+export function redirectView(
+  redirect: Redirect,
+  draft: Pick<Draft, "id" | "version">,
+  contact: string,
+  danger: boolean,
+  contacts: ReferrerContacts,
+) {
+  return { ...redirects[redirect], contact, danger, draftId: draft.id, version: draft.version, ...contacts };
 }
 
 export function childName(answers: {
@@ -338,13 +382,13 @@ export function submittedView(
   reference: string,
   answers: ReferralAnswers,
   submittedAt: string,
-  emergencyContacts: string,
+  contacts: ReferrerContacts,
 ) {
   return {
     reference,
     childName: childName(answers),
     urgent: isHighRisk(answers),
     submittedAt: formatDateTime(submittedAt),
-    emergencyContacts,
+    ...contacts,
   };
 }

@@ -3,6 +3,7 @@ import type { PersonalConversation } from "../outbox/outbox-item.js";
 import type { Person } from "../people/person.js";
 import { cutTo, lengthLimitOf } from "./fields.js";
 import { draftIdFor, type Draft, type ReferralKind } from "./draft.js";
+import { frontDoorUnanswered } from "./front-door.js";
 import { forms, stepOrder, type GroupSpec, type ReferralForm, type StepId } from "./steps.js";
 
 export type FieldErrors = Record<string, string>;
@@ -209,13 +210,19 @@ export function answerStep(
   const groupSizes = { ...draft.groupSizes };
   for (const spec of form.groups[step]) delete groupSizes[spec.name];
   const complete = stepOrder.every((each) => answers[each] !== undefined);
+  // A draft from before the front-door questions was asked them out of turn: it goes back to where it was.
+  const outOfTurn = step === "whatHappened" && draft.step !== step && frontDoorUnanswered(draft);
   return {
     ok: true,
     draft: changed(draft, now, {
       answers,
       typed: withoutTyped(draft, step),
       groupSizes,
-      step: draft.editing && complete ? "review" : (stepOrder[stepOrder.indexOf(step) + 1] ?? "review"),
+      step: outOfTurn
+        ? draft.step
+        : draft.editing && complete
+          ? "review"
+          : (stepOrder[stepOrder.indexOf(step) + 1] ?? "review"),
       editing: draft.editing && !complete,
     }),
   };
@@ -283,6 +290,7 @@ export function editStep(draft: Draft, step: StepId, now: Date): Draft {
   return changed(draft, now, { step, editing: true });
 }
 
+/** Every step answered, and the first card's front-door questions too (older drafts lack them). */
 export function isComplete(draft: Draft): boolean {
-  return stepOrder.every((step) => draft.answers[step] !== undefined);
+  return stepOrder.every((step) => draft.answers[step] !== undefined) && !frontDoorUnanswered(draft);
 }

@@ -3,7 +3,7 @@ import { caseCardFor, caseForTeamCommand, caseHistoryCard } from "./case-actions
 import { offerSubjectAccessExport } from "./subject-access.js";
 import { dfeReturnCommand } from "./dfe-return-command.js";
 import { reportCommand } from "./report-commands.js";
-import { emergencyContactsText } from "../config.js";
+import { referrerContacts } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
 import type { Services } from "../services.js";
 import { referrerOf, resolveActor } from "./actor.js";
@@ -101,10 +101,7 @@ export function commandText(context: TurnContext): string {
 }
 
 export function helpCard(services: Services) {
-  return cardAttachment("help", {
-    commands: commandList,
-    emergencyContacts: emergencyContactsText(services.config),
-  });
+  return cardAttachment("help", { commands: commandList, ...referrerContacts(services.config) });
 }
 
 async function help(services: Services, context: TurnContext, preface?: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { TeamsInfo, type AdaptiveCardInvokeResponse, type TurnContext } from "botbuilder";
 import { z } from "zod";
-import { emergencyContactsText } from "../config.js";
+import { emergencyContactsText, referrerContacts } from "../config.js";
 import type { Person } from "../people/person.js";
 import {
   draftIdFor,
@@ -16,7 +16,15 @@ import { stepOrder, type StepId } from "../referrals/steps.js";
 import { submitReferral, type DuplicateDecision, type SubmissionResult } from "../referrals/submission.js";
 import { statusTitles } from "../cases/case.js";
 import { formatDate } from "../people/format.js";
-import { cutNotice, reviewView, stepView, submittedView, type StepViewOptions } from "../referrals/views.js";
+import { frontDoorUnanswered, redirectFor, type Redirect } from "../referrals/front-door.js";
+import {
+  cutNotice,
+  redirectView,
+  reviewView,
+  stepView,
+  submittedView,
+  type StepViewOptions,
+} from "../referrals/views.js";
 import {
   addRow,
   answerStep,
@@ -116,6 +124,13 @@ export function currentCard(
   draft: Draft,
   options: Partial<StepViewOptions> = {},
 ): CardJson {
+  if (frontDoorUnanswered(draft)) {
+    return stepCard(draft, "whatHappened", {
+      emergencyContacts: emergencyContactsText(services.config),
+      ...options,
+      notice: [options.notice, askedSinceNotice].filter(Boolean).join(" "),
+    });
+  }
   if (draft.step === "review") {
     return reviewCard(draft, ukDate(services.now()), { notice: options.notice ?? "" });
   }
@@ -124,6 +139,10 @@ export function currentCard(
     ...options,
   });
 }
+
+/** A draft saved before the first card asked about the roll: those questions come first. */
+const askedSinceNotice =
+  "I now ask first whether the child is still on the roll and whether you know where they are: please answer those. Your other answers are kept.";
 
 /**
  * The "About you" card (and the school) start filled from Microsoft Graph when it is
@@ -348,6 +367,8 @@ async function actOnDraft(
         );
       }
       const result = answerStep(draft, step, input, ukDate(now), now);
+      const redirect = result.ok && step === "whatHappened" ? redirectTo(result.draft) : undefined;
+      if (redirect) return redirectResponse(services, draft, redirect, input);
       if (result.ok) return saveAndShow(services, draft, result.draft);
       const kept = await save(services, draft, keepTyped(draft, step, input, now));
       return cardJson(
@@ -362,6 +383,36 @@ async function actOnDraft(
     default:
       return messageResponse("I don't know that button. Say 'refer' to carry on with your referral.");
   }
+}
+
+/** Where the first card's answers send the referrer instead of a CME referral, if anywhere. */
+function redirectTo(answered: Draft): Redirect | undefined {
+  return answered.answers.whatHappened && redirectFor(answered.answers.whatHappened);
+}
+
+/**
+ * Not CME: no case, no channel post. The answers are kept as typed (not passed), so "Back to
+ * the referral" shows them again to change, and "Discard" removes them.
+ */
+async function redirectResponse(
+  services: WizardServices,
+  draft: StoredDraft,
+  redirect: Redirect,
+  input: Record<string, unknown>,
+): Promise<AdaptiveCardInvokeResponse> {
+  const kept =
+    (await save(services, draft, keepTyped(draft, "whatHappened", input, services.now()))) ?? draft;
+  const { attendance, homeEducation } = services.config.redirectContacts;
+  return cardResponse(
+    "referral-redirect",
+    redirectView(
+      redirect,
+      kept,
+      redirect === "attendance" ? attendance : homeEducation,
+      input.immediateDanger === "yes",
+      referrerContacts(services.config),
+    ),
+  );
 }
 
 /** The buttons that stand on a step's own card, with its inputs. */
@@ -584,18 +635,18 @@ function lateOutcomeCard(
   services: Services,
   result: SubmissionResult,
 ): { template: string; view: Record<string, unknown> } {
-  const emergencyContacts = emergencyContactsText(services.config);
+  const contacts = referrerContacts(services.config);
   switch (result.kind) {
     case "submitted":
       return {
         template: "referral-submitted",
         view: {
-          ...submittedView(result.case.id, result.case.referral, result.case.submittedAt, emergencyContacts),
+          ...submittedView(result.case.id, result.case.referral, result.case.submittedAt, contacts),
           childName: "this child",
         },
       };
     case "added-to-existing":
-      return { template: "referral-added", view: { reference: result.reference, emergencyContacts } };
+      return { template: "referral-added", view: { reference: result.reference, ...contacts } };
     case "already-submitted":
       return {
         template: "referral-sending",
@@ -627,7 +678,7 @@ function submissionReply(services: Services, result: SubmissionResult, reason: s
           result.case.id,
           result.case.referral,
           result.case.submittedAt,
-          emergencyContactsText(services.config),
+          referrerContacts(services.config),
         ),
       );
     case "already-submitted":
@@ -659,7 +710,7 @@ function submissionReply(services: Services, result: SubmissionResult, reason: s
     case "added-to-existing":
       return renderCard("referral-added", {
         reference: result.reference,
-        emergencyContacts: emergencyContactsText(services.config),
+        ...referrerContacts(services.config),
       });
   }
 }

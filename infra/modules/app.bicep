@@ -10,6 +10,11 @@ param cosmosEndpoint string
 param appInsightsConnectionString string
 param allowedTenantIds string
 param managerIds string
+param cmeContactName string
+param cmeContactPhone string
+param cmeContactEmail string
+param attendanceServiceContact string
+param eheTeamContact string
 param logAnalyticsWorkspaceId string
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -47,6 +52,11 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'ALLOWED_TENANT_IDS', value: allowedTenantIds }
         { name: 'CME_MANAGER_IDS', value: managerIds }
+        { name: 'CME_CONTACT_NAME', value: cmeContactName }
+        { name: 'CME_CONTACT_PHONE', value: cmeContactPhone }
+        { name: 'CME_CONTACT_EMAIL', value: cmeContactEmail }
+        { name: 'ATTENDANCE_SERVICE_CONTACT', value: attendanceServiceContact }
+        { name: 'EHE_TEAM_CONTACT', value: eheTeamContact }
         { name: 'COSMOS_ENDPOINT', value: cosmosEndpoint }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }

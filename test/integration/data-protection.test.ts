@@ -53,6 +53,7 @@ describe("data protection", () => {
     await refer(h, people.dsl, {
       ...goodAnswers,
       whatHappened: {
+        ...goodAnswers.whatHappened,
         whatHappened: "other",
         whatHappenedOther: "Moved to Aunt Jane Doe, 5 Elm Rd, Leeds",
         immediateDanger: "no",

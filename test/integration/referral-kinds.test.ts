@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { referrerContacts } from "../../bot/config.js";
 import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
 import {
   actionData,
@@ -328,7 +329,8 @@ describe("drafts left unfinished", () => {
     await h.close();
   });
   const days = (n: number) => new Date(Date.now() + n * 86_400_000);
-  const sweep = () => sweepDrafts(h.app.services, h.app.services.config.drafts, clock, "duty; police");
+  const sweep = () =>
+    sweepDrafts(h.app.services, h.app.services.config.drafts, clock, referrerContacts(h.app.services.config));
 
   it("reminds the person in their personal chat before a draft expires, once, then discards it and says so", async () => {
     const card = await sayRefer(h, people.dsl);

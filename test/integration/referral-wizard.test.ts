@@ -84,7 +84,7 @@ describe("the referral wizard over HTTP", () => {
   it("shows the emergency numbers on every card after the referrer says the child is in immediate danger", async () => {
     const card = await sayRefer(h, people.dsl);
     const childCard = await next(h, people.dsl, card, {
-      whatHappened: "whereabouts-unknown",
+      ...goodAnswers.whatHappened,
       immediateDanger: "yes",
     });
     expect(cardText(childCard)).to.include("Immediate danger: if you have not already, call now");

@@ -18,6 +18,11 @@ describe("security at the edge", () => {
         MICROSOFT_APP_TENANT_ID: "00000000-0000-0000-0000-0000000c0001",
         COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
         ALLOWED_TENANT_IDS: "00000000-0000-0000-0000-0000000c0001",
+        CME_CONTACT_NAME: "Chris Named-Contact",
+        CME_CONTACT_PHONE: "0116 305 1234",
+        CME_CONTACT_EMAIL: "cme@council.example",
+        ATTENDANCE_SERVICE_CONTACT: "Attendance Support Team",
+        EHE_TEAM_CONTACT: "Elective Home Education team",
       });
       // The real CloudAdapter and server, as in Azure; the turn itself must never run.
       const server = createServer({

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { referrerContacts } from "../../bot/config.js";
 import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
 import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
@@ -32,7 +33,7 @@ import {
 } from "../support/referral-walk.js";
 
 const monday = new Date("2026-11-23T10:00:00Z");
-const inDanger = { whatHappened: "whereabouts-unknown", immediateDanger: "yes" };
+const inDanger = { ...goodAnswers.whatHappened, immediateDanger: "yes" };
 const dangerAnswers: Answers = { ...goodAnswers, whatHappened: inDanger };
 const alertTitle = "Immediate danger: a referral is being made now";
 
@@ -108,7 +109,12 @@ describe("immediate danger reaches the team at once", () => {
     await h.app.services.outbox.idle();
     expect(alertCards(h.teams)[0]).to.include("Not submitted yet");
     clock = new Date(monday.getTime() + 31 * 86_400_000);
-    const swept = await sweepDrafts(h.app.services, h.app.services.config.drafts, clock, "duty; police");
+    const swept = await sweepDrafts(
+      h.app.services,
+      h.app.services.config.drafts,
+      clock,
+      referrerContacts(h.app.services.config),
+    );
     expect(swept.expired).to.equal(1);
     await h.app.services.outbox.idle();
     expect(alertCards(h.teams)).to.have.length(1);
@@ -176,7 +182,12 @@ describe("an alert, then a restart, then the submission", () => {
       outage.downFor = undefined;
       await h.app.services.outbox.idle();
       expect(alertCards(teams)).to.have.length(0);
-      await sweepDrafts(h.app.services, h.app.services.config.drafts, monday, "duty; police");
+      await sweepDrafts(
+        h.app.services,
+        h.app.services.config.drafts,
+        monday,
+        referrerContacts(h.app.services.config),
+      );
       await h.app.services.outbox.idle();
       expect(alertCards(teams)).to.have.length(1);
     } finally {

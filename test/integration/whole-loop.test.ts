@@ -152,7 +152,7 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
   it("alerts the channel @mentioning the managers when the child is in immediate danger (one card, no second urgent one)", async () => {
     const submitted = await refer(h, people.dsl, {
       ...goodAnswers,
-      whatHappened: { whatHappened: "whereabouts-unknown", immediateDanger: "yes" },
+      whatHappened: { ...goodAnswers.whatHappened, immediateDanger: "yes" },
     });
     expect(cardText(submitted)).to.include("0116 305 0005");
     const reference = `CME-${new Date().getUTCFullYear()}-00001`;

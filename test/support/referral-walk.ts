@@ -13,7 +13,12 @@ import {
 
 /** A whole school-age referral as the cards submit it: one set of inputs per step. */
 export const goodAnswers = {
-  whatHappened: { whatHappened: "whereabouts-unknown", immediateDanger: "no" } as Record<string, string>,
+  whatHappened: {
+    stillOnRoll: "yes",
+    whereaboutsKnown: "no",
+    whatHappened: "whereabouts-unknown",
+    immediateDanger: "no",
+  } as Record<string, string>,
   child: {
     forenames: "Amelia Rose",
     surname: "Testchild",
@@ -65,7 +70,12 @@ export type Answers = typeof goodAnswers;
 /** A whole early-years referral: a younger child, a setting, the early-years enquiries. */
 export const goodEarlyYearsAnswers: Answers = {
   ...goodAnswers,
-  whatHappened: { whatHappened: "unexplained-absence", immediateDanger: "no" },
+  whatHappened: {
+    stillOnRoll: "yes",
+    whereaboutsKnown: "no",
+    whatHappened: "unexplained-absence",
+    immediateDanger: "no",
+  },
   child: {
     ...goodAnswers.child,
     forenames: "Ollie",

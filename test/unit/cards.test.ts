@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { dangerAlertView, withDangerAlert } from "../../bot/referrals/danger-alert.js";
-import { reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
+import { redirectView, reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
 import {
   caseChannelView,
   caseDetailsView,
@@ -68,7 +68,14 @@ type Filler = (n: number) => string;
 
 /** Card inputs for every step with every field filled, long, and every group at its most rows. */
 const maximalInputsOf = (text: Filler): Record<StepId, Record<string, string>> => ({
-  whatHappened: { whatHappened: "other", whatHappenedOther: text(500), immediateDanger: "yes" },
+  whatHappened: {
+    stillOnRoll: "no",
+    whereaboutsKnown: "yes",
+    familyInContact: "yes",
+    whatHappened: "other",
+    whatHappenedOther: text(500),
+    immediateDanger: "yes",
+  },
   child: {
     forenames: text(100),
     surname: text(100),
@@ -152,7 +159,14 @@ const maximalInputsOf = (text: Filler): Record<StepId, Record<string, string>> =
 /** The same, changed for an early-years referral (a younger child, a setting, its own enquiries). */
 const maximalEarlyYearsInputsOf = (text: Filler): Record<StepId, Record<string, string>> => ({
   ...maximalInputsOf(text),
-  whatHappened: { whatHappened: "other", whatHappenedOther: text(500), immediateDanger: "yes" },
+  whatHappened: {
+    stillOnRoll: "no",
+    whereaboutsKnown: "yes",
+    familyInContact: "yes",
+    whatHappened: "other",
+    whatHappenedOther: text(500),
+    immediateDanger: "yes",
+  },
   child: { ...maximalInputsOf(text).child, dateOfBirth: "2023-01-10", upn: "", yearGroup: "" },
   school: {
     school: text(200),
@@ -309,6 +323,12 @@ const managersMentioned = {
   mentionEntities: [{ type: "mention", text: "<at>A</at>", mentioned: { id: "29:a", name: "A" } }],
 };
 
+/** The contacts configuration can hold, at their longest plausible. */
+const longContacts = {
+  emergencyContacts: long(300),
+  cmeContact: { name: long(100), phone: "+44 116 496 0999 ext. 12345", email: `${long(60)}@example.org` },
+};
+
 /** Every template with the longest data it can get; `hostile` fills what people type, if given. */
 function everyCard(hostile?: Filler): [string, object][] {
   const text = hostile ?? long;
@@ -345,7 +365,7 @@ function everyCard(hostile?: Filler): [string, object][] {
         })),
       },
     ],
-    ["referral-added", { reference: "CME-2026-00042", emergencyContacts: long(300) }],
+    ["referral-added", { reference: "CME-2026-00042", ...longContacts }],
     ["referral-sending", { title: long(100), text: long(400), urgent: true, emergencyContacts: long(300) }],
     [
       "referrals-mine",
@@ -369,7 +389,7 @@ function everyCard(hostile?: Filler): [string, object][] {
     ],
     [
       "referral-submitted",
-      submittedView("CME-2026-00042", submitted.referral, submitted.submittedAt, long(300)),
+      submittedView("CME-2026-00042", submitted.referral, submitted.submittedAt, longContacts),
     ],
     ["case-channel", caseChannelView(assigned, "2026-11-28")],
     ["case-channel", caseChannelView(submitted, "2026-11-28")],
@@ -488,7 +508,11 @@ function everyCard(hostile?: Filler): [string, object][] {
         })),
       },
     ],
-    ["help", { commands: commandList, emergencyContacts: long(300) }],
+    ["help", { commands: commandList, ...longContacts }],
+    ...(["attendance", "home-education"] as const).map((redirect): [string, object] => [
+      "referral-redirect",
+      redirectView(redirect, draft, long(300), true, longContacts),
+    ]),
     ["report", reportListView(now)],
     // A year of referrals: every week, every risk factor, schools with the longest names.
     [

@@ -12,6 +12,15 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
+/** The council's own contacts, which Azure mode requires. */
+const councilContacts = {
+  CME_CONTACT_NAME: "Chris Named-Contact",
+  CME_CONTACT_PHONE: "0116 305 1234",
+  CME_CONTACT_EMAIL: "cme@council.example",
+  ATTENDANCE_SERVICE_CONTACT: "Attendance Support Team: 0116 305 2345",
+  EHE_TEAM_CONTACT: "Elective Home Education team: 0116 305 3456",
+};
+
 describe("configuration", () => {
   it("defaults to local mode on loopback, port 3978, embedded Cosmos", () => {
     const config = loadConfig({});
@@ -39,6 +48,7 @@ describe("configuration", () => {
       "AZURE_CLIENT_ID",
       "COSMOS_ENDPOINT",
       "ALLOWED_TENANT_IDS",
+      ...Object.keys(councilContacts),
     ]);
   });
 
@@ -49,6 +59,7 @@ describe("configuration", () => {
       MICROSOFT_APP_TENANT_ID: "council-tenant",
       COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
       ALLOWED_TENANT_IDS: "council-tenant",
+      ...councilContacts,
     };
     const config = loadConfig(azure);
     expect(config.cosmos.identityClientId).to.equal("bot-identity");
@@ -78,6 +89,7 @@ describe("configuration", () => {
       COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
       ALLOWED_TENANT_IDS: "Tenant-A, tenant-b",
       CME_MANAGER_IDS: "Manager@Example.org,aad-1",
+      ...councilContacts,
     });
     expect(config).to.include({ localMode: false, host: "0.0.0.0" });
     expect(config.allowedTenantIds).to.deep.equal(["tenant-a", "tenant-b"]);
@@ -99,6 +111,40 @@ describe("configuration", () => {
       RETENTION_POLICY_FILE: new URL("../../config/term-dates.json", import.meta.url).pathname,
     });
     expect(bad[0]).to.include("The retention policy").and.include("rules");
+  });
+
+  it("takes the named CME contact and the redirect services from configuration, with clear examples locally", () => {
+    const azure = loadConfig({
+      MICROSOFT_APP_ID: "app",
+      MICROSOFT_APP_TYPE: "UserAssignedMSI",
+      MICROSOFT_APP_TENANT_ID: "tenant",
+      COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
+      ALLOWED_TENANT_IDS: "tenant",
+      ...councilContacts,
+    });
+    expect(azure.cmeContact).to.deep.equal({
+      name: "Chris Named-Contact",
+      phone: "0116 305 1234",
+      email: "cme@council.example",
+    });
+    expect(azure.redirectContacts).to.deep.equal({
+      attendance: "Attendance Support Team: 0116 305 2345",
+      homeEducation: "Elective Home Education team: 0116 305 3456",
+    });
+    // Locally each names the variable to set, so an example is never mistaken for the council's.
+    const local = loadConfig({});
+    expect(local.cmeContact.name).to.include("CME_CONTACT_NAME");
+    expect(local.cmeContact.email).to.match(/@example\.org$/);
+    expect(local.redirectContacts.attendance).to.include("ATTENDANCE_SERVICE_CONTACT");
+    expect(local.redirectContacts.homeEducation).to.include("EHE_TEAM_CONTACT");
+    expect(loadConfig({ CME_CONTACT_NAME: "  Chris  " }).cmeContact.name).to.equal("Chris");
+    expect(problemsOf({ CME_CONTACT_PHONE: "call Chris" })[0]).to.match(
+      /^CME_CONTACT_PHONE must be a phone number/,
+    );
+    expect(problemsOf({ CME_CONTACT_EMAIL: "chris at council" })[0]).to.match(
+      /^CME_CONTACT_EMAIL must be an e-mail address/,
+    );
+    expect(problemsOf({ CME_CONTACT_PHONE: "+44 116 305 1234" })).to.deep.equal([]);
   });
 
   it("refuses a bad PORT, a bad URL and a half-given preset channel", () => {
