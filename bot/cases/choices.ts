@@ -104,3 +104,21 @@ export const officerEnquiryChoices = [
   { value: "family", title: "Family or home visit" },
   { value: "other", title: "Other" },
 ] as const;
+
+/** What a referral on shared with the other service (DOMAIN.md: every share records what). */
+export const sharedChoices = [
+  { value: "referral", title: "The referral's details" },
+  { value: "enquiries", title: "Enquiries made and their outcomes" },
+  { value: "contact-details", title: "The child's and family's contact details" },
+  { value: "case-file", title: "The whole case file" },
+] as const;
+
+/**
+ * The lawful basis of every referral on, fixed by law (DOMAIN.md "The law in one screen"):
+ * recorded and shown, never chosen, and never consent.
+ */
+export const referralOnLawfulBasis = {
+  value: "public-task-safeguarding",
+  title:
+    "Public task (UK GDPR 6(1)(e)); special category data for safeguarding (9(2)(g), DPA 2018 Sch.1 para 18). Not consent.",
+} as const;
