@@ -296,6 +296,10 @@ describe("casework from the channel card", () => {
         "referOn.shared": "referral",
         "referOn.why": "Concern for safety",
       },
+      "case.referralOnOutcome": {
+        "referralOnOutcome.referralOnId": "1",
+        "referralOnOutcome.outcome": "Accepted",
+      },
       "case.addNote": { "addNote.note": "A note" },
       "case.close": { "close.outcome": "not-cme" },
       "case.signOffClosure": {},
@@ -338,6 +342,10 @@ describe("casework from the channel card", () => {
       },
       "case.logEnquiry": working,
       "case.referOn": working,
+      "case.referralOnOutcome": {
+        ...working,
+        referralsOn: [{ at: new Date().toISOString(), by: owner, service: "police", date: "2026-11-20" }],
+      },
       "case.addNote": working,
       "case.signOffClosure": pending,
       "case.declineClosure": pending,
