@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import { applyCaseAction } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
+import { anonymise } from "../../bot/cases/retention.js";
+import type { Actor } from "../../bot/people/person.js";
 import { safeguardingFirst, safeguardingFirstText } from "../../bot/cases/safeguarding.js";
 import { sampleCase } from "../support/sample-case.js";
 
@@ -111,5 +114,34 @@ describe("safeguarding first: Children's Social Care before anything else", () =
     const undated = safeguardingFirst(caseWith({ flags: ["looked-after"], referredToSocialCare: "yes" }));
     expect(undated?.schoolReferred).to.deep.equal({});
     expect(safeguardingFirstText(undated!, duty)).to.include("referred the child to Children's Social Care:");
+  });
+});
+
+describe("a referral on's words under retention", () => {
+  it("removes why it was shared, its reference and every outcome, also from the outcome's events", () => {
+    const officer: Actor = { id: "29:o", name: "Olu", roles: new Set(["officer"]) };
+    const context = { now, today: "2026-11-28", signOffOutcomes: [] };
+    const apply = (current: Case, name: "referOn" | "referralOnOutcome", input: object) => {
+      const result = applyCaseAction(name, current, officer, input, context);
+      if (!result.ok) throw new Error(result.reason);
+      return result.case;
+    };
+    let current = apply(caseWith({}), "referOn", {
+      service: "childrens-social-care",
+      date: "2026-11-27",
+      shared: "referral,contact-details",
+      why: "Worried about Aunt Jane Doe",
+      reference: "FR-1",
+    });
+    current = apply(current, "referralOnOutcome", { referralOnId: "1", outcome: "Placed with Jane Doe" });
+    current = apply(current, "referralOnOutcome", { referralOnId: "1", outcome: "Jane Doe assessed" });
+    const anonymised = anonymise(current, { yearsAfterClosure: 7, action: "anonymise" }, now);
+    expect(JSON.stringify(anonymised)).not.to.include("Jane Doe");
+    expect(anonymised.referralsOn[0]).to.deep.include({
+      id: "1",
+      service: "childrens-social-care",
+      shared: ["referral", "contact-details"],
+      lawfulBasis: "public-task-safeguarding",
+    });
   });
 });
