@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { personSchema, type Actor, type Person, type Role } from "../people/person.js";
-import { choice, isoDate, lengthLimitOf, optionalText, text } from "../referrals/fields.js";
+import { choice, isoDate, lengthLimitOf, multiChoice, optionalText, text } from "../referrals/fields.js";
 import { titleOf } from "../referrals/questions.js";
 import { formatDate } from "../people/format.js";
 import {
+  referralOnId,
   statusTitles,
   type Case,
   type CaseEvent,
@@ -18,6 +19,8 @@ import {
   outcomeChoices,
   outcomesNeedingDetail,
   referralOnChoices,
+  referralOnLawfulBasis,
+  sharedChoices,
   type Outcome,
 } from "./choices.js";
 
@@ -316,6 +319,8 @@ function actionsFor(context: ActionContext) {
       z.object({
         service: choice(referralOnChoices, "Choose the service"),
         date: pastDate("date of the referral", today),
+        shared: multiChoice(sharedChoices).refine((shared) => shared.length > 0, "Say what was shared"),
+        why: text("reason it was shared (the purpose)", 500),
         reference: optionalText(100),
         outcome: optionalText(1000),
       }),
@@ -323,10 +328,14 @@ function actionsFor(context: ActionContext) {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const entry = {
+          id: String(current.referralsOn.length + 1),
           at: now.toISOString(),
           by,
           service: input.service,
           date: input.date,
+          shared: input.shared,
+          why: input.why,
+          lawfulBasis: referralOnLawfulBasis.value,
           ...(input.reference ? { reference: input.reference } : {}),
           ...(input.outcome ? { outcome: input.outcome } : {}),
         };
@@ -340,7 +349,51 @@ function actionsFor(context: ActionContext) {
                 by,
                 type: "referred-on",
                 to: titleOf(referralOnChoices, input.service),
-                reason: [formatDate(input.date), input.reference, input.outcome].filter(Boolean).join(", "),
+                reason: [
+                  [formatDate(input.date), input.reference].filter(Boolean).join(", "),
+                  `Shared: ${input.shared.map((each) => titleOf(sharedChoices, each)).join("; ")}`,
+                  `Why: ${input.why}`,
+                  `Lawful basis: ${referralOnLawfulBasis.title}`,
+                  ...(input.outcome ? [`Outcome: ${input.outcome}`] : []),
+                ].join(". "),
+              },
+            ],
+            now,
+          ),
+        };
+      },
+    ),
+    referralOnOutcome: action(
+      z.object({
+        referralOnId: z
+          .string({ error: "Choose the referral on" })
+          .regex(/^\d{1,6}$/, "Choose the referral on"),
+        outcome: text("outcome of the referral on", 1000),
+      }),
+      (current, by, input) => {
+        if (current.anonymisedAt)
+          return refuse(`${current.id}'s personal details have been removed (retention).`);
+        const index = current.referralsOn.findIndex(
+          (entry, at) => referralOnId(entry, at) === input.referralOnId,
+        );
+        const entry = current.referralsOn[index];
+        if (!entry) return refuse("I can't find that referral on on the case.");
+        if (entry.outcome === input.outcome) return refuse("That outcome is recorded already.");
+        const referralsOn = current.referralsOn.map((each, at) =>
+          at === index ? { ...each, outcome: input.outcome } : each,
+        );
+        return {
+          ok: true,
+          case: withEvents(
+            current,
+            { referralsOn },
+            [
+              {
+                by,
+                type: "referral-on-outcome",
+                ...(entry.outcome ? { from: entry.outcome } : {}),
+                to: input.outcome,
+                reason: `${titleOf(referralOnChoices, entry.service)}, referred ${formatDate(entry.date)}`,
               },
             ],
             now,

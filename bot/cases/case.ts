@@ -9,6 +9,8 @@ import {
   officerEnquiryChoices,
   outcomeChoices,
   referralOnChoices,
+  referralOnLawfulBasis,
+  sharedChoices,
 } from "./choices.js";
 import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
 import { urgentTriggerChoices, urgentTriggers, type UrgentTrigger } from "../referrals/urgency.js";
@@ -61,6 +63,7 @@ export const caseEventTypes = [
   "anonymised",
   "joint-enquiries-decided",
   "priority-changed",
+  "referral-on-outcome",
 ] as const;
 export type CaseEventType = (typeof caseEventTypes)[number];
 
@@ -93,15 +96,27 @@ const enquiryLogEntrySchema = z.object({
   outcome: z.string(),
 });
 
-/** A referral of the case on to another service. */
+/**
+ * A referral of the case on to another service: a share, recorded whole (what, why, on which
+ * basis). Referrals on recorded before that have no id, `shared`, `why` or `lawfulBasis`.
+ */
 const referralOnSchema = z.object({
+  /** 1, 2, … in the order recorded (an older entry's is its place in the list: `referralOnId`). */
+  id: z.string().optional(),
   at: z.string(),
   by: personSchema,
   service: z.enum(valuesOf(referralOnChoices)),
   date: z.string(),
   reference: z.string().optional(),
   outcome: z.string().optional(),
+  shared: z.array(z.enum(valuesOf(sharedChoices))).optional(),
+  why: z.string().optional(),
+  lawfulBasis: z.literal(referralOnLawfulBasis.value).optional(),
 });
+export type ReferralOn = z.infer<typeof referralOnSchema>;
+
+/** A referral on's id: its own, or (recorded before ids) its place in the list, which never changes. */
+export const referralOnId = (entry: ReferralOn, index: number): string => entry.id ?? String(index + 1);
 
 /** A question put to the referrer, and their answer once given. */
 const infoRequestSchema = z.object({

@@ -109,12 +109,30 @@ export const officerEnquiryChoices = [
 export const jointEnquiriesDecisionChoices = [
   {
     value: "delete-9-1-h",
-    title: "Agree deletion with the school: reg 9(1)(h), not returned 10 school days after leave",
+    title: "Deletion agreed with the school: reg 9(1)(h), not back 10 school days after leave",
   },
   {
     value: "delete-9-1-i",
-    title: "Agree deletion with the school: reg 9(1)(i), absent 20 school days or more",
+    title: "Deletion agreed with the school: reg 9(1)(i), absent 20+ school days",
   },
-  { value: "keep-open", title: "Keep on roll / keep enquiring (say why)" },
+  { value: "keep-open", title: "Keep on roll and keep enquiring (say why)" },
 ] as const;
 export type JointEnquiriesDecision = (typeof jointEnquiriesDecisionChoices)[number]["value"];
+
+/** What a referral on shared with the other service (DOMAIN.md: every share records what). */
+export const sharedChoices = [
+  { value: "referral", title: "The referral's details" },
+  { value: "enquiries", title: "Enquiries made and their outcomes" },
+  { value: "contact-details", title: "The child's and family's contact details" },
+  { value: "case-file", title: "The whole case file" },
+] as const;
+
+/**
+ * The lawful basis of every referral on, fixed by law (DOMAIN.md "The law in one screen"):
+ * recorded and shown, never chosen, and never consent.
+ */
+export const referralOnLawfulBasis = {
+  value: "public-task-safeguarding",
+  title:
+    "Public task (UK GDPR 6(1)(e)); special category data for safeguarding (9(2)(g), DPA 2018 Sch.1 para 18). Not consent.",
+} as const;

@@ -196,14 +196,19 @@ export function anonymise(current: Case, rule: RetentionRule, now: Date): Case {
       referral: scrub(further.referral) as Case["referral"],
     })),
     enquiryLog: current.enquiryLog.map((entry) => ({ ...entry, contacted: removed, outcome: removed })),
-    referralsOn: current.referralsOn.map(({ reference: _reference, outcome: _outcome, ...entry }) => entry),
+    referralsOn: current.referralsOn.map(
+      ({ reference: _reference, outcome: _outcome, why: _why, ...entry }) => entry,
+    ),
     infoRequests: current.infoRequests.map((request) => ({
       ...request,
       question: removed,
       ...(request.answer === undefined ? {} : { answer: removed }),
     })),
     events: [
-      ...current.events.map(({ reason: _reason, ...event }) => event),
+      // A referral on's outcome, changed later, is in the words of its event's from and to.
+      ...current.events.map(({ reason: _reason, ...event }) =>
+        event.type === "referral-on-outcome" ? { ...event, from: undefined, to: undefined } : event,
+      ),
       {
         at: now.toISOString(),
         by: retentionSweep,

@@ -1,5 +1,8 @@
 import type { Person } from "../people/person.js";
-import type { Case } from "./case.js";
+import { titleOf } from "../referrals/questions.js";
+import { ukDate } from "../referrals/school-age.js";
+import { referralOnId, type Case } from "./case.js";
+import { referralOnChoices, referralOnLawfulBasis, sharedChoices } from "./choices.js";
 
 /** What a subject access request for a child is answered with: everything held, as stored. */
 export interface SubjectAccessExport {
@@ -9,6 +12,8 @@ export interface SubjectAccessExport {
   readonly about: string;
   /** Every case for the child (matched on UPN, or name and date of birth), open or closed. */
   readonly cases: readonly Case[];
+  /** Every share recorded on those cases, oldest first: referrals on, and files saved. */
+  readonly shares: readonly Share[];
   /** Messages held for sending about these cases (notices and questions to referrers). */
   readonly messages: readonly unknown[];
 }
@@ -27,8 +32,65 @@ export function subjectAccessExport(
     about:
       "Everything CME Referrals holds about this child: each case with the referral as submitted, further referrals, the history, enquiries, referrals on, questions and answers, and messages waiting to be sent. Drafts not submitted belong to their referrers and are not included.",
     cases,
+    shares: sharesOf(cases),
     messages,
   };
+}
+
+/** One share of the child's records, as the export lists it (DOMAIN.md: what, with whom, why, when, by whom). */
+export interface Share {
+  readonly case: string;
+  readonly kind: "referral on" | "file saved";
+  /** When it was shared (a referral on's date as recorded) and when it was recorded. */
+  readonly date: string;
+  readonly recordedAt: string;
+  readonly by: string;
+  readonly sharedWith: string;
+  readonly what: string;
+  readonly why: string;
+  /** A referral on's (fixed by law); a file's is the request or task it was saved for. */
+  readonly lawfulBasis?: string;
+  readonly referralOnId?: string;
+  readonly reference?: string;
+  readonly outcome?: string;
+}
+
+/** Said of what a referral on recorded before its what and why were asked for. */
+const notRecorded = "Not recorded (referred on before this was asked)";
+
+/** Every share on these cases: each referral on whole, and each file saved with the records in it. */
+export function sharesOf(cases: readonly Case[]): Share[] {
+  return cases
+    .flatMap((current) => [
+      ...current.referralsOn.map((entry, index): Share => ({
+        case: current.id,
+        kind: "referral on",
+        date: entry.date,
+        recordedAt: entry.at,
+        by: entry.by.name,
+        sharedWith: titleOf(referralOnChoices, entry.service),
+        what: entry.shared?.map((each) => titleOf(sharedChoices, each)).join("; ") ?? notRecorded,
+        why: entry.why ?? notRecorded,
+        // Fixed by law whether or not the entry recorded it: the council shares under its public task.
+        lawfulBasis: referralOnLawfulBasis.title,
+        ...(entry.reference ? { reference: entry.reference } : {}),
+        outcome: entry.outcome ?? "No outcome recorded yet",
+        referralOnId: referralOnId(entry, index),
+      })),
+      ...current.events
+        .filter((event) => event.type === "shared")
+        .map((event): Share => ({
+          case: current.id,
+          kind: "file saved",
+          date: ukDate(new Date(event.at)),
+          recordedAt: event.at,
+          by: event.by.name,
+          sharedWith: event.to ?? "",
+          what: `The file: ${event.to ?? ""}`,
+          why: event.reason ?? "",
+        })),
+    ])
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
 }
 
 /** The case with the share recorded in its history: what, with whom, why, when, by whom. */

@@ -6,8 +6,10 @@ import { childName, clip, kindChoices, referralSections } from "../referrals/vie
 import { cutTo } from "../referrals/fields.js";
 import { urgentTriggerTitles } from "../referrals/urgency.js";
 import { canMove, caseInputLimit, refusalFor } from "./actions.js";
+import { safeguardingFirst, safeguardingFirstText } from "./safeguarding.js";
 import {
   caseUrgentTriggers,
+  referralOnId,
   revisionOf,
   statusTitles,
   type Case,
@@ -21,6 +23,8 @@ import {
   officerEnquiryChoices,
   outcomeChoices,
   referralOnChoices,
+  referralOnLawfulBasis,
+  sharedChoices,
 } from "./choices.js";
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
@@ -87,6 +91,11 @@ export function describeEvent(event: CaseEvent): { what: string; detail: string 
       return { what: `Joint enquiries decision: ${event.to}`, detail };
     case "priority-changed":
       return { what: `Priority: ${event.from} → ${event.to}`, detail };
+    case "referral-on-outcome":
+      return {
+        what: `Referral on's outcome ${event.from ? "changed" : "recorded"}: ${detail}`,
+        detail: event.from ? `${event.from} → ${event.to ?? ""}` : (event.to ?? ""),
+      };
   }
 }
 
@@ -119,7 +128,12 @@ export interface CaseCardOptions {
   readonly notice?: string;
   /** The escalation state in words (what is overdue, the next clock), from the policy's clocks. */
   readonly clocks?: { readonly overdue: string; readonly next: string };
+  /** Whom to call at Children's Social Care (configuration), for the safeguarding-first banner. */
+  readonly childrensDuty?: string;
 }
+
+/** The referrals on whose outcome the card offers to record or change: the latest few (the card has 28 KB). */
+const referralsOnOffered = 10;
 
 /**
  * The channel card: what the team needs to pick a case up and work it. No address, phone or
@@ -143,7 +157,12 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     .filter((outcome) => current.status !== "new" || outcome.value === "not-cme")
     .map(({ value, title }) => ({ value, title }));
   const revision = revisionOf(current);
-  const kept = keptInputs(current, school.dateLastAttended, options.typed ?? {});
+  const first = safeguardingFirst(current);
+  const canRecord = may("logEnquiry") && open;
+  const kept = keptInputs(current, school.dateLastAttended, options.typed ?? {}, {
+    // Children's Social Care first: the Refer on form opens ready for it.
+    ...(first ? { "referOn.service": "childrens-social-care", "referOn.date": today } : {}),
+  });
   return {
     reference: current.id,
     revision,
@@ -228,9 +247,26 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
       !current.pendingClosure &&
       current.referrerConversation !== undefined &&
       (current.referral.referrer.source ?? "school-or-setting") === "school-or-setting",
-    canRecord: may("logEnquiry") && open,
+    canRecord,
     enquiryTypes: officerEnquiryChoices,
     services: referralOnChoices,
+    safeguardingFirst: first
+      ? safeguardingFirstText(first, options.childrensDuty ?? "the Children's Duty")
+      : "",
+    // While the banner shows, the Refer on form stands under it (and only there: one form, one set of ids).
+    referOnFirst: first !== undefined && canRecord,
+    referOnLater: first === undefined && canRecord,
+    sharedChoices,
+    lawfulBasis: referralOnLawfulBasis.title,
+    canRecordReferralOnOutcome:
+      may("referralOnOutcome") && current.referralsOn.length > 0 && current.anonymisedAt === undefined,
+    referralsOnOffered: current.referralsOn
+      .map((entry, index) => ({
+        value: referralOnId(entry, index),
+        title: `${titleOf(referralOnChoices, entry.service)}, ${formatDate(entry.date)} (${entry.outcome ? "outcome recorded" : "no outcome yet"})`,
+      }))
+      .slice(-referralsOnOffered)
+      .reverse(),
     today,
     canNote: may("addNote"),
     canClose: may("close") && open && canMove(current.status, "closed") && !current.pendingClosure,
@@ -270,6 +306,10 @@ const caseInputLabels = {
   "referOn.date": "the referral's date",
   "referOn.reference": "their reference",
   "referOn.outcome": "the referral's outcome",
+  "referOn.shared": "what was shared",
+  "referOn.why": "why it was shared",
+  "referralOnOutcome.referralOnId": "the referral on",
+  "referralOnOutcome.outcome": "the referral on's outcome",
   "requestInfo.question": "the question for the referrer",
   "addNote.note": "the note",
   "close.outcome": "the outcome",
@@ -292,11 +332,17 @@ const caseCardInputs = Object.keys(caseInputLabels) as (keyof typeof caseInputLa
  * was refused), each cut to its input's limit, else the case's own values; and the inputs whose
  * words were cut. Keys use `_` for `.` (the templates read them).
  */
-function keptInputs(current: Case, dateLastAttended: string, typed: Readonly<Record<string, unknown>>) {
+function keptInputs(
+  current: Case,
+  dateLastAttended: string,
+  typed: Readonly<Record<string, unknown>>,
+  prefilled: Partial<Record<(typeof caseCardInputs)[number], string>> = {},
+) {
   const defaults: Partial<Record<(typeof caseCardInputs)[number], string>> = {
     "triage.dfeReason": current.dfeReason ?? "",
     "triage.cmeStartDate": current.cmeStartDate ?? dateLastAttended,
     "reopen.cmeStartDate": current.cmeStartDate ?? dateLastAttended,
+    ...prefilled,
   };
   const cut: string[] = [];
   const values = Object.fromEntries(

@@ -80,6 +80,7 @@ export async function caseCardFor(
       notice: [notice, more].filter(Boolean).join(" "),
       typed: kept,
       clocks: describeClocks(current, services.clocks, services.now()),
+      childrensDuty: services.config.emergencyContacts.childrensDuty,
     });
   // A very large team's list could make the card too big for Teams: then Assign… is left off;
   // and if what the person typed still does not fit with the case, the forms open empty.

@@ -151,6 +151,7 @@ async function showCaseCard(
     caseChannelView(current, ukDate(services.now()), {
       refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
       clocks: describeClocks(current, services.clocks, services.now()),
+      childrensDuty: services.config.emergencyContacts.childrensDuty,
     }),
   );
   const record = async (activityId: string) => {

@@ -94,6 +94,8 @@ describe("casework from the channel card", () => {
         "referOn.service": "other-la-cme",
         "referOn.date": "2026-11-21",
         "referOn.reference": "NCC-123",
+        "referOn.shared": "referral,enquiries",
+        "referOn.why": "To ask Nottingham to confirm the family's new address",
       }),
     );
     expect(cardText(card)).to.include("1 enquiries logged, 1 referrals on");
@@ -288,7 +290,16 @@ describe("casework from the channel card", () => {
         "logEnquiry.contacted": "PC Smith",
         "logEnquiry.outcome": "Not known",
       },
-      "case.referOn": { "referOn.service": "police", "referOn.date": "2026-11-20" },
+      "case.referOn": {
+        "referOn.service": "police",
+        "referOn.date": "2026-11-20",
+        "referOn.shared": "referral",
+        "referOn.why": "Concern for safety",
+      },
+      "case.referralOnOutcome": {
+        "referralOnOutcome.referralOnId": "1",
+        "referralOnOutcome.outcome": "Accepted",
+      },
       "case.addNote": { "addNote.note": "A note" },
       "case.close": { "close.outcome": "not-cme" },
       "case.signOffClosure": {},
@@ -335,6 +346,10 @@ describe("casework from the channel card", () => {
       },
       "case.logEnquiry": working,
       "case.referOn": working,
+      "case.referralOnOutcome": {
+        ...working,
+        referralsOn: [{ at: new Date().toISOString(), by: owner, service: "police", date: "2026-11-20" }],
+      },
       "case.addNote": working,
       "case.signOffClosure": pending,
       "case.declineClosure": pending,

@@ -145,7 +145,8 @@ function caseOf(spec: Spec, reference: string): Case {
   act("triage", { dfeReason: spec.reason ?? "unknown", cmeStartDate: plusDays(today, -10) }, next);
   if (spec.enquiry)
     act("logEnquiry", { ...spec.enquiry, contacted: "Housing office" }, at10(spec.enquiry.date));
-  for (const each of spec.referralsOn ?? []) act("referOn", each, at10(each.date));
+  for (const each of spec.referralsOn ?? [])
+    act("referOn", { shared: "referral", why: "Report test", ...each }, at10(each.date));
   if (spec.further) {
     const { at, source, school, kind } = spec.further;
     const further = draftOf(kind, at, {

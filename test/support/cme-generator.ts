@@ -147,7 +147,11 @@ export function caseOf(plan: CasePlan): Case {
   }
   for (const { at, service } of plan.referralsOn ?? []) {
     const date = ukDate(new Date(at));
-    steps.push({ at, run: (c) => act(c, "referOn", at, { service, date, outcome: "Accepted" }) });
+    steps.push({
+      at,
+      run: (c) =>
+        act(c, "referOn", at, { service, date, shared: "referral", why: "Enquiries", outcome: "Accepted" }),
+    });
   }
   for (const closure of plan.closures) {
     steps.push({ at: closure.at, run: (c) => act(c, "close", closure.at, { outcome: closure.outcome }) });

@@ -152,7 +152,12 @@ describe("actions on a case", () => {
     expect(refused(started, "logEnquiry", officer, { type: "council-tax", date: "2026-12-20" })).to.match(
       /future.*person or organisation contacted.*outcome/,
     );
-    const referred = done(logged, "referOn", officer, { service: "police", date: "2026-11-21" });
+    const referred = done(logged, "referOn", officer, {
+      service: "police",
+      date: "2026-11-21",
+      shared: "referral",
+      why: "Concern for safety",
+    });
     expect(referred.referralsOn[0]).to.include({ service: "police", date: "2026-11-21" });
     expect(
       refused(caseIn("closed"), "logEnquiry", officer, {

@@ -1,0 +1,76 @@
+import { formatDate } from "../people/format.js";
+import type { Case } from "./case.js";
+
+/**
+ * Why a case must go to Children's Social Care first (DOMAIN.md "Safeguarding comes first"), in
+ * the order the card names them.
+ */
+export const safeguardingReasons = [
+  "child-protection-plan",
+  "looked-after",
+  "known-to-social-care",
+  "urgent",
+] as const;
+export type SafeguardingReason = (typeof safeguardingReasons)[number];
+
+export interface SafeguardingFirst {
+  readonly reasons: readonly SafeguardingReason[];
+  /** The school's own referral to social care, as its referrer said (the latest with a date, if any). */
+  readonly schoolReferred?: { readonly date?: string };
+}
+
+/**
+ * Whether an open case must be referred to Children's Social Care and is not yet: a child
+ * protection plan, looked after (or missing from care), known to social care (child in need, or a
+ * social worker named), or urgent, in any of the case's referrals, and no referral on to
+ * Children's Social Care recorded. The school's answer "referred to social care already" does
+ * not count: that is the school's referral; the council's own contact is what the case records.
+ */
+export function safeguardingFirst(current: Case): SafeguardingFirst | undefined {
+  if (current.status === "closed") return undefined;
+  if (current.referralsOn.some((entry) => entry.service === "childrens-social-care")) return undefined;
+  const answers = [current.referral, ...current.furtherReferrals.map((further) => further.referral)].map(
+    (referral) => referral.vulnerability,
+  );
+  const flagged = (flag: string) => answers.some((each) => (each.flags as readonly string[]).includes(flag));
+  const factor = (risk: string) =>
+    answers.some((each) => (each.riskFactors as readonly string[]).includes(risk));
+  const has: Record<SafeguardingReason, boolean> = {
+    "child-protection-plan": flagged("child-protection-plan"),
+    "looked-after": flagged("looked-after") || factor("looked-after") || factor("missing-from-care"),
+    "known-to-social-care": flagged("child-in-need") || answers.some((each) => Boolean(each.socialWorker)),
+    urgent: current.urgent,
+  };
+  const reasons = safeguardingReasons.filter((reason) => has[reason]);
+  if (reasons.length === 0) return undefined;
+  const school = answers.filter((each) => each.referredToSocialCare === "yes");
+  if (school.length === 0) return { reasons };
+  const date = school
+    .map((each) => each.socialCareReferralDate)
+    .filter(Boolean)
+    .sort()
+    .at(-1);
+  return { reasons, schoolReferred: date ? { date } : {} };
+}
+
+const childReasons: Partial<Record<SafeguardingReason, string>> = {
+  "child-protection-plan": "has a child protection plan",
+  "looked-after": "is looked after",
+  "known-to-social-care": "is known to social care",
+};
+
+const inWords = (parts: readonly string[]) =>
+  parts.length < 2 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+
+/** The card's banner: why, that no referral is recorded, whom to call; words only, no personal data. */
+export function safeguardingFirstText(first: SafeguardingFirst, childrensDuty: string): string {
+  const about = first.reasons.flatMap((reason) => childReasons[reason] ?? []);
+  const why = [
+    ...(about.length > 0 ? [`this child ${inWords(about)}`] : []),
+    ...(first.reasons.includes("urgent") ? ["this case is urgent"] : []),
+  ];
+  const school = first.schoolReferred
+    ? ` The school says it referred the child to Children's Social Care${first.schoolReferred.date ? ` on ${formatDate(first.schoolReferred.date)}` : ""}: that is the school's referral, not the council's. Tell them the child is missing education, and record it with Refer on.`
+    : "";
+  return `Safeguarding first: ${why.join(", and ")}. No referral to Children's Social Care is recorded. Refer now: ${childrensDuty}.${school}`;
+}
