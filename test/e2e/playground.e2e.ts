@@ -138,6 +138,8 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
   let shot = 0;
   /** The case the first test made (the second works with it). */
   let caseReference = "";
+  /** The case the safeguarding test made: urgent, unassigned, and past its joint-enquiries day. */
+  let urgentReference = "";
 
   /** Starts a process in its own process group, logging its output to outDir/<name>.log. */
   function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -287,12 +289,101 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await box.press("Enter");
   }
 
+  /** The front door's three questions on the first card. */
+  async function answerFrontDoor(card: Locator, onRoll: string, known: string, inContact?: string) {
+    await card
+      .getByRole("radiogroup", { name: "still on your school's roll" })
+      .getByRole("radio", { name: onRoll, exact: true })
+      .check();
+    await card
+      .getByRole("radiogroup", { name: "know where the child is" })
+      .getByRole("radio", { name: known, exact: true })
+      .check();
+    if (inContact)
+      await card
+        .getByRole("radiogroup", { name: "is the family in contact" })
+        .getByRole("radio", { name: inContact, exact: true })
+        .check();
+  }
+
+  /** Steps 3 to 7 and the review of a school-age referral; its reference once submitted. */
+  async function fromFamilyToSubmitted(parentPhone: string, shotPrefix = ""): Promise<string> {
+    let card = cardWith("Step 3 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel(/^Name/).fill("Sam Testparent");
+    await card.getByLabel("Relationship to the child").fill("Mother");
+    await card.getByLabel(/^Phone/).fill(parentPhone);
+    await screenshot(`${shotPrefix}step-3-family`);
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 4 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByRole("textbox", { name: "School (required)" }).fill("Example Primary School");
+    await card.getByLabel("Date the child last attended").fill("2026-11-02");
+    await card
+      .getByRole("radiogroup", { name: "Still on roll?" })
+      .getByRole("radio", { name: "Still on roll" })
+      .check();
+    await screenshot(`${shotPrefix}step-4-school`);
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 5 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel("Designated safeguarding lead's name").fill("Mina Manager");
+    await card.getByLabel("appraisal of the risk").fill("No contact for three weeks.");
+    await screenshot(`${shotPrefix}step-5-vulnerability`);
+    await card.getByRole("button", { name: "Next" }).click();
+
+    // No enquiries recorded: the review will ask why.
+    card = cardWith("Step 6 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await screenshot(`${shotPrefix}step-6-enquiries`);
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Step 7 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByLabel("Your role").fill("CME manager");
+    await card.getByLabel("School or setting").fill("Example Primary School");
+    await card.getByLabel("DfE number").fill("855/2001");
+    await card.getByLabel("Your phone").fill("0116 496 0000");
+    await card
+      .getByRole("radiogroup", { name: "Have the parents been told" })
+      .getByRole("radio", { name: "No", exact: true })
+      .check();
+    await screenshot(`${shotPrefix}step-7-about-you`);
+    await card.getByRole("button", { name: "Next" }).click();
+
+    card = cardWith("Enquiries not made yet");
+    const receivedBefore = await page
+      .locator(".ac-adaptiveCard")
+      .filter({ hasText: /Referral received: CME-/ })
+      .count();
+    const submit = card.getByRole("button", { name: "Submit referral" });
+    await submit.waitFor({ timeout: 30_000 });
+    await card
+      .getByLabel("Why are you referring")
+      .fill("The family told a neighbour they have left for good.");
+    await screenshot(`${shotPrefix}review`);
+    await submit.click();
+
+    const received = page
+      .locator(".ac-adaptiveCard")
+      .filter({ hasText: /Referral received: CME-\d{4}-\d{5}/ })
+      .nth(receivedBefore);
+    await received.waitFor({ timeout: 30_000 });
+    const reference = /CME-\d{4}-\d{5}/.exec(await received.innerText())?.[0];
+    expect(reference, "the reference on the 'Referral received' card").to.match(/^CME-\d{4}-\d{5}$/);
+    await screenshot(`${shotPrefix}referral-received`);
+    return reference!;
+  }
+
   it("takes a referral in personal chat, posts the case to the CME channel, works it from new to closed on its card and reopens it with markup in the reason", async function () {
     // Personal chat: `refer`, then the wizard's seven steps and the review.
     await openChat("Personal Chat");
     await say("refer school");
     let card = cardWith("Step 1 of 8");
     await card.waitFor({ timeout: 30_000 });
+    await answerFrontDoor(card, "Yes", "No");
     await card
       .getByRole("radiogroup", { name: "What happened?" })
       .getByRole("radio", { name: "Whereabouts unknown, no contact with the family" })
@@ -310,74 +401,16 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await card.getByLabel(/^Surname/).fill("Testchild");
     await card.getByLabel("Date of birth").fill("2015-03-14");
     await card.getByRole("radiogroup", { name: "Sex" }).getByRole("radio", { name: "Female" }).check();
-    await card.getByLabel("Current address").fill("12 Example Road, Wigston");
-    await card.getByLabel("Postcode").fill("LE18 4AB");
+    await card.getByLabel(/^Address/).fill("12 Example Road, Wigston");
+    await card.getByLabel(/^Postcode/).fill("LE18 4AB");
     await screenshot("step-2-the-child");
     await card.getByRole("button", { name: "Next" }).click();
 
-    card = cardWith("Step 3 of 8");
-    await card.waitFor({ timeout: 30_000 });
-    await card.getByLabel(/^Name/).fill("Sam Testparent");
-    await card.getByLabel("Relationship to the child").fill("Mother");
-    await card.getByLabel(/^Phone/).fill("07700 900123");
-    await screenshot("step-3-family");
-    await card.getByRole("button", { name: "Next" }).click();
-
-    card = cardWith("Step 4 of 8");
-    await card.waitFor({ timeout: 30_000 });
-    await card.getByLabel(/^School\b/).fill("Example Primary School");
-    await card.getByLabel("Date the child last attended").fill("2026-11-02");
-    await card
-      .getByRole("radiogroup", { name: "Still on roll?" })
-      .getByRole("radio", { name: "Still on roll" })
-      .check();
-    await screenshot("step-4-school");
-    await card.getByRole("button", { name: "Next" }).click();
-
-    card = cardWith("Step 5 of 8");
-    await card.waitFor({ timeout: 30_000 });
-    await card.getByLabel("Designated safeguarding lead's name").fill("Mina Manager");
-    await card.getByLabel("appraisal of the risk").fill("No contact for three weeks.");
-    await screenshot("step-5-vulnerability");
-    await card.getByRole("button", { name: "Next" }).click();
-
-    // No enquiries recorded: the review will ask why.
-    card = cardWith("Step 6 of 8");
-    await card.waitFor({ timeout: 30_000 });
-    await screenshot("step-6-enquiries");
-    await card.getByRole("button", { name: "Next" }).click();
-
-    card = cardWith("Step 7 of 8");
-    await card.waitFor({ timeout: 30_000 });
-    await card.getByLabel("Your role").fill("CME manager");
-    await card.getByLabel("School or setting").fill("Example Primary School");
-    await card.getByLabel("DfE number").fill("855/2001");
-    await card.getByLabel("Your phone").fill("0116 496 0000");
-    await card
-      .getByRole("radiogroup", { name: "Have the parents been told" })
-      .getByRole("radio", { name: "No", exact: true })
-      .check();
-    await screenshot("step-7-about-you");
-    await card.getByRole("button", { name: "Next" }).click();
-
-    card = cardWith("Enquiries not made yet");
-    const submit = card.getByRole("button", { name: "Submit referral" });
-    await submit.waitFor({ timeout: 30_000 });
-    await card
-      .getByLabel("Why are you referring")
-      .fill("The family told a neighbour they have left for good.");
-    await screenshot("review");
-    await submit.click();
-
-    const received = cardWith(/Referral received: CME-\d{4}-\d{5}/);
-    await received.waitFor({ timeout: 30_000 });
-    const reference = /CME-\d{4}-\d{5}/.exec(await received.innerText())?.[0];
-    expect(reference, "the reference on the 'Referral received' card").to.match(/^CME-\d{4}-\d{5}$/);
-    await screenshot("referral-received");
+    const reference = await fromFamilyToSubmitted("07700 900123");
 
     // The CME cases channel: the case card, worked from new to closed entirely from the card.
     await openChannel("CME Team - CME cases");
-    const caseCard = () => cardWith(reference!);
+    const caseCard = () => cardWith(reference);
     await cardWith(/School-age CME referral: Amelia/).waitFor({ timeout: 30_000 });
     expect(await caseCard().innerText()).to.match(/Owner\s*Unassigned/);
     await screenshot("case-card");
@@ -453,7 +486,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await sleep(1000);
 
     await onCaseCard("History");
-    const history = cardWith(`History of ${reference!}`);
+    const history = cardWith(`History of ${reference}`);
     await history.waitFor({ timeout: 30_000 });
     const chronology = await history.innerText();
     for (const step of [
@@ -472,11 +505,94 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     expect(await history.locator('a[href*="evil.example"]').count(), "a link").to.equal(0);
     expect(await history.locator("strong, b").count(), "bold markup").to.equal(0);
     await screenshot("case-history");
-    caseReference = reference!;
+    caseReference = reference;
+  });
+
+  it("puts safeguarding first: redirects an on-roll absent pupil, alerts the channel from the first card of a child in danger, and takes a referral of a family with no fixed abode", async function () {
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await openChat("Personal Chat");
+    await say("refer school");
+    let card = cardWith("Step 1 of 8");
+    await card.waitFor({ timeout: 30_000 });
+
+    // On roll, whereabouts known, family in contact: an attendance matter, no case.
+    await answerFrontDoor(card, "Yes", "Yes", "Yes");
+    await card
+      .getByRole("radiogroup", { name: "What happened?" })
+      .getByRole("radio", { name: "Did not return after a leave of absence" })
+      .check();
+    await card
+      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
+      .getByRole("radio", { name: "No" })
+      .check();
+    await card.getByRole("button", { name: "Next" }).click();
+    const redirect = cardWith("This is an attendance matter, not CME");
+    await redirect.waitFor({ timeout: 30_000 });
+    const redirectText = await redirect.innerText();
+    expect(redirectText).to.contain("No CME case has been opened");
+    expect(redirectText).to.contain("set ATTENDANCE_SERVICE_CONTACT");
+    expect(redirectText).to.contain("set CME_CONTACT_NAME");
+    await screenshot("redirect-attendance");
+
+    // Back to the card: nobody knows where the child is after all; and the child is in immediate danger.
+    await redirect.getByRole("button", { name: "Back to the referral" }).click();
+    card = cardWith("Step 1 of 8");
+    await card.waitFor({ timeout: 30_000 });
+    await answerFrontDoor(card, "Yes", "No");
+    await card
+      .getByRole("radiogroup", { name: "What happened?" })
+      .getByRole("radio", { name: "Whereabouts unknown, no contact with the family" })
+      .check();
+    await card
+      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
+      .getByRole("radio", { name: "Yes" })
+      .check();
+    await card.getByRole("button", { name: "Next" }).click();
+    await cardWith("Step 2 of 8").waitFor({ timeout: 30_000 });
+
+    // The referrer has said no more than that, and could close the chat now: the team already knows.
+    await openChannel("CME Team - CME cases");
+    const alert = () => cardWith("Immediate danger: a referral is being made now");
+    await alert().waitFor({ timeout: 30_000 });
+    const alertText = await alert().innerText();
+    expect(alertText).to.contain("Not submitted yet");
+    expect(alertText).to.contain("Whereabouts unknown, no contact with the family");
+    await screenshot("danger-alert");
+
+    // The referrer comes back to it (a card left behind is not filled in again: 'resume' shows it
+    // afresh): no fixed abode, so no address or postcode; the parent's phone not known.
+    await openChat("Personal Chat");
+    const leftBehind = await page.locator(".ac-adaptiveCard").filter({ hasText: "Step 2 of 8" }).count();
+    await say("resume");
+    await page
+      .locator(".ac-adaptiveCard")
+      .filter({ hasText: "Step 2 of 8" })
+      .nth(leftBehind)
+      .waitFor({ timeout: 30_000 });
+    card = cardWith("Step 2 of 8");
+    await card.getByLabel("Legal forename(s)").fill("Noah");
+    await card.getByLabel(/^Surname/).fill("Testtraveller");
+    await card.getByLabel("Date of birth").fill("2016-06-01");
+    await card.getByRole("radiogroup", { name: "Sex" }).getByRole("radio", { name: "Not known" }).check();
+    await card
+      .getByRole("radiogroup", { name: "Current address" })
+      .getByRole("radio", { name: "No fixed abode" })
+      .check();
+    await screenshot("nfa-step-2-the-child");
+    await card.getByRole("button", { name: "Next" }).click();
+    const reference = await fromFamilyToSubmitted("not known", "nfa-");
+
+    // The alert now names the case; no second urgent card was raised for it.
+    await openChannel("CME Team - CME cases");
+    await cardWith(`Submitted as ${reference}`).waitFor({ timeout: 30_000 });
+    await cardWith(/School-age CME referral: Noah Testtraveller/).waitFor({ timeout: 30_000 });
+    expect(await page.locator(".ac-adaptiveCard").filter({ hasText: "Urgent referral" }).count()).to.equal(0);
+    await screenshot("danger-alert-submitted");
+    urgentReference = reference;
   });
 
   it("shows a manager the picture: status's charts, the DfE return and its CSV, the reports, and the case lists", async function () {
-    if (!caseReference) this.skip();
+    if (!caseReference || !urgentReference) this.skip();
     // Tall cards (four charts, the DfE's tables): a taller window shows each whole in its screenshot.
     await page.setViewportSize({ width: 1600, height: 2300 });
     await openChat("Personal Chat");
@@ -484,7 +600,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await say("status");
     const status = cardWith("CME cases: status");
     await status.waitFor({ timeout: 30_000 });
-    expect(await status.innerText()).to.contain("1 open, 0 unassigned (0 closed)");
+    expect(await status.innerText()).to.contain("2 open, 1 unassigned (0 closed)");
     // Drawn as charts (the Playground labels each chart and bar for screen readers), not the fallback.
     for (const chart of [
       "Open cases by status, Vertical bar chart",
@@ -495,7 +611,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     // The renderer gives a chart's title to screen readers only: each has a heading to be seen.
     for (const heading of ["Open cases by status", "Open cases by priority", "Open cases by owner"])
       expect(await status.innerText()).to.contain(heading);
-    for (const bar of ["In progress, 1", "Mina Manager, 1", "Normal, 1 out of 1, 100%"])
+    for (const bar of ["In progress, 1", "New, 1", "Mina Manager, 1", "Normal, 1 out of 2, 50%"])
       expect(await status.locator(`[aria-label="${bar}"]`).count(), bar).to.equal(1);
     expect(await status.innerText()).to.match(/Overdue now\s*1/);
     await screenshot("status-charts");
@@ -533,9 +649,11 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await say("report referrals");
     const referrals = cardWith("Referrals received");
     await referrals.waitFor({ timeout: 30_000 });
-    expect(await referrals.innerText()).to.contain("1 referral received: 1 new case and 0 further referrals");
-    await referrals.locator('[aria-label="School age, 1 out of 1, 100%"]').waitFor({ timeout: 10_000 });
-    expect(await referrals.innerText()).to.match(/Example Primary School\s*1/);
+    expect(await referrals.innerText()).to.contain(
+      "2 referrals received: 2 new cases and 0 further referrals",
+    );
+    await referrals.locator('[aria-label="School age, 2 out of 2, 100%"]').waitFor({ timeout: 10_000 });
+    expect(await referrals.innerText()).to.match(/Example Primary School\s*2/);
     await fileOffer(2).waitFor({ timeout: 30_000 });
     await screenshot("report-referrals");
 
@@ -551,14 +669,16 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await say("overdue");
     const overdue = cardWith(/^Overdue/);
     await overdue.waitFor({ timeout: 30_000 });
-    expect(await overdue.innerText()).to.contain("Amelia Rose Testchild");
-    await overdue.getByRole("button", { name: `Open ${caseReference}` }).waitFor({ timeout: 10_000 });
+    // The urgent case is past its joint-enquiries day; the reopened one's clocks started again.
+    expect(await overdue.innerText()).to.contain("Noah Testtraveller");
+    expect(await overdue.innerText()).not.to.contain("Amelia Rose Testchild");
+    await overdue.getByRole("button", { name: `Open ${urgentReference}` }).waitFor({ timeout: 10_000 });
     await screenshot("overdue");
 
     await say("caseload");
     const caseload = cardWith(/^Caseload/);
     await caseload.waitFor({ timeout: 30_000 });
-    expect(await caseload.innerText()).to.match(/Mina Manager\s*1 open, 0 urgent, 1 overdue/);
+    expect(await caseload.innerText()).to.match(/Mina Manager\s*1 open, 0 urgent, 0 overdue/);
     await screenshot("caseload");
 
     // A row's button turns the list into that case's card.
