@@ -4,6 +4,7 @@ import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
 import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
 import { CosmosOutage } from "../support/cosmos-outage.js";
+import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
 import type { FakeTeams } from "../support/fake-teams.js";
 import {
   actionData,
@@ -11,6 +12,8 @@ import {
   cardIn,
   cardText,
   channelId,
+  channelMessage,
+  deliverPendingNow,
   eventually,
   invokeCard,
   invokeMessage,
@@ -19,6 +22,7 @@ import {
   personalMessage,
   startFakeTeams,
   startHarness,
+  teamGroupId,
   type Harness,
 } from "../support/harness.js";
 import {
@@ -341,5 +345,51 @@ describe("an officer raises or lowers a case's priority", () => {
     );
     expect(invokeMessage(outsider)).to.match(/Only CME officers/);
     expect((await h.app.services.cases.get(reference))?.urgent).to.equal(false);
+  });
+});
+
+describe("an alert Teams took while its answer was lost", () => {
+  let graph: FakeGraph;
+  let h: Harness;
+  let clock = monday;
+  beforeEach(async () => {
+    clock = monday;
+    graph = new FakeGraph({});
+    await graph.start();
+    h = await startHarness(
+      {
+        GRAPH_CLIENT_ID: "graph-client",
+        GRAPH_CLIENT_SECRET: "graph-secret",
+        GRAPH_BASE_URL: graph.url,
+        GRAPH_AUTHORITY_HOST: graph.url,
+      },
+      { now: () => clock },
+    );
+  });
+  afterEach(async () => {
+    await h.close();
+    await graph.stop();
+  });
+
+  it("is found among the channel's messages (Graph) and updated in place: one alert card in all", async () => {
+    await h.send(channelMessage(h.teams, people.manager, "setup"));
+    const held = h.teams.holdNextPost(channelId);
+    const card = await sayRefer(h, people.dsl);
+    const childCard = await next(h, people.dsl, card, inDanger);
+    const post = await held.taken;
+    graph.channelMessages[`${teamGroupId}|${channelId}`] = [chatMessageOf(post, "cme-bot-app")];
+    held.drop(); // Teams has the card; the bot never hears so
+    await h.app.services.outbox.idle();
+    clock = new Date(monday.getTime() + 10 * 60_000);
+    await deliverPendingNow(h);
+    await next(h, people.dsl, childCard, goodAnswers.child);
+    await h.app.services.outbox.idle();
+    await deliverPendingNow(h);
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Amelia Rose Testchild");
+    const adopted = h.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.event === "outbox.post.in-doubt");
+    expect(adopted.map(({ then }) => then)).to.deep.equal(["adopted"]);
   });
 });
