@@ -120,19 +120,22 @@ export class Outbox {
   /**
    * Shows a channel card of its own whose view is stored with it (`data`): posted the first time,
    * updated in place after (its `activityId`). Asking again with another view queues the update;
-   * with the same view (and case) it does nothing, so it is safe to ask at every change.
+   * with the same view (and case) it does nothing, so it is safe to ask at every change; nor when
+   * `keeps` says the stored view must stay.
    */
   async showChannelCard(
     key: string,
     template: string,
     data: Record<string, unknown>,
     caseId?: string,
+    { keeps }: { keeps?: (shown: Record<string, unknown>) => boolean } = {},
   ): Promise<void> {
     const id = `channel-card|${key}`;
     const at = this.now().toISOString();
     let changed = false;
     await this.store.update(id, (current) => {
       if (current && isDeepStrictEqual(current.data, data) && current.caseId === caseId) return undefined;
+      if (current?.data && keeps?.(current.data)) return undefined;
       changed = true;
       return {
         ...(current ?? { id, kind: "channel-card" as const, createdAt: at, revision: 0 }),

@@ -1,6 +1,6 @@
 import type { Outbox } from "../outbox/outbox.js";
 import { formatDateTime } from "../people/format.js";
-import type { Draft } from "./draft.js";
+import { isSubmitting, type Draft } from "./draft.js";
 import { titleOf } from "./questions.js";
 import { clip, kindChoices } from "./views.js";
 
@@ -46,7 +46,7 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
   const childName = [child?.forenames, child?.surname].filter(Boolean).join(" ");
   const what = titleOf(kindChoices(draft.kind).whatHappenedChoices, happened?.whatHappened);
   const setting = draft.answers.school?.school ?? draft.typed.school?.school ?? about.setting ?? "";
-  const reference = draft.submittedAt ? (draft.reference ?? draft.mergedInto) : undefined;
+  const reference = referenceOf(draft);
   const state = ending
     ? ending.kind === "cancelled"
       ? `The referrer cancelled this referral on ${formatDateTime(ending.at)}: follow up with the referrer.`
@@ -78,16 +78,28 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
 }
 
 /**
+ * The case the draft went to: fixed on the draft as sending begins (the submission then always
+ * finishes), so a draft read mid-submission is shown as submitted too, not as still being filled in.
+ */
+function referenceOf(draft: Draft): string | undefined {
+  return draft.submittedAt || isSubmitting(draft) ? (draft.reference ?? draft.mergedInto) : undefined;
+}
+
+/** Whether an alert's view says how its draft ended (submitted, cancelled, expired): it never goes back from there. */
+function isFinal(view: Record<string, unknown>): boolean {
+  return view.hasCase === true || view.ended === true;
+}
+
+/**
  * Shows the draft's alert in the channel as the draft now stands (or as it ended): one card,
- * posted once and updated in place; asking with nothing changed does nothing.
+ * posted once and updated in place; asking with nothing changed does nothing. A view that says
+ * how the draft ended is not replaced by one from an earlier read that does not (the draft sweep
+ * may have read the draft before it was submitted or cancelled).
  */
 export async function showDangerAlert(outbox: Outbox, draft: Draft, ending?: DraftEnding): Promise<void> {
   if (!draft.dangerAlert) return;
-  const reference = draft.submittedAt ? (draft.reference ?? draft.mergedInto) : undefined;
-  await outbox.showChannelCard(
-    draft.dangerAlert.key,
-    dangerAlertTemplate,
-    dangerAlertView(draft, ending),
-    reference,
-  );
+  const view = dangerAlertView(draft, ending);
+  await outbox.showChannelCard(draft.dangerAlert.key, dangerAlertTemplate, view, referenceOf(draft), {
+    keeps: (shown) => isFinal(shown) && !isFinal(view),
+  });
 }

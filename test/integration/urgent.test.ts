@@ -393,3 +393,37 @@ describe("an alert Teams took while its answer was lost", () => {
     expect(adopted.map(({ then }) => then)).to.deep.equal(["adopted"]);
   });
 });
+
+describe("an alert whose submission is read before it finished", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("still says submitted when the draft sweep reads the draft between the alert's update and the draft's last save", async () => {
+    const review = await walkToReview(h, people.dsl, dangerAnswers);
+    invokeCard(await h.send(submitAction(h, people.dsl, review)));
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)[0]).to.include("Submitted as CME-2026-00001");
+    // The draft as a submission leaves it when it stops just before its last write (a crash).
+    const draftId = `${people.dsl.id}|school-age`;
+    const submitted = await h.app.services.drafts.get(people.dsl.id, draftId);
+    const interrupted = { ...submitted! };
+    delete interrupted.submittedAt;
+    await h.app.services.drafts.save(interrupted, submitted!);
+
+    await sweepDrafts(
+      h.app.services,
+      h.app.services.config.drafts,
+      monday,
+      referrerContacts(h.app.services.config),
+    );
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Submitted as CME-2026-00001");
+    expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
+  });
+});
