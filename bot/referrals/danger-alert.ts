@@ -30,6 +30,12 @@ export function withDangerAlert(draft: Draft, now: Date): Draft {
   };
 }
 
+/** Where a redirect sent the referrer, as the alert names it. */
+const redirectedToTitles: Record<NonNullable<Draft["redirectedTo"]>, string> = {
+  attendance: "the attendance service (on roll, whereabouts known, family in contact: not CME)",
+  "home-education": "the elective home education team (a parent's written notice)",
+};
+
 /** The referrer's words on the alert are clipped: the card is a call to act, the case keeps them whole. */
 const wordsShown = 300;
 
@@ -55,7 +61,9 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
       ? draft.mergedInto
         ? `Submitted: added to the open case ${reference}.`
         : `Submitted as ${reference}.`
-      : "Not submitted yet: the referrer is still filling the referral in.";
+      : draft.redirectedTo
+        ? `Redirected to ${redirectedToTitles[draft.redirectedTo]}: no CME case will follow. Follow up with the referrer.`
+        : "Not submitted yet: the referrer is still filling the referral in.";
   return {
     raisedAt: alert ? formatDateTime(alert.at) : "",
     referrer: about.name ?? draft.referrer.name,

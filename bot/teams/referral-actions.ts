@@ -401,7 +401,7 @@ async function redirectResponse(
   input: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
   const kept =
-    (await save(services, draft, keepTyped(draft, "whatHappened", input, services.now()))) ?? draft;
+    (await save(services, draft, keepTyped(draft, "whatHappened", input, services.now()), redirect)) ?? draft;
   const { attendance, homeEducation } = services.config.redirectContacts;
   return cardResponse(
     "referral-redirect",
@@ -459,16 +459,24 @@ function notSavedYet(
 
 /**
  * Saves a changed draft over the version it was read at; undefined if someone else moved it on.
- * A draft that says "immediate danger" gets its alert, queued once the draft is saved.
+ * A draft that says "immediate danger" gets its alert, queued once the draft is saved. The draft
+ * is redirected (`redirectedTo`) only by the save that redirects it: any other save means the
+ * referrer went back to the referral.
  */
 async function save(
   services: WizardServices,
   stored: StoredDraft,
   next: Draft,
+  redirectedTo?: Redirect,
 ): Promise<StoredDraft | undefined> {
+  const notRedirected: Draft = { ...next };
+  delete notRedirected.redirectedTo;
   let saved: StoredDraft;
   try {
-    saved = await services.drafts.save(withDangerAlert(next, services.now()), stored);
+    saved = await services.drafts.save(
+      withDangerAlert({ ...notRedirected, ...(redirectedTo ? { redirectedTo } : {}) }, services.now()),
+      stored,
+    );
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;
     throw error;

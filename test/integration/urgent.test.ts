@@ -427,3 +427,37 @@ describe("an alert whose submission is read before it finished", () => {
     expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
   });
 });
+
+describe("an alert whose referral is redirected (not CME)", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("says the referrer was sent to the attendance service and no case will follow, until they go back and carry on", async () => {
+    const attendanceMatter = {
+      ...inDanger,
+      stillOnRoll: "yes",
+      whereaboutsKnown: "yes",
+      familyInContact: "yes",
+    };
+    const redirect = await next(h, people.dsl, await sayRefer(h, people.dsl), attendanceMatter);
+    expect(cardText(redirect)).to.include("This is an attendance matter, not CME");
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Redirected to the attendance service");
+    expect(alertCards(h.teams)[0]).to.include("no CME case will follow");
+    expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
+
+    // Answered wrongly: back to the referral, and a CME answer carries on: the alert follows.
+    const back = await press(h, people.dsl, redirect, "referral.back");
+    await next(h, people.dsl, back, { ...attendanceMatter, familyInContact: "no" });
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Not submitted yet");
+    expect(alertCards(h.teams)[0]).not.to.include("Redirected");
+  });
+});
