@@ -461,3 +461,43 @@ describe("an alert whose referral is redirected (not CME)", () => {
     expect(alertCards(h.teams)[0]).not.to.include("Redirected");
   });
 });
+
+describe("an alert from a further referral of a child with an open case", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("is linked to the case it was added to: the case card says the team was alerted, and no urgent card follows", async () => {
+    const reference = "CME-2026-00001";
+    await refer(h, people.dsl);
+    const review = await walkToReview(h, people.officer, dangerAnswers);
+    const shown = invokeCard(await h.send(submitAction(h, people.officer, review)));
+    expect(cardText(shown)).to.include(`${reference} is already open for this child since`);
+    const added = invokeCard(
+      await h.send(
+        cardAction(
+          h.teams,
+          people.officer,
+          "personal",
+          "referral.submit",
+          actionData(shown, "referral.submit", { addTo: reference }),
+        ),
+      ),
+    );
+    expect(cardText(added)).to.include(`Added to ${reference}`);
+    await h.app.services.outbox.idle();
+
+    const stored = await h.app.services.cases.get(reference);
+    expect(stored?.furtherReferrals[0]?.dangerAlert?.key).to.match(/^danger-alert\|/);
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include(`added to the open case ${reference}`);
+    expect(urgentCards(h.teams)).to.have.length(0);
+    expect(caseCardText(h.teams, reference)).to.include(
+      `${people.officer.name}'s further referral (\\"immediate danger\\") alerted the team on 23 Nov 2026, 10:00`,
+    );
+  });
+});
