@@ -59,6 +59,8 @@ export class Outbox {
   private readonly claimMs: number;
   private readonly now: () => Date;
   private readonly random: () => number;
+  /** Queueing a turn asked for and the store refused, by key: tried again at the start of each pass. */
+  private readonly owed = new Map<string, () => Promise<void>>();
   /** Outcomes sent to Teams that the store was away to record: recorded first on the next passes. */
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
 
@@ -180,6 +182,31 @@ export class Outbox {
     this.deliverSoon();
   }
 
+  /**
+   * Has the next passes (the interval's, within seconds) try `queue` again until it works: for
+   * queueing the store refused during a turn that must not wait for it. In memory only, so the
+   * caller keeps a backstop for a restart; a later `owe` with the key replaces the earlier.
+   */
+  owe(key: string, queue: () => Promise<void>): void {
+    this.owed.set(key, queue);
+  }
+
+  /** Whether queueing under this key is still owed (it failed and no pass has done it yet). */
+  owes(key: string): boolean {
+    return this.owed.has(key);
+  }
+
+  private async queueOwed(): Promise<void> {
+    for (const [key, queue] of this.owed) {
+      try {
+        await queue();
+        if (this.owed.get(key) === queue) this.owed.delete(key);
+      } catch (error) {
+        this.options.onError?.({ id: key } as OutboxItem, error);
+      }
+    }
+  }
+
   /** Starts a delivery pass in the background if none is running (and another after it if asked meanwhile). */
   deliverSoon(): void {
     if (this.options.delivers === false) return;
@@ -192,6 +219,7 @@ export class Outbox {
       do {
         this.again = false;
         try {
+          await this.queueOwed();
           await this.deliverDue();
         } catch (error) {
           this.options.onError?.({ id: "(pass)" } as OutboxItem, error);

@@ -168,22 +168,27 @@ describe("an alert, then a restart, then the submission", () => {
     await cosmos.close();
   });
 
-  it("queues the alert later (the draft sweep) when the outbox could not take it as the step was saved", async () => {
-    const h = await startHarness(
-      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: "cme-urgent-outbox-away" },
-      { teams, now: () => monday },
-    );
+  it("queues the alert later (the draft sweep) when the outbox could not take it as the step was saved and the bot restarted", async () => {
+    const environment = {
+      COSMOS_ENDPOINT: outage.endpoint,
+      COSMOS_KEY: cosmos.key,
+      COSMOS_DATABASE: "cme-urgent-outbox-away",
+    };
+    const first = await startHarness(environment, { teams, now: () => monday });
+    const card = await sayRefer(first, people.dsl);
+    outage.downFor = /\/colls\/outbox/;
+    const childCard = await next(first, people.dsl, card, inDanger);
+    // The step is saved all the same: the referrer carries on, and sees who to call.
+    expect(cardText(childCard)).to.include("Step 2 of");
+    expect(cardText(childCard)).to.include("0116 305 0005");
+    expect(
+      (await first.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))?.dangerAlert,
+    ).to.be.an("object");
+    await first.close(); // what it still owed the outbox was in its memory only
+    outage.downFor = undefined;
+
+    const h = await startHarness(environment, { teams, now: () => monday });
     try {
-      const card = await sayRefer(h, people.dsl);
-      outage.downFor = /\/colls\/outbox/;
-      const childCard = await next(h, people.dsl, card, inDanger);
-      // The step is saved all the same: the referrer carries on, and sees who to call.
-      expect(cardText(childCard)).to.include("Step 2 of");
-      expect(cardText(childCard)).to.include("0116 305 0005");
-      expect(
-        (await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))?.dangerAlert,
-      ).to.be.an("object");
-      outage.downFor = undefined;
       await h.app.services.outbox.idle();
       expect(alertCards(teams)).to.have.length(0);
       await sweepDrafts(
@@ -499,5 +504,70 @@ describe("an alert from a further referral of a child with an open case", () => 
     expect(caseCardText(h.teams, reference)).to.include(
       `${people.officer.name}'s further referral (\\"immediate danger\\") alerted the team on 23 Nov 2026, 10:00`,
     );
+  });
+});
+
+describe("an alert the store could not take as the step was answered", () => {
+  let cosmos: EmbeddedCosmos;
+  let outage: CosmosOutage;
+  let teams: FakeTeams;
+  let h: Harness;
+  beforeEach(async () => {
+    cosmos = await startEmbeddedCosmos();
+    outage = new CosmosOutage(cosmos.endpoint);
+    await outage.start();
+    teams = await startFakeTeams();
+    h = await startHarness(
+      {
+        COSMOS_ENDPOINT: outage.endpoint,
+        COSMOS_KEY: cosmos.key,
+        COSMOS_DATABASE: "cme-urgent-not-alerted",
+        OUTBOX_INTERVAL_SECONDS: "0.2",
+      },
+      { teams, now: () => monday },
+    );
+  });
+  afterEach(async () => {
+    await h.close();
+    await teams.stop();
+    await outage.stop();
+    await cosmos.close();
+  });
+
+  const notAlerted = "The CME team has NOT been alerted yet";
+  const childrensDuty = "Children's Duty: 0116 305 0005";
+
+  it("tells the referrer the team has NOT been alerted and who to call, then alerts the team shortly after, without the draft sweep", async () => {
+    const card = await sayRefer(h, people.dsl);
+    outage.downFor = /\/colls\/outbox/;
+    const childCard = await next(h, people.dsl, card, inDanger);
+    expect(cardText(childCard)).to.include("Step 2 of");
+    expect(cardText(childCard)).to.include(notAlerted);
+    expect(cardText(childCard)).to.include(childrensDuty);
+    expect(cardText(childCard)).to.include(h.app.services.config.cmeContact.phone);
+    expect(alertCards(teams)).to.have.length(0);
+
+    outage.downFor = undefined;
+    const [alert] = await eventually(() => {
+      const cards = alertCards(teams);
+      if (cards.length === 0) throw new Error("no alert yet");
+      return cards;
+    });
+    expect(alert).to.include("Not submitted yet");
+    // Queued now: the next step says nothing more about it.
+    const familyCard = await next(h, people.dsl, childCard, goodAnswers.child);
+    expect(cardText(familyCard)).not.to.include(notAlerted);
+    await h.app.services.outbox.idle();
+    expect(alertCards(teams)).to.have.length(1);
+  });
+
+  it("tells the referrer the team has NOT been alerted when nothing could be saved at all", async () => {
+    const card = await sayRefer(h, people.dsl);
+    outage.down = true;
+    const again = await next(h, people.dsl, card, inDanger);
+    expect(cardText(again)).to.include("Not saved yet");
+    expect(cardText(again)).to.include(notAlerted);
+    expect(cardText(again)).to.include(childrensDuty);
+    expect(cardText(again)).to.include(h.app.services.config.cmeContact.phone);
   });
 });
