@@ -413,16 +413,17 @@ async function redirectResponse(
     redirect,
   );
   const { attendance, homeEducation } = services.config.redirectContacts;
-  return cardResponse("referral-redirect", {
-    ...redirectView(
+  return cardResponse(
+    "referral-redirect",
+    redirectView(
       redirect,
       saved?.draft ?? draft,
       redirect === "attendance" ? attendance : homeEducation,
       input.immediateDanger === "yes",
       referrerContacts(services.config),
+      notAlertedNotice(services, saved),
     ),
-    notice: notAlertedNotice(services, saved),
-  });
+  );
 }
 
 /** The buttons that stand on a step's own card, with its inputs. */
