@@ -189,6 +189,8 @@ export const caseSchema = z.object({
         kind: z.enum(referralKinds),
         referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
         enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
+        /** The alert this referral's "immediate danger" raised before it was added. */
+        dangerAlert: dangerAlertSchema.optional(),
       }),
     )
     .default([]),

@@ -204,9 +204,7 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     furtherReferrals: current.furtherReferrals.length,
     enquiriesIncomplete: current.enquiriesIncomplete ? "Referred before all core enquiries were made" : "",
     priority: current.urgent ? `Urgent: ${urgentWhy(current)}` : loweredWhy(current),
-    dangerAlert: current.dangerAlert
-      ? `The referrer's "immediate danger" alerted the team on ${formatDateTime(current.dangerAlert.at)}, before the referral was submitted`
-      : "",
+    dangerAlert: dangerAlertLine(current),
     canChangePriority: may("changePriority") && open,
     priorityTo: current.urgent ? "routine" : "urgent",
     priorityActionTitle: current.urgent ? "Lower to routine" : "Raise to urgent",
@@ -463,6 +461,23 @@ export function urgentWhy(current: Case): string {
 }
 
 /** Why a case that was urgent is not any more (an officer lowered it), or nothing. */
+/** Which immediate-danger alerts reached the team before their referral reached the case: its own, and further referrals'. */
+function dangerAlertLine(current: Case): string {
+  const own = current.dangerAlert
+    ? [
+        `The referrer's "immediate danger" alerted the team on ${formatDateTime(current.dangerAlert.at)}, before the referral was submitted`,
+      ]
+    : [];
+  const further = current.furtherReferrals.flatMap((entry) =>
+    entry.dangerAlert
+      ? [
+          `${entry.referrer.name}'s further referral ("immediate danger") alerted the team on ${formatDateTime(entry.dangerAlert.at)}, before it was added to this case`,
+        ]
+      : [],
+  );
+  return [...own, ...further].join(". ");
+}
+
 function loweredWhy(current: Case): string {
   const change = lastPriorityChange(current);
   return change?.to === "Routine" ? `Routine: lowered by ${change.by.name}: ${change.reason ?? ""}` : "";

@@ -59,6 +59,8 @@ export class Outbox {
   private readonly claimMs: number;
   private readonly now: () => Date;
   private readonly random: () => number;
+  /** Queueing a turn asked for and the store refused, by key: tried again at the start of each pass. */
+  private readonly owed = new Map<string, () => Promise<void>>();
   /** Outcomes sent to Teams that the store was away to record: recorded first on the next passes. */
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
 
@@ -120,19 +122,22 @@ export class Outbox {
   /**
    * Shows a channel card of its own whose view is stored with it (`data`): posted the first time,
    * updated in place after (its `activityId`). Asking again with another view queues the update;
-   * with the same view (and case) it does nothing, so it is safe to ask at every change.
+   * with the same view (and case) it does nothing, so it is safe to ask at every change; nor when
+   * `keeps` says the stored view must stay.
    */
   async showChannelCard(
     key: string,
     template: string,
     data: Record<string, unknown>,
     caseId?: string,
+    { keeps }: { keeps?: (shown: Record<string, unknown>) => boolean } = {},
   ): Promise<void> {
     const id = `channel-card|${key}`;
     const at = this.now().toISOString();
     let changed = false;
     await this.store.update(id, (current) => {
       if (current && isDeepStrictEqual(current.data, data) && current.caseId === caseId) return undefined;
+      if (current?.data && keeps?.(current.data)) return undefined;
       changed = true;
       return {
         ...(current ?? { id, kind: "channel-card" as const, createdAt: at, revision: 0 }),
@@ -177,6 +182,31 @@ export class Outbox {
     this.deliverSoon();
   }
 
+  /**
+   * Has the next passes (the interval's, within seconds) try `queue` again until it works: for
+   * queueing the store refused during a turn that must not wait for it. In memory only, so the
+   * caller keeps a backstop for a restart; a later `owe` with the key replaces the earlier.
+   */
+  owe(key: string, queue: () => Promise<void>): void {
+    this.owed.set(key, queue);
+  }
+
+  /** Whether queueing under this key is still owed (it failed and no pass has done it yet). */
+  owes(key: string): boolean {
+    return this.owed.has(key);
+  }
+
+  private async queueOwed(): Promise<void> {
+    for (const [key, queue] of this.owed) {
+      try {
+        await queue();
+        if (this.owed.get(key) === queue) this.owed.delete(key);
+      } catch (error) {
+        this.options.onError?.({ id: key } as OutboxItem, error);
+      }
+    }
+  }
+
   /** Starts a delivery pass in the background if none is running (and another after it if asked meanwhile). */
   deliverSoon(): void {
     if (this.options.delivers === false) return;
@@ -189,6 +219,7 @@ export class Outbox {
       do {
         this.again = false;
         try {
+          await this.queueOwed();
           await this.deliverDue();
         } catch (error) {
           this.options.onError?.({ id: "(pass)" } as OutboxItem, error);

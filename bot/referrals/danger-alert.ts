@@ -1,6 +1,6 @@
 import type { Outbox } from "../outbox/outbox.js";
 import { formatDateTime } from "../people/format.js";
-import type { Draft } from "./draft.js";
+import { isSubmitting, type Draft } from "./draft.js";
 import { titleOf } from "./questions.js";
 import { clip, kindChoices } from "./views.js";
 
@@ -30,6 +30,12 @@ export function withDangerAlert(draft: Draft, now: Date): Draft {
   };
 }
 
+/** Where a redirect sent the referrer, as the alert names it. */
+const redirectedToTitles: Record<NonNullable<Draft["redirectedTo"]>, string> = {
+  attendance: "the attendance service (on roll, whereabouts known, family in contact: not CME)",
+  "home-education": "the elective home education team (a parent's written notice)",
+};
+
 /** The referrer's words on the alert are clipped: the card is a call to act, the case keeps them whole. */
 const wordsShown = 300;
 
@@ -46,7 +52,7 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
   const childName = [child?.forenames, child?.surname].filter(Boolean).join(" ");
   const what = titleOf(kindChoices(draft.kind).whatHappenedChoices, happened?.whatHappened);
   const setting = draft.answers.school?.school ?? draft.typed.school?.school ?? about.setting ?? "";
-  const reference = draft.submittedAt ? (draft.reference ?? draft.mergedInto) : undefined;
+  const reference = referenceOf(draft);
   const state = ending
     ? ending.kind === "cancelled"
       ? `The referrer cancelled this referral on ${formatDateTime(ending.at)}: follow up with the referrer.`
@@ -55,7 +61,9 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
       ? draft.mergedInto
         ? `Submitted: added to the open case ${reference}.`
         : `Submitted as ${reference}.`
-      : "Not submitted yet: the referrer is still filling the referral in.";
+      : draft.redirectedTo
+        ? `Redirected to ${redirectedToTitles[draft.redirectedTo]}: no CME case will follow. Follow up with the referrer.`
+        : "Not submitted yet: the referrer is still filling the referral in.";
   return {
     raisedAt: alert ? formatDateTime(alert.at) : "",
     referrer: about.name ?? draft.referrer.name,
@@ -78,16 +86,28 @@ export function dangerAlertView(draft: Draft, ending?: DraftEnding) {
 }
 
 /**
+ * The case the draft went to: fixed on the draft as sending begins (the submission then always
+ * finishes), so a draft read mid-submission is shown as submitted too, not as still being filled in.
+ */
+function referenceOf(draft: Draft): string | undefined {
+  return draft.submittedAt || isSubmitting(draft) ? (draft.reference ?? draft.mergedInto) : undefined;
+}
+
+/** Whether an alert's view says how its draft ended (submitted, cancelled, expired): it never goes back from there. */
+function isFinal(view: Record<string, unknown>): boolean {
+  return view.hasCase === true || view.ended === true;
+}
+
+/**
  * Shows the draft's alert in the channel as the draft now stands (or as it ended): one card,
- * posted once and updated in place; asking with nothing changed does nothing.
+ * posted once and updated in place; asking with nothing changed does nothing. A view that says
+ * how the draft ended is not replaced by one from an earlier read that does not (the draft sweep
+ * may have read the draft before it was submitted or cancelled).
  */
 export async function showDangerAlert(outbox: Outbox, draft: Draft, ending?: DraftEnding): Promise<void> {
   if (!draft.dangerAlert) return;
-  const reference = draft.submittedAt ? (draft.reference ?? draft.mergedInto) : undefined;
-  await outbox.showChannelCard(
-    draft.dangerAlert.key,
-    dangerAlertTemplate,
-    dangerAlertView(draft, ending),
-    reference,
-  );
+  const view = dangerAlertView(draft, ending);
+  await outbox.showChannelCard(draft.dangerAlert.key, dangerAlertTemplate, view, referenceOf(draft), {
+    keeps: (shown) => isFinal(shown) && !isFinal(view),
+  });
 }

@@ -35,6 +35,8 @@ export const draftSchema = z.object({
   submittedAt: z.string().optional(),
   /** Set when the referrer first said "immediate danger": the channel's alert about this draft. */
   dangerAlert: z.object({ key: z.string(), at: z.string() }).optional(),
+  /** Set while the first card's answers send the referrer elsewhere (front-door.ts): no CME case follows. */
+  redirectedTo: z.enum(["attendance", "home-education"]).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -181,6 +181,7 @@ export function withFurtherReferral(current: Case, draft: Draft, now: Date): Cas
         kind: draft.kind,
         referral,
         ...(enquiriesIncomplete ? { enquiriesIncomplete } : {}),
+        ...(draft.dangerAlert ? { dangerAlert: draft.dangerAlert } : {}),
       },
     ],
     urgent: current.urgent || isHighRisk(referral),

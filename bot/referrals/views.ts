@@ -279,8 +279,17 @@ export function redirectView(
   contact: string,
   danger: boolean,
   contacts: ReferrerContacts,
+  notice = "",
 ) {
-  return { ...redirects[redirect], contact, danger, draftId: draft.id, version: draft.version, ...contacts };
+  return {
+    ...redirects[redirect],
+    contact,
+    danger,
+    notice,
+    draftId: draft.id,
+    version: draft.version,
+    ...contacts,
+  };
 }
 
 export function childName(answers: {

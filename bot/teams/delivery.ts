@@ -87,7 +87,7 @@ export interface CaseCardDeps {
 }
 
 /** Whether a card is the case's own channel card (escalations about it name it too, but refresh nothing). */
-function isCaseCardOf(reference: string) {
+function isCaseCardOf(reference: string): (card: unknown) => boolean {
   return (card: unknown): boolean => {
     const refresh = (card as { refresh?: { action?: { verb?: unknown; data?: { caseId?: unknown } } } })
       ?.refresh?.action;
@@ -95,16 +95,22 @@ function isCaseCardOf(reference: string) {
   };
 }
 
+/** Whether a card is the stored channel card of this outbox item (its title carries the item's id). */
+function isStoredCardOf(itemId: string): (card: unknown) => boolean {
+  return (card: unknown): boolean =>
+    (card as { body?: { id?: unknown }[] })?.body?.some((element) => element?.id === itemId) === true;
+}
+
 /**
- * The case card an earlier delivery posted but could not record (it was in doubt), as the
- * channel's recent messages show it; undefined when Graph is not there, fails, or has not got it
- * (then it is posted again, and the log says so).
+ * The card an earlier delivery posted but could not record (it was in doubt), as the channel's
+ * recent messages show it (the one that `isTheCard`); undefined when Graph is not there, fails,
+ * or has not got it (then it is posted again, and the log says so).
  */
 async function postInDoubt(
   context: TurnContext,
   channel: CaseChannel,
   item: OutboxItem,
-  reference: string,
+  isTheCard: (card: unknown) => boolean,
   appId: string | undefined,
   { channelPosts, log }: CaseCardDeps,
 ): Promise<string | undefined> {
@@ -121,7 +127,7 @@ async function postInDoubt(
     const found = await channelPosts.find(
       { tenantId, teamGroupId: team.aadGroupId, channelId: channel.channelId },
       appId,
-      isCaseCardOf(reference),
+      isTheCard,
     );
     if (!found) return repeat("not among the channel's recent messages");
     log("outbox.post.in-doubt", { item: item.id, then: "adopted" });
@@ -170,7 +176,7 @@ async function showCaseCard(
     current.channelMessage?.activityId ??
     item.activityId ??
     (item.inDoubtSince
-      ? await postInDoubt(context, channel, item, current.id, services.config.bot.appId, deps)
+      ? await postInDoubt(context, channel, item, isCaseCardOf(current.id), services.config.bot.appId, deps)
       : undefined);
   if (known) {
     await context.updateActivity({ type: "message", id: known, attachments: [card] });
@@ -215,14 +221,18 @@ async function postEscalation(
 
 /**
  * A channel card whose view is stored with it (the immediate-danger alert): posted once, then
- * updated in place as its item changes; the managers @mentioned.
+ * updated in place as its item changes; the managers @mentioned. Like a case's first card it is
+ * marked in doubt before it is posted, and a post in doubt is looked for in Graph (the card
+ * carries its item's id, `cardId`) before it is posted again.
  */
 async function showStoredChannelCard(
   context: TurnContext,
   services: Services,
+  deps: CaseCardDeps,
   channel: CaseChannel,
   item: OutboxItem,
   template: string,
+  attempt: DeliveryAttempt,
 ) {
   const mentions = await mentionsFor(context, channel, services.config.managerIds, undefined, {
     owner: false,
@@ -230,14 +240,21 @@ async function showStoredChannelCard(
   });
   const message = {
     type: "message",
-    attachments: [cardAttachment(template, { ...item.data, ...mentions })],
+    attachments: [cardAttachment(template, { ...item.data, ...mentions, cardId: item.id })],
   };
-  if (item.activityId) {
-    await context.updateActivity({ ...message, id: item.activityId });
-    return { activityId: item.activityId };
+  const known =
+    item.activityId ??
+    (item.inDoubtSince
+      ? await postInDoubt(context, channel, item, isStoredCardOf(item.id), services.config.bot.appId, deps)
+      : undefined);
+  if (known) {
+    await context.updateActivity({ ...message, id: known });
+    return { activityId: known };
   }
+  await attempt.beforePost();
   const posted = await context.sendActivity(message);
-  return posted?.id ? { activityId: posted.id } : {};
+  if (!posted?.id) throw new Error("Teams did not return the posted message's id");
+  return { activityId: posted.id };
 }
 
 function personalReference(
@@ -331,7 +348,7 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services, deps: C
     if (item.kind === "channel-card" && item.template === dangerAlertTemplate) {
       const { template } = item;
       return proactive(adapter, botAppId, channelReference(channel, botAppId), (context) =>
-        showStoredChannelCard(context, services, channel, item, template),
+        showStoredChannelCard(context, services, deps, channel, item, template, attempt),
       );
     }
     if (item.kind === "channel-card" && !item.caseId && item.template) {

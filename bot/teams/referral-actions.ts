@@ -341,12 +341,13 @@ async function actOnDraft(
       return step
         ? saveAndShow(services, draft, editStep(draft, step, now))
         : messageResponse("Which section?");
-    case "referral.save":
-      if (step) await save(services, draft, keepTyped(draft, step, input, now));
+    case "referral.save": {
+      const saved = step ? await save(services, draft, keepTyped(draft, step, input, now)) : undefined;
       return cardResponse("referral-saved", {
-        notice: cut,
+        notice: [cut, notAlertedNotice(services, saved)].filter(Boolean).join(" "),
         emergencyContacts: emergencyContactsText(services.config),
       });
+    }
     case "referral.addRow":
       return step && group
         ? saveAndShow(services, draft, addRow(draft, step, group, input, now), cut)
@@ -372,11 +373,16 @@ async function actOnDraft(
       if (result.ok) return saveAndShow(services, draft, result.draft);
       const kept = await save(services, draft, keepTyped(draft, step, input, now));
       return cardJson(
-        stepCard(kept ?? draft, step, {
+        stepCard(kept?.draft ?? draft, step, {
           emergencyContacts: emergencyContactsText(services.config),
           errors: result.errors,
           values: result.values,
-          notice: "Please check the answers marked below. What you typed is kept.",
+          notice: [
+            "Please check the answers marked below. What you typed is kept.",
+            notAlertedNotice(services, kept),
+          ]
+            .filter(Boolean)
+            .join(" "),
         }),
       );
     }
@@ -400,17 +406,22 @@ async function redirectResponse(
   redirect: Redirect,
   input: Record<string, unknown>,
 ): Promise<AdaptiveCardInvokeResponse> {
-  const kept =
-    (await save(services, draft, keepTyped(draft, "whatHappened", input, services.now()))) ?? draft;
+  const saved = await save(
+    services,
+    draft,
+    keepTyped(draft, "whatHappened", input, services.now()),
+    redirect,
+  );
   const { attendance, homeEducation } = services.config.redirectContacts;
   return cardResponse(
     "referral-redirect",
     redirectView(
       redirect,
-      kept,
+      saved?.draft ?? draft,
       redirect === "attendance" ? attendance : homeEducation,
       input.immediateDanger === "yes",
       referrerContacts(services.config),
+      notAlertedNotice(services, saved),
     ),
   );
 }
@@ -448,49 +459,88 @@ function notSavedYet(
           step: card.step,
           groupSizes: groupSizesSent(formOf({ kind }), card.step, input),
         };
+  // Nothing was saved, so a first "immediate danger" raised no alert: the person must call.
+  const notAlerted = input.immediateDanger === "yes" && !read?.dangerAlert;
   return cardJson(
     stepCard(draft, card.step, {
       emergencyContacts: emergencyContactsText(services.config),
       values: cardValues(draft, card.step, input),
-      notice: storeUnavailableNotice,
+      notice: [storeUnavailableNotice, notAlerted ? teamNotAlertedText(services.config) : ""]
+        .filter(Boolean)
+        .join(" "),
     }),
   );
 }
 
+/** A saved draft, and whether its immediate-danger alert has still not reached the outbox (the person is told). */
+interface Saved {
+  readonly draft: StoredDraft;
+  readonly teamNotAlerted: boolean;
+}
+
 /**
  * Saves a changed draft over the version it was read at; undefined if someone else moved it on.
- * A draft that says "immediate danger" gets its alert, queued once the draft is saved.
+ * A draft that says "immediate danger" gets its alert, queued once the draft is saved. The draft
+ * is redirected (`redirectedTo`) only by the save that redirects it: any other save means the
+ * referrer went back to the referral.
  */
 async function save(
   services: WizardServices,
   stored: StoredDraft,
   next: Draft,
-): Promise<StoredDraft | undefined> {
+  redirectedTo?: Redirect,
+): Promise<Saved | undefined> {
+  const notRedirected: Draft = { ...next };
+  delete notRedirected.redirectedTo;
   let saved: StoredDraft;
   try {
-    saved = await services.drafts.save(withDangerAlert(next, services.now()), stored);
+    saved = await services.drafts.save(
+      withDangerAlert({ ...notRedirected, ...(redirectedTo ? { redirectedTo } : {}) }, services.now()),
+      stored,
+    );
   } catch (error) {
     if (error instanceof ConcurrencyError) return undefined;
     throw error;
   }
-  await alertTheTeam(services, saved);
-  return saved;
+  // Not alerted: this save raised the alert, or an earlier one's is still owed, and it failed again.
+  const neverQueued = !stored.dangerAlert || services.outbox.owes(stored.dangerAlert.key);
+  const queued = await alertTheTeam(services, saved);
+  return { draft: saved, teamNotAlerted: !queued && neverQueued && saved.dangerAlert !== undefined };
 }
 
 /**
- * Shows the draft's immediate-danger alert as the draft now stands. The draft keeps the alert,
- * so if the outbox cannot take it now, the next save or the draft sweep queues it: the person's
- * save stands either way.
+ * Shows the draft's immediate-danger alert as the draft now stands; false when the outbox could
+ * not take it. The person's save stands either way: the outbox's next passes (within seconds)
+ * try again with the draft as it then is (or as it ended), and the draft sweep, which looks at
+ * every draft with an alert, is the backstop after a restart.
  */
-async function alertTheTeam(services: WizardServices, draft: Draft, ending?: DraftEnding): Promise<void> {
+async function alertTheTeam(services: WizardServices, draft: Draft, ending?: DraftEnding): Promise<boolean> {
   try {
     await showDangerAlert(services.outbox, draft, ending);
+    return true;
   } catch (error) {
     services.log("danger-alert.queue.failed", {
       draft: draft.id,
       error: error instanceof Error ? error.message : String(error),
     });
+    if (draft.dangerAlert) {
+      services.outbox.owe(draft.dangerAlert.key, async () => {
+        const now = ending ? draft : await services.drafts.get(draft.userId, draft.id);
+        if (now) await showDangerAlert(services.outbox, now, ending);
+      });
+    }
+    return false;
   }
+}
+
+/** What the referrer is told when their "immediate danger" has not reached the CME team: who to call instead. */
+function teamNotAlertedText(config: Services["config"]): string {
+  const { name, phone } = config.cmeContact;
+  return `The CME team has NOT been alerted yet (the system could not send it; it keeps trying). Call now: ${config.emergencyContacts.childrensDuty}, or the CME contact ${name} on ${phone}.`;
+}
+
+function notAlertedNotice(services: Services, saved: Saved | undefined): string {
+  return saved?.teamNotAlerted ? teamNotAlertedText(services.config) : "";
 }
 
 async function saveAndShow(
@@ -500,7 +550,10 @@ async function saveAndShow(
   notice = "",
 ): Promise<AdaptiveCardInvokeResponse> {
   const saved = await save(services, stored, next);
-  if (saved) return cardJson(currentCard(services, saved, notice ? { notice } : {}));
+  if (saved) {
+    const notices = [notice, notAlertedNotice(services, saved)].filter(Boolean).join(" ");
+    return cardJson(currentCard(services, saved.draft, notices ? { notice: notices } : {}));
+  }
   const fresh = await services.drafts.get(stored.userId, stored.id);
   return fresh
     ? cardJson(currentCard(services, fresh, { notice: staleNotice }))

@@ -4,6 +4,7 @@ import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
 import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
 import { CosmosOutage } from "../support/cosmos-outage.js";
+import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
 import type { FakeTeams } from "../support/fake-teams.js";
 import {
   actionData,
@@ -11,6 +12,8 @@ import {
   cardIn,
   cardText,
   channelId,
+  channelMessage,
+  deliverPendingNow,
   eventually,
   invokeCard,
   invokeMessage,
@@ -19,6 +22,7 @@ import {
   personalMessage,
   startFakeTeams,
   startHarness,
+  teamGroupId,
   type Harness,
 } from "../support/harness.js";
 import {
@@ -164,22 +168,27 @@ describe("an alert, then a restart, then the submission", () => {
     await cosmos.close();
   });
 
-  it("queues the alert later (the draft sweep) when the outbox could not take it as the step was saved", async () => {
-    const h = await startHarness(
-      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: "cme-urgent-outbox-away" },
-      { teams, now: () => monday },
-    );
+  it("queues the alert later (the draft sweep) when the outbox could not take it as the step was saved and the bot restarted", async () => {
+    const environment = {
+      COSMOS_ENDPOINT: outage.endpoint,
+      COSMOS_KEY: cosmos.key,
+      COSMOS_DATABASE: "cme-urgent-outbox-away",
+    };
+    const first = await startHarness(environment, { teams, now: () => monday });
+    const card = await sayRefer(first, people.dsl);
+    outage.downFor = /\/colls\/outbox/;
+    const childCard = await next(first, people.dsl, card, inDanger);
+    // The step is saved all the same: the referrer carries on, and sees who to call.
+    expect(cardText(childCard)).to.include("Step 2 of");
+    expect(cardText(childCard)).to.include("0116 305 0005");
+    expect(
+      (await first.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))?.dangerAlert,
+    ).to.be.an("object");
+    await first.close(); // what it still owed the outbox was in its memory only
+    outage.downFor = undefined;
+
+    const h = await startHarness(environment, { teams, now: () => monday });
     try {
-      const card = await sayRefer(h, people.dsl);
-      outage.downFor = /\/colls\/outbox/;
-      const childCard = await next(h, people.dsl, card, inDanger);
-      // The step is saved all the same: the referrer carries on, and sees who to call.
-      expect(cardText(childCard)).to.include("Step 2 of");
-      expect(cardText(childCard)).to.include("0116 305 0005");
-      expect(
-        (await h.app.services.drafts.get(people.dsl.id, `${people.dsl.id}|school-age`))?.dangerAlert,
-      ).to.be.an("object");
-      outage.downFor = undefined;
       await h.app.services.outbox.idle();
       expect(alertCards(teams)).to.have.length(0);
       await sweepDrafts(
@@ -341,5 +350,224 @@ describe("an officer raises or lowers a case's priority", () => {
     );
     expect(invokeMessage(outsider)).to.match(/Only CME officers/);
     expect((await h.app.services.cases.get(reference))?.urgent).to.equal(false);
+  });
+});
+
+describe("an alert Teams took while its answer was lost", () => {
+  let graph: FakeGraph;
+  let h: Harness;
+  let clock = monday;
+  beforeEach(async () => {
+    clock = monday;
+    graph = new FakeGraph({});
+    await graph.start();
+    h = await startHarness(
+      {
+        GRAPH_CLIENT_ID: "graph-client",
+        GRAPH_CLIENT_SECRET: "graph-secret",
+        GRAPH_BASE_URL: graph.url,
+        GRAPH_AUTHORITY_HOST: graph.url,
+      },
+      { now: () => clock },
+    );
+  });
+  afterEach(async () => {
+    await h.close();
+    await graph.stop();
+  });
+
+  it("is found among the channel's messages (Graph) and updated in place: one alert card in all", async () => {
+    await h.send(channelMessage(h.teams, people.manager, "setup"));
+    const held = h.teams.holdNextPost(channelId);
+    const card = await sayRefer(h, people.dsl);
+    const childCard = await next(h, people.dsl, card, inDanger);
+    const post = await held.taken;
+    graph.channelMessages[`${teamGroupId}|${channelId}`] = [chatMessageOf(post, "cme-bot-app")];
+    held.drop(); // Teams has the card; the bot never hears so
+    await h.app.services.outbox.idle();
+    clock = new Date(monday.getTime() + 10 * 60_000);
+    await deliverPendingNow(h);
+    await next(h, people.dsl, childCard, goodAnswers.child);
+    await h.app.services.outbox.idle();
+    await deliverPendingNow(h);
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Amelia Rose Testchild");
+    const adopted = h.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.event === "outbox.post.in-doubt");
+    expect(adopted.map(({ then }) => then)).to.deep.equal(["adopted"]);
+  });
+});
+
+describe("an alert whose submission is read before it finished", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("still says submitted when the draft sweep reads the draft between the alert's update and the draft's last save", async () => {
+    const review = await walkToReview(h, people.dsl, dangerAnswers);
+    invokeCard(await h.send(submitAction(h, people.dsl, review)));
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)[0]).to.include("Submitted as CME-2026-00001");
+    // The draft as a submission leaves it when it stops just before its last write (a crash).
+    const draftId = `${people.dsl.id}|school-age`;
+    const submitted = await h.app.services.drafts.get(people.dsl.id, draftId);
+    const interrupted = { ...submitted! };
+    delete interrupted.submittedAt;
+    await h.app.services.drafts.save(interrupted, submitted!);
+
+    await sweepDrafts(
+      h.app.services,
+      h.app.services.config.drafts,
+      monday,
+      referrerContacts(h.app.services.config),
+    );
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Submitted as CME-2026-00001");
+    expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
+  });
+});
+
+describe("an alert whose referral is redirected (not CME)", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("says the referrer was sent to the attendance service and no case will follow, until they go back and carry on", async () => {
+    const attendanceMatter = {
+      ...inDanger,
+      stillOnRoll: "yes",
+      whereaboutsKnown: "yes",
+      familyInContact: "yes",
+    };
+    const redirect = await next(h, people.dsl, await sayRefer(h, people.dsl), attendanceMatter);
+    expect(cardText(redirect)).to.include("This is an attendance matter, not CME");
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Redirected to the attendance service");
+    expect(alertCards(h.teams)[0]).to.include("no CME case will follow");
+    expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
+
+    // Answered wrongly: back to the referral, and a CME answer carries on: the alert follows.
+    const back = await press(h, people.dsl, redirect, "referral.back");
+    await next(h, people.dsl, back, { ...attendanceMatter, familyInContact: "no" });
+    await h.app.services.outbox.idle();
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include("Not submitted yet");
+    expect(alertCards(h.teams)[0]).not.to.include("Redirected");
+  });
+});
+
+describe("an alert from a further referral of a child with an open case", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({}, { now: () => monday });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("is linked to the case it was added to: the case card says the team was alerted, and no urgent card follows", async () => {
+    const reference = "CME-2026-00001";
+    await refer(h, people.dsl);
+    const review = await walkToReview(h, people.officer, dangerAnswers);
+    const shown = invokeCard(await h.send(submitAction(h, people.officer, review)));
+    expect(cardText(shown)).to.include(`${reference} is already open for this child since`);
+    const added = invokeCard(
+      await h.send(
+        cardAction(
+          h.teams,
+          people.officer,
+          "personal",
+          "referral.submit",
+          actionData(shown, "referral.submit", { addTo: reference }),
+        ),
+      ),
+    );
+    expect(cardText(added)).to.include(`Added to ${reference}`);
+    await h.app.services.outbox.idle();
+
+    const stored = await h.app.services.cases.get(reference);
+    expect(stored?.furtherReferrals[0]?.dangerAlert?.key).to.match(/^danger-alert\|/);
+    expect(alertCards(h.teams)).to.have.length(1);
+    expect(alertCards(h.teams)[0]).to.include(`added to the open case ${reference}`);
+    expect(urgentCards(h.teams)).to.have.length(0);
+    expect(caseCardText(h.teams, reference)).to.include(
+      `${people.officer.name}'s further referral (\\"immediate danger\\") alerted the team on 23 Nov 2026, 10:00`,
+    );
+  });
+});
+
+describe("an alert the store could not take as the step was answered", () => {
+  let cosmos: EmbeddedCosmos;
+  let outage: CosmosOutage;
+  let teams: FakeTeams;
+  let h: Harness;
+  beforeEach(async () => {
+    cosmos = await startEmbeddedCosmos();
+    outage = new CosmosOutage(cosmos.endpoint);
+    await outage.start();
+    teams = await startFakeTeams();
+    h = await startHarness(
+      {
+        COSMOS_ENDPOINT: outage.endpoint,
+        COSMOS_KEY: cosmos.key,
+        COSMOS_DATABASE: "cme-urgent-not-alerted",
+        OUTBOX_INTERVAL_SECONDS: "0.2",
+      },
+      { teams, now: () => monday },
+    );
+  });
+  afterEach(async () => {
+    await h.close();
+    await teams.stop();
+    await outage.stop();
+    await cosmos.close();
+  });
+
+  const notAlerted = "The CME team has NOT been alerted yet";
+  const childrensDuty = "Children's Duty: 0116 305 0005";
+
+  it("tells the referrer the team has NOT been alerted and who to call, then alerts the team shortly after, without the draft sweep", async () => {
+    const card = await sayRefer(h, people.dsl);
+    outage.downFor = /\/colls\/outbox/;
+    const childCard = await next(h, people.dsl, card, inDanger);
+    expect(cardText(childCard)).to.include("Step 2 of");
+    expect(cardText(childCard)).to.include(notAlerted);
+    expect(cardText(childCard)).to.include(childrensDuty);
+    expect(cardText(childCard)).to.include(h.app.services.config.cmeContact.phone);
+    expect(alertCards(teams)).to.have.length(0);
+
+    outage.downFor = undefined;
+    const [alert] = await eventually(() => {
+      const cards = alertCards(teams);
+      if (cards.length === 0) throw new Error("no alert yet");
+      return cards;
+    });
+    expect(alert).to.include("Not submitted yet");
+    // Queued now: the next step says nothing more about it.
+    const familyCard = await next(h, people.dsl, childCard, goodAnswers.child);
+    expect(cardText(familyCard)).not.to.include(notAlerted);
+    await h.app.services.outbox.idle();
+    expect(alertCards(teams)).to.have.length(1);
+  });
+
+  it("tells the referrer the team has NOT been alerted when nothing could be saved at all", async () => {
+    const card = await sayRefer(h, people.dsl);
+    outage.down = true;
+    const again = await next(h, people.dsl, card, inDanger);
+    expect(cardText(again)).to.include("Not saved yet");
+    expect(cardText(again)).to.include(notAlerted);
+    expect(cardText(again)).to.include(childrensDuty);
+    expect(cardText(again)).to.include(h.app.services.config.cmeContact.phone);
   });
 });

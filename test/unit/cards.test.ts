@@ -397,6 +397,7 @@ function everyCard(hostile?: Filler): [string, object][] {
       "danger-alert",
       {
         ...managersMentioned,
+        cardId: "channel-card|danger-alert|k", // delivery adds it, with the mentions
         ...dangerAlertView(
           {
             ...withDangerAlert({ ...draft, typed: { whatHappened: { immediateDanger: "yes" } } }, now),
@@ -410,6 +411,7 @@ function everyCard(hostile?: Filler): [string, object][] {
       "danger-alert",
       {
         ...managersMentioned,
+        cardId: "channel-card|danger-alert|k", // delivery adds it, with the mentions
         ...dangerAlertView({
           ...withDangerAlert(draft, now),
           dangerAlert: { key: "k", at: now.toISOString() },
