@@ -179,7 +179,7 @@ function scrub(value: unknown, path = ""): unknown {
 
 /**
  * The case with its personal data removed: the child, family and referral's words, the
- * questions and answers, the log's words and the closure's detail. What is left (kind, dates,
+ * questions and answers, the log's words, the closure's detail and why the case was kept open. What is left (kind, dates,
  * status, DfE reason, outcome, school, year group, sex, risk factors) serves statistics and
  * the DfE return. The history keeps who did what and when, and says this happened.
  */
@@ -222,6 +222,8 @@ export function anonymise(current: Case, rule: RetentionRule, now: Date): Case {
   delete anonymised.nextCheckAt;
   delete anonymised.clockLevels;
   if (anonymised.closure) anonymised.closure = { ...anonymised.closure, detail: removed };
+  if (anonymised.jointEnquiriesDecision?.reason !== undefined)
+    anonymised.jointEnquiriesDecision = { ...anonymised.jointEnquiriesDecision, reason: removed };
   if (anonymised.enquiriesIncomplete)
     anonymised.enquiriesIncomplete = { ...anonymised.enquiriesIncomplete, reason: removed };
   return anonymised;
