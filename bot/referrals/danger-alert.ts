@@ -91,3 +91,25 @@ export async function showDangerAlert(outbox: Outbox, draft: Draft, ending?: Dra
     reference,
   );
 }
+
+/**
+ * An alert's stored view with its personal data removed under retention (the referrer, their
+ * setting and contact, the child, what happened): when it was raised and what became of it stay.
+ */
+export function alertWithoutDetails(view: Record<string, unknown>, at: Date) {
+  const removed = "Removed under retention";
+  return {
+    raisedAt: view.raisedAt,
+    referrer: removed,
+    setting: removed,
+    contact: removed,
+    childName: removed,
+    whatHappened: removed,
+    answerChanged: "",
+    state: `${typeof view.state === "string" ? view.state : ""} Its details were removed on ${formatDateTime(at)} under the retention policy.`,
+    ended: view.ended,
+    reference: view.reference,
+    hasCase: false,
+    detailsRemoved: true,
+  };
+}
