@@ -4,7 +4,7 @@ import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
-import { sweepRetention } from "./cases/retention-sweep.js";
+import { sweepRetention, sweepUnsubmittedAlerts } from "./cases/retention-sweep.js";
 import { sweepEscalations } from "./escalations/sweep.js";
 import { postDailyDigest } from "./escalations/digest.js";
 import { queueDfeReturnNotices } from "./reports/dfe-return-notices.js";
@@ -130,11 +130,16 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       (error: unknown) =>
         log("drafts.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
     );
-    sweepRetention(services, config.retention, now()).then(
-      (result) => log("retention.swept", { ...result }),
-      (error: unknown) =>
-        log("retention.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
-    );
+    sweepRetention(services, config.retention, now())
+      .then(async (result) => ({
+        ...result,
+        alertsWithoutDetails: await sweepUnsubmittedAlerts(services, config.retention, now()),
+      }))
+      .then(
+        (result) => log("retention.swept", { ...result }),
+        (error: unknown) =>
+          log("retention.sweep.failed", { error: error instanceof Error ? error.message : String(error) }),
+      );
   }, config.drafts.sweepIntervalMs);
   draftSweep.unref();
   const escalationSweep = setInterval(() => {

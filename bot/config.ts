@@ -334,16 +334,12 @@ export function loadConfig(environment: Environment): Config {
   let escalationPolicy: EscalationPolicy;
   let termDates: TermDates;
   let censusDates: CensusDates;
-  let retentionRules: RetentionPolicy["rules"];
+  let retentionFile: Pick<RetentionPolicy, "rules" | "unsubmittedAlerts">;
   try {
     escalationPolicy = readEscalationPolicy(env.ESCALATION_POLICY_FILE);
     termDates = readTermDates(env.TERM_DATES_FILE);
     censusDates = readCensusDates(env.CENSUS_DATES_FILE);
-    retentionRules = readChecked(
-      env.RETENTION_POLICY_FILE,
-      retentionPolicySchema,
-      "The retention policy",
-    ).rules;
+    retentionFile = readChecked(env.RETENTION_POLICY_FILE, retentionPolicySchema, "The retention policy");
   } catch (error) {
     throw new ConfigError([error instanceof Error ? error.message : String(error)]);
   }
@@ -383,7 +379,11 @@ export function loadConfig(environment: Environment): Config {
       env.DIGEST_LOCAL_TIME === "off"
         ? undefined
         : { hour: Number(env.DIGEST_LOCAL_TIME.slice(0, 2)), minute: Number(env.DIGEST_LOCAL_TIME.slice(3)) },
-    retention: { rules: retentionRules, action: env.RETENTION_ACTION },
+    retention: {
+      rules: retentionFile.rules,
+      unsubmittedAlerts: retentionFile.unsubmittedAlerts,
+      action: env.RETENTION_ACTION,
+    },
     drafts: {
       expiryDays: env.DRAFT_EXPIRY_DAYS,
       reminderDaysBefore: Math.min(env.DRAFT_REMINDER_DAYS, env.DRAFT_EXPIRY_DAYS - 1),

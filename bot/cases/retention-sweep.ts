@@ -3,12 +3,16 @@ import { ConcurrencyError } from "../store/documents.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { Outbox } from "../outbox/outbox.js";
+import type { StoredOutboxItem } from "../store/outbox-store.js";
+import { alertWithoutDetails, dangerAlertTemplate } from "../referrals/danger-alert.js";
+import type { Case } from "./case.js";
 import {
   anonymise,
   describeRule,
   retentionCutoff,
   retentionEnd,
   retentionFactsOf,
+  retentionRemovedView,
   type RetentionPolicy,
 } from "./retention.js";
 
@@ -27,7 +31,7 @@ export interface RetentionPorts {
  */
 export async function sweepRetention(
   ports: RetentionPorts,
-  policy: RetentionPolicy,
+  policy: Pick<RetentionPolicy, "rules" | "action">,
   now: Date,
 ): Promise<{ readonly anonymised: number; readonly purged: number }> {
   let anonymised = 0;
@@ -37,6 +41,9 @@ export async function sweepRetention(
     const end = facts && retentionEnd(facts, policy);
     if (!end || end.until > now) continue;
     try {
+      // Messages about the case go first (a crash after the case's write leaves none behind).
+      for (const item of await ports.outboxStore.aboutCase(current.id))
+        await withoutDetails(ports, current, item, policy.action, now);
       if (policy.action === "purge") {
         await ports.cases.remove(current.id, current._etag);
         await ports.settings.recordRetention({
@@ -53,14 +60,74 @@ export async function sweepRetention(
         await ports.outbox.showCaseCard(current.id);
         anonymised += 1;
       }
-      // Messages held about the case (notices, questions to the referrer) name the child.
-      for (const item of await ports.outboxStore.aboutCase(current.id)) {
-        if (policy.action === "purge" || item.kind !== "case-card") await ports.outboxStore.remove(item.id);
-      }
     } catch (error) {
       // Someone reopened or changed it meanwhile: the next sweep decides again.
       if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
   return { anonymised, purged };
+}
+
+/** Channel cards that show a case's personal data once posted: the alert, and urgent cards (an officer's reason). */
+const urgentTemplate = "escalation-urgent";
+
+/**
+ * One message held about a case past retention, made to show none of its personal data: the
+ * immediate-danger alert and urgent cards are redrawn in the channel without their details (a
+ * purged case's own card too; an anonymised case's card shows it as it now is); the rest
+ * (notices and questions to the referrer, escalations and sign-off requests) are dropped from the
+ * outbox, and what was posted of them names nobody in the channel.
+ */
+async function withoutDetails(
+  ports: RetentionPorts,
+  current: Case,
+  item: StoredOutboxItem,
+  action: RetentionPolicy["action"],
+  now: Date,
+): Promise<void> {
+  if (item.kind === "case-card") {
+    if (action === "purge")
+      await ports.outbox.redactChannelMessage(
+        item,
+        "retention-removed",
+        retentionRemovedView("CME case", current.id, now),
+        current.channelMessage?.activityId ?? item.activityId,
+      );
+  } else if (item.template === dangerAlertTemplate) {
+    await ports.outbox.redactChannelMessage(
+      item,
+      dangerAlertTemplate,
+      alertWithoutDetails(item.data ?? {}, now),
+    );
+  } else if (item.kind === "channel-card" && item.template === urgentTemplate) {
+    await ports.outbox.redactChannelMessage(
+      item,
+      "retention-removed",
+      retentionRemovedView("Urgent referral", current.id, now),
+    );
+  } else {
+    await ports.outboxStore.remove(item.id);
+  }
+}
+
+/**
+ * Removes the details from the immediate-danger alerts of referrals never submitted (no case
+ * will ever hold them) once their draft ended (cancelled or expired: the alert's last change)
+ * the policy's `unsubmittedAlerts.daysAfterDraftEnded` ago: the card in the channel is redrawn
+ * "details removed", and the outbox keeps only that. Keyed and idempotent, like the rest.
+ */
+export async function sweepUnsubmittedAlerts(
+  ports: RetentionPorts,
+  policy: Pick<RetentionPolicy, "unsubmittedAlerts">,
+  now: Date,
+): Promise<number> {
+  const endedBefore = new Date(now.getTime() - policy.unsubmittedAlerts.daysAfterDraftEnded * 86_400_000);
+  const alerts = await ports.outboxStore.endedAlertsWithDetails(endedBefore);
+  for (const item of alerts)
+    await ports.outbox.redactChannelMessage(
+      item,
+      dangerAlertTemplate,
+      alertWithoutDetails(item.data ?? {}, now),
+    );
+  return alerts.length;
 }

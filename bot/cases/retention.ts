@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { londonInstant } from "../escalations/calendar.js";
+import { formatDateTime } from "../people/format.js";
 import type { Person } from "../people/person.js";
 import type { Case } from "./case.js";
 
@@ -17,16 +18,30 @@ const retentionRuleSchema = z.union([
 ]);
 export type RetentionRule = z.infer<typeof retentionRuleSchema>;
 
+/**
+ * How long the immediate-danger alert of a referral never submitted keeps its details (the
+ * referrer's contact, the child, what happened) once its draft ended (cancelled or expired).
+ */
+const unsubmittedAlertsSchema = z.strictObject({
+  daysAfterDraftEnded: z.number().int().positive().max(3650),
+  why,
+});
+
 /** The retention policy file (RETENTION_POLICY_FILE), checked at start. */
 export const retentionPolicySchema = z.object({
   $comment: z.string().optional(),
   rules: z.array(retentionRuleSchema).min(1, "list at least one rule"),
+  unsubmittedAlerts: unsubmittedAlertsSchema,
 });
 
-/** How long closed cases are kept (the longest rule that matches), and what happens then (council policy). */
+/**
+ * How long closed cases are kept (the longest rule that matches), and what happens then, and
+ * how long alerts of referrals never submitted keep their details (council policy).
+ */
 export interface RetentionPolicy {
   readonly rules: readonly RetentionRule[];
   readonly action: "anonymise" | "purge";
+  readonly unsubmittedAlerts: z.infer<typeof unsubmittedAlertsSchema>;
 }
 
 /** Who the history names for what the retention sweep does. */
@@ -179,7 +194,7 @@ function scrub(value: unknown, path = ""): unknown {
 
 /**
  * The case with its personal data removed: the child, family and referral's words, the
- * questions and answers, the log's words and the closure's detail. What is left (kind, dates,
+ * questions and answers, the log's words, the closure's detail and why the case was kept open. What is left (kind, dates,
  * status, DfE reason, outcome, school, year group, sex, risk factors) serves statistics and
  * the DfE return. The history keeps who did what and when, and says this happened.
  */
@@ -222,7 +237,14 @@ export function anonymise(current: Case, rule: RetentionRule, now: Date): Case {
   delete anonymised.nextCheckAt;
   delete anonymised.clockLevels;
   if (anonymised.closure) anonymised.closure = { ...anonymised.closure, detail: removed };
+  if (anonymised.jointEnquiriesDecision?.reason !== undefined)
+    anonymised.jointEnquiriesDecision = { ...anonymised.jointEnquiriesDecision, reason: removed };
   if (anonymised.enquiriesIncomplete)
     anonymised.enquiriesIncomplete = { ...anonymised.enquiriesIncomplete, reason: removed };
   return anonymised;
+}
+
+/** A channel card redrawn by retention in place of one that showed a case's details (`retention-removed`). */
+export function retentionRemovedView(title: string, reference: string, now: Date) {
+  return { title, reference, removedOn: formatDateTime(now) };
 }

@@ -155,6 +155,37 @@ export class Outbox {
   }
 
   /**
+   * Shows a channel message again without the personal data it showed (retention): updated in
+   * place to this view through the outbox, the item keeping nothing else (no case, no earlier
+   * view); a message never posted (no id) is dropped instead, as nothing of it is in the channel.
+   */
+  async redactChannelMessage(
+    item: OutboxItem,
+    template: string,
+    data: Record<string, unknown>,
+    activityId = item.activityId,
+  ): Promise<void> {
+    if (!activityId) {
+      await this.store.remove(item.id);
+      return;
+    }
+    const at = this.now().toISOString();
+    await this.store.update(item.id, (current) => ({
+      id: item.id,
+      kind: "channel-card",
+      template,
+      data,
+      activityId,
+      state: "pending",
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      revision: (current?.revision ?? 0) + 1,
+    }));
+    this.deliverSoon();
+  }
+
+  /**
    * Sends a card to one person's personal chat once: `key` names the message, so asking twice
    * sends once. With `updatesActivityId` the card replaces that message of theirs instead.
    */

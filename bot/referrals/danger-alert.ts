@@ -93,9 +93,9 @@ function referenceOf(draft: Draft): string | undefined {
   return draft.submittedAt || isSubmitting(draft) ? (draft.reference ?? draft.mergedInto) : undefined;
 }
 
-/** Whether an alert's view says how its draft ended (submitted, cancelled, expired): it never goes back from there. */
+/** Whether an alert's view says how its draft ended (submitted, cancelled, expired) or has had its details removed: it never goes back from there. */
 function isFinal(view: Record<string, unknown>): boolean {
-  return view.hasCase === true || view.ended === true;
+  return view.hasCase === true || view.ended === true || view.detailsRemoved === true;
 }
 
 /**
@@ -110,4 +110,26 @@ export async function showDangerAlert(outbox: Outbox, draft: Draft, ending?: Dra
   await outbox.showChannelCard(draft.dangerAlert.key, dangerAlertTemplate, view, referenceOf(draft), {
     keeps: (shown) => isFinal(shown) && !isFinal(view),
   });
+}
+
+/**
+ * An alert's stored view with its personal data removed under retention (the referrer, their
+ * setting and contact, the child, what happened): when it was raised and what became of it stay.
+ */
+export function alertWithoutDetails(view: Record<string, unknown>, at: Date) {
+  const removed = "Removed under retention";
+  return {
+    raisedAt: view.raisedAt,
+    referrer: removed,
+    setting: removed,
+    contact: removed,
+    childName: removed,
+    whatHappened: removed,
+    answerChanged: "",
+    state: `${typeof view.state === "string" ? view.state : ""} Its details were removed on ${formatDateTime(at)} under the retention policy.`,
+    ended: view.ended,
+    reference: view.reference,
+    hasCase: false,
+    detailsRemoved: true,
+  };
 }

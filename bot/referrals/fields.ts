@@ -99,15 +99,22 @@ export const postcode = z
 
 export const optionalPostcode = postcode.optional();
 
-/** UK phone numbers: 0 or +44 and 9–10 more digits; spaces, dashes and brackets allowed. */
-function isUkPhone(value: string): boolean {
-  const digits = value.replace(/[\s()-]/g, "");
-  return /^(?:\+44|0)\d{9,10}$/.test(digits);
+/**
+ * A number as its digits (and +): spaces, dashes and brackets dropped, and the "(0)" people write
+ * after a country code (the trunk prefix, dialled only at home: "+44 (0)116 …" is "+44116…").
+ */
+function digitsOf(value: string): string {
+  return value.replace(/^(\+\d{1,3})\s*\(0\)/, "$1").replace(/[\s()-]/g, "");
 }
 
-/** A number abroad as E.164 writes it, typed with spaces or dashes: "+48 600 123 456" is "+48600123456". */
+/** UK phone numbers: 0 or +44 and 9–10 more digits; spaces, dashes and brackets allowed. */
+function isUkPhone(value: string): boolean {
+  return /^(?:\+44|0)\d{9,10}$/.test(digitsOf(value));
+}
+
+/** A number abroad as E.164 writes it, typed with spaces, dashes or brackets: "+1 (555) 123-4567" is "+15551234567". */
 export function internationalPhone(value: string): string | undefined {
-  const written = value.replace(/[\s-]/g, "");
+  const written = digitsOf(value);
   // +, a country code (never starting 0), then the number: 8 to 15 digits in all. UK numbers follow the UK rule.
   return /^\+[1-9]\d{7,14}$/.test(written) && !written.startsWith("+44") ? written : undefined;
 }

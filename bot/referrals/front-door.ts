@@ -7,15 +7,17 @@ import type { CardValues } from "./wizard.js";
  * is not CME, and the referrer is sent to the right service instead of opening a case.
  * - `attendance`: on roll, whereabouts known and the family in contact: an absent pupil
  *   (pupils missing out on education, PME) is the school's attendance procedures.
- * - `home-education`: a parent's written notice of home education (reg 9(1)(f)) goes to the
- *   elective home education team; said but not in writing stays a CME referral.
+ * - `home-education`: a parent's written notice of home education (reg 9(1)(f)), with the child's
+ *   whereabouts known, goes to the elective home education team; said but not in writing, or
+ *   whereabouts unknown (CME whatever the parent wrote), stays a CME referral.
  */
 export type Redirect = "attendance" | "home-education";
 
 type WhatHappened = ReferralAnswers["whatHappened"];
 
 export function redirectFor(answers: WhatHappened): Redirect | undefined {
-  if (answers.whatHappened === "home-education-in-writing") return "home-education";
+  if (answers.whatHappened === "home-education-in-writing" && answers.whereaboutsKnown === "yes")
+    return "home-education";
   if (
     answers.stillOnRoll === "yes" &&
     answers.whereaboutsKnown === "yes" &&

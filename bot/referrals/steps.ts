@@ -228,9 +228,16 @@ const schoolFields = z.object({
   dateLastAttended: isoDate("date the child last attended"),
   dateLastSeen: optionalDate("date last seen"),
   attendancePattern: optionalText(1000),
-  /** Where the child may have gone: a local authority in England, a country (ISO 3166-1 alpha-2), a school. */
+  /**
+   * Where the child may have gone: a local authority in England, a country (ISO 3166-1 alpha-2), a
+   * school. Any two-letter code as stored (a code the package drops later must not stop a case
+   * parsing); the card offers, and takes, only the package's current countries.
+   */
   destinationLa: optionalText(100),
-  destinationCountry: optionalChoice(countryChoices),
+  destinationCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "Choose one of the options")
+    .optional(),
   destinationSchool: optionalText(200),
   /** One line of text, as referrals asked before the fields above: older drafts and cases keep it. */
   possibleDestination: optionalText(300),
@@ -275,6 +282,14 @@ const schoolSchema = (context: StepContext) =>
         }
       },
       onceValid(schoolFields, ["onRoll"]),
+    )
+    .superRefine(
+      (value, ctx) => {
+        const country = value.destinationCountry;
+        if (country && !countryChoices.some((each) => each.value === country))
+          refuse(ctx, "destinationCountry", "Choose one of the options");
+      },
+      onceValid(schoolFields, ["destinationCountry"]),
     );
 
 const settingFields = z.object({

@@ -82,6 +82,18 @@ export class OutboxStore {
     return resources;
   }
 
+  /**
+   * Immediate-danger alerts of referrals never submitted (no case) that still show their details,
+   * whose draft ended (cancelled or expired: the alert's last change) before a time.
+   */
+  async endedAlertsWithDetails(endedBefore: Date): Promise<StoredOutboxItem[]> {
+    return queryAll<StoredOutboxItem>(this.container, {
+      query:
+        "SELECT * FROM c WHERE STARTSWITH(c.id, 'channel-card|danger-alert|') AND NOT IS_DEFINED(c.caseId) AND c.data.ended = true AND NOT IS_DEFINED(c.data.detailsRemoved) AND c.createdAt < @before",
+      parameters: [{ name: "@before", value: endedBefore.toISOString() }],
+    });
+  }
+
   /** How many escalations were raised since a time. */
   async escalationsSince(since: Date): Promise<number> {
     return countWhere(

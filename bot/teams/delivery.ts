@@ -352,13 +352,16 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services, deps: C
       );
     }
     if (item.kind === "channel-card" && !item.caseId && item.template) {
-      // A card about no one case (the daily digest): its view was made when it was queued.
-      const { template, data } = item;
+      // A card about no one case (the daily digest), or one retention redrew without its details
+      // (updated in place): its view was made when it was queued.
+      const { template, data, activityId } = item;
       return proactive(adapter, botAppId, channelReference(channel, botAppId), async (context) => {
-        const posted = await context.sendActivity({
-          type: "message",
-          attachments: [cardAttachment(template, data ?? {})],
-        });
+        const message = { type: "message", attachments: [cardAttachment(template, data ?? {})] };
+        if (activityId) {
+          await context.updateActivity({ ...message, id: activityId });
+          return { activityId };
+        }
+        const posted = await context.sendActivity(message);
         return posted?.id ? { activityId: posted.id } : {};
       });
     }

@@ -1,6 +1,11 @@
 import { expect } from "chai";
-import { sweepRetention } from "../../bot/cases/retention-sweep.js";
+import { sweepRetention, sweepUnsubmittedAlerts } from "../../bot/cases/retention-sweep.js";
 import {
+  actionData,
+  cardAction,
+  cardIn,
+  cardText,
+  channelId,
   channelMessage,
   people,
   personalConversationId,
@@ -9,7 +14,7 @@ import {
   type Harness,
   type Who,
 } from "../support/harness.js";
-import { goodAnswers, refer } from "../support/referral-walk.js";
+import { goodAnswers, next, press, refer, sayRefer } from "../support/referral-walk.js";
 
 const personal = [
   goodAnswers.child.forenames!,
@@ -19,6 +24,16 @@ const personal = [
   goodAnswers.family["parents.0.name"]!,
   goodAnswers.family["parents.0.phone"]!,
   "LE18 4AB",
+];
+
+const inDanger = { ...goodAnswers.whatHappened, immediateDanger: "yes" };
+/** What the immediate-danger alert and an officer's reason put in the channel. */
+const shownInChannel = [
+  goodAnswers.child.forenames!,
+  goodAnswers.child.surname!,
+  goodAnswers.referrer.phone!,
+  goodAnswers.referrer.email!,
+  "12 Oak Road",
 ];
 
 describe("data protection", () => {
@@ -78,6 +93,13 @@ describe("data protection", () => {
                 reason: "Mum said they moved to 4 New Street",
               },
             ],
+            // Kept open once with a reason in the officer's words (the history has it as an event's reason).
+            jointEnquiriesDecision: {
+              decision: "keep-open",
+              reason: "Grandmother at 9 Mill Lane thinks they went to Spain",
+              by: people.officer,
+              at: clock.toISOString(),
+            },
           }
         : undefined,
     );
@@ -101,7 +123,7 @@ describe("data protection", () => {
 
     const kept = (await h.app.services.cases.get(closed))!;
     const text = JSON.stringify(kept);
-    for (const value of [...personal, "4 New Street", "Oakfield", "Jane Doe", "Leeds"]) {
+    for (const value of [...personal, "4 New Street", "Oakfield", "Jane Doe", "Leeds", "9 Mill Lane"]) {
       expect(text, value).not.to.include(value);
     }
     // Messages held about the case are gone; the channel card is shown again, without the child.
@@ -125,6 +147,92 @@ describe("data protection", () => {
     expect(kept.events.at(-1)?.by.name).to.equal("Retention sweep");
     // The open case is untouched.
     expect((await h.app.services.cases.get(`CME-${year}-00002`))?.referral.child.surname).to.equal("Case");
+  });
+
+  /** Every message in the CME channel as it reads now (its latest update, else its post). */
+  const channelNow = () =>
+    h.teams
+      .posts(channelId)
+      .map((post) => cardText(cardIn(h.teams.updates(channelId, post.id).at(-1) ?? post)));
+
+  /** An urgent case (immediate danger: the alert), lowered and raised again by an officer whose reason names an address. */
+  async function urgentCaseRaisedWithReason(reference: string) {
+    await refer(h, people.dsl, { ...goodAnswers, whatHappened: inDanger });
+    for (const reason of ["Seen safe at school", "Dad's new partner lives at 12 Oak Road"]) {
+      await h.send(personalMessage(h.teams, people.officer, `case ${reference}`));
+      const card = cardIn(h.teams.replies(personalConversationId(people.officer)).at(-1)!);
+      await h.send(
+        cardAction(h.teams, people.officer, "personal", "case.changePriority", {
+          ...actionData(card, "case.changePriority"),
+          "changePriority.reason": reason,
+        }),
+      );
+    }
+    await h.app.services.outbox.idle();
+    const before = channelNow().join("\n");
+    for (const value of shownInChannel) expect(before, value).to.include(value);
+    expect(before).to.include("Raised to urgent by");
+  }
+
+  for (const action of ["anonymise", "purge"] as const) {
+    it(`redraws the channel's alert, urgent cards${action === "purge" ? " and case card" : ""} without their details when it ${action}s a case`, async () => {
+      const reference = `CME-${year}-00001`;
+      await urgentCaseRaisedWithReason(reference);
+      await closeCase(reference);
+      clock = new Date(clock.getTime() + 7.1 * 365.25 * 86_400_000);
+      const policy = {
+        rules: [{ appliesTo: "all" as const, yearsAfterClosure: 7, why: "7 years after closure" }],
+        action,
+      };
+      const posts = h.teams.posts(channelId).length;
+      expect(await sweepRetention(h.app.services, policy, clock)).to.include({ [`${action}d`]: 1 });
+      await h.app.services.outbox.idle();
+      // Redrawn in place: nothing new is posted, and nothing in the channel shows the child, the referrer or the officer's words.
+      expect(h.teams.posts(channelId)).to.have.length(posts);
+      const after = channelNow();
+      for (const value of shownInChannel) expect(after.join("\n"), value).not.to.include(value);
+      expect(after.filter((card) => card.includes("Removed under retention"))).to.have.length(1);
+      expect(after.filter((card) => card.includes("Urgent referral: details removed"))).to.have.length(1);
+      if (action === "purge")
+        expect(after.filter((card) => card.includes("CME case: details removed"))).to.have.length(1);
+      // Nor does what the outbox keeps about it.
+      const held = JSON.stringify(await h.app.services.outboxStore.aboutCase(reference));
+      for (const value of shownInChannel) expect(held, value).not.to.include(value);
+    });
+  }
+
+  it("removes the details of an alert whose referral was never submitted, the configured days after its draft ended", async () => {
+    const policy = h.app.services.config.retention;
+    expect(policy.unsubmittedAlerts.daysAfterDraftEnded).to.equal(90);
+    const childCard = await next(h, people.dsl, await sayRefer(h, people.dsl), inDanger);
+    await next(h, people.dsl, childCard, goodAnswers.child);
+    await h.send(personalMessage(h.teams, people.dsl, "cancel"));
+    await press(
+      h,
+      people.dsl,
+      cardIn(h.teams.replies(personalConversationId(people.dsl)).at(-1)!),
+      "referral.cancel",
+    );
+    await h.app.services.outbox.idle();
+    const [alert] = channelNow();
+    expect(alert).to.include("The referrer cancelled this referral");
+    expect(alert).to.include(goodAnswers.child.surname);
+    const cancelledAt = clock.getTime();
+    const sweepAt = (days: number) => {
+      clock = new Date(cancelledAt + days * 86_400_000);
+      return sweepUnsubmittedAlerts(h.app.services, policy, clock);
+    };
+    expect(await sweepAt(89.9)).to.equal(0);
+    expect(await sweepAt(90.1)).to.equal(1);
+    await h.app.services.outbox.idle();
+    const [redrawn, ...more] = channelNow();
+    expect(more).to.have.length(0);
+    expect(redrawn).to.include("The referrer cancelled this referral");
+    expect(redrawn).to.include("Its details were removed");
+    expect(redrawn).to.include("Removed under retention");
+    expect(redrawn).to.include("Alerted");
+    for (const value of shownInChannel.slice(0, 3)) expect(redrawn, value).not.to.include(value);
+    expect(await sweepAt(91)).to.equal(0);
   });
 
   it("purges instead when the policy says so, keeping a record without personal data", async () => {

@@ -145,6 +145,19 @@ describe("the front door: not CME is told, not opened; and the named CME contact
     expect(await draftOf()).to.equal(undefined);
   });
 
+  it("keeps a written notice of home education a CME referral when the school does not know where the child is", async () => {
+    // Whereabouts unknown is CME whatever the parent wrote (DOMAIN.md): the EHE team cannot follow up a child nobody can find.
+    const child = await next(
+      h,
+      people.dsl,
+      await sayRefer(h, people.dsl),
+      firstCard({ stillOnRoll: "no", whereaboutsKnown: "no" }, "home-education-in-writing"),
+    );
+    expect(cardText(child)).to.include("Step 2 of 8");
+    expect(cardText(child)).not.to.include("Written notice of home education");
+    expect(cardText(child)).not.to.include(contacts.EHE_TEAM_CONTACT);
+  });
+
   it("shows the emergency numbers on a redirect when the child is in immediate danger", async () => {
     const redirect = await next(h, people.dsl, await sayRefer(h, people.dsl), {
       ...firstCard(attendanceMatter),

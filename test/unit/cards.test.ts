@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
-import { dangerAlertView, withDangerAlert } from "../../bot/referrals/danger-alert.js";
+import { alertWithoutDetails, dangerAlertView, withDangerAlert } from "../../bot/referrals/danger-alert.js";
 import { redirectView, reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
 import {
   caseChannelView,
@@ -42,6 +42,7 @@ import {
 import { riskFactorChoices, vulnerabilityFlagChoices } from "../../bot/referrals/questions.js";
 import type { Draft } from "../../bot/referrals/draft.js";
 import { caseStatuses, type Case } from "../../bot/cases/case.js";
+import { retentionRemovedView } from "../../bot/cases/retention.js";
 
 // The Adaptive Cards library loads in Node only from its dist bundle.
 const require = createRequire(import.meta.url);
@@ -407,6 +408,18 @@ function everyCard(hostile?: Filler): [string, object][] {
         ),
       },
     ],
+    [
+      "danger-alert",
+      {
+        ...managersMentioned,
+        cardId: "channel-card|danger-alert|k", // delivery adds it, with the mentions
+        ...alertWithoutDetails(
+          dangerAlertView(withDangerAlert(draft, now), { kind: "cancelled", at: now }),
+          now,
+        ),
+      },
+    ],
+    ["retention-removed", retentionRemovedView("Urgent referral", "CME-2026-00042", now)],
     [
       "danger-alert",
       {

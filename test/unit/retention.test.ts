@@ -8,6 +8,7 @@ import {
   type RetentionRule,
 } from "../../bot/cases/retention.js";
 import { readChecked } from "../../bot/escalations/files.js";
+import { alertWithoutDetails } from "../../bot/referrals/danger-alert.js";
 
 const sevenYears: RetentionRule = { appliesTo: "all", yearsAfterClosure: 7, why: "x" };
 const age25: RetentionRule = { appliesTo: "all", untilAge: 25, why: "x" };
@@ -92,6 +93,10 @@ describe("retention by rule (pure)", () => {
       "The retention policy",
     );
     expect(shipped.rules).to.deep.include.members([{ ...sevenYears, why: shipped.rules[0]!.why }]);
+    expect(shipped.unsubmittedAlerts.daysAfterDraftEnded).to.equal(90);
+    expect(retentionPolicySchema.safeParse({ ...shipped, unsubmittedAlerts: undefined }).success).to.equal(
+      false,
+    );
     expect(
       retentionPolicySchema.safeParse({
         rules: [{ appliesTo: "all", untilAge: 25, yearsAfterClosure: 7, why: "x" }],
@@ -101,5 +106,28 @@ describe("retention by rule (pure)", () => {
       false,
     );
     expect(retentionPolicySchema.safeParse({ rules: [] }).success).to.equal(false);
+  });
+
+  it("keeps of an alert only when it was raised and what became of it", () => {
+    const view = {
+      raisedAt: "23 Nov 2026, 10:00",
+      referrer: "Dana School-DSL",
+      setting: "Example Primary School",
+      contact: "0116 496 0000, dsl@example-primary.example",
+      childName: "Amelia Rose Testchild",
+      whatHappened: "Other: staying with Aunt Jane at 5 Elm Rd",
+      answerChanged: 'The referrer has since changed their answer to "not in immediate danger".',
+      state: "The referrer cancelled this referral on 23 Nov 2026, 10:05: follow up with the referrer.",
+      ended: true,
+      reference: "",
+      hasCase: false,
+    };
+    const redacted = alertWithoutDetails(view, new Date("2027-02-21T10:00:00Z"));
+    const text = JSON.stringify(redacted);
+    for (const value of ["Dana", "Example Primary", "0116", "Amelia", "Aunt Jane", "changed their answer"])
+      expect(text, value).not.to.include(value);
+    expect(redacted).to.include({ raisedAt: view.raisedAt, ended: true, detailsRemoved: true });
+    expect(redacted.state).to.include("The referrer cancelled this referral on 23 Nov 2026");
+    expect(redacted.state).to.include("removed on 21 Feb 2027");
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type { Draft } from "../../bot/referrals/draft.js";
 import { isHighRisk, missingEnquiries } from "../../bot/referrals/readiness.js";
-import { stepOrder, type StepId } from "../../bot/referrals/steps.js";
+import { countryName } from "../../bot/referrals/countries.js";
+import { schoolAgeAnswersSchema, stepOrder, type StepId } from "../../bot/referrals/steps.js";
 import { isValidUpn } from "../../bot/referrals/upn.js";
 import {
   internationalPhone,
@@ -334,6 +335,30 @@ describe("the referral wizard", () => {
     }
   });
 
+  it("offers the package's countries on the card, and reads a stored code the package has since dropped", () => {
+    const school = answered(draftAt("school"), "school", { ...goodAnswers.school, destinationCountry: "PL" });
+    expect(school.answers.school).to.include({ destinationCountry: "PL" });
+    for (const code of ["AN", "pl", "Poland"]) {
+      const result = answerStep(
+        draftAt("school"),
+        "school",
+        { ...goodAnswers.school, destinationCountry: code },
+        today,
+        now,
+      );
+      expect(result.ok, code).to.equal(false);
+      if (!result.ok) expect(result.errors.destinationCountry, code).to.match(/Choose one of the options/);
+    }
+    // Netherlands Antilles (AN) left ISO 3166-1 in 2010: a case that recorded it still parses, named by its code.
+    const stored = { ...school.answers, school: { ...school.answers.school, destinationCountry: "AN" } };
+    expect(schoolAgeAnswersSchema.shape.school.safeParse(stored.school).success).to.equal(true);
+    expect(
+      schoolAgeAnswersSchema.shape.school.safeParse({ ...stored.school, destinationCountry: "Poland" })
+        .success,
+    ).to.equal(false);
+    expect(countryName("AN")).to.equal("AN");
+  });
+
   it("normalises a postcode, a UPN and a DfE number", () => {
     const child = answered(draftAt("child"), "child", {
       ...goodAnswers.child,
@@ -383,6 +408,12 @@ describe("phone numbers", () => {
       /UK phone number.*\+48.*'not known'/,
     );
     expect(contact.safeParse("").error?.issues[0]?.message).to.equal("Enter the contact's phone number");
+    // Brackets as people write them, and the trunk "(0)" after a country code (never dialled from abroad).
+    expect(contact.parse("+1 (555) 123-4567")).to.equal("+15551234567");
+    expect(contact.parse("+33 (0)1 23 45 67 89")).to.equal("+33123456789");
+    expect(contact.parse("+44 (0)116 305 0005")).to.equal("+44 (0)116 305 0005");
+    expect(contact.parse("(0116) 305 0005")).to.equal("(0116) 305 0005");
+    expect(contact.safeParse("0116 (0)305 0005").success).to.equal(false);
     const own = phoneNumber("your phone number");
     expect(own.parse("+351 21 000 0000")).to.equal("+351210000000");
     expect(own.safeParse("not known").success).to.equal(false);
