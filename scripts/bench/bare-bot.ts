@@ -19,9 +19,9 @@ export async function startBareBot(): Promise<{ url: string; close(): Promise<vo
   server.use(restify.plugins.bodyParser());
   server.post("/api/messages", async (req, res) => {
     await adapter.process(req, res, async (context) => {
-      if (context.activity.type === ActivityTypes.Message) {
+      if (context.activity.type === "message") {
         await context.sendActivity(`You said: ${context.activity.text ?? ""}`);
-      } else if (context.activity.type === ActivityTypes.Invoke) {
+      } else if (context.activity.type === "invoke") {
         await context.sendActivity({
           type: ActivityTypes.InvokeResponse,
           value: {
@@ -32,10 +32,15 @@ export async function startBareBot(): Promise<{ url: string; close(): Promise<vo
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  await new Promise<void>((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

@@ -93,7 +93,11 @@ async function sample(kind: Kind, activity: Record<string, unknown>) {
   if (answer.status !== 200) throw new Error(`the project answered ${answer.status} to a ${kind}`);
   if (recording) {
     times.project.set(kind, [...(times.project.get(kind) ?? []), elapsed]);
-    const counted = requests.get(kind) ?? { turns: 0, inTurn: new Map(), after: new Map() };
+    const counted = requests.get(kind) ?? {
+      turns: 0,
+      inTurn: new Map<string, number>(),
+      after: new Map<string, number>(),
+    };
     counted.turns += 1;
     add(counted.inTurn, inTurn);
     add(counted.after, after);
