@@ -1,4 +1,5 @@
 import { createHttpServer } from "@vercel/cosmosdb-server";
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface EmbeddedCosmos {
@@ -9,10 +10,15 @@ export interface EmbeddedCosmos {
 
 /**
  * A Cosmos DB protocol server in this process, in memory, on loopback. Plain HTTP: it is
- * only ever reached from this process.
+ * only ever reached from this process. `onRequest` sees each request as it arrives (the bench
+ * counts them); nothing passes one in the bot.
  */
-export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
+export async function startEmbeddedCosmos(
+  port = 0,
+  onRequest?: (request: IncomingMessage) => void,
+): Promise<EmbeddedCosmos> {
   const server = createHttpServer();
+  if (onRequest) server.prependListener("request", onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
