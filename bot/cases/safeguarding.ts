@@ -72,5 +72,5 @@ export function safeguardingFirstText(first: SafeguardingFirst, childrensDuty: s
   const school = first.schoolReferred
     ? ` The school says it referred the child to Children's Social Care${first.schoolReferred.date ? ` on ${formatDate(first.schoolReferred.date)}` : ""}: that is the school's referral, not the council's. Tell them the child is missing education, and record it with Refer on.`
     : "";
-  return `Safeguarding first: ${why.join(", and ")}. No referral to Children's Social Care is recorded. Refer now: ${childrensDuty}.${school}`;
+  return `Safeguarding first: ${why.join(", and ")}. No referral to Children's Social Care is recorded. Refer now: ${childrensDuty}, and record it on this card with Refer on to Children's Social Care (below).${school}`;
 }

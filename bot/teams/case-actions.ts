@@ -73,7 +73,7 @@ export async function caseCardFor(
   const viewer: CardViewer = canWorkCases(actor)
     ? { kind: "team", actor, officers: team }
     : { kind: "everyone" };
-  const view = (officers: typeof team, kept: Record<string, unknown>, more = "") =>
+  const view = (officers: readonly (typeof team)[number][], kept: Record<string, unknown>, more = "") =>
     caseChannelView(current, ukDate(services.now()), {
       viewer: viewer.kind === "team" ? { ...viewer, officers } : viewer,
       refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
@@ -82,10 +82,21 @@ export async function caseCardFor(
       clocks: describeClocks(current, services.clocks, services.now()),
       childrensDuty: services.config.emergencyContacts.childrensDuty,
     });
-  // A very large team's list could make the card too big for Teams: then Assign… is left off;
-  // and if what the person typed still does not fit with the case, the forms open empty.
+  return fittingCaseCard(team, typed, view);
+}
+
+/**
+ * The case card as a person sees it, made to fit: a very large team's list could make it too big
+ * for Teams, then Assign… is left off; and if what the person typed still does not fit with the
+ * case, the forms open empty.
+ */
+export function fittingCaseCard<Officer>(
+  officers: readonly Officer[],
+  typed: Record<string, unknown>,
+  view: (officers: readonly Officer[], typed: Record<string, unknown>, notice?: string) => object,
+): CardJson {
   return (
-    renderCardIfFits("case-channel", view(team, typed)) ??
+    renderCardIfFits("case-channel", view(officers, typed)) ??
     renderCardIfFits("case-channel", view([], typed)) ??
     renderCard("case-channel", view([], {}, typedTooLong))
   );
