@@ -62,7 +62,7 @@ export async function runCaseAction(
     const refusal = refusalFor(name, current, actor);
     if (refusal) return { kind: "refused", reason: refusal } as const;
     const checksRevision = cardRevision !== undefined && !appendOnlyActions.has(name);
-    if (checksRevision && cardRevision !== revisionOf(current))
+    if (checksRevision && (cardRevision !== revisionOf(current) || missedReferrals(name, input, current)))
       return { kind: "stale", case: current } as const;
     const result = applyCaseAction(name, current, actor, input, context);
     if (!result.ok) return { kind: "refused", reason: result.reason, case: current } as const;
@@ -85,6 +85,18 @@ export async function runCaseAction(
   } catch (error) {
     return { kind: "done", case: saved, postsDelayed: error };
   }
+}
+
+/**
+ * A further referral only adds (it leaves the revision), but it can make a case urgent: a priority
+ * change from a card that had not seen it is stale. The card says how many further referrals it saw.
+ */
+function missedReferrals(name: CaseActionName, input: unknown, current: Case): boolean {
+  const seen =
+    name === "changePriority"
+      ? (input as { furtherReferrals?: unknown } | undefined)?.furtherReferrals
+      : undefined;
+  return seen !== undefined && String(seen) !== String(current.furtherReferrals.length);
 }
 
 /** A closure newly waiting for sign-off @mentions the managers in the channel, once per request. */

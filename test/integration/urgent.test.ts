@@ -329,6 +329,43 @@ describe("an officer raises or lowers a case's priority", () => {
     expect(caseCardText(h.teams, reference)).to.include("Routine: lowered by Mina Manager");
   });
 
+  it("refuses a lowering from a card made before a further referral (which can make the case urgent)", async () => {
+    await changePriority(people.officer, "Police say the family fled a violent partner");
+    await h.send(personalMessage(h.teams, people.officer, `case ${reference}`));
+    const before = cardIn(h.teams.replies(personalConversationId(people.officer)).at(-1)!);
+    // A further referral lands (the child in danger): it adds to the case, leaving its revision.
+    await h.app.services.cases.update(reference, (current) =>
+      current
+        ? {
+            ...current,
+            urgentTriggers: ["immediate-danger"],
+            furtherReferrals: [
+              ...current.furtherReferrals,
+              {
+                draftId: "further-1",
+                at: monday.toISOString(),
+                referrer: current.referrer,
+                kind: current.kind,
+                referral: current.referral,
+              },
+            ],
+            events: [
+              ...current.events,
+              { at: monday.toISOString(), by: current.referrer, type: "further-referral" },
+            ],
+          }
+        : undefined,
+    );
+    const reply = await h.send(
+      cardAction(h.teams, people.officer, "personal", "case.changePriority", {
+        ...actionData(before, "case.changePriority"),
+        "changePriority.reason": "Safe with her aunt",
+      }),
+    );
+    expect(cardText(invokeCard(reply))).to.include("This case changed since your card was made");
+    expect((await h.app.services.cases.get(reference))?.urgent).to.equal(true);
+  });
+
   it("needs a reason, and is for the CME team only", async () => {
     const noReason = await changePriority(people.officer, "");
     expect(invokeMessage(noReason)).to.match(/reason for the change of priority/);
