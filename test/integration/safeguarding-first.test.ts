@@ -120,7 +120,9 @@ describe("safeguarding first: Children's Social Care on the case card", () => {
 
       // The banner points an officer to the card's one Refer on form, Children's Social Care and today chosen.
       let card = await cardFor(people.officer);
-      expect(cardText(bannerOf(card))).to.include("record it on this card with Refer on to Children's Social Care");
+      expect(cardText(bannerOf(card))).to.include(
+        "record it on this card with Refer on to Children's Social Care",
+      );
       const [form] = referOnForms(card);
       expect(form?.title).to.equal("Refer on to Children's Social Care…");
       expect(referOnForms(card)).to.have.length(1);
@@ -151,6 +153,58 @@ describe("safeguarding first: Children's Social Care on the case card", () => {
       }),
     );
     expect(cardText(bannerOf(urgent))).to.include("this case is urgent");
+  });
+
+  it("asks again after a reopening, and after a further referral with a reason of its own: an earlier referral on told CSC of another time", async () => {
+    await refer(h, people.dsl, withVulnerability({ flags: "child-protection-plan" }));
+    let card = invokeCard(
+      await press(people.officer, await cardFor(people.officer), "case.referOn", referToSocialCare),
+    );
+    expect(bannerOf(card)).to.equal(undefined);
+    // Closed (as a manager would sign it off), then reopened from the card.
+    await h.app.services.cases.update(reference, (current) =>
+      current
+        ? {
+            ...current,
+            status: "closed",
+            dfeReason: "moved-in-la",
+            cmeStartDate: today,
+            closure: { outcome: "not-cme", by: current.referrer, at: new Date().toISOString() },
+          }
+        : undefined,
+    );
+    card = invokeCard(
+      await press(people.officer, await cardFor(people.officer), "case.reopen", {
+        "reopen.reason": "Missing again",
+      }),
+    );
+    expect((await stored()).status).to.equal("in_progress");
+    expect(cardText(bannerOf(card))).to.include("this child has a child protection plan");
+
+    card = invokeCard(await press(people.officer, card, "case.referOn", referToSocialCare));
+    expect(bannerOf(card)).to.equal(undefined);
+    // A further referral that brings a reason (it says the child is looked after now).
+    await h.app.services.cases.update(reference, (current) =>
+      current
+        ? {
+            ...current,
+            furtherReferrals: [
+              ...current.furtherReferrals,
+              {
+                draftId: "further-1",
+                at: new Date(Date.now() + 1000).toISOString(),
+                referrer: current.referrer,
+                kind: current.kind,
+                referral: {
+                  ...current.referral,
+                  vulnerability: { ...current.referral.vulnerability, flags: ["looked-after"] },
+                },
+              },
+            ],
+          }
+        : undefined,
+    );
+    expect(cardText(bannerOf(await cardFor(people.officer)))).to.include("is looked after");
   });
 
   it("does not count the school's own referral to social care: it says when the school referred and asks for the council's", async () => {
