@@ -119,6 +119,8 @@ async function alertIfRaised(outbox: Outbox, before: Case, after: Case): Promise
   if (before.urgent || !after.urgent || change?.type !== "priority-changed") return;
   await outbox.postChannelCard(`urgent-raised|${after.id}|${change.at}`, after.id, "escalation-urgent", {
     rule: `Raised to urgent by ${change.by.name}`,
+    // Urgent since the raising, not since the referral.
+    since: formatDateTime(change.at),
   });
 }
 

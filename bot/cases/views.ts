@@ -477,5 +477,7 @@ export function urgentWhy(current: Case): string {
 /** Why a case that was urgent is not any more (an officer lowered it), or nothing. */
 function loweredWhy(current: Case): string {
   const change = lastPriorityChange(current);
-  return change?.to === "Routine" ? withReason(`Routine: lowered by ${cardName(change.by)}`, change.reason) : "";
+  return change?.to === "Routine"
+    ? withReason(`Routine: lowered by ${cardName(change.by)}`, change.reason)
+    : "";
 }

@@ -172,12 +172,22 @@ describe("escalations: the sweep", () => {
       await decide({
         "decideJointEnquiries.decision": "delete-9-1-i",
         "decideJointEnquiries.agreedOn": "2026-11-23",
+        "decideJointEnquiries.reason": "Head teacher agreed by phone",
       }),
     );
     expect(cardText(decided)).to.include("Deletion agreed with the school under reg 9(1)(i) on 23 Nov 2026");
+    expect(cardText(decided)).to.include("Head teacher agreed by phone");
     const stored = (await h.app.services.cases.get(reference))!;
-    expect(stored.jointEnquiriesDecision).to.include({ decision: "delete-9-1-i", agreedOn: "2026-11-23" });
-    expect(stored.events.at(-1)).to.include({ type: "joint-enquiries-decided" });
+    // A reason given with a deletion is kept, on the decision and in the history.
+    expect(stored.jointEnquiriesDecision).to.include({
+      decision: "delete-9-1-i",
+      agreedOn: "2026-11-23",
+      reason: "Head teacher agreed by phone",
+    });
+    expect(stored.events.at(-1)).to.include({
+      type: "joint-enquiries-decided",
+      reason: "Agreed with the school on 23 Nov 2026. Head teacher agreed by phone",
+    });
     expect(stored.events.at(-1)?.by.id).to.equal(people.officer.id);
     expect(await rules()).not.to.include("jointEnquiries");
     expect(stored.clockLevels?.map((level) => level.rule)).not.to.include("jointEnquiries");
