@@ -462,7 +462,7 @@ export function infoRequestView(current: Case, request: InfoRequest) {
 }
 
 /** The latest change of priority an officer made, if any. */
-function lastPriorityChange(current: Case): CaseEvent | undefined {
+export function lastPriorityChange(current: Case): CaseEvent | undefined {
   return [...current.events].reverse().find((event) => event.type === "priority-changed");
 }
 

@@ -215,6 +215,12 @@ describe("escalations: the sweep", () => {
         .posts(channelId)
         .map((post) => cardText(cardIn(post)))
         .filter((text) => text.includes(`Closure waiting for sign-off: ${reference}`));
+    /** What each sign-off request's card says now (its post, as updated in place). */
+    const signOffCardsNow = () =>
+      h.teams
+        .posts(channelId)
+        .filter((post) => cardText(cardIn(post)).includes(`Closure waiting for sign-off: ${reference}`))
+        .map((post) => cardText(cardIn(h.teams.updates(channelId, post.id).at(-1) ?? post)));
     const digestOn = async (now: Date) => {
       clock = now;
       expect(await postDailyDigest(h.app.services, at, now)).to.equal(true);
@@ -257,6 +263,11 @@ describe("escalations: the sweep", () => {
       "declineClosure.reason": "Ask the school for the CTF first",
     });
     expect(await digestOn(new Date("2026-11-26T08:31:00Z"))).not.to.include(line);
+    // The request's card says it was decided, in place: no longer waiting.
+    const [sentBack] = signOffCardsNow();
+    expect(sentBack).to.include(`Sent back by ${people.manager.name}`);
+    expect(sentBack).to.include("Ask the school for the CTF first");
+    expect(sentBack).not.to.include("Closure waiting for sign-off");
     clock = new Date("2026-11-26T10:00:00Z");
     await press(people.officer, "case.close", {
       "close.outcome": "moved-abroad",
@@ -269,6 +280,9 @@ describe("escalations: the sweep", () => {
     clock = new Date("2026-11-27T10:00:00Z");
     await press(people.manager, "case.signOffClosure");
     expect((await h.app.services.cases.get(reference))?.status).to.equal("closed");
+    await h.app.services.outbox.idle();
+    expect(signOffCardsNow()[1]).to.include(`Signed off by ${people.manager.name}`);
+    expect(signOffPosts()).to.have.length(2);
     const monday = await digestOn(new Date("2026-11-30T08:31:00Z"));
     expect(monday).not.to.include(line);
     expect(monday).to.include('"title":"Waiting for sign-off","value":"0"');

@@ -510,6 +510,28 @@ function everyCard(hostile?: Filler): [string, object][] {
         requestedAt: "28 Nov 2026, 10:00",
         owner: text(100),
         status: "In progress",
+        decided: false,
+        decision: "",
+        mentionText: "<at>A</at>, <at>B</at>",
+        mentionEntities: ["A", "B"].map((name) => ({
+          type: "mention",
+          text: `<at>${name}</at>`,
+          mentioned: { id: `29:${name}`, name },
+        })),
+      },
+    ],
+    [
+      "closure-sign-off",
+      {
+        reference: "CME-2026-00042",
+        since: "28 Nov 2026, 10:00",
+        outcome: long(100),
+        requestedBy: text(100),
+        requestedAt: "28 Nov 2026, 10:00",
+        owner: text(100),
+        status: "Closed",
+        decided: true,
+        decision: `Sent back by ${text(100)} on 28 Nov 2026, 10:00: ${text(200)}. The case stays open.`,
         mentionText: "<at>A</at>, <at>B</at>",
         mentionEntities: ["A", "B"].map((name) => ({
           type: "mention",
@@ -693,7 +715,9 @@ describe("card templates", () => {
       const json = JSON.stringify(card);
       if (process.env.CARD_SIZES) console.log(name, Buffer.byteLength(json));
       // The case card grows with every feature: it keeps a kilobyte in hand with typical text.
-      expect(Buffer.byteLength(json)).to.be.below(name === "case-channel" ? maxCardBytes - 1024 : maxCardBytes);
+      expect(Buffer.byteLength(json)).to.be.below(
+        name === "case-channel" ? maxCardBytes - 1024 : maxCardBytes,
+      );
       expect(json).not.to.match(/\$\{/);
       expect(card).to.include({ type: "AdaptiveCard", version: "1.5" });
       expect(card.msteams).to.include({ width: "Full" });
@@ -774,7 +798,10 @@ function hostileCards(text: Filler): [string, CardJson, string][] {
       name,
       // The case card is made to fit as the bot makes it for a person (a big team's list left off).
       name === "case-channel"
-        ? fittingCaseCard((view as { officers: unknown[] }).officers, {}, (officers) => ({ ...view, officers }))
+        ? fittingCaseCard((view as { officers: unknown[] }).officers, {}, (officers) => ({
+            ...view,
+            officers,
+          }))
         : renderCard(name, view),
       JSON.stringify(view),
     ]);
@@ -800,7 +827,6 @@ function hostileCards(text: Filler): [string, CardJson, string][] {
     ]),
   ];
 }
-
 
 describe("card templates with hostile words in every field people type", () => {
   // Markup of every kind, and a worst case: characters that each take the most room escaped.
