@@ -595,7 +595,9 @@ function actionsFor(context: ActionContext) {
         if (!deleting && !input.reason) return refuse("Say why the child stays on roll and enquiries go on.");
         const decision: JointEnquiriesDecisionRecord = {
           decision: input.decision,
-          ...(deleting ? { agreedOn: input.agreedOn } : { reason: input.reason }),
+          ...(deleting ? { agreedOn: input.agreedOn } : {}),
+          // A reason given with a deletion is kept too: it is the officer's record of the decision.
+          ...(input.reason ? { reason: input.reason } : {}),
           by,
           at: now.toISOString(),
         };
@@ -610,7 +612,9 @@ function actionsFor(context: ActionContext) {
                 type: "joint-enquiries-decided",
                 to: titleOf(jointEnquiriesDecisionChoices, input.decision),
                 reason: deleting
-                  ? `Agreed with the school on ${formatDate(input.agreedOn ?? "")}`
+                  ? [`Agreed with the school on ${formatDate(input.agreedOn ?? "")}`, input.reason]
+                      .filter(Boolean)
+                      .join(". ")
                   : input.reason,
               },
             ],

@@ -11,11 +11,8 @@ import {
   type ActionContext,
   type CaseActionName,
 } from "./actions.js";
-import { formatDateTime } from "../people/format.js";
-import { titleOf } from "../referrals/questions.js";
 import { revisionOf, type Case } from "./case.js";
-import { outcomeChoices } from "./choices.js";
-import { infoRequestView, statusNoticeView } from "./views.js";
+import { queueOwedPosts } from "./owed-posts.js";
 
 export interface CasePorts {
   readonly cases: CaseStore;
@@ -62,72 +59,37 @@ export async function runCaseAction(
     const refusal = refusalFor(name, current, actor);
     if (refusal) return { kind: "refused", reason: refusal } as const;
     const checksRevision = cardRevision !== undefined && !appendOnlyActions.has(name);
-    if (checksRevision && cardRevision !== revisionOf(current))
+    if (checksRevision && (cardRevision !== revisionOf(current) || missedReferrals(name, input, current)))
       return { kind: "stale", case: current } as const;
     const result = applyCaseAction(name, current, actor, input, context);
     if (!result.ok) return { kind: "refused", reason: result.reason, case: current } as const;
+    // Saved with the posts it owes (kept from an earlier change whose posts the sweep has not seen).
+    const postsOwed = current.postsOwed ?? { since: context.now.toISOString() };
     const saved = await ports.cases.replace(
-      withNextCheck(result.case, ports.clocks, context.now),
+      withNextCheck({ ...result.case, postsOwed }, ports.clocks, context.now),
       current._etag,
     );
-    return { kind: "saved", before: current, saved } as const;
+    return { kind: "saved", saved } as const;
   });
   if (attempt.kind !== "saved") return attempt;
   // Saved: from here on nothing may run the action again. The posts are keyed, so queueing
-  // one twice sends it once; if queueing fails, the change stands and the person is told.
-  const { before, saved } = attempt;
+  // one twice sends it once; if queueing fails, the change stands, the person is told, and the
+  // escalation sweep queues what the stored case still owes.
   try {
-    await ports.outbox.showCaseCard(reference);
-    await askManagersToSignOff(ports.outbox, before, saved);
-    await alertIfRaised(ports.outbox, before, saved);
-    await tellReferrer(ports.outbox, before, saved, actor);
-    return { kind: "done", case: saved };
+    await queueOwedPosts(ports.outbox, attempt.saved);
+    return { kind: "done", case: attempt.saved };
   } catch (error) {
-    return { kind: "done", case: saved, postsDelayed: error };
+    return { kind: "done", case: attempt.saved, postsDelayed: error };
   }
-}
-
-/** A closure newly waiting for sign-off @mentions the managers in the channel, once per request. */
-async function askManagersToSignOff(outbox: Outbox, before: Case, after: Case): Promise<void> {
-  const pending = after.pendingClosure;
-  if (!pending || before.pendingClosure?.at === pending.at) return;
-  await outbox.postChannelCard(`closure-sign-off|${after.id}|${pending.at}`, after.id, "closure-sign-off", {
-    outcome: titleOf(outcomeChoices, pending.outcome),
-    requestedBy: pending.by.name,
-    requestedAt: formatDateTime(pending.at),
-  });
 }
 
 /**
- * A case an officer raised to urgent is escalated to the managers at once, as an urgent arrival
- * is: once per raising (keyed by the change), so lowering and raising again alerts again.
+ * A further referral only adds (it leaves the revision), but it can make a case urgent: a priority
+ * change from a card that had not seen it is stale. The card says how many further referrals it saw.
  */
-async function alertIfRaised(outbox: Outbox, before: Case, after: Case): Promise<void> {
-  const change = after.events.at(-1);
-  if (before.urgent || !after.urgent || change?.type !== "priority-changed") return;
-  await outbox.postChannelCard(`urgent-raised|${after.id}|${change.at}`, after.id, "escalation-urgent", {
-    rule: `Raised to urgent by ${change.by.name}`,
-  });
-}
-
-/** The referrer hears when their case changes status, and gets the team's questions to answer. */
-async function tellReferrer(outbox: Outbox, before: Case, after: Case, actor: Actor): Promise<void> {
-  const conversation = after.referrerConversation;
-  if (!conversation || before.status === after.status || actor.id === after.referrer.id) return;
-  const question = after.infoRequests.at(-1);
-  if (after.status === "info_requested" && question) {
-    await outbox.postPersonalCard(
-      `case-info-request|${after.id}|${question.id}`,
-      conversation,
-      "case-info-request",
-      infoRequestView(after, question),
-    );
-    return;
-  }
-  await outbox.postPersonalCard(
-    `case-status|${after.id}|${revisionOf(after)}`,
-    conversation,
-    "case-status-notice",
-    statusNoticeView(after),
-  );
+function missedReferrals(name: CaseActionName, input: unknown, current: Case): boolean {
+  if (name !== "changePriority") return false;
+  const seen = (input as { furtherReferrals?: unknown } | undefined)?.furtherReferrals;
+  // A card from before this check sends nothing and is not refused for it.
+  return seen !== undefined && Number(seen) !== current.furtherReferrals.length;
 }

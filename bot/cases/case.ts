@@ -229,6 +229,12 @@ export const caseSchema = z.object({
   urgentTriggers: z.array(z.enum(valuesOf(urgentTriggerChoices))).optional(),
   /** The alert the referrer's "immediate danger" raised before the referral was submitted. */
   dangerAlert: dangerAlertSchema.optional(),
+  /**
+   * Changes since `since` owe posts (the case card, a sign-off request or its decision, the
+   * urgent-raised card, the referrer's notice: `queueOwedPosts`); the case's next check is due
+   * then, so the escalation sweep queues any a failure left unqueued, and clears this.
+   */
+  postsOwed: z.object({ since: z.string() }).optional(),
 });
 
 export type Case = z.infer<typeof caseSchema>;

@@ -1,4 +1,5 @@
 import { formatDate } from "../people/format.js";
+import { urgentTriggers } from "../referrals/urgency.js";
 import type { Case } from "./case.js";
 
 /**
@@ -23,26 +24,33 @@ export interface SafeguardingFirst {
  * Whether an open case must be referred to Children's Social Care and is not yet: a child
  * protection plan, looked after (or missing from care), known to social care (child in need, or a
  * social worker named), or urgent, in any of the case's referrals, and no referral on to
- * Children's Social Care recorded. The school's answer "referred to social care already" does
+ * Children's Social Care recorded since the latest reopening or further referral with a reason. The school's answer "referred to social care already" does
  * not count: that is the school's referral; the council's own contact is what the case records.
  */
 export function safeguardingFirst(current: Case): SafeguardingFirst | undefined {
   if (current.status === "closed") return undefined;
-  if (current.referralsOn.some((entry) => entry.service === "childrens-social-care")) return undefined;
   const answers = [current.referral, ...current.furtherReferrals.map((further) => further.referral)].map(
     (referral) => referral.vulnerability,
   );
-  const flagged = (flag: string) => answers.some((each) => (each.flags as readonly string[]).includes(flag));
-  const factor = (risk: string) =>
-    answers.some((each) => (each.riskFactors as readonly string[]).includes(risk));
-  const has: Record<SafeguardingReason, boolean> = {
-    "child-protection-plan": flagged("child-protection-plan"),
-    "looked-after": flagged("looked-after") || factor("looked-after") || factor("missing-from-care"),
-    "known-to-social-care": flagged("child-in-need") || answers.some((each) => Boolean(each.socialWorker)),
-    urgent: current.urgent,
-  };
-  const reasons = safeguardingReasons.filter((reason) => has[reason]);
+  const reasons = reasonsIn(answers, current.urgent);
   if (reasons.length === 0) return undefined;
+  // A referral on counts for this opening and what CSC was told: one recorded before a reopening,
+  // or before a further referral that brought a reason of its own, leaves the banner up.
+  const since = [
+    ...current.events.filter((event) => event.type === "reopened").map((event) => event.at),
+    ...current.furtherReferrals
+      .filter(
+        (further) =>
+          reasonsIn([further.referral.vulnerability], urgentTriggers(further.referral).length > 0).length > 0,
+      )
+      .map((further) => further.at),
+  ]
+    .sort()
+    .at(-1);
+  const referred = current.referralsOn.some(
+    (entry) => entry.service === "childrens-social-care" && (since === undefined || entry.at >= since),
+  );
+  if (referred) return undefined;
   const school = answers.filter((each) => each.referredToSocialCare === "yes");
   if (school.length === 0) return { reasons };
   const date = school
@@ -51,6 +59,22 @@ export function safeguardingFirst(current: Case): SafeguardingFirst | undefined 
     .sort()
     .at(-1);
   return { reasons, schoolReferred: date ? { date } : {} };
+}
+
+type Vulnerability = Case["referral"]["vulnerability"];
+
+/** The safeguarding reasons these answers (and the case's urgency) give, in the card's order. */
+function reasonsIn(answers: readonly Vulnerability[], urgent: boolean): SafeguardingReason[] {
+  const flagged = (flag: string) => answers.some((each) => (each.flags as readonly string[]).includes(flag));
+  const factor = (risk: string) =>
+    answers.some((each) => (each.riskFactors as readonly string[]).includes(risk));
+  const has: Record<SafeguardingReason, boolean> = {
+    "child-protection-plan": flagged("child-protection-plan"),
+    "looked-after": flagged("looked-after") || factor("looked-after") || factor("missing-from-care"),
+    "known-to-social-care": flagged("child-in-need") || answers.some((each) => Boolean(each.socialWorker)),
+    urgent,
+  };
+  return safeguardingReasons.filter((reason) => has[reason]);
 }
 
 const childReasons: Partial<Record<SafeguardingReason, string>> = {
@@ -72,5 +96,5 @@ export function safeguardingFirstText(first: SafeguardingFirst, childrensDuty: s
   const school = first.schoolReferred
     ? ` The school says it referred the child to Children's Social Care${first.schoolReferred.date ? ` on ${formatDate(first.schoolReferred.date)}` : ""}: that is the school's referral, not the council's. Tell them the child is missing education, and record it with Refer on.`
     : "";
-  return `Safeguarding first: ${why.join(", and ")}. No referral to Children's Social Care is recorded. Refer now: ${childrensDuty}.${school}`;
+  return `Safeguarding first: ${why.join(", and ")}. No referral to Children's Social Care is recorded. Refer now: ${childrensDuty}, and record it on this card with Refer on to Children's Social Care (below).${school}`;
 }

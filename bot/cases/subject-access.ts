@@ -58,6 +58,9 @@ export interface Share {
 /** Said of what a referral on recorded before its what and why were asked for. */
 const notRecorded = "Not recorded (referred on before this was asked)";
 
+/** Said of the words retention removed from a referral on (its why and outcome). */
+const removedByRetention = "Removed under retention";
+
 /** Every share on these cases: each referral on whole, and each file saved with the records in it. */
 export function sharesOf(cases: readonly Case[]): Share[] {
   return cases
@@ -70,11 +73,11 @@ export function sharesOf(cases: readonly Case[]): Share[] {
         by: entry.by.name,
         sharedWith: titleOf(referralOnChoices, entry.service),
         what: entry.shared?.map((each) => titleOf(sharedChoices, each)).join("; ") ?? notRecorded,
-        why: entry.why ?? notRecorded,
+        why: entry.why ?? (current.anonymisedAt ? removedByRetention : notRecorded),
         // Fixed by law whether or not the entry recorded it: the council shares under its public task.
         lawfulBasis: referralOnLawfulBasis.title,
         ...(entry.reference ? { reference: entry.reference } : {}),
-        outcome: entry.outcome ?? "No outcome recorded yet",
+        outcome: entry.outcome ?? (current.anonymisedAt ? removedByRetention : "No outcome recorded yet"),
         referralOnId: referralOnId(entry, index),
       })),
       ...current.events

@@ -180,7 +180,7 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
         : ""),
     // The outcome's name only: its detail (where the child lives now) is for Details and History.
     outcome: current.closure ? titleOf(outcomeChoices, current.closure.outcome) : "",
-    owner: current.owner?.name ?? "Unassigned",
+    owner: current.owner ? cardName(current.owner) : "Unassigned",
     dfeReason: current.dfeReason
       ? `${titleOf(dfeReasonChoices, current.dfeReason)}${current.cmeStartDate ? `, CME since ${formatDate(current.cmeStartDate)}` : ""}`
       : "Not recorded yet",
@@ -197,7 +197,7 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     overdue: options.clocks?.overdue ?? "",
     nextClock: options.clocks?.next ?? "",
     lastActivity:
-      lastEvent && last ? `${formatDateTime(lastEvent.at)}, ${lastEvent.by.name}: ${last.what}` : "",
+      lastEvent && last ? `${formatDateTime(lastEvent.at)}, ${cardName(lastEvent.by)}: ${last.what}` : "",
     worked: `${current.enquiryLog.length} enquiries logged, ${current.referralsOn.length} referrals on, ${current.events.length} changes`,
     submittedAt: formatDateTime(current.submittedAt),
     referrer: referredBy(current),
@@ -251,9 +251,8 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     safeguardingFirst: first
       ? safeguardingFirstText(first, options.childrensDuty ?? "the Children's Duty")
       : "",
-    // While the banner shows, the Refer on form stands under it (and only there: one form, one set of ids).
-    referOnFirst: first !== undefined && canRecord,
-    referOnLater: first === undefined && canRecord,
+    // One Refer on form: while the banner shows, the banner points to it and it opens ready for CSC.
+    referOnTitle: first ? "Refer on to Children's Social Care…" : "Refer on…",
     sharedChoices,
     lawfulBasis: referralOnLawfulBasis.title,
     canRecordReferralOnOutcome:
@@ -283,11 +282,24 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
 function jointEnquiriesLine(current: Case): string {
   const decided = current.jointEnquiriesDecision;
   if (!decided) return "";
-  const when = `${formatDate(decided.at)}, ${decided.by.name}`;
-  return decided.decision === "keep-open"
-    ? `Kept on roll, enquiries go on (${when}): ${decided.reason ?? ""}`
-    : `Deletion agreed with the school under reg 9(1)(${decided.decision === "delete-9-1-h" ? "h" : "i"}) on ${formatDate(decided.agreedOn ?? "")} (${when})`;
+  const when = `${formatDate(decided.at)}, ${cardName(decided.by)}`;
+  const line =
+    decided.decision === "keep-open"
+      ? `Kept on roll, enquiries go on (${when})`
+      : `Deletion agreed with the school under reg 9(1)(${decided.decision === "delete-9-1-h" ? "h" : "i"}) on ${formatDate(decided.agreedOn ?? "")} (${when})`;
+  return withReason(line, decided.reason);
 }
+
+/** A person's name as the channel card's lines echo it (Entra allows 256 characters; the card has 28 KB). */
+const cardName = (person: { readonly name: string }) => clip(person.name, 40);
+
+/**
+ * What the card echoes of a person's reason: its first part (the card has 28 KB, and a long reason
+ * is there in full in the history); a reason retention removed leaves nothing dangling.
+ */
+const cardReasonLength = 100;
+const withReason = (line: string, reason: string | undefined) =>
+  reason ? `${line}: ${clip(reason, cardReasonLength)}` : line;
 
 /** Every input on the case card, by id (`<action>.<field>`), with the words that name it to the person. */
 const caseInputLabels = {
@@ -448,7 +460,7 @@ export function infoRequestView(current: Case, request: InfoRequest) {
 }
 
 /** The latest change of priority an officer made, if any. */
-function lastPriorityChange(current: Case): CaseEvent | undefined {
+export function lastPriorityChange(current: Case): CaseEvent | undefined {
   return [...current.events].reverse().find((event) => event.type === "priority-changed");
 }
 
@@ -456,7 +468,7 @@ function lastPriorityChange(current: Case): CaseEvent | undefined {
 export function urgentWhy(current: Case): string {
   const triggers = urgentTriggerTitles(caseUrgentTriggers(current));
   const change = lastPriorityChange(current);
-  const raised = change?.to === "Urgent" ? `raised by ${change.by.name}: ${change.reason ?? ""}` : "";
+  const raised = change?.to === "Urgent" ? withReason(`raised by ${cardName(change.by)}`, change.reason) : "";
   return [triggers, raised].filter(Boolean).join("; ") || "raised by an officer";
 }
 
@@ -480,5 +492,7 @@ function dangerAlertLine(current: Case): string {
 
 function loweredWhy(current: Case): string {
   const change = lastPriorityChange(current);
-  return change?.to === "Routine" ? `Routine: lowered by ${change.by.name}: ${change.reason ?? ""}` : "";
+  return change?.to === "Routine"
+    ? withReason(`Routine: lowered by ${cardName(change.by)}`, change.reason)
+    : "";
 }

@@ -191,7 +191,11 @@ export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
   const state = due(current, clocks, now);
   const pending = unraised(current, clocks, now)[0] ?? state.next;
   const updated: Case = { ...current, clockLevels: clockLevelsOf(current, clocks) };
-  if (pending) updated.nextCheckAt = pending.at.toISOString();
+  // Posts owed bring the next check forward: the sweep queues any that were not.
+  const checkAt = [pending?.at.toISOString(), current.postsOwed?.since]
+    .filter((at) => at !== undefined)
+    .sort()[0];
+  if (checkAt) updated.nextCheckAt = checkAt;
   else delete updated.nextCheckAt;
   return updated;
 }

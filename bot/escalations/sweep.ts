@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Case } from "../cases/case.js";
+import { queueOwedPosts } from "../cases/owed-posts.js";
 import type { Outbox } from "../outbox/outbox.js";
 import { formatDateTime } from "../people/format.js";
 import type { CaseStore } from "../store/case-store.js";
@@ -61,17 +62,22 @@ export async function sweepEscalations(
         if (!dryRun) await notify(ports, current, level);
       }
       if (!dryRun) {
-        // Recorded on the case, so the next check moves on to what is not yet raised.
+        // A change's posts that could not be queued when it was saved go now (keyed: once each).
+        const owed = current.postsOwed;
+        if (owed) await queueOwedPosts(ports.outbox, current);
+        // Recorded on the case, so the next check moves on to what is not yet raised (and a
+        // change saved meanwhile keeps the posts it owes).
         const keys = raising.map((level) => escalationKey(current.id, level));
-        await ports.cases.update(current.id, (latest) =>
-          latest
-            ? withNextCheck(
-                { ...latest, escalated: [...new Set([...(latest.escalated ?? []), ...keys])] },
-                ports.clocks,
-                now,
-              )
-            : undefined,
-        );
+        await ports.cases.update(current.id, (latest) => {
+          if (!latest) return undefined;
+          const { postsOwed, ...rest } = latest;
+          const stillOwed = postsOwed && postsOwed.since !== owed?.since ? { postsOwed } : {};
+          return withNextCheck(
+            { ...rest, ...stillOwed, escalated: [...new Set([...(latest.escalated ?? []), ...keys])] },
+            ports.clocks,
+            now,
+          );
+        });
       }
     }
     return { kind: "swept", fired, checked: cases.length };

@@ -12,6 +12,7 @@ import {
   type CardViewer,
 } from "../cases/views.js";
 import { describeClocks } from "../escalations/due.js";
+import { StoreUnavailableError } from "../store/deadline.js";
 import type { Log } from "../log.js";
 import type { Actor } from "../people/person.js";
 import { ukDate } from "../referrals/school-age.js";
@@ -73,7 +74,7 @@ export async function caseCardFor(
   const viewer: CardViewer = canWorkCases(actor)
     ? { kind: "team", actor, officers: team }
     : { kind: "everyone" };
-  const view = (officers: typeof team, kept: Record<string, unknown>, more = "") =>
+  const view = (officers: readonly (typeof team)[number][], kept: Record<string, unknown>, more = "") =>
     caseChannelView(current, ukDate(services.now()), {
       viewer: viewer.kind === "team" ? { ...viewer, officers } : viewer,
       refreshUserIds: refreshUserIds(members, current.owner?.id, services.config.managerIds),
@@ -82,10 +83,21 @@ export async function caseCardFor(
       clocks: describeClocks(current, services.clocks, services.now()),
       childrensDuty: services.config.emergencyContacts.childrensDuty,
     });
-  // A very large team's list could make the card too big for Teams: then Assign… is left off;
-  // and if what the person typed still does not fit with the case, the forms open empty.
+  return fittingCaseCard(team, typed, view);
+}
+
+/**
+ * The case card as a person sees it, made to fit: a very large team's list could make it too big
+ * for Teams, then Assign… is left off; and if what the person typed still does not fit with the
+ * case, the forms open empty.
+ */
+export function fittingCaseCard<Officer>(
+  officers: readonly Officer[],
+  typed: Record<string, unknown>,
+  view: (officers: readonly Officer[], typed: Record<string, unknown>, notice?: string) => object,
+): CardJson {
   return (
-    renderCardIfFits("case-channel", view(team, typed)) ??
+    renderCardIfFits("case-channel", view(officers, typed)) ??
     renderCardIfFits("case-channel", view([], typed)) ??
     renderCard("case-channel", view([], {}, typedTooLong))
   );
@@ -238,8 +250,16 @@ export async function handleCaseAction(
       const delayed =
         outcome.postsDelayed === undefined
           ? ""
-          : "Saved. I couldn't update the channel card just now: it will catch up with the case's next change.";
-      return cardJson(await caseCardFor(services, context, actor, outcome.case, delayed));
+          : "Saved. I couldn't update the channel card just now: it catches up within a few minutes.";
+      try {
+        return cardJson(await caseCardFor(services, context, actor, outcome.case, delayed));
+      } catch (error) {
+        // The change is saved: a store that stopped answering since must not make it look lost.
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        return messageResponse(
+          `Saved. The case store stopped answering before I could show the card again: say 'case ${caseId}' in a minute to see it.`,
+        );
+      }
     }
   }
 }

@@ -197,6 +197,7 @@ async function postEscalation(
   current: Case,
   template: string,
   data: Record<string, unknown> | undefined,
+  activityId: string | undefined,
 ) {
   // An escalation to the owner @mentions them (managers when nobody owns the case); one to the
   // managers @mentions the owner too. Urgent arrivals go to the managers.
@@ -215,6 +216,11 @@ async function postEscalation(
     status: statusTitles[current.status],
     ...mentions,
   });
+  // A card shown again (the sign-off request, once decided) updates the post it made.
+  if (activityId) {
+    await context.updateActivity({ type: "message", id: activityId, attachments: [card] });
+    return { activityId };
+  }
   const posted = await context.sendActivity({ type: "message", attachments: [card] });
   return posted?.id ? { activityId: posted.id } : {};
 }
@@ -377,6 +383,7 @@ export function teamsDelivery(adapter: CloudAdapter, services: Services, deps: C
             current,
             item.template ?? "escalation-urgent",
             item.data,
+            item.activityId,
           ),
     );
   };

@@ -172,12 +172,22 @@ describe("escalations: the sweep", () => {
       await decide({
         "decideJointEnquiries.decision": "delete-9-1-i",
         "decideJointEnquiries.agreedOn": "2026-11-23",
+        "decideJointEnquiries.reason": "Head teacher agreed by phone",
       }),
     );
     expect(cardText(decided)).to.include("Deletion agreed with the school under reg 9(1)(i) on 23 Nov 2026");
+    expect(cardText(decided)).to.include("Head teacher agreed by phone");
     const stored = (await h.app.services.cases.get(reference))!;
-    expect(stored.jointEnquiriesDecision).to.include({ decision: "delete-9-1-i", agreedOn: "2026-11-23" });
-    expect(stored.events.at(-1)).to.include({ type: "joint-enquiries-decided" });
+    // A reason given with a deletion is kept, on the decision and in the history.
+    expect(stored.jointEnquiriesDecision).to.include({
+      decision: "delete-9-1-i",
+      agreedOn: "2026-11-23",
+      reason: "Head teacher agreed by phone",
+    });
+    expect(stored.events.at(-1)).to.include({
+      type: "joint-enquiries-decided",
+      reason: "Agreed with the school on 23 Nov 2026. Head teacher agreed by phone",
+    });
     expect(stored.events.at(-1)?.by.id).to.equal(people.officer.id);
     expect(await rules()).not.to.include("jointEnquiries");
     expect(stored.clockLevels?.map((level) => level.rule)).not.to.include("jointEnquiries");
@@ -205,6 +215,12 @@ describe("escalations: the sweep", () => {
         .posts(channelId)
         .map((post) => cardText(cardIn(post)))
         .filter((text) => text.includes(`Closure waiting for sign-off: ${reference}`));
+    /** What each sign-off request's card says now (its post, as updated in place). */
+    const signOffCardsNow = () =>
+      h.teams
+        .posts(channelId)
+        .filter((post) => cardText(cardIn(post)).includes(`Closure waiting for sign-off: ${reference}`))
+        .map((post) => cardText(cardIn(h.teams.updates(channelId, post.id).at(-1) ?? post)));
     const digestOn = async (now: Date) => {
       clock = now;
       expect(await postDailyDigest(h.app.services, at, now)).to.equal(true);
@@ -247,6 +263,11 @@ describe("escalations: the sweep", () => {
       "declineClosure.reason": "Ask the school for the CTF first",
     });
     expect(await digestOn(new Date("2026-11-26T08:31:00Z"))).not.to.include(line);
+    // The request's card says it was decided, in place: no longer waiting.
+    const [sentBack] = signOffCardsNow();
+    expect(sentBack).to.include(`Sent back by ${people.manager.name}`);
+    expect(sentBack).to.include("Ask the school for the CTF first");
+    expect(sentBack).not.to.include("Closure waiting for sign-off");
     clock = new Date("2026-11-26T10:00:00Z");
     await press(people.officer, "case.close", {
       "close.outcome": "moved-abroad",
@@ -259,6 +280,9 @@ describe("escalations: the sweep", () => {
     clock = new Date("2026-11-27T10:00:00Z");
     await press(people.manager, "case.signOffClosure");
     expect((await h.app.services.cases.get(reference))?.status).to.equal("closed");
+    await h.app.services.outbox.idle();
+    expect(signOffCardsNow()[1]).to.include(`Signed off by ${people.manager.name}`);
+    expect(signOffPosts()).to.have.length(2);
     const monday = await digestOn(new Date("2026-11-30T08:31:00Z"));
     expect(monday).not.to.include(line);
     expect(monday).to.include('"title":"Waiting for sign-off","value":"0"');

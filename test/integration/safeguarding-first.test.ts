@@ -35,6 +35,15 @@ function inputsIn(node: unknown, id: string): Record<string, unknown>[] {
   ];
 }
 
+/** The card's Refer on forms: the buttons that show a card recording a referral on. */
+function referOnForms(node: unknown): Record<string, unknown>[] {
+  if (Array.isArray(node)) return node.flatMap(referOnForms);
+  if (!node || typeof node !== "object") return [];
+  const record = node as Record<string, unknown>;
+  const isForm = record.type === "Action.ShowCard" && JSON.stringify(record.card).includes('"case.referOn"');
+  return [...(isForm ? [record] : []), ...Object.values(record).flatMap(referOnForms)];
+}
+
 /** The card's safeguarding-first banner (the attention container at its top), if it has one. */
 function bannerOf(card: Record<string, unknown>): Record<string, unknown> | undefined {
   return (card.body as Record<string, unknown>[]).find(
@@ -109,18 +118,22 @@ describe("safeguarding first: Children's Social Care on the case card", () => {
       expect(banner).to.include(duty);
       expect(banner).not.to.include("Jo Worker");
 
-      // An officer's card has Refer on under the banner, Children's Social Care and today chosen.
+      // The banner points an officer to the card's one Refer on form, Children's Social Care and today chosen.
       let card = await cardFor(people.officer);
-      const top = bannerOf(card);
-      expect(inputsIn(top, "referOn.service")[0]).to.include({ value: "childrens-social-care" });
-      expect(inputsIn(top, "referOn.date")[0]).to.include({ value: today });
-      expect(cardText(top)).to.include("Public task (UK GDPR 6(1)(e))");
-      // One Refer on form on the card: the one under the banner.
+      expect(cardText(bannerOf(card))).to.include(
+        "record it on this card with Refer on to Children's Social Care",
+      );
+      const [form] = referOnForms(card);
+      expect(form?.title).to.equal("Refer on to Children's Social Care…");
+      expect(referOnForms(card)).to.have.length(1);
+      expect(inputsIn(form, "referOn.service")[0]).to.include({ value: "childrens-social-care" });
+      expect(inputsIn(form, "referOn.date")[0]).to.include({ value: today });
+      expect(cardText(form)).to.include("Public task (UK GDPR 6(1)(e))");
       expect(inputsIn(card, "referOn.service")).to.have.length(1);
 
       card = invokeCard(await press(people.officer, card, "case.referOn", referToSocialCare));
       expect(bannerOf(card)).to.equal(undefined);
-      expect(inputsIn(card, "referOn.service")).to.have.length(1);
+      expect(referOnForms(card).map((each) => each.title)).to.deep.equal(["Refer on…"]);
       expect(cardText(await channelCard())).not.to.include("Safeguarding first");
     });
   }
@@ -140,6 +153,58 @@ describe("safeguarding first: Children's Social Care on the case card", () => {
       }),
     );
     expect(cardText(bannerOf(urgent))).to.include("this case is urgent");
+  });
+
+  it("asks again after a reopening, and after a further referral with a reason of its own: an earlier referral on told CSC of another time", async () => {
+    await refer(h, people.dsl, withVulnerability({ flags: "child-protection-plan" }));
+    let card = invokeCard(
+      await press(people.officer, await cardFor(people.officer), "case.referOn", referToSocialCare),
+    );
+    expect(bannerOf(card)).to.equal(undefined);
+    // Closed (as a manager would sign it off), then reopened from the card.
+    await h.app.services.cases.update(reference, (current) =>
+      current
+        ? {
+            ...current,
+            status: "closed",
+            dfeReason: "moved-in-la",
+            cmeStartDate: today,
+            closure: { outcome: "not-cme", by: current.referrer, at: new Date().toISOString() },
+          }
+        : undefined,
+    );
+    card = invokeCard(
+      await press(people.officer, await cardFor(people.officer), "case.reopen", {
+        "reopen.reason": "Missing again",
+      }),
+    );
+    expect((await stored()).status).to.equal("in_progress");
+    expect(cardText(bannerOf(card))).to.include("this child has a child protection plan");
+
+    card = invokeCard(await press(people.officer, card, "case.referOn", referToSocialCare));
+    expect(bannerOf(card)).to.equal(undefined);
+    // A further referral that brings a reason (it says the child is looked after now).
+    await h.app.services.cases.update(reference, (current) =>
+      current
+        ? {
+            ...current,
+            furtherReferrals: [
+              ...current.furtherReferrals,
+              {
+                draftId: "further-1",
+                at: new Date(Date.now() + 1000).toISOString(),
+                referrer: current.referrer,
+                kind: current.kind,
+                referral: {
+                  ...current.referral,
+                  vulnerability: { ...current.referral.vulnerability, flags: ["looked-after"] },
+                },
+              },
+            ],
+          }
+        : undefined,
+    );
+    expect(cardText(bannerOf(await cardFor(people.officer)))).to.include("is looked after");
   });
 
   it("does not count the school's own referral to social care: it says when the school referred and asks for the council's", async () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { referrerContacts } from "../../bot/config.js";
 import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
+import { sweepEscalations } from "../../bot/escalations/sweep.js";
 import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
 import { CosmosOutage } from "../support/cosmos-outage.js";
@@ -204,6 +205,44 @@ describe("an alert, then a restart, then the submission", () => {
     }
   });
 
+  it("posts the urgent card of a raising the outbox could not take, from the stored case, at the next escalation sweep", async () => {
+    const h = await startHarness(
+      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: "cme-urgent-raise-away" },
+      { teams, now: () => monday },
+    );
+    try {
+      await refer(h, people.dsl);
+      await h.app.services.outbox.idle();
+      const reference = "CME-2026-00001";
+      await h.send(personalMessage(teams, people.officer, `case ${reference}`));
+      const card = cardIn(teams.replies(personalConversationId(people.officer)).at(-1)!);
+      outage.downFor = /\/colls\/outbox/;
+      const answer = await h.send(
+        cardAction(teams, people.officer, "personal", "case.changePriority", {
+          ...actionData(card, "case.changePriority"),
+          "changePriority.reason": "Police say the family fled a violent partner",
+        }),
+      );
+      // The change stands though its posts could not be queued, and the officer is told it is saved.
+      expect(JSON.stringify(answer.body)).to.include("Saved.").and.not.include("Not saved");
+      expect((await h.app.services.cases.get(reference))?.urgent).to.equal(true);
+      outage.downFor = undefined;
+      await h.app.services.outbox.idle();
+      expect(urgentCards(teams)).to.have.length(0);
+      // The sweep finds the case (its posts are owed) and queues them; a second sweep adds none.
+      await sweepEscalations(h.app.services, monday);
+      await sweepEscalations(h.app.services, monday);
+      await h.app.services.outbox.idle();
+      const [urgent, ...more] = urgentCards(teams);
+      expect(more).to.have.length(0);
+      expect(cardText(cardIn(urgent!))).to.include(`Raised to urgent by ${people.officer.name}`);
+      expect(caseCardText(teams, reference)).to.include("Urgent: raised by Olu Officer");
+      expect((await h.app.services.cases.get(reference))?.postsOwed).to.equal(undefined);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("raises exactly one urgent card (the alert) for the case", async () => {
     const environment = {
       COSMOS_ENDPOINT: outage.endpoint,
@@ -313,8 +352,10 @@ describe("an officer raises or lowers a case's priority", () => {
     });
     expect(raised?.events.at(-1)?.by.name).to.equal(people.officer.name);
     // The clocks follow: the urgent thresholds fall sooner.
-    expect(raised?.nextCheckAt).to.be.a("string");
-    expect(raised!.nextCheckAt! < routine!.nextCheckAt!).to.equal(true);
+    // (`nextCheckAt` is now while the change's posts are owed: the levels say when the clocks fall.)
+    const firstLevel = (current: typeof routine) => current?.clockLevels?.map((level) => level.at).sort()[0];
+    expect(firstLevel(raised)).to.be.a("string");
+    expect(firstLevel(raised)! < firstLevel(routine)!).to.equal(true);
     const urgent = await eventually(() => {
       const [card] = urgentCards(h.teams);
       if (!card) throw new Error("no urgent card yet");
@@ -333,9 +374,46 @@ describe("an officer raises or lowers a case's priority", () => {
       from: "Urgent",
       to: "Routine",
     });
-    expect(lowered?.nextCheckAt).to.equal(routine?.nextCheckAt);
+    expect(lowered?.clockLevels).to.deep.equal(routine?.clockLevels);
     expect(urgentCards(h.teams)).to.have.length(1);
     expect(caseCardText(h.teams, reference)).to.include("Routine: lowered by Mina Manager");
+  });
+
+  it("refuses a lowering from a card made before a further referral (which can make the case urgent)", async () => {
+    await changePriority(people.officer, "Police say the family fled a violent partner");
+    await h.send(personalMessage(h.teams, people.officer, `case ${reference}`));
+    const before = cardIn(h.teams.replies(personalConversationId(people.officer)).at(-1)!);
+    // A further referral lands (the child in danger): it adds to the case, leaving its revision.
+    await h.app.services.cases.update(reference, (current) =>
+      current
+        ? {
+            ...current,
+            urgentTriggers: ["immediate-danger"],
+            furtherReferrals: [
+              ...current.furtherReferrals,
+              {
+                draftId: "further-1",
+                at: monday.toISOString(),
+                referrer: current.referrer,
+                kind: current.kind,
+                referral: current.referral,
+              },
+            ],
+            events: [
+              ...current.events,
+              { at: monday.toISOString(), by: current.referrer, type: "further-referral" },
+            ],
+          }
+        : undefined,
+    );
+    const reply = await h.send(
+      cardAction(h.teams, people.officer, "personal", "case.changePriority", {
+        ...actionData(before, "case.changePriority"),
+        "changePriority.reason": "Safe with her aunt",
+      }),
+    );
+    expect(cardText(invokeCard(reply))).to.include("This case changed since your card was made");
+    expect((await h.app.services.cases.get(reference))?.urgent).to.equal(true);
   });
 
   it("needs a reason, and is for the CME team only", async () => {

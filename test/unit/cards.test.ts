@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { createRequire } from "node:module";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { alertWithoutDetails, dangerAlertView, withDangerAlert } from "../../bot/referrals/danger-alert.js";
 import { redirectView, reviewView, stepView, submittedView } from "../../bot/referrals/views.js";
@@ -29,7 +29,7 @@ import { leaversReport, referralsReport } from "../../bot/reports/reports.js";
 import { riskFactorChoices as everyRiskFactor } from "../../bot/referrals/questions.js";
 import { commandList } from "../../bot/teams/commands.js";
 import { maxCardBytes, renderCard, type CardJson } from "../../bot/teams/render-card.js";
-import { caseDetailsCard, caseHistoryCard } from "../../bot/teams/case-actions.js";
+import { caseDetailsCard, caseHistoryCard, fittingCaseCard } from "../../bot/teams/case-actions.js";
 import { reviewCard, stepCard } from "../../bot/teams/referral-actions.js";
 import { answerStep, formOf, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
 import {
@@ -43,6 +43,8 @@ import { riskFactorChoices, vulnerabilityFlagChoices } from "../../bot/referrals
 import type { Draft } from "../../bot/referrals/draft.js";
 import { caseStatuses, type Case } from "../../bot/cases/case.js";
 import { retentionRemovedView } from "../../bot/cases/retention.js";
+import { referralOnLawfulBasis, sharedChoices } from "../../bot/cases/choices.js";
+import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
 
 // The Adaptive Cards library loads in Node only from its dist bundle.
 const require = createRequire(import.meta.url);
@@ -271,6 +273,9 @@ function maximalCase(kind: ReferralKind, text: Filler = words): Case {
       date: "2026-11-03",
       reference: text(100),
       outcome: text(1000),
+      shared: sharedChoices.map((each) => each.value),
+      why: text(1000),
+      lawfulBasis: referralOnLawfulBasis.value,
     })),
     infoRequests: Array.from({ length: 30 }, (_, i) => ({
       id: String(i),
@@ -281,9 +286,14 @@ function maximalCase(kind: ReferralKind, text: Filler = words): Case {
       answeredAt: at,
     })),
     pendingClosure: { outcome: "moved-abroad", detail: text(1000), by, at },
+    jointEnquiriesDecision: { decision: "keep-open", reason: text(500), by, at },
+    urgent: true,
+    urgentTriggers: urgentTriggerChoices.map((each) => each.value),
+    dangerAlert: { key: `danger-alert|${words(80)}|${at}`, at },
     events: [
       ...submitted.events,
       ...Array.from({ length: 600 }, () => ({ at, by, type: "note" as const, reason: text(2000) })),
+      { at, by, type: "priority-changed" as const, from: "Routine", to: "Urgent", reason: text(500) },
     ],
   };
 }
@@ -515,6 +525,28 @@ function everyCard(hostile?: Filler): [string, object][] {
         requestedAt: "28 Nov 2026, 10:00",
         owner: text(100),
         status: "In progress",
+        decided: false,
+        decision: "",
+        mentionText: "<at>A</at>, <at>B</at>",
+        mentionEntities: ["A", "B"].map((name) => ({
+          type: "mention",
+          text: `<at>${name}</at>`,
+          mentioned: { id: `29:${name}`, name },
+        })),
+      },
+    ],
+    [
+      "closure-sign-off",
+      {
+        reference: "CME-2026-00042",
+        since: "28 Nov 2026, 10:00",
+        outcome: long(100),
+        requestedBy: text(100),
+        requestedAt: "28 Nov 2026, 10:00",
+        owner: text(100),
+        status: "Closed",
+        decided: true,
+        decision: `Sent back by ${text(100)} on 28 Nov 2026, 10:00: ${text(200)}. The case stays open.`,
         mentionText: "<at>A</at>, <at>B</at>",
         mentionEntities: ["A", "B"].map((name) => ({
           type: "mention",
@@ -697,7 +729,10 @@ describe("card templates", () => {
       const card = renderCard(name, view);
       const json = JSON.stringify(card);
       if (process.env.CARD_SIZES) console.log(name, Buffer.byteLength(json));
-      expect(Buffer.byteLength(json)).to.be.below(maxCardBytes);
+      // The case card grows with every feature: it keeps a kilobyte in hand with typical text.
+      expect(Buffer.byteLength(json)).to.be.below(
+        name === "case-channel" ? maxCardBytes - 1024 : maxCardBytes,
+      );
       expect(json).not.to.match(/\$\{/);
       expect(card).to.include({ type: "AdaptiveCard", version: "1.5" });
       expect(card.msteams).to.include({ width: "Full" });
@@ -774,7 +809,17 @@ function hostileCards(text: Filler): [string, CardJson, string][] {
   const fitted = new Set(["case-details", "case-history", "referral-review", ...stepCards]);
   const rendered = everyCard(text)
     .filter(([name]) => !fitted.has(name))
-    .map(([name, view]): [string, CardJson, string] => [name, renderCard(name, view), JSON.stringify(view)]);
+    .map(([name, view]): [string, CardJson, string] => [
+      name,
+      // The case card is made to fit as the bot makes it for a person (a big team's list left off).
+      name === "case-channel"
+        ? fittingCaseCard((view as { officers: unknown[] }).officers, {}, (officers) => ({
+            ...view,
+            officers,
+          }))
+        : renderCard(name, view),
+      JSON.stringify(view),
+    ]);
   const worked = referralKinds.map((kind) => maximalCase(kind, text));
   const drafts = referralKinds.map((kind) => maximalDraft(kind, text));
   return [
@@ -824,6 +869,13 @@ describe("card templates with hostile words in every field people type", () => {
 });
 
 describe("the channel case card", () => {
+  it("has one form per action in its template (Refer on included): one set of input ids, no copies to drift", () => {
+    const template = readFileSync(new URL("../../cards/case-channel.json", import.meta.url), "utf8");
+    const ids = [...template.matchAll(/"id": "([^"]+)"/g)].map((match) => match[1]);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).to.deep.equal([]);
+    expect(template.match(/"verb": "case\.referOn"/g)).to.have.length(1);
+  });
+
   it("never shows the child's address, postcode, date of birth, a phone number or where the child is now", () => {
     for (const kind of referralKinds) {
       const worked = maximalCase(kind);
