@@ -1,4 +1,5 @@
-import type { CaseStore } from "../store/case-store.js";
+import type { CaseStore, StoredCase } from "../store/case-store.js";
+import { retryWhileContended } from "../store/contention.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { SettingsStore } from "../store/settings-store.js";
 import type { OutboxStore } from "../store/outbox-store.js";
@@ -36,36 +37,53 @@ export async function sweepRetention(
 ): Promise<{ readonly anonymised: number; readonly purged: number }> {
   let anonymised = 0;
   let purged = 0;
-  for (const current of await ports.cases.pastRetention(retentionCutoff(policy, now))) {
-    const facts = retentionFactsOf(current);
-    const end = facts && retentionEnd(facts, policy);
-    if (!end || end.until > now) continue;
-    try {
-      // Messages about the case go first (a crash after the case's write leaves none behind).
-      for (const item of await ports.outboxStore.aboutCase(current.id))
-        await withoutDetails(ports, current, item, policy.action, now);
-      if (policy.action === "purge") {
-        await ports.cases.remove(current.id, current._etag);
-        await ports.settings.recordRetention({
-          reference: current.id,
-          action: "purged",
-          closedAt: current.closure?.at ?? "",
-          at: now.toISOString(),
-          rule: describeRule(end.rule),
-        });
-        purged += 1;
-      } else {
-        await ports.cases.replace(anonymise(current, end.rule, now), current._etag);
-        // The card in the channel shows the case as it is now: without the child's details.
-        await ports.outbox.showCaseCard(current.id);
-        anonymised += 1;
-      }
-    } catch (error) {
-      // Someone reopened or changed it meanwhile: the next sweep decides again.
-      if (!(error instanceof ConcurrencyError)) throw error;
-    }
+  for (const found of await ports.cases.pastRetention(retentionCutoff(policy, now))) {
+    // Another writer (an officer, the escalation sweep catching up a case's posts) may change the
+    // case between the read and the write: read it again and decide again, not skip it.
+    let current: StoredCase | undefined = found;
+    const done = await retryWhileContended(async () => {
+      current ??= await ports.cases.get(found.id);
+      const read = current;
+      current = undefined;
+      return read ? applyRetention(ports, read, policy, now) : undefined;
+    }).catch((error: unknown) => {
+      if (error instanceof ConcurrencyError) return undefined;
+      throw error;
+    });
+    if (done === "anonymised") anonymised += 1;
+    if (done === "purged") purged += 1;
   }
   return { anonymised, purged };
+}
+
+/** Anonymises or purges one closed case if it is past its retention (a reopened one is not). */
+async function applyRetention(
+  ports: RetentionPorts,
+  current: StoredCase,
+  policy: Pick<RetentionPolicy, "rules" | "action">,
+  now: Date,
+): Promise<"anonymised" | "purged" | undefined> {
+  const facts = retentionFactsOf(current);
+  const end = facts && retentionEnd(facts, policy);
+  if (!end || end.until > now) return undefined;
+  // Messages about the case go first (a crash after the case's write leaves none behind).
+  for (const item of await ports.outboxStore.aboutCase(current.id))
+    await withoutDetails(ports, current, item, policy.action, now);
+  if (policy.action === "purge") {
+    await ports.cases.remove(current.id, current._etag);
+    await ports.settings.recordRetention({
+      reference: current.id,
+      action: "purged",
+      closedAt: current.closure?.at ?? "",
+      at: now.toISOString(),
+      rule: describeRule(end.rule),
+    });
+    return "purged";
+  }
+  await ports.cases.replace(anonymise(current, end.rule, now), current._etag);
+  // The card in the channel shows the case as it is now: without the child's details.
+  await ports.outbox.showCaseCard(current.id);
+  return "anonymised";
 }
 
 /** Channel cards that show a case's personal data once posted: the alert, and urgent cards (an officer's reason). */
