@@ -306,6 +306,15 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
         .check();
   }
 
+  /** What happened, and whether the child is in immediate danger, on the first card. */
+  async function answerWhatHappened(card: Locator, what: string, inDanger: "Yes" | "No") {
+    await card.getByRole("radiogroup", { name: "What happened?" }).getByRole("radio", { name: what }).check();
+    await card
+      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
+      .getByRole("radio", { name: inDanger })
+      .check();
+  }
+
   /** Steps 3 to 7 and the review of a school-age referral; its reference once submitted. */
   async function fromFamilyToSubmitted(parentPhone: string, shotPrefix = ""): Promise<string> {
     let card = cardWith("Step 3 of 8");
@@ -384,14 +393,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     let card = cardWith("Step 1 of 8");
     await card.waitFor({ timeout: 30_000 });
     await answerFrontDoor(card, "Yes", "No");
-    await card
-      .getByRole("radiogroup", { name: "What happened?" })
-      .getByRole("radio", { name: "Whereabouts unknown, no contact with the family" })
-      .check();
-    await card
-      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
-      .getByRole("radio", { name: "No" })
-      .check();
+    await answerWhatHappened(card, "Whereabouts unknown, no contact with the family", "No");
     await screenshot("step-1-what-happened");
     await card.getByRole("button", { name: "Next" }).click();
 
@@ -517,14 +519,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
 
     // On roll, whereabouts known, family in contact: an attendance matter, no case.
     await answerFrontDoor(card, "Yes", "Yes", "Yes");
-    await card
-      .getByRole("radiogroup", { name: "What happened?" })
-      .getByRole("radio", { name: "Did not return after a leave of absence" })
-      .check();
-    await card
-      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
-      .getByRole("radio", { name: "No" })
-      .check();
+    await answerWhatHappened(card, "Did not return after a leave of absence", "No");
     await card.getByRole("button", { name: "Next" }).click();
     const redirect = cardWith("This is an attendance matter, not CME");
     await redirect.waitFor({ timeout: 30_000 });
@@ -539,14 +534,7 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     card = cardWith("Step 1 of 8");
     await card.waitFor({ timeout: 30_000 });
     await answerFrontDoor(card, "Yes", "No");
-    await card
-      .getByRole("radiogroup", { name: "What happened?" })
-      .getByRole("radio", { name: "Whereabouts unknown, no contact with the family" })
-      .check();
-    await card
-      .getByRole("radiogroup", { name: "Is the child in immediate danger?" })
-      .getByRole("radio", { name: "Yes" })
-      .check();
+    await answerWhatHappened(card, "Whereabouts unknown, no contact with the family", "Yes");
     await card.getByRole("button", { name: "Next" }).click();
     await cardWith("Step 2 of 8").waitFor({ timeout: 30_000 });
 

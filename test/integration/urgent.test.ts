@@ -65,6 +65,26 @@ function caseCardText(teams: FakeTeams, reference: string): string {
   return cardText(cardIn(teams.updates(channelId, post.id).at(-1) ?? post));
 }
 
+/** The one alert card in the channel once the outbox is idle: its text. */
+async function theOneAlert(h: Harness): Promise<string> {
+  await h.app.services.outbox.idle();
+  const cards = alertCards(h.teams);
+  expect(cards).to.have.length(1);
+  return cards[0]!;
+}
+
+/** Each test of a describe gets a server of its own, its clock at `monday`, closed after the test. */
+function onAFreshServerEachTest(started: (h: Harness) => void): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await startHarness({}, { now: () => monday });
+    started(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
+}
+
 describe("immediate danger reaches the team at once", () => {
   let h: Harness;
   let clock = monday;
@@ -96,17 +116,14 @@ describe("immediate danger reaches the team at once", () => {
 
     // The child's name, once given, is on the same card (updated in place).
     await next(h, people.dsl, childCard, goodAnswers.child);
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("Amelia Rose Testchild");
+    expect(await theOneAlert(h)).to.include("Amelia Rose Testchild");
 
     await h.send(personalMessage(h.teams, people.dsl, "cancel"));
     const confirm = cardIn(h.teams.replies(personalConversationId(people.dsl)).at(-1)!);
     await press(h, people.dsl, confirm, "referral.cancel");
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("The referrer cancelled this referral");
-    expect(alertCards(h.teams)[0]).to.include("follow up with the referrer");
+    expect(await theOneAlert(h))
+      .to.include("The referrer cancelled this referral")
+      .and.include("follow up with the referrer");
   });
 
   it("says so on the alert when the draft expires unsubmitted (the draft sweep)", async () => {
@@ -121,18 +138,14 @@ describe("immediate danger reaches the team at once", () => {
       referrerContacts(h.app.services.config),
     );
     expect(swept.expired).to.equal(1);
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("This referral expired unsubmitted");
+    expect(await theOneAlert(h)).to.include("This referral expired unsubmitted");
   });
 
   it("keeps the alert when the referrer changes their answer, and says they did", async () => {
     const childCard = await sayDanger();
     const back = await press(h, people.dsl, childCard, "referral.back");
     await next(h, people.dsl, back, { ...inDanger, immediateDanger: "no" });
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("changed their answer");
+    expect(await theOneAlert(h)).to.include("changed their answer");
   });
 
   it("links the case to the alert and raises no second urgent card, with a double click on Submit", async () => {
@@ -274,13 +287,8 @@ describe("an alert, then a restart, then the submission", () => {
 });
 
 describe("urgent says why", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({}, { now: () => monday });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  let h!: Harness;
+  onAFreshServerEachTest((started) => (h = started));
 
   const answersFor = (trigger: string): Answers => {
     const vulnerability = { ...goodAnswers.vulnerability };
@@ -478,13 +486,8 @@ describe("an alert Teams took while its answer was lost", () => {
 });
 
 describe("an alert whose submission is read before it finished", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({}, { now: () => monday });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  let h!: Harness;
+  onAFreshServerEachTest((started) => (h = started));
 
   it("still says submitted when the draft sweep reads the draft between the alert's update and the draft's last save", async () => {
     const review = await walkToReview(h, people.dsl, dangerAnswers);
@@ -504,21 +507,14 @@ describe("an alert whose submission is read before it finished", () => {
       monday,
       referrerContacts(h.app.services.config),
     );
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("Submitted as CME-2026-00001");
+    expect(await theOneAlert(h)).to.include("Submitted as CME-2026-00001");
     expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
   });
 });
 
 describe("an alert whose referral is redirected (not CME)", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({}, { now: () => monday });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  let h!: Harness;
+  onAFreshServerEachTest((started) => (h = started));
 
   it("says the referrer was sent to the attendance service and no case will follow, until they go back and carry on", async () => {
     const attendanceMatter = {
@@ -529,30 +525,22 @@ describe("an alert whose referral is redirected (not CME)", () => {
     };
     const redirect = await next(h, people.dsl, await sayRefer(h, people.dsl), attendanceMatter);
     expect(cardText(redirect)).to.include("This is an attendance matter, not CME");
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("Redirected to the attendance service");
-    expect(alertCards(h.teams)[0]).to.include("no CME case will follow");
+    expect(await theOneAlert(h))
+      .to.include("Redirected to the attendance service")
+      .and.include("no CME case will follow");
     expect(alertCards(h.teams)[0]).not.to.include("Not submitted yet");
 
     // Answered wrongly: back to the referral, and a CME answer carries on: the alert follows.
     const back = await press(h, people.dsl, redirect, "referral.back");
     await next(h, people.dsl, back, { ...attendanceMatter, familyInContact: "no" });
-    await h.app.services.outbox.idle();
-    expect(alertCards(h.teams)).to.have.length(1);
-    expect(alertCards(h.teams)[0]).to.include("Not submitted yet");
+    expect(await theOneAlert(h)).to.include("Not submitted yet");
     expect(alertCards(h.teams)[0]).not.to.include("Redirected");
   });
 });
 
 describe("an alert from a further referral of a child with an open case", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({}, { now: () => monday });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  let h!: Harness;
+  onAFreshServerEachTest((started) => (h = started));
 
   it("is linked to the case it was added to: the case card says the team was alerted, and no urgent card follows", async () => {
     const reference = "CME-2026-00001";
