@@ -1,5 +1,6 @@
 import type { Activity, TurnContext } from "botbuilder";
-import restify from "restify";
+import type { RequestHandler, Response, Server } from "restify";
+import restify from "./restify.js";
 import { inTurn, type Log } from "../log.js";
 import type { TeamsAdapter } from "./adapter.js";
 import { inboundActivity, problemsWith } from "./inbound.js";
@@ -44,18 +45,18 @@ export function createServer({
   log,
   messagesPerSecond,
   storeDeadlineMs,
-}: ServerParts): restify.Server {
+}: ServerParts): Server {
   const allowed = rateLimit(messagesPerSecond);
   const server = restify.createServer({ name: "cme-referrals", handleUncaughtExceptions: false });
 
   /** A request that is not an activity: a short reason to the caller, one line in the log, no stack. */
-  const refuse = (res: restify.Response, status: number, reason: string) => {
+  const refuse = (res: Response, status: number, reason: string) => {
     log("messages.refused.malformed", { status, problem: reason });
     res.send(status, { error: reason });
   };
 
   // Bot Service sends JSON only: nothing else is read (no forms, no multipart files on disk).
-  const jsonOnly: restify.RequestHandler = (req, res, next) => {
+  const jsonOnly: RequestHandler = (req, res, next) => {
     if (req.getContentType() !== "application/json") {
       refuse(res, 415, "the body must be a Bot Framework activity in JSON (content-type application/json)");
       return next(false);

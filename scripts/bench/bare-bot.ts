@@ -1,5 +1,5 @@
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
-import restify from "restify";
+import restify from "../../bot/teams/restify.js";
 
 /** The card the bare bot answers every card action with. */
 const smallCard = {
