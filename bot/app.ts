@@ -26,6 +26,7 @@ import { SettingsStore } from "./store/settings-store.js";
 import { createAdapter } from "./teams/adapter.js";
 import { CmeBot, failureMessage } from "./teams/bot.js";
 import { teamsDelivery } from "./teams/delivery.js";
+import { teamRosters } from "./teams/roster.js";
 import { createServer } from "./teams/server.js";
 
 export interface App {
@@ -79,7 +80,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     config,
     cases: new CaseStore(containers.cases),
     drafts: new DraftStore(containers.drafts),
-    settings: new SettingsStore(containers.settings),
+    settings: new SettingsStore(containers.settings, { keepMs: config.channelAndTeamCacheMs }),
     outboxStore,
     outbox,
     profiles: config.graph
@@ -87,6 +88,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
           log("graph.profile.failed", { error: error instanceof Error ? error.message : String(error) }),
         )
       : noProfiles,
+    rosters: teamRosters(config.channelAndTeamCacheMs),
     now,
   };
   deliver = teamsDelivery(adapter, services, {

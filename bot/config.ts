@@ -85,6 +85,7 @@ const environmentSchema = z
     SUBMIT_ANSWER_WITHIN_MS: z.coerce.number().int().positive().default(5000),
     // A turn's store calls take twice this at most: at 5 s that is still inside Teams' 15 s wait.
     STORE_DEADLINE_MS: z.coerce.number().int().min(1500).max(5000).default(3000),
+    CHANNEL_AND_TEAM_CACHE_SECONDS: z.coerce.number().min(0).max(600).default(60),
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     DIGEST_LOCAL_TIME: z
       .string()
@@ -255,6 +256,11 @@ export interface Config {
   readonly submitAnswerWithinMs: number;
   /** How long one call to Cosmos DB may take before the person is told the store is not answering (ms). */
   readonly storeDeadlineMs: number;
+  /**
+   * How long an instance keeps the case channel and the CME team's members before asking again
+   * (ms; 0 = every turn). `setup` and Teams' membership events drop them at once.
+   */
+  readonly channelAndTeamCacheMs: number;
   /** Application Insights, when configured: traces and logs are exported there (OpenTelemetry). */
   readonly appInsightsConnectionString: string | undefined;
   /** When the daily digest goes to the channel (UK time, working days), or undefined for none. */
@@ -373,6 +379,7 @@ export function loadConfig(environment: Environment): Config {
     messagesPerSecond: env.MESSAGES_PER_SECOND,
     submitAnswerWithinMs: env.SUBMIT_ANSWER_WITHIN_MS,
     storeDeadlineMs: env.STORE_DEADLINE_MS,
+    channelAndTeamCacheMs: env.CHANNEL_AND_TEAM_CACHE_SECONDS * 1000,
     appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
     escalationSweepMs: env.ESCALATION_SWEEP_MINUTES * 60_000,
     digestAt:

@@ -6,6 +6,7 @@ import type { CaseStore } from "./store/case-store.js";
 import type { DraftStore } from "./store/draft-store.js";
 import type { OutboxStore } from "./store/outbox-store.js";
 import type { CaseChannel, SettingsStore } from "./store/settings-store.js";
+import type { TeamRosters } from "./teams/roster.js";
 
 /** What the Teams edge works with, built once by the composition root. */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   readonly outboxStore: OutboxStore;
   readonly outbox: Outbox;
   readonly profiles: ProfileSource;
+  /** Teams' member lists, kept briefly (the CME team's members are its officers). */
+  readonly rosters: TeamRosters;
   /** The escalation policy and the calendar its clocks count in. */
   readonly clocks: Clocks;
   readonly now: () => Date;

@@ -9,6 +9,7 @@ import {
   updateWithRetry,
   upsert,
 } from "./documents.js";
+import { ShortCache } from "./short-cache.js";
 
 export const caseChannelSchema = z.object({
   teamId: z.string(),
@@ -38,15 +39,30 @@ interface CounterDocument {
 }
 
 export class SettingsStore {
-  constructor(private readonly container: Container) {}
+  /** Every turn asks for the case channel (roles come from its team): read once per `keepMs`. */
+  private readonly kept: ShortCache<CaseChannel | undefined>;
 
-  async caseChannel(): Promise<CaseChannel | undefined> {
-    const document = await read<CaseChannel>(this.container, caseChannelId);
-    return document ? caseChannelSchema.parse(document) : undefined;
+  constructor(
+    private readonly container: Container,
+    { keepMs = 0 }: { keepMs?: number } = {},
+  ) {
+    this.kept = new ShortCache(keepMs);
+  }
+
+  caseChannel(): Promise<CaseChannel | undefined> {
+    return this.kept.get(caseChannelId, async () => {
+      const document = await read<CaseChannel>(this.container, caseChannelId);
+      return document ? caseChannelSchema.parse(document) : undefined;
+    });
   }
 
   async setCaseChannel(channel: CaseChannel): Promise<void> {
-    await upsert(this.container, { id: caseChannelId, ...channel });
+    try {
+      await upsert(this.container, { id: caseChannelId, ...channel });
+    } finally {
+      // Even a write that failed may have landed: read it again next time.
+      this.kept.forget(caseChannelId);
+    }
   }
 
   /**

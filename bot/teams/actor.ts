@@ -2,7 +2,9 @@ import { TeamsInfo, type TurnContext } from "botbuilder";
 import { isConfiguredManager, type Actor, type Person, type Role } from "../people/person.js";
 import { canWorkCases } from "../cases/case-service.js";
 import { caseChannel, type Services } from "../services.js";
-import { sameUser, teamMembers } from "./roster.js";
+import type { CaseChannel } from "../store/settings-store.js";
+import { sameUser, teamMembers, type TeamRosters } from "./roster.js";
+import { onceInTurn } from "./turn-state.js";
 
 export class RoleLookupError extends Error {
   constructor(cause: unknown) {
@@ -17,6 +19,7 @@ export class RoleLookupError extends Error {
  * carries authority.
  */
 export async function resolveActor(
+  rosters: TeamRosters,
   context: TurnContext,
   cmeTeamId: string | undefined,
   managerIds: readonly string[],
@@ -27,7 +30,9 @@ export async function resolveActor(
   let userPrincipalName: string | undefined;
   try {
     if (cmeTeamId) {
-      const member = (await teamMembers(context, cmeTeamId)).find((candidate) => sameUser(candidate, user));
+      const member = (await teamMembers(rosters, context, cmeTeamId)).find((candidate) =>
+        sameUser(candidate, user),
+      );
       if (member) {
         roles.add("officer");
         userPrincipalName = member.userPrincipalName;
@@ -50,9 +55,21 @@ export async function resolveActor(
   };
 }
 
+/** The CME case channel as this turn sees it (one answer for the whole turn). */
+export function channelOfTurn(services: Services, context: TurnContext): Promise<CaseChannel | undefined> {
+  return onceInTurn(context, "cme.caseChannel", () => caseChannel(services));
+}
+
 /** Who is acting in this turn, with the roles the CME team's channel and the configuration give them. */
-export async function actorOfTurn(services: Services, context: TurnContext): Promise<Actor> {
-  return resolveActor(context, (await caseChannel(services))?.teamId, services.config.managerIds);
+export function actorOfTurn(services: Services, context: TurnContext): Promise<Actor> {
+  return onceInTurn(context, "cme.actor", async () =>
+    resolveActor(
+      services.rosters,
+      context,
+      (await channelOfTurn(services, context))?.teamId,
+      services.config.managerIds,
+    ),
+  );
 }
 
 /** True for a CME officer or manager (the CME team's work). */

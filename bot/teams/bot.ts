@@ -92,7 +92,17 @@ export class CmeBot extends TeamsActivityHandler {
       }
       return;
     }
+    if (type === "conversationUpdate" || type === "installationUpdate") this.forgetTeam(context);
     await super.run(context);
+  }
+
+  /**
+   * Teams tells of members added or removed (and of the bot installed or removed) in a team: its
+   * kept member list goes at once, so a removed officer loses the CME team's work on their next turn.
+   */
+  private forgetTeam(context: TurnContext): void {
+    const teamId = (context.activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+    if (typeof teamId === "string") this.services.rosters.forget(teamId);
   }
 
   /**

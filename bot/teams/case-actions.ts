@@ -16,8 +16,8 @@ import { StoreUnavailableError } from "../store/deadline.js";
 import type { Log } from "../log.js";
 import type { Actor } from "../people/person.js";
 import { ukDate } from "../referrals/school-age.js";
-import { caseChannel, type Services } from "../services.js";
-import { referrerOf, resolveActor } from "./actor.js";
+import type { Services } from "../services.js";
+import { actorOfTurn, channelOfTurn, referrerOf } from "./actor.js";
 import { cardNumber, problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
 import { renderCard, renderCardIfFits, renderFittingCard, type CardJson } from "./render-card.js";
@@ -49,9 +49,9 @@ function inputsFor(name: CaseActionName, data: Record<string, unknown>): Record<
 
 /** The CME team's members: the officers a case can be assigned to, and whose card refreshes with actions. */
 async function teamOf(services: Services, context: TurnContext) {
-  const channel = await caseChannel(services);
+  const channel = await channelOfTurn(services, context);
   return channel
-    ? (await teamMembers(context, channel.teamId)).map(({ id, aadObjectId, name }) => ({
+    ? (await teamMembers(services.rosters, context, channel.teamId)).map(({ id, aadObjectId, name }) => ({
         id,
         aadObjectId,
         name,
@@ -68,8 +68,8 @@ export async function caseCardFor(
   notice = "",
   typed: Record<string, unknown> = {},
 ): Promise<CardJson> {
-  const channel = await caseChannel(services);
-  const members = channel ? await teamMembers(context, channel.teamId) : [];
+  const channel = await channelOfTurn(services, context);
+  const members = channel ? await teamMembers(services.rosters, context, channel.teamId) : [];
   const team = members.map(({ id, aadObjectId, name }) => ({ id, aadObjectId, name }));
   const viewer: CardViewer = canWorkCases(actor)
     ? { kind: "team", actor, officers: team }
@@ -142,8 +142,7 @@ export async function caseForTeamCommand(
     await context.sendActivity(usage);
     return undefined;
   }
-  const channel = await caseChannel(services);
-  const actor = await resolveActor(context, channel?.teamId, services.config.managerIds);
+  const actor = await actorOfTurn(services, context);
   if (!canWorkCases(actor)) {
     await context.sendActivity(notAllowed);
     return undefined;
@@ -172,12 +171,11 @@ export async function handleCaseAction(
   }
   const { caseId, revision, page, requestId } = parsed.data;
   const name = verb.slice("case.".length);
-  const channel = await caseChannel(services);
   // Answering the team's question needs only who they are (the referrer), not a role in the CME team.
   const actor: Actor =
     name === "answerInfo"
       ? { ...referrerOf(context), roles: new Set() }
-      : await resolveActor(context, channel?.teamId, services.config.managerIds);
+      : await actorOfTurn(services, context);
 
   if (name === "refresh" || name === "details" || name === "history") {
     const current = await services.cases.get(caseId);

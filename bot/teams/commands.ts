@@ -172,7 +172,7 @@ async function setup(services: Services, context: TurnContext): Promise<void> {
     );
     return;
   }
-  const actor = await resolveActor(context, teamId, services.config.managerIds);
+  const actor = await resolveActor(services.rosters, context, teamId, services.config.managerIds);
   if (!actor.roles.has("manager")) {
     await context.sendActivity("Only a CME manager can choose the case channel.");
     return;

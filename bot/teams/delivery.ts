@@ -12,7 +12,7 @@ import { ukDate } from "../referrals/school-age.js";
 import { caseChannel, type Services } from "../services.js";
 import type { CaseChannel } from "../store/settings-store.js";
 import { cardAttachment } from "./render-card.js";
-import { refreshUserIds, teamMembers } from "./roster.js";
+import { refreshUserIds, teamMembers, type TeamRosters } from "./roster.js";
 
 function channelReference(channel: CaseChannel, botAppId: string): Partial<ConversationReference> {
   return {
@@ -52,12 +52,13 @@ export function classifyDeliveryError(error: unknown): unknown {
 /** @mentions for a channel card: the case's owner (when asked for) and the managers (when asked for). */
 async function mentionsFor(
   context: TurnContext,
+  rosters: TeamRosters,
   channel: CaseChannel,
   managerIds: readonly string[],
   owner: { id: string; name: string } | undefined,
   who: { owner: boolean; managers: boolean },
 ) {
-  const members = await teamMembers(context, channel.teamId);
+  const members = await teamMembers(rosters, context, channel.teamId);
   const managers = who.managers
     ? managerIds.map((managerId) => {
         const member = members.find(
@@ -151,7 +152,7 @@ async function showCaseCard(
   attempt: DeliveryAttempt,
 ) {
   // Team members' Teams refreshes the card into their own view, with the actions their role allows.
-  const members = await teamMembers(context, channel.teamId);
+  const members = await teamMembers(services.rosters, context, channel.teamId);
   const card = cardAttachment(
     "case-channel",
     caseChannelView(current, ukDate(services.now()), {
@@ -202,10 +203,17 @@ async function postEscalation(
   // An escalation to the owner @mentions them (managers when nobody owns the case); one to the
   // managers @mentions the owner too. Urgent arrivals go to the managers.
   const notify = data?.notify;
-  const mentions = await mentionsFor(context, channel, services.config.managerIds, current.owner, {
-    owner: notify !== undefined,
-    managers: notify !== "owner" || !current.owner,
-  });
+  const mentions = await mentionsFor(
+    context,
+    services.rosters,
+    channel,
+    services.config.managerIds,
+    current.owner,
+    {
+      owner: notify !== undefined,
+      managers: notify !== "owner" || !current.owner,
+    },
+  );
   const card = cardAttachment(template, {
     reference: current.id,
     since: formatDateTime(current.submittedAt),
@@ -240,10 +248,17 @@ async function showStoredChannelCard(
   template: string,
   attempt: DeliveryAttempt,
 ) {
-  const mentions = await mentionsFor(context, channel, services.config.managerIds, undefined, {
-    owner: false,
-    managers: true,
-  });
+  const mentions = await mentionsFor(
+    context,
+    services.rosters,
+    channel,
+    services.config.managerIds,
+    undefined,
+    {
+      owner: false,
+      managers: true,
+    },
+  );
   const message = {
     type: "message",
     attachments: [cardAttachment(template, { ...item.data, ...mentions, cardId: item.id })],

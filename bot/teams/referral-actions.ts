@@ -39,8 +39,8 @@ import {
   startDraft,
 } from "../referrals/wizard.js";
 import { canWorkCases } from "../cases/case-service.js";
-import { caseChannel, type Services } from "../services.js";
-import { referrerOf, resolveActor } from "./actor.js";
+import type { Services } from "../services.js";
+import { actorOfTurn, referrerOf } from "./actor.js";
 import { outsideTurn, StoreUnavailableError, withStoreBudget } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { StoredDraft } from "../store/draft-store.js";
@@ -566,8 +566,7 @@ const onlyOfficersRecord =
 /** Recording a referral for an agency, the public or another council is for CME officers (checked on the server). */
 async function mayRecordAs(services: Services, context: TurnContext, source: unknown): Promise<boolean> {
   if (source === undefined || source === "" || source === "school-or-setting") return true;
-  const channel = await caseChannel(services);
-  return canWorkCases(await resolveActor(context, channel?.teamId, services.config.managerIds));
+  return canWorkCases(await actorOfTurn(services, context));
 }
 
 async function submit(

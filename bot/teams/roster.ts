@@ -1,18 +1,29 @@
 import { TeamsInfo, type TeamsChannelAccount, type TurnContext } from "botbuilder";
+import { ShortCache } from "../store/short-cache.js";
+import { onceInTurn } from "./turn-state.js";
 
-/** Every member of a team, page by page (the old unpaged list is throttled hard); asked once per turn. */
-export async function teamMembers(context: TurnContext, teamId: string): Promise<TeamsChannelAccount[]> {
-  const key = `cme.teamMembers.${teamId}`;
-  const cached = context.turnState.get<Promise<TeamsChannelAccount[]> | undefined>(key);
-  if (cached) return cached;
-  const asked = allPages(context, teamId);
-  context.turnState.set(key, asked);
-  try {
-    return await asked;
-  } catch (error) {
-    context.turnState.delete(key);
-    throw error;
-  }
+/**
+ * Teams' member lists, kept briefly by team id: who is a CME officer is asked of Teams once per
+ * `keepMs`, not on every turn. A membership event for a team drops its list at once (`forget`).
+ */
+export type TeamRosters = ShortCache<TeamsChannelAccount[]>;
+
+export function teamRosters(keepMs: number): TeamRosters {
+  return new ShortCache(keepMs);
+}
+
+/**
+ * Every member of a team, page by page (the old unpaged list is throttled hard): one list for the
+ * whole turn, kept for the next turns as `rosters` allows.
+ */
+export function teamMembers(
+  rosters: TeamRosters,
+  context: TurnContext,
+  teamId: string,
+): Promise<TeamsChannelAccount[]> {
+  return onceInTurn(context, `cme.teamMembers.${teamId}`, () =>
+    rosters.get(teamId, () => allPages(context, teamId)),
+  );
 }
 
 async function allPages(context: TurnContext, teamId: string): Promise<TeamsChannelAccount[]> {

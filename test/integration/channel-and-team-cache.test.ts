@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import {
+  cardAction,
+  channelId,
+  channelMessage,
+  eventually,
+  invokeMessage,
+  people,
+  startHarness,
+  teamId,
+  tenantId,
+  type Harness,
+} from "../support/harness.js";
+import { goodEarlyYearsAnswers, refer } from "../support/referral-walk.js";
+import { startCountingCosmos, type CountingCosmos } from "../support/cosmos-counter.js";
+
+/** The case channel and the CME team's members are kept briefly; Teams' word and `setup` drop them at once. */
+describe("the case channel and the CME team, kept between turns", () => {
+  let h: Harness;
+  let cosmos: CountingCosmos;
+  let reference: string;
+  beforeEach(async () => {
+    cosmos = await startCountingCosmos();
+    h = await startHarness({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key });
+    await refer(h, people.dsl);
+    reference = `CME-${new Date().getUTCFullYear()}-00001`;
+    await h.app.services.outbox.idle();
+  });
+  afterEach(async () => {
+    await h.close();
+    await cosmos.close();
+  });
+
+  const details = async (who: (typeof people)[keyof typeof people]) =>
+    h.send(cardAction(h.teams, who, "channel", "case.details", { caseId: reference }));
+  const rosterAsks = () =>
+    h.teams.requests.filter((request) => request.path === `/v3/conversations/${teamId}/pagedmembers`).length;
+
+  it("reads the case channel and asks Teams for the team once for several officers' turns", async () => {
+    await details(people.officer);
+    cosmos.take();
+    const askedBefore = rosterAsks();
+    for (const who of [people.officer, people.officer2, people.manager]) {
+      expect((await details(who)).body).to.nested.include({ "value.type": "AdaptiveCard" });
+    }
+    expect(cosmos.take().get("read settings") ?? 0).to.equal(0);
+    expect(rosterAsks()).to.equal(askedBefore);
+  });
+
+  it("takes an officer's work away as soon as Teams says they left the team", async () => {
+    expect((await details(people.officer2)).body).to.nested.include({ "value.type": "AdaptiveCard" });
+
+    h.teams.teams[teamId] = [people.officer, people.manager];
+    await h.send({
+      type: "conversationUpdate",
+      id: "removed-1",
+      channelId: "msteams",
+      serviceUrl: h.teams.url,
+      from: { id: people.manager.id, aadObjectId: people.manager.aadObjectId },
+      recipient: { id: "28:cme-bot", name: "CME Referrals" },
+      conversation: { id: teamId, conversationType: "channel", isGroup: true, tenantId },
+      membersRemoved: [{ id: people.officer2.id, aadObjectId: people.officer2.aadObjectId }],
+      channelData: { eventType: "teamMemberRemoved", team: { id: teamId }, tenant: { id: tenantId } },
+    });
+
+    expect(invokeMessage(await details(people.officer2))).to.include("for the CME team");
+    expect((await details(people.officer)).body).to.nested.include({ "value.type": "AdaptiveCard" });
+  });
+
+  it("posts new cases in the channel `setup` moved them to, from the next referral on", async () => {
+    await eventually(() => expect(h.teams.posts(channelId)).to.have.length(1));
+    const otherChannel = "19:cme-urgent@thread.tacv2";
+    const setup = channelMessage(h.teams, people.manager, "setup");
+    const reply = await h.send({
+      ...setup,
+      conversation: { ...setup.conversation, id: `${otherChannel};messageid=1` },
+      channelData: { ...setup.channelData, channel: { id: otherChannel, name: "CME urgent" } },
+    });
+    expect(reply.status).to.equal(200);
+    expect(h.teams.replies(`${otherChannel};messageid=1`).at(-1)?.body.text).to.match(
+      /posted in this channel/,
+    );
+
+    await refer(h, people.earlyYears, goodEarlyYearsAnswers, "refer early years");
+    await eventually(() => expect(h.teams.posts(otherChannel)).to.have.length(1));
+    expect(h.teams.posts(channelId)).to.have.length(1);
+  });
+});
