@@ -85,12 +85,7 @@ export class Outbox {
       if (waiting) return undefined; // it will render the latest state when it goes
       return {
         ...(current ?? { id, kind: "case-card" as const, caseId, createdAt: at, revision: 0 }),
-        state: "pending",
-        attempts: 0,
-        nextAttemptAt: at,
-        // Queued afresh now: its age (for giving up) and its place in the channel's order start again.
-        createdAt: at,
-        revision: (current?.revision ?? 0) + 1,
+        ...queuedAfresh(current, at),
       };
     });
     this.deliverSoon();
@@ -144,11 +139,7 @@ export class Outbox {
         template,
         data,
         ...(caseId ? { caseId } : {}),
-        state: "pending",
-        attempts: 0,
-        nextAttemptAt: at,
-        createdAt: at,
-        revision: (current?.revision ?? 0) + 1,
+        ...queuedAfresh(current, at),
       };
     });
     if (changed) this.deliverSoon();
@@ -176,11 +167,7 @@ export class Outbox {
       template,
       data,
       activityId,
-      state: "pending",
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      revision: (current?.revision ?? 0) + 1,
+      ...queuedAfresh(current, at),
     }));
     this.deliverSoon();
   }
@@ -532,4 +519,19 @@ class Claim {
   stopRenewing(): void {
     clearInterval(this.renewal);
   }
+}
+
+/**
+ * An item asked for again: pending now, its attempts from zero, and its age (for giving up) and
+ * its place in the conversation's order starting again; a new revision, so a delivery of the
+ * older one leaves it pending.
+ */
+function queuedAfresh(current: { readonly revision: number } | undefined, at: string) {
+  return {
+    state: "pending" as const,
+    attempts: 0,
+    nextAttemptAt: at,
+    createdAt: at,
+    revision: (current?.revision ?? 0) + 1,
+  };
 }
