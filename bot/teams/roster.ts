@@ -22,8 +22,25 @@ export function teamMembers(
   teamId: string,
 ): Promise<TeamsChannelAccount[]> {
   return onceInTurn(context, `cme.teamMembers.${teamId}`, () =>
-    rosters.get(teamId, () => allPages(context, teamId)),
+    rosters.get(teamId, () => withinDeadline(allPages(context, teamId))),
   );
+}
+
+/**
+ * How long a member list may take: the list is shared by every turn that asks meanwhile, so a
+ * request Teams never answers must not hold all of them (the cache drops a failed read).
+ */
+export const memberListDeadlineMs = 5_000;
+
+function withinDeadline<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Teams did not answer the member list within ${memberListDeadlineMs} ms`)),
+      memberListDeadlineMs,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 async function allPages(context: TurnContext, teamId: string): Promise<TeamsChannelAccount[]> {

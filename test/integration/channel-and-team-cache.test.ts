@@ -47,6 +47,25 @@ describe("the case channel and the CME team, kept between turns", () => {
     expect(rosterAsks()).to.equal(askedBefore);
   });
 
+  it("keeps no member list Teams failed to give, and lets no unanswered one hold up other turns", async () => {
+    h.app.services.rosters.forget(teamId);
+    h.teams.memberLists.fail = 1;
+    expect(invokeMessage(await details(people.officer))).to.include("couldn't check your role with Teams");
+    expect((await details(people.officer)).body).to.nested.include({ "value.type": "AdaptiveCard" });
+
+    // Teams takes the request and never answers: the turns sharing it are told within the list's
+    // deadline (not left waiting past Teams' own), and the next turn asks afresh.
+    h.app.services.rosters.forget(teamId);
+    h.teams.memberLists.stall = 1;
+    const [stuck, next] = await Promise.all([
+      details(people.officer),
+      new Promise((resolve) => setTimeout(resolve, 200)).then(() => details(people.officer2)),
+    ]);
+    expect(invokeMessage(stuck)).to.include("couldn't check your role with Teams");
+    expect(invokeMessage(next)).to.include("couldn't check your role with Teams");
+    expect((await details(people.officer2)).body).to.nested.include({ "value.type": "AdaptiveCard" });
+  });
+
   it("takes an officer's work away as soon as Teams says they left the team", async () => {
     expect((await details(people.officer2)).body).to.nested.include({ "value.type": "AdaptiveCard" });
 

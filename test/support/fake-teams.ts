@@ -42,6 +42,8 @@ export class FakeTeams {
   private nextId = 1;
   /** Answer this many of the next activity posts or updates with this status (to play throttling or an outage). */
   failNext: { count: number; status: number; conversationId?: string } = { count: 0, status: 500 };
+  /** Member-list requests: fail this many of the next with this status, or never answer this many. */
+  memberLists: { fail: number; status: number; stall: number } = { fail: 0, status: 400, stall: 0 };
   private held:
     { conversationId: string; take: (post: SentActivity, res: ServerResponse) => void } | undefined;
 
@@ -133,6 +135,14 @@ export class FakeTeams {
 
     let match = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
     if (req.method === "GET" && match) {
+      if (this.memberLists.stall > 0) {
+        this.memberLists.stall -= 1;
+        return; // never answered: the socket is closed when the server stops
+      }
+      if (this.memberLists.fail > 0) {
+        this.memberLists.fail -= 1;
+        return send(this.memberLists.status, { error: { code: "BadRequest", message: "refused" } });
+      }
       const members = this.teams[match[1] ?? ""];
       return members
         ? send(200, { members })
