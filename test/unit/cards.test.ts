@@ -334,6 +334,32 @@ const managersMentioned = {
   mentionEntities: [{ type: "mention", text: "<at>A</at>", mentioned: { id: "29:a", name: "A" } }],
 };
 
+/** What delivery adds to a card that @mentions two people. */
+const twoMentioned = {
+  mentionText: "<at>A</at>, <at>B</at>",
+  mentionEntities: ["A", "B"].map((name) => ({
+    type: "mention",
+    text: `<at>${name}</at>`,
+    mentioned: { id: `29:${name}`, name },
+  })),
+};
+
+/** The sign-off card, waiting or decided, with the longest words it can get. */
+function closureSignOffView(text: Filler, decided: boolean, decision: string) {
+  return {
+    reference: "CME-2026-00042",
+    since: "28 Nov 2026, 10:00",
+    outcome: long(100),
+    requestedBy: text(100),
+    requestedAt: "28 Nov 2026, 10:00",
+    owner: text(100),
+    status: decided ? "Closed" : "In progress",
+    decided,
+    decision,
+    ...twoMentioned,
+  };
+}
+
 /** The contacts configuration can hold, at their longest plausible. */
 const longContacts = {
   emergencyContacts: long(300),
@@ -488,12 +514,7 @@ function everyCard(hostile?: Filler): [string, object][] {
         notify: "managers",
         owner: text(100),
         status: "In progress",
-        mentionText: "<at>A</at>, <at>B</at>",
-        mentionEntities: ["A", "B"].map((name) => ({
-          type: "mention",
-          text: `<at>${name}</at>`,
-          mentioned: { id: `29:${name}`, name },
-        })),
+        ...twoMentioned,
       },
     ],
     [
@@ -515,45 +536,14 @@ function everyCard(hostile?: Filler): [string, object][] {
         })),
       },
     ],
+    ["closure-sign-off", closureSignOffView(text, false, "")],
     [
       "closure-sign-off",
-      {
-        reference: "CME-2026-00042",
-        since: "28 Nov 2026, 10:00",
-        outcome: long(100),
-        requestedBy: text(100),
-        requestedAt: "28 Nov 2026, 10:00",
-        owner: text(100),
-        status: "In progress",
-        decided: false,
-        decision: "",
-        mentionText: "<at>A</at>, <at>B</at>",
-        mentionEntities: ["A", "B"].map((name) => ({
-          type: "mention",
-          text: `<at>${name}</at>`,
-          mentioned: { id: `29:${name}`, name },
-        })),
-      },
-    ],
-    [
-      "closure-sign-off",
-      {
-        reference: "CME-2026-00042",
-        since: "28 Nov 2026, 10:00",
-        outcome: long(100),
-        requestedBy: text(100),
-        requestedAt: "28 Nov 2026, 10:00",
-        owner: text(100),
-        status: "Closed",
-        decided: true,
-        decision: `Sent back by ${text(100)} on 28 Nov 2026, 10:00: ${text(200)}. The case stays open.`,
-        mentionText: "<at>A</at>, <at>B</at>",
-        mentionEntities: ["A", "B"].map((name) => ({
-          type: "mention",
-          text: `<at>${name}</at>`,
-          mentioned: { id: `29:${name}`, name },
-        })),
-      },
+      closureSignOffView(
+        text,
+        true,
+        `Sent back by ${text(100)} on 28 Nov 2026, 10:00: ${text(200)}. The case stays open.`,
+      ),
     ],
     ["help", { commands: commandList, ...longContacts }],
     ...(["attendance", "home-education"] as const).map((redirect): [string, object] => [
