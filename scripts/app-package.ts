@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { AppManifestUtils } from "@microsoft/app-manifest";
 import yazl from "yazl";
 import { z } from "zod";
-import { commandList } from "../bot/teams/commands.js";
+import { commandRoutes } from "../bot/teams/routes.js";
 
 const manifestFolder = fileURLToPath(new URL("../manifest/", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -68,8 +68,8 @@ export function buildManifest(environment: Record<string, string | undefined>): 
   if (!bot) throw new Error("manifest.template.json has no bot");
   bot.commandLists = (["personal", "team"] as const).map((scope) => ({
     scopes: [scope],
-    commands: commandList
-      .filter((command) => (command.scopes as readonly string[]).includes(scope))
+    commands: commandRoutes
+      .filter((command) => command.scopes.includes(scope))
       // Teams takes at most ten commands a scope; the help card lists them all.
       .slice(0, 10)
       .map((command) => ({ title: command.name, description: command.description })),

@@ -7,36 +7,17 @@ import {
   type TurnContext,
 } from "botbuilder";
 import type { Services } from "../services.js";
-import { ConcurrencyError } from "../store/contention.js";
-import { RoleLookupError, actorOfTurn } from "./actor.js";
+import { actorOfTurn } from "./actor.js";
 import { tenantOf } from "./tenant.js";
-import { handleCaseAction } from "./case-actions.js";
-import { handleCommand, helpCard } from "./commands.js";
-import { dfeReturnFile, handleDfeAction } from "./dfe-return-command.js";
-import { handleListAction } from "./manager-commands.js";
-import { cardActionValue, fileConsentValue, problemsWith, type CardAction } from "./inbound.js";
-import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
-import { StoreUnavailableError } from "../store/deadline.js";
-import { handleReferralAction } from "./referral-actions.js";
+import { dfeReturnFile } from "./dfe-return-command.js";
+import { dispatchCommand, dispatchVerb, send, turnOf } from "./dispatch.js";
+import { cardActionValue, fileConsentValue, problemsWith } from "./inbound.js";
+import { messageResponse } from "./invoke-responses.js";
 import { subjectAccessFile } from "./subject-access.js";
 import { answerFileConsent, type FileMakers } from "./file-offers.js";
-import { handleReportAction, reportFile } from "./report-commands.js";
-
+import { reportFile } from "./report-commands.js";
+import { helpFor, routes } from "./routes.js";
 import type { Log } from "../log.js";
-
-/** What a person sees in the chat when something on our side failed: what happened to their work and what to do. */
-export function failureMessage(error: unknown): string {
-  if (error instanceof ConcurrencyError) {
-    return "Not saved yet: many people are changing this at the same moment. Anything you saved before is kept: please press it again.";
-  }
-  if (error instanceof StoreUnavailableError) {
-    return "I couldn't do that just now: the case store is not answering. Nothing you saved before is lost: please try again in a minute.";
-  }
-  if (error instanceof RoleLookupError) {
-    return "I couldn't check your role with Teams just now, so I haven't done that. Please try again in a minute.";
-  }
-  return "Something went wrong on our side (the case store may be unavailable), so that was not saved. Anything you saved before is kept: please try again in a minute, and tell the CME team if it keeps happening.";
-}
 
 /** What each kind of file consent card offers is made by (the card's acceptContext says which). */
 const fileMakers: FileMakers = { export: subjectAccessFile, report: reportFile, "dfe-return": dfeReturnFile };
@@ -48,7 +29,9 @@ export class CmeBot extends TeamsActivityHandler {
   ) {
     super();
     this.onMessage(async (context, next) => {
-      await handleCommand(this.services, context);
+      await dispatchCommand(routes, turnOf(this.services, context, this.log), (preface) =>
+        helpFor(this.services, preface),
+      );
       await next();
     });
     this.onTeamsMembersAddedEvent(async (membersAdded, teamInfo, context, next) => {
@@ -122,7 +105,9 @@ export class CmeBot extends TeamsActivityHandler {
           ),
         );
       }
-      return invokeResponse(await this.onCardAction(context, parsed.data.action));
+      return invokeResponse(
+        await dispatchVerb(routes, turnOf(this.services, context, this.log), parsed.data.action),
+      );
     }
     if (name === "fileConsent/invoke") {
       const parsed = fileConsentValue.safeParse(value);
@@ -136,28 +121,6 @@ export class CmeBot extends TeamsActivityHandler {
       return { status: 200 };
     }
     return super.onInvokeActivity(context);
-  }
-
-  private async onCardAction(
-    context: TurnContext,
-    { verb, data }: CardAction,
-  ): Promise<AdaptiveCardInvokeResponse> {
-    try {
-      if (verb.startsWith("referral."))
-        return await handleReferralAction(this.services, context, verb, data, this.log);
-      if (verb === "cases.list") return await handleListAction(this.services, context, data, this.log);
-      if (verb.startsWith("case."))
-        return await handleCaseAction(this.services, context, verb, data, this.log);
-      if (verb.startsWith("dfe.")) return await handleDfeAction(this.services, context, verb, data, this.log);
-      if (verb.startsWith("report.")) return await handleReportAction(this.services, context, verb, data);
-      return messageResponse("I don't know that button.");
-    } catch (error) {
-      this.log("invoke.failed", { verb, error: error instanceof Error ? error.message : String(error) });
-      // The card stays as it is, with what the person typed in it.
-      return messageResponse(
-        error instanceof StoreUnavailableError ? storeUnavailableNotice : failureMessage(error),
-      );
-    }
   }
 
   private async welcome(
@@ -181,7 +144,7 @@ export class CmeBot extends TeamsActivityHandler {
       );
       return;
     }
-    await context.sendActivity({ attachments: [helpCard(this.services)] });
+    await send(context, helpFor(this.services));
   }
 }
 

@@ -126,32 +126,6 @@ function cardJson(card: CardJson): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card };
 }
 
-/**
- * For a command about one case (`case`, `history`, `export`): the reference read, the person's
- * role checked and the case found, or the person told why not (and undefined).
- */
-export async function caseForTeamCommand(
-  services: Services,
-  context: TurnContext,
-  rest: string,
-  usage: string,
-  notAllowed: string,
-): Promise<{ actor: Actor; current: Case } | undefined> {
-  const reference = rest.toUpperCase();
-  if (!caseReferencePattern.test(reference)) {
-    await context.sendActivity(usage);
-    return undefined;
-  }
-  const actor = await actorOfTurn(services, context);
-  if (!canWorkCases(actor)) {
-    await context.sendActivity(notAllowed);
-    return undefined;
-  }
-  const current = await services.cases.get(reference);
-  if (!current) await context.sendActivity(`I can't find ${reference}.`);
-  return current ? { actor, current } : undefined;
-}
-
 function isCaseAction(name: string): name is CaseActionName {
   return (caseActionNames as readonly string[]).includes(name);
 }

@@ -8,7 +8,7 @@ import { dfeReturn, dfeReturnCsv, dfeReturnWindow, type DfeReturn } from "../rep
 import { dfeReturnView } from "../reports/dfe-return-view.js";
 import type { Services } from "../services.js";
 import { worksCases } from "./actor.js";
-import { offerFile, type FileMaker, type OfferedFile } from "./file-offers.js";
+import { fileConsentCard, type FileMaker, type OfferedFile } from "./file-offers.js";
 import { problemsWith } from "./inbound.js";
 import { cardResponse, messageResponse } from "./invoke-responses.js";
 import { cardAttachment } from "./render-card.js";
@@ -46,10 +46,14 @@ export async function dfeReturnCommand(
   await context.sendActivity({ attachments: [cardAttachment("dfe-return", dfeReturnView(result))] });
   // The CSV to submit: files are offered in personal chat only (it holds counts, no child).
   if (context.activity.conversation.conversationType === "personal") {
-    await offerFile(context, dfeReturnFileOf(result), {
-      kind: "dfe-return",
-      census: result.censusDate,
-      year: result.year.label,
+    await context.sendActivity({
+      attachments: [
+        fileConsentCard(dfeReturnFileOf(result), {
+          kind: "dfe-return",
+          census: result.censusDate,
+          year: result.year.label,
+        }),
+      ],
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { TurnContext } from "botbuilder";
+import type { Attachment, TurnContext } from "botbuilder";
 import { withShare } from "../cases/subject-access.js";
 import type { Actor, Person } from "../people/person.js";
 import type { Services } from "../services.js";
@@ -37,21 +37,17 @@ export type FileMakers = {
 };
 
 /** Asks the person where to save a file (Teams' file consent card, personal chat only). */
-export async function offerFile(context: TurnContext, file: OfferedFile, accept: FileOfferContext) {
-  await context.sendActivity({
-    attachments: [
-      {
-        contentType: "application/vnd.microsoft.teams.card.file.consent",
-        name: file.name,
-        content: {
-          description: file.description,
-          sizeInBytes: file.body.length,
-          acceptContext: accept,
-          declineContext: accept,
-        },
-      },
-    ],
-  });
+export function fileConsentCard(file: OfferedFile, accept: FileOfferContext): Attachment {
+  return {
+    contentType: "application/vnd.microsoft.teams.card.file.consent",
+    name: file.name,
+    content: {
+      description: file.description,
+      sizeInBytes: file.body.length,
+      acceptContext: accept,
+      declineContext: accept,
+    },
+  };
 }
 
 export const personOf = (actor: Actor): Person => ({

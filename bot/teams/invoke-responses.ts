@@ -1,5 +1,6 @@
 import type { AdaptiveCardInvokeResponse } from "botbuilder";
 import { renderCard } from "./render-card.js";
+import type { Reply } from "./route.js";
 
 /** On a card whose action could not be saved because the case store did not answer: the card stays, with what was typed. */
 export const storeUnavailableNotice =
@@ -21,4 +22,11 @@ export function messageResponse(text: string): AdaptiveCardInvokeResponse {
     type: "application/vnd.microsoft.activity.message",
     value: text as unknown as Record<string, unknown>,
   };
+}
+
+/** What an invoke response shows, as a route's reply. */
+export function replyOfInvoke(response: AdaptiveCardInvokeResponse): Reply {
+  return response.type === "application/vnd.microsoft.card.adaptive"
+    ? { card: response.value }
+    : { text: response.value as unknown as string };
 }

@@ -17,7 +17,7 @@ import {
 import { runReport } from "../reports/run-report.js";
 import type { Services } from "../services.js";
 import { actorOfTurn } from "./actor.js";
-import { offerFile, type FileMaker, type OfferedFile } from "./file-offers.js";
+import { fileConsentCard, type FileMaker, type OfferedFile } from "./file-offers.js";
 import { cardNumber, isoDay } from "./inbound.js";
 import { messageResponse } from "./invoke-responses.js";
 import { cardAttachment, renderFittingCard } from "./render-card.js";
@@ -102,11 +102,15 @@ export async function reportCommand(services: Services, context: TurnContext, re
     attachments: [CardFactory.adaptiveCard(reportCard(report, 0, now, personal))],
   });
   if (personal)
-    await offerFile(context, reportFileOf(report), {
-      kind: "report",
-      name,
-      from: period.from,
-      to: period.to,
+    await context.sendActivity({
+      attachments: [
+        fileConsentCard(reportFileOf(report), {
+          kind: "report",
+          name,
+          from: period.from,
+          to: period.to,
+        }),
+      ],
     });
 }
 

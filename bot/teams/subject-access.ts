@@ -1,39 +1,21 @@
-import type { TurnContext } from "botbuilder";
+import type { Attachment } from "botbuilder";
 import { canWorkCases } from "../cases/case-service.js";
 import { subjectAccessExport } from "../cases/subject-access.js";
 import type { Services } from "../services.js";
 import type { Case } from "../cases/case.js";
 import type { Person } from "../people/person.js";
 import { referrerOf } from "./actor.js";
-import { caseForTeamCommand, caseReferencePattern } from "./case-actions.js";
-import { offerFile, personOf, type FileMaker, type OfferedFile } from "./file-offers.js";
-
-const personalOnly = "Say 'export' in a personal chat with me: the export holds a child's personal details.";
+import { caseReferencePattern } from "./case-actions.js";
+import type { Turn } from "./route.js";
+import { fileConsentCard, personOf, type FileMaker, type OfferedFile } from "./file-offers.js";
 
 /**
- * `export CME-…`: officers and managers, in personal chat. Teams asks the person where to save
- * the file (a file consent card); the export is made, uploaded and recorded as a share only when
- * they accept.
+ * `export CME-…`: Teams asks the person where to save the file (a file consent card); the export
+ * is made, uploaded and recorded as a share only when they accept.
  */
-export async function offerSubjectAccessExport(
-  services: Services,
-  context: TurnContext,
-  rest: string,
-): Promise<void> {
-  if (context.activity.conversation.conversationType !== "personal") {
-    await context.sendActivity(personalOnly);
-    return;
-  }
-  const found = await caseForTeamCommand(
-    services,
-    context,
-    rest,
-    "Say 'export CME-2026-00042' with a case of the child the request is about.",
-    "Subject access exports are for CME officers and managers.",
-  );
-  if (!found) return;
-  const file = await exportFile(services, found.current, referrerOf(context), services.now());
-  await offerFile(context, file, { kind: "export", reference: found.current.id });
+export async function exportOffer({ services, context }: Turn, current: Case): Promise<Attachment> {
+  const file = await exportFile(services, current, referrerOf(context), services.now());
+  return fileConsentCard(file, { kind: "export", reference: current.id });
 }
 
 /** Everything held about the child of a case, as the JSON file the export saves. */

@@ -27,7 +27,7 @@ import { myReferralsView } from "../../bot/reports/my-referrals.js";
 import { reportListView, reportView } from "../../bot/reports/report-view.js";
 import { leaversReport, referralsReport } from "../../bot/reports/reports.js";
 import { riskFactorChoices as everyRiskFactor } from "../../bot/referrals/questions.js";
-import { commandList } from "../../bot/teams/commands.js";
+import { commandRoutes as commandList } from "../../bot/teams/routes.js";
 import { maxCardBytes, renderCard, type CardJson } from "../../bot/teams/render-card.js";
 import { caseDetailsCard, caseHistoryCard, fittingCaseCard } from "../../bot/teams/case-actions.js";
 import { reviewCard, stepCard } from "../../bot/teams/referral-actions.js";
@@ -545,7 +545,13 @@ function everyCard(hostile?: Filler): [string, object][] {
         `Sent back by ${text(100)} on 28 Nov 2026, 10:00: ${text(200)}. The case stays open.`,
       ),
     ],
-    ["help", { commands: commandList, ...longContacts }],
+    [
+      "help",
+      {
+        commands: commandList.map(({ name, description, scopes }) => ({ name, description, scopes })),
+        ...longContacts,
+      },
+    ],
     ...(["attendance", "home-education"] as const).map((redirect): [string, object] => [
       "referral-redirect",
       redirectView(redirect, draft, long(300), true, longContacts),

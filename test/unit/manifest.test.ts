@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { buildManifest, validateManifest, writeAppPackage } from "../../scripts/app-package.js";
-import { commandList } from "../../bot/teams/commands.js";
+import { commandRoutes as commandList } from "../../bot/teams/routes.js";
 
 const environment = {
   TEAMS_APP_ID: "11111111-2222-3333-4444-555555555555",

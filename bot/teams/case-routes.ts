@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { caseActionNames } from "../cases/actions.js";
+import type { Case } from "../cases/case.js";
+import { caseCardFor, caseHistoryCard, caseReferencePattern, handleCaseAction } from "./case-actions.js";
+import { replyOfInvoke } from "./invoke-responses.js";
+import { command, verb, type Reply, type Route, type Turn } from "./route.js";
+import { exportOffer } from "./subject-access.js";
+
+const notInTeam = "Cases are for the CME team. If you made a referral, say 'my referrals'.";
+
+/** A case's reference, as typed after a command (any case). */
+const reference = z
+  .string()
+  .transform((words) => words.toUpperCase())
+  .pipe(z.string().regex(caseReferencePattern));
+
+const cardData = z.record(z.string(), z.unknown());
+
+/** The case, or words saying it is not there. */
+async function found(
+  { services }: Turn,
+  id: string,
+  then: (current: Case) => Promise<Reply>,
+): Promise<Reply> {
+  const current = await services.cases.get(id);
+  return current ? then(current) : { text: `I can't find ${id}.` };
+}
+
+/** Working a case: the commands that show one, and every button on the case's cards. */
+export const caseRoutes: readonly Route[] = [
+  command({
+    name: "case",
+    aliases: ["show"],
+    description: "CME team: 'case CME-2026-00042' (or 'show CME-2026-00042') shows the case card to work it",
+    scopes: ["personal", "team"],
+    who: "cme-team",
+    input: reference,
+    malformed: "Say 'case CME-2026-00042' with the case's reference.",
+    notAllowed: notInTeam,
+    handle: (turn, id) =>
+      found(turn, id, async (current) => ({
+        card: await caseCardFor(turn.services, turn.context, await turn.actor(), current),
+      })),
+  }),
+  command({
+    name: "history",
+    description: "CME team: 'history CME-2026-00042' shows everything that happened on a case",
+    scopes: ["personal"],
+    who: "cme-team",
+    input: reference,
+    elsewhere:
+      "Say 'history' in a personal chat with me (or press History on the case card): a case's history holds personal details.",
+    malformed: "Say 'history CME-2026-00042' with the case's reference.",
+    notAllowed: notInTeam,
+    handle: (turn, id) =>
+      found(turn, id, (current) => Promise.resolve({ card: caseHistoryCard(current, 0) })),
+  }),
+  command({
+    name: "export",
+    description:
+      "CME officers: 'export CME-2026-00042' saves everything held about that child, for a subject access request",
+    scopes: ["personal"],
+    who: "cme-team",
+    input: reference,
+    elsewhere: "Say 'export' in a personal chat with me: the export holds a child's personal details.",
+    malformed: "Say 'export CME-2026-00042' with a case of the child the request is about.",
+    notAllowed: "Subject access exports are for CME officers and managers.",
+    handle: (turn, id) =>
+      found(turn, id, async (current) => ({ attachments: [await exportOffer(turn, current)] })),
+  }),
+  ...["refresh", "details", "history", ...caseActionNames].map((name) =>
+    verb({
+      verb: `case.${name}`,
+      scopes: ["personal", "team"],
+      who: "anyone",
+      input: cardData,
+      handle: async ({ services, context, log }, data) =>
+        replyOfInvoke(await handleCaseAction(services, context, `case.${name}`, data, log)),
+    }),
+  ),
+];
