@@ -63,7 +63,7 @@ export async function createReturning<T extends { id: string }>(
 ): Promise<Stored<T> | undefined> {
   try {
     const { resource } = await storeCall((abortSignal) => container.items.create(document, { abortSignal }));
-    return resource as Stored<T>;
+    return resource;
   } catch (error) {
     if (isCosmosError(error, 409)) return undefined;
     throw error;
