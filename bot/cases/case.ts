@@ -223,7 +223,10 @@ export const caseSchema = z.object({
   nextCheckAt: z.string().optional(),
   /** Every change, oldest first (the audit trail). */
   events: z.array(caseEventSchema),
-  /** Where the new-case card was posted, so it can be updated in place. */
+  /**
+   * Where the case's card was posted, as deliveries before the outbox kept it: read (the card is
+   * updated, not posted again), never written; the id is now on the case's `case-card` outbox item.
+   */
   channelMessage: z.object({ conversationId: z.string(), activityId: z.string() }).optional(),
   /** Why the referral(s) made the case urgent, as submitted (older cases: derived from the referral). */
   urgentTriggers: z.array(z.enum(valuesOf(urgentTriggerChoices))).optional(),

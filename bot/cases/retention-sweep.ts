@@ -86,9 +86,6 @@ async function applyRetention(
   return "anonymised";
 }
 
-/** Channel cards that show a case's personal data once posted: the alert, and urgent cards (an officer's reason). */
-const urgentTemplate = "escalation-urgent";
-
 /**
  * One message held about a case past retention, made to show none of its personal data: the
  * immediate-danger alert and urgent cards are redrawn in the channel without their details (a
@@ -111,13 +108,10 @@ async function withoutDetails(
         retentionRemovedView("CME case", current.id, now),
         current.channelMessage?.activityId ?? item.activityId,
       );
-  } else if (item.template === dangerAlertTemplate) {
-    await ports.outbox.redactChannelMessage(
-      item,
-      dangerAlertTemplate,
-      alertWithoutDetails(item.data ?? {}, now),
-    );
-  } else if (item.kind === "channel-card" && item.template === urgentTemplate) {
+  } else if (item.kind === "danger-alert") {
+    await ports.outbox.redactChannelMessage(item, dangerAlertTemplate, alertWithoutDetails(item.data, now));
+  } else if (item.kind === "urgent") {
+    // An urgent card shows a case's personal data once posted (an officer's reason).
     await ports.outbox.redactChannelMessage(
       item,
       "retention-removed",
@@ -142,10 +136,7 @@ export async function sweepUnsubmittedAlerts(
   const endedBefore = new Date(now.getTime() - policy.unsubmittedAlerts.daysAfterDraftEnded * 86_400_000);
   const alerts = await ports.outboxStore.endedAlertsWithDetails(endedBefore);
   for (const item of alerts)
-    await ports.outbox.redactChannelMessage(
-      item,
-      dangerAlertTemplate,
-      alertWithoutDetails(item.data ?? {}, now),
-    );
+    if (item.kind === "danger-alert")
+      await ports.outbox.redactChannelMessage(item, dangerAlertTemplate, alertWithoutDetails(item.data, now));
   return alerts.length;
 }

@@ -5,10 +5,14 @@ import { isUnreachable, outsideTurn } from "../store/deadline.js";
 import { ConcurrencyError } from "../store/documents.js";
 import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
 import {
+  conversationOf,
+  kindOf,
+  outboxItemSchema,
   RetryableDeliveryError,
   retryDelayMs,
   type OutboxItem,
   type PersonalConversation,
+  type PersonalTemplate,
 } from "./outbox-item.js";
 
 export type DeliveryResult = { readonly activityId?: string };
@@ -53,6 +57,9 @@ export interface OutboxOptions {
 export class Outbox {
   private running: Promise<void> | undefined;
   private again = false;
+  private wholePassWanted = false;
+  /** Items this instance queued already claimed, delivered first by the next pass without asking the store. */
+  private readonly fresh: Claim[] = [];
   private readonly giveUpAfterMs: number;
   private readonly conversationGapMs: number;
   private readonly lastSent = new Map<string, number>();
@@ -79,39 +86,27 @@ export class Outbox {
   /** Asks for the case's channel card to show its current state; pending requests for one case coalesce. */
   async showCaseCard(caseId: string): Promise<void> {
     const id = `case-card|${caseId}`;
-    const at = this.now().toISOString();
-    await this.store.update(id, (current) => {
+    await this.queue(id, (current, at) => {
       const waiting = current?.state === "pending" && !claimLive(current, this.now());
       if (waiting) return undefined; // it will render the latest state when it goes
-      return {
-        ...(current ?? { id, kind: "case-card" as const, caseId, createdAt: at, revision: 0 }),
-        ...queuedAfresh(current, at),
-      };
+      return { ...(current ?? { id, kind: "case-card", caseId }), ...queuedAfresh(current, at) };
     });
-    this.deliverSoon();
   }
 
-  /** Posts a card of its own about a case to the channel once: `key` names the message, so asking twice posts once. */
+  /** Posts a card of its own to the channel once (about a case, or none: ""): `key` names the message, so asking twice posts once. */
   async postChannelCard(
     key: string,
     caseId: string,
-    template: string,
+    template: "escalation-urgent" | "escalation" | "digest" | "dfe-return-due",
     data?: Record<string, unknown>,
   ): Promise<void> {
-    const at = this.now().toISOString();
-    await this.store.add({
+    await this.add({
       id: `channel-card|${key}`,
-      state: "pending",
-      kind: "channel-card",
-      caseId,
+      kind: kindOf(template),
       template,
+      ...(caseId ? { caseId } : {}),
       ...(data ? { data } : {}),
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      revision: 1,
     });
-    this.deliverSoon();
   }
 
   /**
@@ -122,37 +117,37 @@ export class Outbox {
    */
   async showChannelCard(
     key: string,
-    template: string,
+    template: "closure-sign-off" | "danger-alert",
     data: Record<string, unknown>,
     caseId?: string,
     { keeps }: { keeps?: (shown: Record<string, unknown>) => boolean } = {},
   ): Promise<void> {
     const id = `channel-card|${key}`;
-    const at = this.now().toISOString();
-    let changed = false;
-    await this.store.update(id, (current) => {
-      if (current && isDeepStrictEqual(current.data, data) && current.caseId === caseId) return undefined;
-      if (current?.data && keeps?.(current.data)) return undefined;
-      changed = true;
+    await this.queue(id, (current, at) => {
+      const shown = current && "data" in current ? current.data : undefined;
+      const shownCase = current && "caseId" in current ? current.caseId : undefined;
+      if (current && isDeepStrictEqual(shown, data) && shownCase === caseId) return undefined;
+      if (shown && keeps?.(shown)) return undefined;
       return {
-        ...(current ?? { id, kind: "channel-card" as const, createdAt: at, revision: 0 }),
+        ...(current ?? { id }),
+        kind: kindOf(template),
         template,
         data,
         ...(caseId ? { caseId } : {}),
         ...queuedAfresh(current, at),
       };
     });
-    if (changed) this.deliverSoon();
   }
 
   /**
    * Shows a channel message again without the personal data it showed (retention): updated in
    * place to this view through the outbox, the item keeping nothing else (no case, no earlier
    * view); a message never posted (no id) is dropped instead, as nothing of it is in the channel.
+   * The immediate-danger alert stays one (its view says its details were removed).
    */
   async redactChannelMessage(
     item: OutboxItem,
-    template: string,
+    template: "retention-removed" | "danger-alert",
     data: Record<string, unknown>,
     activityId = item.activityId,
   ): Promise<void> {
@@ -160,44 +155,90 @@ export class Outbox {
       await this.store.remove(item.id);
       return;
     }
-    const at = this.now().toISOString();
-    await this.store.update(item.id, (current) => ({
+    await this.queue(item.id, (current, at) => ({
       id: item.id,
-      kind: "channel-card",
+      kind: kindOf(template),
       template,
       data,
       activityId,
       ...queuedAfresh(current, at),
     }));
-    this.deliverSoon();
   }
 
   /**
    * Sends a card to one person's personal chat once: `key` names the message, so asking twice
-   * sends once. With `updatesActivityId` the card replaces that message of theirs instead.
+   * sends once. With `updatesActivityId` (a submission's outcome) the card replaces that message of theirs instead.
    */
   async postPersonalCard(
     key: string,
     conversation: PersonalConversation,
-    template: string,
+    template: PersonalTemplate,
     data: Record<string, unknown>,
     updatesActivityId?: string,
   ): Promise<void> {
-    const at = this.now().toISOString();
-    await this.store.add({
+    await this.add({
       id: `personal-card|${key}`,
-      state: "pending",
-      kind: "personal-card",
+      kind: kindOf(template),
       conversation,
       template,
       data,
       ...(updatesActivityId ? { updatesActivityId } : {}),
+    });
+  }
+
+  /** A claim on a new item for this instance, which delivers it at once (none when it only queues). */
+  private claimOnQueueing(id: string): { claimedUntil: string; claimedBy: string } | undefined {
+    if (this.options.delivers === false || this.unrecorded.has(id)) return undefined;
+    return {
+      claimedUntil: new Date(this.now().getTime() + this.claimMs).toISOString(),
+      claimedBy: claimToken(),
+    };
+  }
+
+  /** Stores a new message (checked against its kind), claimed by this instance, and delivers it; asked twice, once. */
+  private async add(message: Record<string, unknown> & { id: string }): Promise<void> {
+    const at = this.now().toISOString();
+    const item = outboxItemSchema.parse({
+      ...message,
+      state: "pending",
       attempts: 0,
       nextAttemptAt: at,
       createdAt: at,
       revision: 1,
+      ...this.claimOnQueueing(message.id),
     });
-    this.deliverSoon();
+    this.deliverQueued(await this.store.add(item), item.claimedBy);
+  }
+
+  /**
+   * Changes an item (`change` returns the item without its delivery claim, or undefined to leave
+   * it); claimed by this instance unless another delivery holds it (that one leaves it pending:
+   * it was asked for again), so this instance delivers it at once.
+   */
+  private async queue(
+    id: string,
+    change: (current: StoredOutboxItem | undefined, at: string) => Record<string, unknown> | undefined,
+  ): Promise<void> {
+    const at = this.now().toISOString();
+    const claim = this.claimOnQueueing(id);
+    let changed = false;
+    const stored = await this.store.update(id, (current) => {
+      const next = change(current, at);
+      changed = next !== undefined;
+      if (!next) return undefined;
+      const heldElsewhere = current !== undefined && claimLive(current, this.now());
+      return outboxItemSchema.parse(heldElsewhere || !claim ? next : { ...next, ...claim });
+    });
+    if (changed) this.deliverQueued(stored, claim?.claimedBy);
+    else this.deliverSoon();
+  }
+
+  /** Delivers an item just queued: at once when this instance's claim is on it, else at the next pass. */
+  private deliverQueued(stored: StoredOutboxItem | undefined, token: string | undefined): void {
+    if (stored && token && stored.claimedBy === token) {
+      this.fresh.push(Claim.held(this.store, stored, this.claimMs, this.now));
+      this.startPass(false);
+    } else this.deliverSoon();
   }
 
   /**
@@ -225,9 +266,19 @@ export class Outbox {
     }
   }
 
-  /** Starts a delivery pass in the background if none is running (and another after it if asked meanwhile). */
+  /** Starts a delivery pass over everything due in the background if none is running (and another after it if asked meanwhile). */
   deliverSoon(): void {
+    this.startPass(true);
+  }
+
+  /**
+   * Starts a pass in the background: the items this instance queued claimed first, then (`whole`,
+   * or when one of them had to wait) everything due. Only the whole pass asks the store what is
+   * due: after a turn the outbox knows what it queued.
+   */
+  private startPass(whole: boolean): void {
     if (this.options.delivers === false) return;
+    if (whole) this.wholePassWanted = true;
     if (this.running) {
       this.again = true;
       return;
@@ -238,14 +289,48 @@ export class Outbox {
         this.again = false;
         try {
           await this.queueOwed();
-          await this.deliverDue();
+          await this.recordHeldOutcomes();
+          await this.deliverQueuedClaims();
+          if (this.wholePassWanted) {
+            this.wholePassWanted = false;
+            await this.deliverDue();
+          }
         } catch (error) {
           this.options.onError?.({ id: "(pass)" } as OutboxItem, error);
         }
-      } while (this.again);
+      } while (this.again || this.fresh.length > 0);
     }).finally(() => {
       this.running = undefined;
     });
+  }
+
+  /**
+   * Delivers the items this instance queued and claimed, in order: each conversation is asked
+   * once whether an older message of its is still waiting (then its items are let go for the
+   * whole pass, which keeps the order); after a failure the rest of that conversation waits.
+   */
+  private async deliverQueuedClaims(): Promise<void> {
+    const blocked = new Set<string>();
+    const clear = new Set<string>();
+    for (let claim = this.fresh.shift(); claim; claim = this.fresh.shift()) {
+      const conversation = conversationOf(claim.item);
+      if (!blocked.has(conversation) && !clear.has(conversation)) {
+        try {
+          if (await this.store.earlierPending(claim.item)) blocked.add(conversation);
+          else clear.add(conversation);
+        } catch (error) {
+          this.fresh.unshift(claim);
+          throw error;
+        }
+      }
+      if (blocked.has(conversation)) {
+        claim.stopRenewing();
+        await claim.change(released).catch(() => false);
+        this.wholePassWanted = true;
+        continue;
+      }
+      if (!(await this.deliverClaimed(claim))) blocked.add(conversation);
+    }
   }
 
   /** Resolves when no delivery pass is running. */
@@ -267,7 +352,7 @@ export class Outbox {
       const clear = new Set<string>();
       let progressed = false;
       for (const item of due) {
-        const conversation = this.conversationOf(item);
+        const conversation = conversationOf(item);
         if (blocked.has(conversation)) continue;
         if (!clear.has(conversation)) {
           if (await this.store.earlierPending(item)) {
@@ -277,28 +362,25 @@ export class Outbox {
           clear.add(conversation);
         }
         progressed = true;
-        if (await this.deliverOne(item)) sent += 1;
+        const claim = await Claim.take(this.store, item, this.claimMs, this.now);
+        // Another instance has it, or it failed: that conversation waits.
+        if (claim && (await this.deliverClaimed(claim))) sent += 1;
         else blocked.add(conversation);
       }
       if (!progressed) return sent;
     }
   }
 
-  private conversationOf(item: OutboxItem): string {
-    return item.kind === "personal-card" ? (item.conversation?.id ?? item.id) : "channel";
-  }
-
   /** Keeps to Teams' pace for one conversation (in this instance; throttling answers 429 beyond it). */
   private async paced(item: OutboxItem): Promise<void> {
-    const conversation = this.conversationOf(item);
+    const conversation = conversationOf(item);
     const wait = (this.lastSent.get(conversation) ?? 0) + this.conversationGapMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.lastSent.set(conversation, Date.now());
   }
 
-  private async deliverOne(item: StoredOutboxItem): Promise<boolean> {
-    const claim = await Claim.take(this.store, item, this.claimMs, this.now);
-    if (!claim) return false; // another instance has it
+  /** Sends one claimed item and records the outcome; true when it was sent and recorded. */
+  private async deliverClaimed(claim: Claim): Promise<boolean> {
     let outcome: Change;
     let sent = false;
     try {
@@ -436,6 +518,14 @@ const heldOutcomeTries = 10;
 /** This process, in claim tokens (each attempt adds its own id). */
 const instance = `${hostname()}:${process.pid}`;
 
+/** A claim's token: this process and a fresh id, so each attempt's writes know their own claim. */
+function claimToken(): string {
+  return `${instance}/${randomUUID()}`;
+}
+
+/** The item with no claim on it: another pass may take it. */
+const released: Change = (current) => ({ ...current, claimedUntil: undefined, claimedBy: undefined });
+
 /**
  * This instance's claim on an item while it delivers it: short, renewed while the delivery is in
  * flight, and every write under it (the in-doubt mark, the outcome) applies only while the claim
@@ -445,6 +535,8 @@ const instance = `${hostname()}:${process.pid}`;
 class Claim {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly renewal: ReturnType<typeof setInterval>;
+  /** The item as this claim last wrote it: the next write is made against its ETag, without reading it first. */
+  private latest: StoredOutboxItem;
 
   private constructor(
     private readonly store: OutboxStore,
@@ -452,6 +544,7 @@ class Claim {
     private readonly claimMs: number,
     private readonly now: () => Date,
   ) {
+    this.latest = item;
     this.renewal = setInterval(() => {
       this.change((current) => ({ ...current, claimedUntil: this.expiry() })).catch(() => undefined);
     }, claimMs / 3);
@@ -470,7 +563,7 @@ class Claim {
         {
           ...item,
           claimedUntil: new Date(now().getTime() + claimMs).toISOString(),
-          claimedBy: `${instance}/${randomUUID()}`,
+          claimedBy: claimToken(),
         },
         item._etag,
       );
@@ -479,6 +572,11 @@ class Claim {
       if (error instanceof ConcurrencyError) return undefined;
       throw error;
     }
+  }
+
+  /** The claim an item was stored with (this instance queued it claimed). */
+  static held(store: OutboxStore, item: StoredOutboxItem, claimMs: number, now: () => Date): Claim {
+    return new Claim(store, item, claimMs, now);
   }
 
   private expiry(): string {
@@ -505,11 +603,22 @@ class Claim {
 
   private write(change: Change, applies: (current: OutboxItem) => boolean): Promise<boolean> {
     const written = this.writes.then(async () => {
+      const known = this.latest;
+      if (applies(known)) {
+        try {
+          this.latest = await this.store.replace(change(known), known._etag);
+          return true;
+        } catch (error) {
+          // Someone wrote it since (asked for again, say): read it and apply the change to that.
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
       let applied = false;
-      await this.store.update(this.item.id, (current) => {
+      const stored = await this.store.update(this.item.id, (current) => {
         applied = current !== undefined && applies(current);
         return applied && current ? change(current) : undefined;
       });
+      if (applied && stored) this.latest = stored;
       return applied;
     });
     this.writes = written.catch(() => undefined);

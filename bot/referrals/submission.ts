@@ -81,7 +81,8 @@ export function caseFromDraft(draft: Draft, reference: string, now: Date): Case 
  * Submits a draft exactly once. Each step is safe to repeat, so double clicks, retried
  * invokes and a crash between any two steps end with one case: the reference is fixed on
  * the draft first, the case is created under that reference (a repeat finds it), the channel
- * posts are keyed by it, and only then is the draft marked submitted.
+ * posts are keyed by it, and only then is the draft marked submitted. `justRead`: the draft as
+ * the caller read it this turn (not read again).
  */
 export async function submitReferral(
   ports: SubmissionPorts,
@@ -91,9 +92,13 @@ export async function submitReferral(
   now: Date,
   reasonIncomplete = "",
   decision: DuplicateDecision = undefined,
+  justRead?: StoredDraft,
 ): Promise<SubmissionResult> {
+  // The draft as the caller just read it is used once; after a lost race it is read afresh.
+  let known = justRead;
   for (;;) {
-    const draft = await ports.drafts.get(userId, draftId);
+    const draft = known ?? (await ports.drafts.get(userId, draftId));
+    known = undefined;
     if (!draft) return { kind: "no-draft" };
     if (draft.submittedAt && draft.reference)
       return { kind: "already-submitted", reference: draft.reference };

@@ -11,7 +11,7 @@ import { storeCall } from "./deadline.js";
 import {
   ConcurrencyError,
   countWhere,
-  createIfAbsent,
+  createReturning,
   queryAll,
   read,
   replaceIfUnchanged,
@@ -119,8 +119,8 @@ export class CaseStore implements ReportSource {
 
   /** Creates the case; if it exists already (a retried submission) the stored one is returned. */
   async create(newCase: Case): Promise<StoredCase> {
-    await createIfAbsent(this.container, withTimeline(newCase));
-    const stored = await this.get(newCase.id);
+    const created = await createReturning(this.container, withTimeline(newCase));
+    const stored = created ? withWorkingLists(created) : await this.get(newCase.id);
     if (!stored) throw new Error(`${newCase.id} vanished after it was created`);
     return stored;
   }
@@ -278,14 +278,6 @@ export class CaseStore implements ReportSource {
       const next = change(current);
       return next && withTimeline(next);
     });
-  }
-
-  /** Remembers where the case's card was posted (retrying over concurrent case writes). */
-  async setChannelMessage(
-    reference: string,
-    channelMessage: NonNullable<Case["channelMessage"]>,
-  ): Promise<void> {
-    await this.update(reference, (current) => (current ? { ...current, channelMessage } : undefined));
   }
 
   /** Closed cases that closed before a time and still hold personal data (for the retention sweep). */

@@ -56,6 +56,20 @@ export async function createIfAbsent<T extends { id: string }>(
   }
 }
 
+/** Creates a document and hands back what the store made of it (its ETag); undefined when one with that id exists already. */
+export async function createReturning<T extends { id: string }>(
+  container: Container,
+  document: T,
+): Promise<Stored<T> | undefined> {
+  try {
+    const { resource } = await storeCall((abortSignal) => container.items.create(document, { abortSignal }));
+    return resource;
+  } catch (error) {
+    if (isCosmosError(error, 409)) return undefined;
+    throw error;
+  }
+}
+
 /** Replaces a document only if nobody changed it since `etag`; ConcurrencyError otherwise. */
 export async function replaceIfUnchanged<T extends { id: string }>(
   container: Container,
@@ -103,7 +117,8 @@ export async function updateWithRetry<T extends { id: string }>(
     const next = change(current);
     if (next === undefined) return current;
     if (!current) {
-      if (await createIfAbsent(container, next)) return await read<T>(container, id, partitionKey);
+      const created = await createReturning(container, next);
+      if (created) return created;
       throw new ConcurrencyError(id);
     }
     return await replaceIfUnchanged(container, next, current._etag, partitionKey);

@@ -1,10 +1,10 @@
 import { isCosmosError } from "./cosmos.js";
 import type { Container } from "@azure/cosmos";
-import type { OutboxItem } from "../outbox/outbox-item.js";
+import { outboxItemSchema, type OutboxItem } from "../outbox/outbox-item.js";
 import { storeCall } from "./deadline.js";
 import {
   countWhere,
-  createIfAbsent,
+  createReturning,
   queryAll,
   read,
   replaceIfUnchanged,
@@ -14,11 +14,18 @@ import {
 
 export type StoredOutboxItem = Stored<OutboxItem>;
 
+/** A stored item read as its kind (an item stored before the kinds is migrated as it is read). */
+function parsed(document: Stored<unknown>): StoredOutboxItem {
+  return { ...outboxItemSchema.parse(document), _etag: document._etag };
+}
+
 export class OutboxStore {
   constructor(private readonly container: Container) {}
 
-  add(item: OutboxItem): Promise<boolean> {
-    return createIfAbsent(this.container, item);
+  /** Stores a new item; undefined when one with its id is there already (asked for before). */
+  async add(item: OutboxItem): Promise<StoredOutboxItem | undefined> {
+    const created = await createReturning(this.container, item);
+    return created && parsed(created);
   }
 
   /** Whether a message was queued already (in any state). */
@@ -26,16 +33,22 @@ export class OutboxStore {
     return (await read<OutboxItem>(this.container, id)) !== undefined;
   }
 
-  update(id: string, change: (current: StoredOutboxItem | undefined) => OutboxItem | undefined) {
-    return updateWithRetry<OutboxItem>(this.container, id, change);
+  async update(
+    id: string,
+    change: (current: StoredOutboxItem | undefined) => OutboxItem | undefined,
+  ): Promise<StoredOutboxItem | undefined> {
+    const stored = await updateWithRetry<OutboxItem>(this.container, id, (current) =>
+      change(current && parsed(current)),
+    );
+    return stored && parsed(stored);
   }
 
-  replace(item: OutboxItem, etag: string): Promise<StoredOutboxItem> {
-    return replaceIfUnchanged(this.container, item, etag);
+  async replace(item: OutboxItem, etag: string): Promise<StoredOutboxItem> {
+    return parsed(await replaceIfUnchanged(this.container, item, etag));
   }
 
   async due(now: Date, limit: number): Promise<StoredOutboxItem[]> {
-    const resources = await queryAll<StoredOutboxItem>(this.container, {
+    const resources = await queryAll<Stored<unknown>>(this.container, {
       query:
         "SELECT TOP @limit * FROM c WHERE c.state = 'pending' AND c.nextAttemptAt <= @now ORDER BY c.nextAttemptAt",
       parameters: [
@@ -43,19 +56,19 @@ export class OutboxStore {
         { name: "@now", value: now.toISOString() },
       ],
     });
-    return resources;
+    return resources.map(parsed);
   }
 
   /** Whether an older message to the same conversation is still waiting (messages go in order). */
   async earlierPending(item: OutboxItem): Promise<boolean> {
     const sameConversation =
-      item.kind === "personal-card" ? "c.conversation.id = @conversation" : "c.kind != 'personal-card'";
+      "conversation" in item ? "c.conversation.id = @conversation" : "NOT IS_DEFINED(c.conversation)";
     const waiting = await countWhere(
       this.container,
       `c.state = 'pending' AND c.createdAt < @createdAt AND ${sameConversation}`,
       [
         { name: "@createdAt", value: item.createdAt },
-        { name: "@conversation", value: item.conversation?.id ?? "" },
+        { name: "@conversation", value: "conversation" in item ? item.conversation.id : "" },
       ],
     );
     return waiting > 0;
@@ -72,14 +85,14 @@ export class OutboxStore {
 
   /** Messages about a case (card updates, escalations, notices and questions to its referrer). */
   async aboutCase(reference: string): Promise<StoredOutboxItem[]> {
-    const resources = await queryAll<StoredOutboxItem>(this.container, {
+    const resources = await queryAll<Stored<unknown>>(this.container, {
       query: "SELECT * FROM c WHERE c.caseId = @reference OR CONTAINS(c.id, @key)",
       parameters: [
         { name: "@reference", value: reference },
         { name: "@key", value: `|${reference}|` },
       ],
     });
-    return resources;
+    return resources.map(parsed);
   }
 
   /**
@@ -87,11 +100,12 @@ export class OutboxStore {
    * whose draft ended (cancelled or expired: the alert's last change) before a time.
    */
   async endedAlertsWithDetails(endedBefore: Date): Promise<StoredOutboxItem[]> {
-    return queryAll<StoredOutboxItem>(this.container, {
+    const resources = await queryAll<Stored<unknown>>(this.container, {
       query:
         "SELECT * FROM c WHERE STARTSWITH(c.id, 'channel-card|danger-alert|') AND NOT IS_DEFINED(c.caseId) AND c.data.ended = true AND NOT IS_DEFINED(c.data.detailsRemoved) AND c.createdAt < @before",
       parameters: [{ name: "@before", value: endedBefore.toISOString() }],
     });
+    return resources.map(parsed);
   }
 
   /** How many escalations were raised since a time. */

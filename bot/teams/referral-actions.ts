@@ -1,3 +1,4 @@
+import type { PersonalTemplate } from "../outbox/outbox-item.js";
 import { TeamsInfo, type AdaptiveCardInvokeResponse, type TurnContext } from "botbuilder";
 import { z } from "zod";
 import { emergencyContactsText, referrerContacts } from "../config.js";
@@ -599,7 +600,7 @@ async function submit(
   // The submission may outlive the turn (its answer goes at SUBMIT_ANSWER_WITHIN_MS): it runs
   // under a store budget of its own, not what is left of the turn's.
   const submission = inBackground(services, () =>
-    submitReferral(services, draft.userId, draft.id, version, services.now(), reason, decision),
+    submitReferral(services, draft.userId, draft.id, version, services.now(), reason, decision, draft),
   );
   const result = await settledWithin(submission, services.config.submitAnswerWithinMs);
   if (result === undefined) {
@@ -655,7 +656,7 @@ function finishLater(
     ...(tenantId ? { tenantId } : {}),
   };
   // Keyed by the card too: an outcome for a later Submit (from a card 'resume' showed) is its own message.
-  const tell = (card: { template: string; view: Record<string, unknown> }) =>
+  const tell = (card: { template: PersonalTemplate; view: Record<string, unknown> }) =>
     inBackground(services, () =>
       services.outbox.postPersonalCard(
         `referral-outcome|${draft.id}|${draft.createdAt}|${replyToId ?? "new"}`,
@@ -686,7 +687,7 @@ function finishLater(
 function lateOutcomeCard(
   services: Services,
   result: SubmissionResult,
-): { template: string; view: Record<string, unknown> } {
+): { template: PersonalTemplate; view: Record<string, unknown> } {
   const contacts = referrerContacts(services.config);
   switch (result.kind) {
     case "submitted":

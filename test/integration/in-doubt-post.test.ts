@@ -94,7 +94,8 @@ describe("a case's new card that Teams took while the bot crashed before recordi
       await deliverPendingNow(bot);
       expect(cardsOfTheCase().map((card) => card.id)).to.deep.equal([post.id]);
       expect(teams.updates(channelId, post.id)).to.have.length(1);
-      expect((await bot.app.services.cases.get(reference))?.channelMessage?.activityId).to.equal(post.id);
+      const cardItem = await bot.app.services.outboxStore.update(`case-card|${reference}`, () => undefined);
+      expect(cardItem?.activityId).to.equal(post.id);
       expect(graph.requests.some((r) => r.method === "GET" && r.path.endsWith("/messages"))).to.equal(true);
       expect(inDoubtLog(bot)).to.deep.equal([{ item: `case-card|${reference}`, then: "adopted" }]);
 

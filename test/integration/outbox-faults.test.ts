@@ -1,3 +1,4 @@
+import type { OutboxItem } from "../../bot/outbox/outbox-item.js";
 import { expect } from "chai";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
 import { startCosmosProxy, type CosmosProxy } from "../support/cosmos-proxy.js";
@@ -35,7 +36,9 @@ const cardsOfTheCase = (h: Harness) =>
   h.teams.posts(channelId).filter((post) => cardText(cardIn(post)).includes(`"${reference}"`));
 
 /** The stored item as it is (an update that changes nothing reads it). */
-const itemOf = (h: Harness, id: string) => h.app.services.outboxStore.update(id, () => undefined);
+const itemOf = async (h: Harness, id: string) =>
+  (await h.app.services.outboxStore.update(id, () => undefined)) as
+    (OutboxItem & { readonly inDoubtSince?: string }) | undefined;
 
 describe("the outbox when the store does not answer a delivery's own reads and writes", () => {
   let cosmos: EmbeddedCosmos;

@@ -74,9 +74,13 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
       people.officer.id,
       people.officer2.id,
     ]);
+    // The card's post is kept on the case card's outbox item (delivery never writes the case).
     await eventually(async () => {
-      const withMessage = await h.app.services.cases.get(`CME-${year}-00001`);
-      expect(withMessage?.channelMessage).to.deep.equal({ conversationId: channelId, activityId: post.id });
+      const cardItem = await h.app.services.outboxStore.update(
+        `case-card|CME-${year}-00001`,
+        () => undefined,
+      );
+      expect(cardItem?.activityId).to.equal(post.id);
     });
 
     const second = await refer(h, people.earlyYears, {
