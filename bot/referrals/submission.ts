@@ -1,4 +1,5 @@
-import { caseUrgentTriggers, formatReference, matchKeysOf, type Case } from "../cases/case.js";
+import type { Case } from "../cases/case.js";
+import { caseUrgentTriggers, formatReference, matchKeysOf } from "./submitted-referral.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { CaseStore } from "../store/case-store.js";

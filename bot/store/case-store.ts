@@ -1,5 +1,6 @@
 import type { Container, SqlQuerySpec } from "@azure/cosmos";
-import { caseStatuses, foldedName, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
+import { caseStatuses, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
+import { foldedName } from "../referrals/submitted-referral.js";
 import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { addDays } from "../escalations/calendar.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
