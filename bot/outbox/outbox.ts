@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { isUnreachable, outsideTurn } from "../store/deadline.js";
-import { ConcurrencyError } from "../store/documents.js";
-import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
+import { ConcurrencyError } from "../concurrency.js";
+import type { OutboxRepository, StoredOutboxItem } from "./outbox-repository.js";
 import {
   RetryableDeliveryError,
   retryDelayMs,
@@ -65,7 +65,7 @@ export class Outbox {
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
 
   constructor(
-    private readonly store: OutboxStore,
+    private readonly store: OutboxRepository,
     private readonly deliver: Deliver,
     private readonly options: OutboxOptions = {},
   ) {
@@ -447,7 +447,7 @@ class Claim {
   private readonly renewal: ReturnType<typeof setInterval>;
 
   private constructor(
-    private readonly store: OutboxStore,
+    private readonly store: OutboxRepository,
     readonly item: StoredOutboxItem,
     private readonly claimMs: number,
     private readonly now: () => Date,
@@ -460,7 +460,7 @@ class Claim {
 
   /** Claims the item as read (ETag-guarded); undefined if another instance changed or claimed it first. */
   static async take(
-    store: OutboxStore,
+    store: OutboxRepository,
     item: StoredOutboxItem,
     claimMs: number,
     now: () => Date,

@@ -1,6 +1,7 @@
 import { isCosmosError } from "./cosmos.js";
 import type { Container } from "@azure/cosmos";
 import type { OutboxItem } from "../outbox/outbox-item.js";
+import type { OutboxRepository, StoredOutboxItem } from "../outbox/outbox-repository.js";
 import { storeCall } from "./deadline.js";
 import {
   countWhere,
@@ -9,12 +10,11 @@ import {
   read,
   replaceIfUnchanged,
   updateWithRetry,
-  type Stored,
 } from "./documents.js";
 
-export type StoredOutboxItem = Stored<OutboxItem>;
+export type { StoredOutboxItem };
 
-export class OutboxStore {
+export class OutboxStore implements OutboxRepository {
   constructor(private readonly container: Container) {}
 
   add(item: OutboxItem): Promise<boolean> {
