@@ -1,18 +1,9 @@
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { environment, localEnvFile } from "../../bot/environment.js";
-
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-/** Every TypeScript file under `folder`, as a path from the repository's root. */
-export function sourceFiles(folder: string): string[] {
-  return readdirSync(join(repoRoot, folder), { recursive: true, encoding: "utf8" })
-    .filter((name) => name.endsWith(".ts"))
-    .map((name) => relative(repoRoot, join(repoRoot, folder, name)));
-}
+import { repoRoot, sourceFiles } from "../support/source-files.js";
 
 /** `process.env`, `process["env"]`, or `env` taken out of `process`. */
 const readsEnvironment =
