@@ -1,33 +1,17 @@
+import { compose } from "./compose.js";
 import { referrerContacts, type Config } from "./config.js";
 import { graphChannelPosts } from "./graph/channel-posts.js";
-import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
-import { Outbox, type Deliver } from "./outbox/outbox.js";
 import { sweepDrafts } from "./referrals/draft-sweep.js";
 import { sweepRetention, sweepUnsubmittedAlerts } from "./cases/retention-sweep.js";
 import { sweepEscalations } from "./escalations/sweep.js";
 import { postDailyDigest } from "./escalations/digest.js";
 import { queueDfeReturnNotices } from "./reports/dfe-return-notices.js";
-import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
-import { createCalendar } from "./escalations/calendar.js";
 import { caseChannel, type Services } from "./services.js";
-import { CaseStore } from "./store/case-store.js";
-import {
-  configuredCosmosClient,
-  createCosmosClient,
-  openContainers,
-  type Containers,
-} from "./store/cosmos.js";
-import { storeCall } from "./store/deadline.js";
-import { DraftStore } from "./store/draft-store.js";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "./store/embedded.js";
-import { OutboxStore } from "./store/outbox-store.js";
-import { SettingsStore } from "./store/settings-store.js";
 import { createAdapter } from "./teams/adapter.js";
 import { CmeBot } from "./teams/bot.js";
 import { failureMessage } from "./teams/failure-message.js";
 import { teamsDelivery } from "./teams/delivery.js";
-import { teamRosters } from "./teams/roster.js";
 import { createServer } from "./teams/server.js";
 
 export interface App {
@@ -45,57 +29,23 @@ export interface AppOptions {
 }
 
 /**
- * The composition root's work: store, outbox, adapter, bot and HTTP server, wired once.
- * Local mode without COSMOS_ENDPOINT runs Cosmos in this process, in memory.
+ * The server: what `compose` builds (Cosmos embedded in local mode without COSMOS_ENDPOINT),
+ * with Teams' adapter, the bot, the HTTP server and the timers on top.
  */
 export async function startApp(config: Config, { log, now = () => new Date() }: AppOptions): Promise<App> {
-  const embedded: EmbeddedCosmos | undefined = config.cosmos.endpoint
-    ? undefined
-    : await startEmbeddedCosmos();
-  const endpoint = config.cosmos.endpoint ?? embedded?.endpoint ?? "";
-  const client = embedded
-    ? createCosmosClient({ endpoint, key: embedded.key }, config.storeDeadlineMs)
-    : configuredCosmosClient(config);
-  if (!client) throw new Error("no Cosmos DB to use");
-  const containers: Containers = await openContainers(client, config.cosmos.database);
-
   const adapter = createAdapter(config);
-  const outboxStore = new OutboxStore(containers.outbox);
-  // Delivery needs the services and the services need the outbox: tie the knot once.
-  let deliver: Deliver = () => Promise.reject(new Error("delivery is not wired yet"));
-  const outbox = new Outbox(outboxStore, (item, attempt) => deliver(item, attempt), {
+  const composed = await compose(config, {
+    log,
     now,
-    giveUpAfterMs: config.outboxGiveUpMs,
-    claimMs: config.outboxClaimMs,
-    onError: (item, error) =>
-      log("outbox.delivery.failed", {
-        item: item.id,
-        error: error instanceof Error ? error.message : String(error),
+    embedCosmosWithoutEndpoint: true,
+    delivery: (services) =>
+      teamsDelivery(adapter, services, {
+        channelPosts: config.graph ? graphChannelPosts(config.graph) : undefined,
+        log,
       }),
   });
-  const services: Services = {
-    clocks: {
-      policy: config.escalationPolicy,
-      calendar: createCalendar(bankHolidaysInEngland, config.termDates),
-    },
-    config,
-    cases: new CaseStore(containers.cases),
-    drafts: new DraftStore(containers.drafts),
-    settings: new SettingsStore(containers.settings, { keepMs: config.channelAndTeamCacheMs }),
-    outboxStore,
-    outbox,
-    profiles: config.graph
-      ? graphProfiles(config.graph, (error) =>
-          log("graph.profile.failed", { error: error instanceof Error ? error.message : String(error) }),
-        )
-      : noProfiles,
-    rosters: teamRosters(config.channelAndTeamCacheMs),
-    now,
-  };
-  deliver = teamsDelivery(adapter, services, {
-    channelPosts: config.graph ? graphChannelPosts(config.graph) : undefined,
-    log,
-  });
+  const { services } = composed;
+  const { outbox } = services;
 
   adapter.onTurnError = async (context, error) => {
     log("turn.failed", { activityType: context.activity.type, error: error.message });
@@ -103,15 +53,10 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   };
 
   const bot = new CmeBot(services, log);
-  const isReady = () =>
-    storeCall((abortSignal) => client.getDatabaseAccount({ abortSignal })).then(
-      () => true,
-      () => false,
-    );
   const server = createServer({
     adapter,
     runTurn: (context) => bot.run(context),
-    isReady,
+    isReady: () => composed.isStoreReady(),
     hasCaseChannel: async () => (await caseChannel(services)) !== undefined,
     log,
     messagesPerSecond: config.messagesPerSecond,
@@ -173,8 +118,8 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
   return {
     url: `http://${host}:${address.port}`,
     services,
-    cosmosEndpoint: endpoint,
-    embeddedCosmos: Boolean(embedded),
+    cosmosEndpoint: composed.cosmosEndpoint,
+    embeddedCosmos: composed.embeddedCosmos,
     async close() {
       clearInterval(sweep);
       clearInterval(draftSweep);
@@ -182,9 +127,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
-      await outbox.idle();
-      client.dispose();
-      await embedded?.close();
+      await composed.close();
     },
   };
 }

@@ -1,16 +1,12 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, type Config } from "./config.js";
+import { configFromEnvironment, localEnvFile } from "./environment.js";
 import { jsonLog } from "./log.js";
 
-const localEnvFile = fileURLToPath(new URL("../local.env", import.meta.url));
-
-/** The one place that reads process.env. */
 function readConfig(): Config {
-  // Local mode only: presets for the Agents Playground's team (a variable already set wins).
-  if (!process.env.MICROSOFT_APP_ID && existsSync(localEnvFile)) process.loadEnvFile(localEnvFile);
   try {
-    return loadConfig(process.env);
+    // Local mode only: presets for the Agents Playground's team (a variable already set wins).
+    return configFromEnvironment({ localPresets: true });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`CME Referrals did not start.\n${error.message}`);

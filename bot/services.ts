@@ -1,20 +1,21 @@
 import type { Config } from "./config.js";
 import type { Clocks } from "./escalations/due.js";
 import type { ProfileSource } from "./graph/profiles.js";
+import type { CaseRepository } from "./cases/case-repository.js";
 import type { Outbox } from "./outbox/outbox.js";
-import type { CaseStore } from "./store/case-store.js";
-import type { DraftStore } from "./store/draft-store.js";
-import type { OutboxStore } from "./store/outbox-store.js";
-import type { CaseChannel, SettingsStore } from "./store/settings-store.js";
+import type { OutboxRepository } from "./outbox/outbox-repository.js";
+import type { DraftRepository } from "./referrals/draft-repository.js";
+import type { CaseReadings } from "./reports/case-readings.js";
+import type { CaseChannel, Settings } from "./settings.js";
 import type { TeamRosters } from "./teams/roster.js";
 
 /** What the Teams edge works with, built once by the composition root. */
 export interface Services {
   readonly config: Config;
-  readonly cases: CaseStore;
-  readonly drafts: DraftStore;
-  readonly settings: SettingsStore;
-  readonly outboxStore: OutboxStore;
+  readonly cases: CaseRepository & CaseReadings;
+  readonly drafts: DraftRepository;
+  readonly settings: Settings;
+  readonly outboxStore: OutboxRepository;
   readonly outbox: Outbox;
   readonly profiles: ProfileSource;
   /** Teams' member lists, kept briefly (the CME team's members are its officers). */

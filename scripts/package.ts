@@ -1,9 +1,10 @@
 /** `npm run package`: the Teams app zip in build/, from the environment (see the README's deployment section). */
 import { fileURLToPath } from "node:url";
+import { environment } from "../bot/environment.js";
 import { buildManifest, validateManifest, writeAppPackage } from "./app-package.js";
 
 try {
-  const manifest = buildManifest(process.env);
+  const manifest = buildManifest(environment());
   const problems = await validateManifest(manifest);
   if (problems.length > 0)
     throw new Error(`The manifest is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

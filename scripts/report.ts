@@ -7,12 +7,11 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../bot/config.js";
+import { configFromEnvironment } from "../bot/environment.js";
 import { ukDate } from "../bot/referrals/school-age.js";
 import { dfeReturnRequest } from "../bot/reports/census-dates.js";
 import { dfeReturn, dfeReturnCsv, dfeReturnWindow } from "../bot/reports/dfe-return.js";
-import { CaseStore } from "../bot/store/case-store.js";
-import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
+import { exitWith, withServices } from "./composed.js";
 
 const usage = "Usage: npm run report -- dfe [--census YYYY-MM-DD] [--year YYYY/YY] [--out FILE.csv]";
 
@@ -26,24 +25,19 @@ if (positionals[0] !== "dfe") {
 }
 
 try {
-  const config = loadConfig(process.env);
+  const config = configFromEnvironment();
   const request = dfeReturnRequest(config.censusDates, ukDate(new Date()), values.census, values.year);
   if (!request.ok) {
     console.error(`${request.problem}\n${usage}`);
     process.exit(2);
   }
-  const client = configuredCosmosClient(config);
-  if (!client) {
-    console.error("Set COSMOS_ENDPOINT (and COSMOS_KEY locally): the report reads the cases stored there.");
-    process.exit(2);
-  }
-  const containers = await openContainers(client, config.cosmos.database);
   const result = dfeReturn(
-    await new CaseStore(containers.cases).timelines(dfeReturnWindow(request.censusDate, request.year)),
+    await withServices(config, ({ cases }) =>
+      cases.timelines(dfeReturnWindow(request.censusDate, request.year)),
+    ),
     request.censusDate,
     request.year,
   );
-  client.dispose();
   const csv = dfeReturnCsv(result);
   if (values.out) {
     writeFileSync(values.out, csv);
@@ -61,8 +55,5 @@ try {
       console.error(`  ${issue.reference}: ${issue.problems.join("; ")}`);
   }
 } catch (error) {
-  console.error(
-    error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error),
-  );
-  process.exit(1);
+  exitWith(error);
 }

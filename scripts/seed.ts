@@ -7,13 +7,10 @@
  * bot and measuring it at size; never in production: it refuses when MICROSOFT_APP_ID is set.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../bot/config.js";
-import { bankHolidaysInEngland } from "../bot/escalations/bank-holidays.js";
-import { createCalendar } from "../bot/escalations/calendar.js";
-import { CaseStore } from "../bot/store/case-store.js";
-import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
-import { SettingsStore } from "../bot/store/settings-store.js";
+import { environment } from "../bot/environment.js";
+import { loadConfig } from "../bot/config.js";
 import { seedCases } from "../test/support/seeding.js";
+import { exitWith, withServices } from "./composed.js";
 
 const usage = "Usage: npm run seed -- --cases N [--years Y] [--seed S] [--distinct D]";
 
@@ -34,7 +31,9 @@ if (!Number.isInteger(cases) || cases < 1 || !(years > 0) || !Number.isInteger(s
   console.error(usage);
   process.exit(2);
 }
-if (process.env.MICROSOFT_APP_ID) {
+const variables = environment();
+// Asked before the configuration is checked: a production environment is refused as such.
+if (variables.MICROSOFT_APP_ID) {
   console.error(
     "MICROSOFT_APP_ID is set, so this is the bot's Azure (production) environment: seeding writes made-up children among real cases, so it runs in local mode only. Unset MICROSOFT_APP_ID and point COSMOS_ENDPOINT at a local or test Cosmos DB.",
   );
@@ -42,23 +41,9 @@ if (process.env.MICROSOFT_APP_ID) {
 }
 
 try {
-  const config = loadConfig(process.env);
-  const client = configuredCosmosClient(config);
-  if (!client) {
-    console.error("Set COSMOS_ENDPOINT and COSMOS_KEY: the seed writes its cases there.");
-    process.exit(2);
-  }
-  const containers = await openContainers(client, config.cosmos.database);
-  const result = await seedCases(
-    {
-      cases: new CaseStore(containers.cases),
-      settings: new SettingsStore(containers.settings),
-      clocks: {
-        policy: config.escalationPolicy,
-        calendar: createCalendar(bankHolidaysInEngland, config.termDates),
-      },
-    },
-    {
+  const config = loadConfig(variables);
+  const result = await withServices(config, (services) =>
+    seedCases(services, {
       cases,
       years,
       seed,
@@ -66,9 +51,8 @@ try {
       ...(distinct ? { distinct } : {}),
       onProgress: (written, elapsedMs) =>
         console.log(`${written} of ${cases} written (${((written * 1000) / elapsedMs).toFixed(0)} cases/s)`),
-    },
+    }),
   );
-  client.dispose();
   console.log(
     `Seeded ${result.written} cases over ${years} year(s) into ${config.cosmos.database} in ${(result.elapsedMs / 1000).toFixed(1)} s (${((result.written * 1000) / result.elapsedMs).toFixed(0)} cases/s); ${result.refused} plans the wizard refused were drawn again.`,
   );
@@ -77,8 +61,5 @@ try {
       `More than 99,999 referrals in ${result.overfullYears.join(", ")}: those references have six digits, which 'case CME-…' does not read.`,
     );
 } catch (error) {
-  console.error(
-    error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error),
-  );
-  process.exit(1);
+  exitWith(error);
 }

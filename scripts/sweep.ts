@@ -5,15 +5,9 @@
  * nothing. Without `--dry-run` it queues the escalations in the outbox; the bot's server sends them.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../bot/config.js";
-import { bankHolidaysInEngland } from "../bot/escalations/bank-holidays.js";
-import { createCalendar } from "../bot/escalations/calendar.js";
+import { configFromEnvironment } from "../bot/environment.js";
 import { sweepEscalations } from "../bot/escalations/sweep.js";
-import { Outbox } from "../bot/outbox/outbox.js";
-import { CaseStore } from "../bot/store/case-store.js";
-import { configuredCosmosClient, openContainers } from "../bot/store/cosmos.js";
-import { OutboxStore } from "../bot/store/outbox-store.js";
-import { SettingsStore } from "../bot/store/settings-store.js";
+import { exitWith, withServices } from "./composed.js";
 
 const { values } = parseArgs({ options: { "as-of": { type: "string" }, "dry-run": { type: "boolean" } } });
 const asOf = values["as-of"] ? new Date(values["as-of"]) : new Date();
@@ -30,29 +24,9 @@ if (asOf.getTime() > Date.now() + 60_000 && !values["dry-run"]) {
 }
 
 try {
-  const config = loadConfig(process.env);
-  const client = configuredCosmosClient(config);
-  if (!client) {
-    console.error("Set COSMOS_ENDPOINT (and COSMOS_KEY locally): the sweep reads the cases stored there.");
-    process.exit(2);
-  }
-  const containers = await openContainers(client, config.cosmos.database);
-  const result = await sweepEscalations(
-    {
-      cases: new CaseStore(containers.cases),
-      settings: new SettingsStore(containers.settings),
-      outbox: new Outbox(new OutboxStore(containers.outbox), () => Promise.reject(new Error("not here")), {
-        delivers: false,
-      }),
-      clocks: {
-        policy: config.escalationPolicy,
-        calendar: createCalendar(bankHolidaysInEngland, config.termDates),
-      },
-    },
-    asOf,
-    { dryRun: values["dry-run"] ?? false },
+  const result = await withServices(configFromEnvironment(), (services) =>
+    sweepEscalations(services, asOf, { dryRun: values["dry-run"] ?? false }),
   );
-  client.dispose();
   if (result.kind === "busy") {
     console.log("Another sweep is running (it holds the lease): nothing done.");
   } else {
@@ -67,8 +41,5 @@ try {
     }
   }
 } catch (error) {
-  console.error(
-    error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error),
-  );
-  process.exit(1);
+  exitWith(error);
 }

@@ -1,7 +1,7 @@
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { Actor } from "../people/person.js";
-import type { CaseStore } from "../store/case-store.js";
+import type { CaseRepository } from "./case-repository.js";
 import { retryWhileContended } from "../store/contention.js";
 import {
   appendOnlyActions,
@@ -15,7 +15,7 @@ import { revisionOf, type Case } from "./case.js";
 import { queueOwedPosts } from "./owed-posts.js";
 
 export interface CasePorts {
-  readonly cases: CaseStore;
+  readonly cases: CaseRepository;
   readonly outbox: Outbox;
   readonly clocks: Clocks;
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { personalConversationSchema } from "../outbox/outbox-item.js";
 import { ruleIds } from "../escalations/policy.js";
 import { personSchema } from "../people/person.js";
 import { valuesOf } from "../referrals/questions.js";
@@ -12,17 +11,7 @@ import {
   referralOnLawfulBasis,
   sharedChoices,
 } from "./choices.js";
-import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "../referrals/steps.js";
-import { urgentTriggerChoices, urgentTriggers, type UrgentTrigger } from "../referrals/urgency.js";
-
-/** The referrer's immediate-danger alert to the channel, made from the draft before submission. */
-export const dangerAlertSchema = z.object({
-  /** The alert's outbox key (`danger-alert|<draft>|<draft created>`): one card, updated in place. */
-  key: z.string(),
-  /** When it was raised (the referrer said "immediate danger"). */
-  at: z.string(),
-});
-export type DangerAlert = z.infer<typeof dangerAlertSchema>;
+import { submittedReferralSchema } from "../referrals/submitted-referral.js";
 
 export const caseStatuses = [
   "new",
@@ -160,42 +149,8 @@ export type JointEnquiriesDecisionRecord = z.infer<typeof jointEnquiriesDecision
 const clockLevelSchema = z.object({ rule: z.enum(ruleIds), level: z.number().int(), at: z.string() });
 export type ClockLevel = z.infer<typeof clockLevelSchema>;
 
-/** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
-const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
-
-export const caseSchema = z.object({
-  /** The human reference, CME-YYYY-NNNNN; also the partition key. */
-  id: z.string().regex(/^CME-\d{4}-\d{5}$/),
-  kind: z.enum(referralKinds),
-  /** The draft this case was submitted from: what makes submission idempotent. */
-  draftId: z.string(),
-  submittedAt: z.string(),
-  referrer: personSchema,
-  /** The referrer's personal chat with the bot, for telling them what happens to the case. */
-  referrerConversation: personalConversationSchema.optional(),
-  /** The answers exactly as submitted; never changed. */
-  referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
-  urgent: z.boolean(),
-  /** What identifies the child for spotting a second referral: UPN, and surname + forenames + date of birth. */
-  matchKeys: z.object({ upn: z.string().optional(), nameAndBirth: z.string() }),
-  /** Later referrals of the same child, added to this case rather than opening another. */
-  furtherReferrals: z
-    .array(
-      z.object({
-        /** The draft it came from: adding it twice is a no-op. */
-        draftId: z.string(),
-        at: z.string(),
-        referrer: personSchema,
-        kind: z.enum(referralKinds),
-        referral: z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]),
-        enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
-        /** The alert this referral's "immediate danger" raised before it was added. */
-        dangerAlert: dangerAlertSchema.optional(),
-      }),
-    )
-    .default([]),
-  /** Submitted with core enquiries missing (the readiness gate), and why. */
-  enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
+/** The submitted referral and its casework. */
+export const caseSchema = submittedReferralSchema.extend({
   status: z.enum(caseStatuses),
   owner: personSchema.optional(),
   /** Recorded at triage; required to leave `new`. */
@@ -228,10 +183,6 @@ export const caseSchema = z.object({
    * updated, not posted again), never written; the id is now on the case's `case-card` outbox item.
    */
   channelMessage: z.object({ conversationId: z.string(), activityId: z.string() }).optional(),
-  /** Why the referral(s) made the case urgent, as submitted (older cases: derived from the referral). */
-  urgentTriggers: z.array(z.enum(valuesOf(urgentTriggerChoices))).optional(),
-  /** The alert the referrer's "immediate danger" raised before the referral was submitted. */
-  dangerAlert: dangerAlertSchema.optional(),
   /**
    * Changes since `since` owe posts (the case card, a sign-off request or its decision, the
    * urgent-raised card, the referrer's notice: `queueOwedPosts`); the case's next check is due
@@ -241,29 +192,6 @@ export const caseSchema = z.object({
 });
 
 export type Case = z.infer<typeof caseSchema>;
-
-/** A name as the match keys hold it: case-blind, spacing-blind. */
-export function foldedName(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, " ").trim();
-}
-
-/** The keys a second referral of the same child is matched on (case-blind, spacing-blind). */
-export function matchKeysOf(child: {
-  forenames: string;
-  surname: string;
-  dateOfBirth: string;
-  upn?: string | undefined;
-}) {
-  const fold = foldedName;
-  return {
-    ...(child.upn ? { upn: child.upn.toUpperCase() } : {}),
-    nameAndBirth: `${fold(child.surname)}|${fold(child.forenames)}|${child.dateOfBirth}`,
-  };
-}
-
-export function formatReference(year: number, sequence: number): string {
-  return `CME-${year}-${String(sequence).padStart(5, "0")}`;
-}
 
 /** Changes that only add to the record (a note, an enquiry, a referral on, a further referral). */
 const addingEvents: ReadonlySet<CaseEventType> = new Set([
@@ -282,18 +210,4 @@ const addingEvents: ReadonlySet<CaseEventType> = new Set([
  */
 export function revisionOf(current: Pick<Case, "events">): number {
   return current.events.filter((event) => !addingEvents.has(event.type)).length;
-}
-
-/**
- * Why the case's referrals make it urgent: as stored at submission (and with each further
- * referral), or, for a case stored before that, from its referrals.
- */
-export function caseUrgentTriggers(current: Pick<Case, "urgentTriggers" | "referral" | "furtherReferrals">) {
-  if (current.urgentTriggers) return current.urgentTriggers;
-  const found = new Set<UrgentTrigger>(
-    [current.referral, ...current.furtherReferrals.map((further) => further.referral)].flatMap(
-      urgentTriggers,
-    ),
-  );
-  return urgentTriggerChoices.map((choice) => choice.value).filter((value) => found.has(value));
 }

@@ -1,10 +1,9 @@
-import type { CaseStore, StoredCase } from "../store/case-store.js";
+import { ConcurrencyError } from "../concurrency.js";
+import type { Settings } from "../settings.js";
 import { retryWhileContended } from "../store/contention.js";
-import { ConcurrencyError } from "../store/documents.js";
-import type { SettingsStore } from "../store/settings-store.js";
-import type { OutboxStore } from "../store/outbox-store.js";
 import type { Outbox } from "../outbox/outbox.js";
-import type { StoredOutboxItem } from "../store/outbox-store.js";
+import type { OutboxRepository, StoredOutboxItem } from "../outbox/outbox-repository.js";
+import type { CaseRepository, StoredCase } from "./case-repository.js";
 import { alertWithoutDetails, dangerAlertTemplate } from "../referrals/danger-alert.js";
 import type { Case } from "./case.js";
 import {
@@ -18,9 +17,9 @@ import {
 } from "./retention.js";
 
 export interface RetentionPorts {
-  readonly cases: CaseStore;
-  readonly settings: SettingsStore;
-  readonly outboxStore: OutboxStore;
+  readonly cases: CaseRepository;
+  readonly settings: Settings;
+  readonly outboxStore: OutboxRepository;
   readonly outbox: Outbox;
 }
 

@@ -7,8 +7,8 @@ import { cutTo } from "../referrals/fields.js";
 import { urgentTriggerTitles } from "../referrals/urgency.js";
 import { canMove, caseInputLimit, refusalFor } from "./actions.js";
 import { safeguardingFirst, safeguardingFirstText } from "./safeguarding.js";
+import { caseUrgentTriggers } from "../referrals/submitted-referral.js";
 import {
-  caseUrgentTriggers,
   referralOnId,
   revisionOf,
   statusTitles,

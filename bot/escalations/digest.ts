@@ -1,18 +1,19 @@
 import type { Case } from "../cases/case.js";
 import { outcomeChoices } from "../cases/choices.js";
 import { titleOf } from "../referrals/questions.js";
-import type { CaseStore } from "../store/case-store.js";
-import type { OutboxStore } from "../store/outbox-store.js";
-import type { SettingsStore } from "../store/settings-store.js";
+import type { CaseRepository } from "../cases/case-repository.js";
+import type { CaseReadings } from "../reports/case-readings.js";
+import type { OutboxRepository } from "../outbox/outbox-repository.js";
+import type { Settings } from "../settings.js";
 import type { Outbox } from "../outbox/outbox.js";
 import { formatDateTime } from "../people/format.js";
 import { addDays, londonDate, londonInstant, type Calendar } from "./calendar.js";
 import { due, type Clocks } from "./due.js";
 
 export interface DigestPorts {
-  readonly cases: CaseStore;
-  readonly outboxStore: OutboxStore;
-  readonly settings: SettingsStore;
+  readonly cases: CaseRepository & Pick<CaseReadings, "countSince">;
+  readonly outboxStore: OutboxRepository;
+  readonly settings: Settings;
   readonly outbox: Outbox;
   readonly clocks: Clocks;
 }

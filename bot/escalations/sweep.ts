@@ -3,13 +3,13 @@ import type { Case } from "../cases/case.js";
 import { queueOwedPosts } from "../cases/owed-posts.js";
 import type { Outbox } from "../outbox/outbox.js";
 import { formatDateTime } from "../people/format.js";
-import type { CaseStore } from "../store/case-store.js";
-import type { SettingsStore } from "../store/settings-store.js";
+import type { CaseRepository } from "../cases/case-repository.js";
+import type { Settings } from "../settings.js";
 import { escalationKey, unraised, withNextCheck, type Clocks, type DueLevel } from "./due.js";
 
 export interface EscalationPorts {
-  readonly cases: CaseStore;
-  readonly settings: SettingsStore;
+  readonly cases: CaseRepository;
+  readonly settings: Settings;
   readonly outbox: Outbox;
   readonly clocks: Clocks;
 }

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { isUnreachable, outsideTurn } from "../store/deadline.js";
-import { ConcurrencyError } from "../store/documents.js";
-import type { OutboxStore, StoredOutboxItem } from "../store/outbox-store.js";
+import { ConcurrencyError } from "../concurrency.js";
+import type { OutboxRepository, StoredOutboxItem } from "./outbox-repository.js";
 import {
   conversationOf,
   kindOf,
@@ -72,7 +72,7 @@ export class Outbox {
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
 
   constructor(
-    private readonly store: OutboxStore,
+    private readonly store: OutboxRepository,
     private readonly deliver: Deliver,
     private readonly options: OutboxOptions = {},
   ) {
@@ -539,7 +539,7 @@ class Claim {
   private latest: StoredOutboxItem;
 
   private constructor(
-    private readonly store: OutboxStore,
+    private readonly store: OutboxRepository,
     readonly item: StoredOutboxItem,
     private readonly claimMs: number,
     private readonly now: () => Date,
@@ -553,7 +553,7 @@ class Claim {
 
   /** Claims the item as read (ETag-guarded); undefined if another instance changed or claimed it first. */
   static async take(
-    store: OutboxStore,
+    store: OutboxRepository,
     item: StoredOutboxItem,
     claimMs: number,
     now: () => Date,
@@ -575,7 +575,7 @@ class Claim {
   }
 
   /** The claim an item was stored with (this instance queued it claimed). */
-  static held(store: OutboxStore, item: StoredOutboxItem, claimMs: number, now: () => Date): Claim {
+  static held(store: OutboxRepository, item: StoredOutboxItem, claimMs: number, now: () => Date): Claim {
     return new Claim(store, item, claimMs, now);
   }
 

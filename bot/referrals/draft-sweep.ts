@@ -1,6 +1,6 @@
 import type { ReferrerContacts } from "../config.js";
 import { formatDate } from "../people/format.js";
-import { ConcurrencyError } from "../store/documents.js";
+import { ConcurrencyError } from "../concurrency.js";
 import { showDangerAlert } from "./danger-alert.js";
 import { draftExpiresOn, draftHousekeeping, type DraftPolicy } from "./expiry.js";
 import { forms } from "./steps.js";

@@ -1,10 +1,11 @@
-import { caseUrgentTriggers, formatReference, matchKeysOf, type Case } from "../cases/case.js";
+import type { Case } from "../cases/case.js";
+import { caseUrgentTriggers, formatReference, matchKeysOf } from "./submitted-referral.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
-import type { CaseStore } from "../store/case-store.js";
-import { ConcurrencyError } from "../store/documents.js";
-import type { DraftStore, StoredDraft } from "../store/draft-store.js";
-import type { SettingsStore } from "../store/settings-store.js";
+import type { CaseRepository } from "../cases/case-repository.js";
+import { ConcurrencyError } from "../concurrency.js";
+import type { Settings } from "../settings.js";
+import type { DraftRepository, StoredDraft } from "./draft-repository.js";
 import { isSubmitting, type Draft } from "./draft.js";
 import { showDangerAlert } from "./danger-alert.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
@@ -12,9 +13,9 @@ import { urgentTriggerChoices, urgentTriggers } from "./urgency.js";
 import { formOf, isComplete } from "./wizard.js";
 
 export interface SubmissionPorts {
-  readonly drafts: DraftStore;
-  readonly cases: CaseStore;
-  readonly settings: SettingsStore;
+  readonly drafts: DraftRepository;
+  readonly cases: CaseRepository;
+  readonly settings: Settings;
   readonly outbox: Outbox;
   readonly clocks: Clocks;
 }

@@ -1,8 +1,8 @@
 import { addDays, addWorkingDays, londonDate, type Calendar } from "../escalations/calendar.js";
 import type { Outbox } from "../outbox/outbox.js";
 import { formatDate } from "../people/format.js";
-import type { CaseStore } from "../store/case-store.js";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { CaseReadings } from "./case-readings.js";
+import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import { censusDays, type CensusDates } from "./census-dates.js";
 import { defaultYearFor, dfeReturn, dfeReturnWindow } from "./dfe-return.js";
 
@@ -36,8 +36,8 @@ export function dfeReturnNoticesDue(
 }
 
 export interface DfeReturnNoticePorts {
-  readonly cases: CaseStore;
-  readonly outboxStore: OutboxStore;
+  readonly cases: Pick<CaseReadings, "timelines">;
+  readonly outboxStore: OutboxRepository;
   readonly outbox: Outbox;
   readonly calendar: Calendar;
   readonly censusDates: CensusDates;

@@ -1,7 +1,7 @@
 import { statusTitles } from "../cases/case.js";
 import { formatDate } from "../people/format.js";
 import { forms } from "../referrals/steps.js";
-import type { ReferralSummary } from "../store/case-store.js";
+import type { ReferralSummary } from "./case-readings.js";
 
 /** A referrer's own referrals, newest first, with where each has got to. */
 export function myReferralsView(referrals: readonly ReferralSummary[]) {

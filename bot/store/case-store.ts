@@ -1,10 +1,12 @@
 import type { Container, SqlQuerySpec } from "@azure/cosmos";
-import { caseStatuses, foldedName, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
+import { caseStatuses, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
+import { foldedName } from "../referrals/submitted-referral.js";
 import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { addDays } from "../escalations/calendar.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
 import type { TimelineRow } from "../reports/dfe-return.js";
-import type { ReportSource } from "../reports/run-report.js";
+import type { CaseRepository, StoredCase } from "../cases/case-repository.js";
+import type { CaseReadings, LevelsOf, ReferralSummary, StatusCounts } from "../reports/case-readings.js";
 import type { ClosureRow, ReceivedReferral, ReferralOnRow, StandingCaseRow } from "../reports/reports.js";
 import { isCosmosError } from "./cosmos.js";
 import { storeCall } from "./deadline.js";
@@ -19,30 +21,17 @@ import {
   type Stored,
 } from "./documents.js";
 
-export type StoredCase = Stored<Case>;
+// Where the Teams edge has imported them from.
+export type { LevelsOf, StoredCase };
 
 /** Every write keeps the case's timeline beside it, so reports read a few fields, not the case. */
 function withTimeline(current: Case): Case & { timeline: CaseTimeline } {
   return { ...current, timeline: timelineOf(current) };
 }
 
-export interface StatusCounts {
-  readonly byStatus: Record<CaseStatus, number>;
-  /** Open (not closed) cases with no owner. */
-  readonly unassigned: number;
-}
-
-export type ReferralSummary = Pick<Case, "id" | "kind" | "status" | "submittedAt"> & {
-  readonly forenames: string;
-  readonly surname: string;
-};
-
-/** What the reports project of a referral (the case's own or a further one). */
 type ReceivedProjection = Omit<ReceivedReferral, "further" | "riskFactors"> & { riskFactors?: string[] };
 
 /** A case's clock levels worked out from the whole case (for cases stored before they were kept). */
-export type LevelsOf = (current: Case) => ClockLevel[];
-
 /** The fields of a case the status and the lists read: never the answers or the history. */
 const rowFields =
   "c.id, c.kind, c.status, c.urgent, c.submittedAt, c.cmeStartDate, c.owner, c.pendingClosure.at AS pendingClosureAt, c.closure.at AS closedAt, c.referral.school.dateLastAttended, c.referral.child.forenames, c.referral.child.surname, c.clockLevels";
@@ -104,7 +93,7 @@ function withWorkingLists(stored: Stored<OlderCase>): StoredCase {
   return { furtherReferrals: [], enquiryLog: [], referralsOn: [], infoRequests: [], ...stored };
 }
 
-export class CaseStore implements ReportSource {
+export class CaseStore implements CaseRepository, CaseReadings {
   constructor(private readonly container: Container) {}
 
   async get(reference: string): Promise<StoredCase | undefined> {

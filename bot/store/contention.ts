@@ -1,12 +1,7 @@
+import { ConcurrencyError } from "../concurrency.js";
 import { remainingStoreBudgetMs } from "./deadline.js";
 
-/** Someone else wrote the document since it was read (its ETag moved on). */
-export class ConcurrencyError extends Error {
-  constructor(readonly id: string) {
-    super(`${id} was changed by someone else`);
-    this.name = "ConcurrencyError";
-  }
-}
+export { ConcurrencyError };
 
 export interface ContentionOptions {
   /** How long to keep trying while others win the race (ms): time, never a count, ends the tries. */

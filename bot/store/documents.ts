@@ -1,10 +1,10 @@
 import type { Container, SqlQuerySpec } from "@azure/cosmos";
-import { ConcurrencyError, retryWhileContended } from "./contention.js";
+import { ConcurrencyError, type Stored } from "../concurrency.js";
+import { retryWhileContended } from "./contention.js";
 import { isCosmosError } from "./cosmos.js";
 import { storeCall } from "./deadline.js";
 
-export type Stored<T> = T & { readonly _etag: string };
-
+export type { Stored } from "../concurrency.js";
 export { ConcurrencyError };
 
 /** Strips Cosmos' system properties so a document can be written back. */

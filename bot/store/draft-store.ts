@@ -1,10 +1,12 @@
 import type { Container } from "@azure/cosmos";
 import type { Draft } from "../referrals/draft.js";
+import type { DraftRepository, StoredDraft } from "../referrals/draft-repository.js";
 import { isCosmosError } from "./cosmos.js";
 import { landedLate, mustLandByNow, StoreUnavailableError, storeCall } from "./deadline.js";
 import { ConcurrencyError, queryAll, read, replaceIfUnchanged, upsert, type Stored } from "./documents.js";
 
-export type StoredDraft = Stored<Draft>;
+// Where the Teams edge has imported it from.
+export type { StoredDraft };
 
 /** Where the wizard stood before a write: what a write that landed too late is read as. */
 type Undo = Pick<Draft, "step" | "version" | "editing">;
@@ -30,7 +32,7 @@ function asLanded(stored: StoredDocument): StoredDraft {
   return { typed: {}, groupSizes: {}, editing: false, ...landed } as StoredDraft;
 }
 
-export class DraftStore {
+export class DraftStore implements DraftRepository {
   constructor(private readonly container: Container) {}
 
   /** Reads a draft, filling fields that older drafts did not have. */

@@ -1,6 +1,7 @@
 import { isCosmosError } from "./cosmos.js";
 import type { Container } from "@azure/cosmos";
 import { outboxItemSchema, type OutboxItem } from "../outbox/outbox-item.js";
+import type { OutboxRepository, StoredOutboxItem } from "../outbox/outbox-repository.js";
 import { storeCall } from "./deadline.js";
 import {
   countWhere,
@@ -9,17 +10,17 @@ import {
   read,
   replaceIfUnchanged,
   updateWithRetry,
-  type Stored,
 } from "./documents.js";
+import type { Stored } from "../concurrency.js";
 
-export type StoredOutboxItem = Stored<OutboxItem>;
+export type { StoredOutboxItem };
 
 /** A stored item read as its kind (an item stored before the kinds is migrated as it is read). */
 function parsed(document: Stored<unknown>): StoredOutboxItem {
   return { ...outboxItemSchema.parse(document), _etag: document._etag };
 }
 
-export class OutboxStore {
+export class OutboxStore implements OutboxRepository {
   constructor(private readonly container: Container) {}
 
   /** Stores a new item; undefined when one with its id is there already (asked for before). */

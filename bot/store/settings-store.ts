@@ -1,6 +1,12 @@
 import type { Container } from "@azure/cosmos";
-import { z } from "zod";
-import { personSchema } from "../people/person.js";
+import {
+  caseChannelSchema,
+  installedTeamSchema,
+  type CaseChannel,
+  type InstalledTeam,
+  type RetentionRecord,
+  type Settings,
+} from "../settings.js";
 import {
   ConcurrencyError,
   createIfAbsent,
@@ -11,25 +17,8 @@ import {
 } from "./documents.js";
 import { ShortCache } from "./short-cache.js";
 
-export const caseChannelSchema = z.object({
-  teamId: z.string(),
-  channelId: z.string(),
-  serviceUrl: z.string(),
-  tenantId: z.string().optional(),
-  setBy: personSchema.optional(),
-  setAt: z.string().optional(),
-});
-export type CaseChannel = z.infer<typeof caseChannelSchema>;
-
-export const installedTeamSchema = z.object({
-  teamId: z.string(),
-  name: z.string().optional(),
-  serviceUrl: z.string(),
-  tenantId: z.string().optional(),
-  installedAt: z.string(),
-  installedBy: personSchema.optional(),
-});
-export type InstalledTeam = z.infer<typeof installedTeamSchema>;
+// Where the Teams edge has imported it from.
+export type { CaseChannel };
 
 const caseChannelId = "case-channel";
 
@@ -38,7 +27,7 @@ interface CounterDocument {
   value: number;
 }
 
-export class SettingsStore {
+export class SettingsStore implements Settings {
   /** Every turn asks for the case channel (roles come from its team): read once per `keepMs`. */
   private readonly kept: ShortCache<CaseChannel | undefined>;
 
@@ -109,19 +98,12 @@ export class SettingsStore {
   }
 
   /** What the retention sweep removed, kept without personal data: the audit that it happened. */
-  async recordRetention(record: {
-    reference: string;
-    action: "purged";
-    closedAt: string;
-    at: string;
-    /** The retention rule that applied, in words (records made earlier say `yearsAfterClosure`). */
-    rule: string;
-  }): Promise<void> {
+  async recordRetention(record: RetentionRecord): Promise<void> {
     await upsert(this.container, { id: `retention|${record.reference}`, ...record });
   }
 
   async retentionRecord(reference: string) {
-    return read<{ reference: string; action: string; closedAt: string; at: string }>(
+    return read<Omit<RetentionRecord, "rule" | "action"> & { action: string }>(
       this.container,
       `retention|${reference}`,
     );

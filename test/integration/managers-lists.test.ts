@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { applyCaseAction, type ActionResult } from "../../bot/cases/actions.js";
-import { matchKeysOf, type Case } from "../../bot/cases/case.js";
+import type { Case } from "../../bot/cases/case.js";
+import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
 import { withNextCheck } from "../../bot/escalations/due.js";
 import { sweepEscalations } from "../../bot/escalations/sweep.js";
 import type { Actor } from "../../bot/people/person.js";

@@ -1,4 +1,5 @@
-import { formatReference, matchKeysOf, type Case } from "../../bot/cases/case.js";
+import type { Case } from "../../bot/cases/case.js";
+import { formatReference, matchKeysOf } from "../../bot/referrals/submitted-referral.js";
 import { withNextCheck, type Clocks } from "../../bot/escalations/due.js";
 import { ukDate } from "../../bot/referrals/school-age.js";
 import type { CaseStore } from "../../bot/store/case-store.js";

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { personSchema } from "./people/person.js";
+
+export const caseChannelSchema = z.object({
+  teamId: z.string(),
+  channelId: z.string(),
+  serviceUrl: z.string(),
+  tenantId: z.string().optional(),
+  setBy: personSchema.optional(),
+  setAt: z.string().optional(),
+});
+export type CaseChannel = z.infer<typeof caseChannelSchema>;
+
+export const installedTeamSchema = z.object({
+  teamId: z.string(),
+  name: z.string().optional(),
+  serviceUrl: z.string(),
+  tenantId: z.string().optional(),
+  installedAt: z.string(),
+  installedBy: personSchema.optional(),
+});
+export type InstalledTeam = z.infer<typeof installedTeamSchema>;
+
+/** What the retention sweep removed, kept without personal data: the audit that it happened. */
+export interface RetentionRecord {
+  readonly reference: string;
+  readonly action: "purged";
+  readonly closedAt: string;
+  readonly at: string;
+  /** The retention rule that applied, in words (records made earlier say `yearsAfterClosure`). */
+  readonly rule: string;
+}
+
+/**
+ * The bot's settings as the domain and the edge use them: the case channel, installed teams,
+ * the sweeps' leases, the last digest, retention records and the reference sequences (bot/store
+ * implements it over Cosmos).
+ */
+export interface Settings {
+  caseChannel(): Promise<CaseChannel | undefined>;
+  setCaseChannel(channel: CaseChannel): Promise<void>;
+  /** Takes a lease (one sweep at a time across instances) until `until`, if nobody else holds one; true if taken. */
+  takeLease(name: string, holder: string, now: Date, until: Date): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** The UK date of the last daily digest queued, if any. */
+  lastDigest(): Promise<string | undefined>;
+  setLastDigest(date: string): Promise<void>;
+  recordRetention(record: RetentionRecord): Promise<void>;
+  retentionRecord(
+    reference: string,
+  ): Promise<(Omit<RetentionRecord, "rule" | "action"> & { readonly action: string }) | undefined>;
+  recordTeam(team: InstalledTeam): Promise<void>;
+  team(teamId: string): Promise<InstalledTeam | undefined>;
+  /** The next number of a named sequence, safe with several instances; or the first of the next `count`. */
+  nextInSequence(name: string, count?: number): Promise<number>;
+}
