@@ -214,6 +214,14 @@ export function kindOf(template: ChannelTemplate | PersonalTemplate): OutboxItem
 }
 
 /** Where an item goes: a person's chat, or the CME channel (messages to one conversation go in order). */
+/** An item that changes a message already shown (a card updated in place) rather than posting one. */
+export function updatesInPlace(item: OutboxItem): boolean {
+  return (
+    ("activityId" in item && item.activityId !== undefined) ||
+    ("updatesActivityId" in item && item.updatesActivityId !== undefined)
+  );
+}
+
 export function conversationOf(item: OutboxItem): string {
   return "conversation" in item ? item.conversation.id : "channel";
 }

@@ -6,6 +6,7 @@ import { ConcurrencyError } from "../concurrency.js";
 import type { OutboxRepository, StoredOutboxItem } from "./outbox-repository.js";
 import {
   conversationOf,
+  updatesInPlace,
   kindOf,
   outboxItemSchema,
   RetryableDeliveryError,
@@ -91,6 +92,15 @@ export class Outbox {
       if (waiting) return undefined; // it will render the latest state when it goes
       return { ...(current ?? { id, kind: "case-card", caseId }), ...queuedAfresh(current, at) };
     });
+  }
+
+  /**
+   * A new case's first card: stored without reading first (nothing can be there yet). A retried
+   * submission whose card is there already asks for it afresh instead.
+   */
+  async showNewCaseCard(caseId: string): Promise<void> {
+    const created = await this.add({ id: `case-card|${caseId}`, kind: "case-card", caseId }, true);
+    if (!created) await this.showCaseCard(caseId);
   }
 
   /** Posts a card of its own to the channel once (about a case, or none: ""): `key` names the message, so asking twice posts once. */
@@ -196,7 +206,10 @@ export class Outbox {
   }
 
   /** Stores a new message (checked against its kind), claimed by this instance, and delivers it; asked twice, once. */
-  private async add(message: Record<string, unknown> & { id: string }): Promise<void> {
+  private async add(
+    message: Record<string, unknown> & { id: string },
+    firstAboutItsCase = false,
+  ): Promise<boolean> {
     const at = this.now().toISOString();
     const item = outboxItemSchema.parse({
       ...message,
@@ -207,7 +220,9 @@ export class Outbox {
       revision: 1,
       ...this.claimOnQueueing(message.id),
     });
-    this.deliverQueued(await this.store.add(item), item.claimedBy);
+    const stored = await this.store.add(item);
+    this.deliverQueued(stored, item.claimedBy, firstAboutItsCase);
+    return stored !== undefined;
   }
 
   /**
@@ -234,9 +249,13 @@ export class Outbox {
   }
 
   /** Delivers an item just queued: at once when this instance's claim is on it, else at the next pass. */
-  private deliverQueued(stored: StoredOutboxItem | undefined, token: string | undefined): void {
+  private deliverQueued(
+    stored: StoredOutboxItem | undefined,
+    token: string | undefined,
+    firstAboutItsCase = false,
+  ): void {
     if (stored && token && stored.claimedBy === token) {
-      this.fresh.push(Claim.held(this.store, stored, this.claimMs, this.now));
+      this.fresh.push(Claim.held(this.store, stored, this.claimMs, this.now, firstAboutItsCase));
       this.startPass(false);
     } else this.deliverSoon();
   }
@@ -314,7 +333,11 @@ export class Outbox {
     const clear = new Set<string>();
     for (let claim = this.fresh.shift(); claim; claim = this.fresh.shift()) {
       const conversation = conversationOf(claim.item);
-      if (!blocked.has(conversation) && !clear.has(conversation)) {
+      // No older message can need to go first: a card updated in place shows what is current
+      // now, and nothing about a new case is waiting before its own first card (posts about other
+      // cases keep no order with it). The store is not asked.
+      const keepsNoOrder = updatesInPlace(claim.item) || claim.firstAboutItsCase;
+      if (!keepsNoOrder && !blocked.has(conversation) && !clear.has(conversation)) {
         try {
           if (await this.store.earlierPending(claim.item)) blocked.add(conversation);
           else clear.add(conversation);
@@ -543,6 +566,8 @@ class Claim {
     readonly item: StoredOutboxItem,
     private readonly claimMs: number,
     private readonly now: () => Date,
+    /** A new case's first card, just queued: nothing about its case can be waiting before it. */
+    readonly firstAboutItsCase = false,
   ) {
     this.latest = item;
     this.renewal = setInterval(() => {
@@ -575,8 +600,14 @@ class Claim {
   }
 
   /** The claim an item was stored with (this instance queued it claimed). */
-  static held(store: OutboxRepository, item: StoredOutboxItem, claimMs: number, now: () => Date): Claim {
-    return new Claim(store, item, claimMs, now);
+  static held(
+    store: OutboxRepository,
+    item: StoredOutboxItem,
+    claimMs: number,
+    now: () => Date,
+    firstAboutItsCase: boolean,
+  ): Claim {
+    return new Claim(store, item, claimMs, now, firstAboutItsCase);
   }
 
   private expiry(): string {

@@ -154,7 +154,7 @@ export async function submitReferral(
       const created = await ports.cases.create(
         withNextCheck(caseFromDraft(withReference, reference, now), ports.clocks, now),
       );
-      await ports.outbox.showCaseCard(reference);
+      await ports.outbox.showNewCaseCard(reference);
       const submitted = { ...withReference, submittedAt: now.toISOString() };
       // The referrer's "immediate danger" alerted the team already: its card says where it went.
       if (submitted.dangerAlert) await showDangerAlert(ports.outbox, submitted);
