@@ -163,9 +163,12 @@ export type ClockLevel = z.infer<typeof clockLevelSchema>;
 /** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
 const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
 
+/** A case's human reference, CME-YYYY-NNNNN. */
+export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
+
 export const caseSchema = z.object({
-  /** The human reference, CME-YYYY-NNNNN; also the partition key. */
-  id: z.string().regex(/^CME-\d{4}-\d{5}$/),
+  /** The human reference; also the partition key. */
+  id: z.string().regex(caseReferencePattern),
   kind: z.enum(referralKinds),
   /** The draft this case was submitted from: what makes submission idempotent. */
   draftId: z.string(),
