@@ -37,7 +37,7 @@ const levelsOf =
     clockLevelsOf(current, clocks);
 
 /** The cases escalated in the last days, latest first, each with its latest escalation. */
-export async function escalatedCases(outbox: ListSources["outbox"], now: Date) {
+async function escalatedCases(outbox: ListSources["outbox"], now: Date) {
   const since = new Date(now.getTime() - escalatedWithinDays * 86_400_000);
   const latest = new Map<string, { rule: string; level: number; at: string }>();
   for (const each of await outbox.escalationsListSince(since)) {
