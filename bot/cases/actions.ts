@@ -631,6 +631,11 @@ export type CaseActionName = keyof ReturnType<typeof actionsFor>;
 const everyAction = actionsFor({ now: new Date(0), today: "", signOffOutcomes: [] });
 export const caseActionNames = Object.keys(everyAction) as [CaseActionName, ...CaseActionName[]];
 
+/** The fields an action's inputs have (on a card, its inputs are named `<action>.<field>`). */
+export function caseActionFields(name: CaseActionName): string[] {
+  return Object.keys((everyAction[name].input as z.ZodObject).shape);
+}
+
 /** The most characters a case card's input (`<action>.<field>`) may hold, from the action's schema. */
 export function caseInputLimit(id: string): number {
   const [name, field] = id.split(".");
@@ -655,6 +660,8 @@ const managerActions: ReadonlySet<CaseActionName> = new Set(["signOffClosure", "
 export const notInCmeTeam =
   "Only CME officers (members of the CME team) can work cases. If you should be one, ask a CME manager to add you to the team.";
 
+export const onlyManagersSignOff = "Only a CME manager can sign off a closure.";
+
 function isReferrer(current: Case, actor: Person): boolean {
   return (
     current.referrer.id === actor.id ||
@@ -668,7 +675,7 @@ export function refusalFor(name: CaseActionName, current: Case, actor: Actor): s
     return isReferrer(current, actor) ? undefined : "Only the person who made this referral can answer this.";
   }
   if (managerActions.has(name)) {
-    return actor.roles.has("manager") ? undefined : "Only a CME manager can sign off a closure.";
+    return actor.roles.has("manager") ? undefined : onlyManagersSignOff;
   }
   return actor.roles.has("officer") || actor.roles.has("manager") ? undefined : notInCmeTeam;
 }

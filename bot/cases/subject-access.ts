@@ -1,4 +1,6 @@
 import type { Person } from "../people/person.js";
+import type { CaseStore } from "../store/case-store.js";
+import type { OutboxStore } from "../store/outbox-store.js";
 import { titleOf } from "../referrals/questions.js";
 import { ukDate } from "../referrals/school-age.js";
 import { referralOnId, type Case } from "./case.js";
@@ -102,4 +104,71 @@ export function withShare(current: Case, by: Person, sharedWith: string, why: st
     ...current,
     events: [...current.events, { at: now.toISOString(), by, type: "shared", to: sharedWith, reason: why }],
   };
+}
+
+/** A file's share of the records of some cases: recorded on each case when the file is saved. */
+export interface FileShares {
+  readonly references: readonly string[];
+  readonly sharedWith: string;
+  readonly why: string;
+}
+
+/** Where the export reads from: the child's cases and the messages held about them. */
+export interface SubjectAccessSources {
+  readonly cases: Pick<CaseStore, "forChild">;
+  readonly outbox: Pick<OutboxStore, "aboutCase">;
+}
+
+/** Stored documents as they are, without the store's own fields (`_etag`, `_ts` …). */
+function withoutStoreFields<T extends object>(document: T): T {
+  return Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith("_"))) as T;
+}
+
+/** Everything held about the child of a case, and the shares saving it records on each of their cases. */
+export async function subjectAccessExportFor(
+  sources: SubjectAccessSources,
+  current: Case,
+  by: Person,
+  now: Date,
+): Promise<{ document: SubjectAccessExport; shares: FileShares }> {
+  const reference = current.id;
+  const cases = await sources.cases.forChild(current.matchKeys);
+  const messages = (await Promise.all(cases.map((each) => sources.outbox.aboutCase(each.id)))).flat();
+  return {
+    document: subjectAccessExport(
+      reference,
+      cases.map(withoutStoreFields),
+      messages.map(withoutStoreFields),
+      by,
+      now,
+    ),
+    shares: {
+      references: cases.map((each) => each.id),
+      sharedWith: "subject access request (export)",
+      why: `requested for ${reference}`,
+    },
+  };
+}
+
+/** Shares are recorded a few cases at a time: a long list must not hold every write open at once. */
+const sharesAtOnce = 8;
+
+/** Records a file's share on every case whose records it holds. */
+export async function recordShares(
+  cases: Pick<CaseStore, "update">,
+  { references, sharedWith, why }: FileShares,
+  by: Person,
+  now: Date,
+): Promise<void> {
+  for (let at = 0; at < references.length; at += sharesAtOnce) {
+    await Promise.all(
+      references
+        .slice(at, at + sharesAtOnce)
+        .map((reference) =>
+          cases.update(reference, (latest) =>
+            latest ? withShare(latest, by, sharedWith, why, now) : undefined,
+          ),
+        ),
+    );
+  }
 }

@@ -25,13 +25,16 @@ export const submittedAnswersSchema = z.union([schoolAgeAnswersSchema, earlyYear
 const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
 
 /** The human reference, CME-YYYY-NNNNN. */
+/** A case's human reference, CME-YYYY-NNNNN. */
+export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
+
 export function formatReference(year: number, sequence: number): string {
   return `CME-${year}-${String(sequence).padStart(5, "0")}`;
 }
 
 export const submittedReferralSchema = z.object({
   /** The human reference, CME-YYYY-NNNNN; also the partition key. */
-  id: z.string().regex(/^CME-\d{4}-\d{5}$/),
+  id: z.string().regex(caseReferencePattern),
   kind: z.enum(referralKinds),
   /** The draft this case was submitted from: what makes submission idempotent. */
   draftId: z.string(),

@@ -289,6 +289,20 @@ export function dfeReturnWindow(censusDate: string, year: AcademicYear): { from:
   };
 }
 
+/** Where the return reads from (the case store's projection of each case's timeline). */
+export interface TimelineSource {
+  timelines(window: { readonly from: string; readonly to: string }): Promise<TimelineRow[]>;
+}
+
+/** Runs the return for a census day and year over the cases that may count in it. */
+export async function dfeReturnFor(
+  source: TimelineSource,
+  censusDate: string,
+  year: AcademicYear,
+): Promise<DfeReturn> {
+  return dfeReturn(await source.timelines(dfeReturnWindow(censusDate, year)), censusDate, year);
+}
+
 /** The return as the DfE's columns: measure, breakdown_topic, breakdown, child_count (RFC 4180). */
 export function dfeReturnCsv(result: DfeReturn): string {
   return toCsv(

@@ -78,6 +78,21 @@ export function reportView(report: Report, page: number, now: Date, fileOffered:
   };
 }
 
+/** The report's card views to try in turn: the page asked; then fewer rows, if people's words make it too big. */
+export function reportViews(report: Report, page: number, now: Date, fileOffered: boolean): (() => object)[] {
+  const shorter = (rows: number): Report => ({
+    ...report,
+    tables: report.tables.map((table) =>
+      table.paged ? { ...table, rows: table.rows.slice(0, rows) } : table,
+    ),
+  });
+  return [
+    () => reportView(report, page, now, fileOffered),
+    () => reportView(shorter(3), 0, now, fileOffered),
+    () => reportView(shorter(0), 0, now, fileOffered),
+  ];
+}
+
 /** `report` alone: what each report is and how to ask for one. */
 export function reportListView(now: Date) {
   return {

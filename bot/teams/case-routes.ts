@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { caseActionNames } from "../cases/actions.js";
 import type { Case } from "../cases/case.js";
-import { caseCardFor, caseHistoryCard, caseReferencePattern, handleCaseAction } from "./case-actions.js";
-import { replyOfInvoke } from "./invoke-responses.js";
+import { caseReferencePattern } from "../referrals/submitted-referral.js";
+import { detailsForTheTeam, refreshedCase } from "../cases/case-reads.js";
+import { caseActionRoutes, caseCardData, notOnTheCard } from "./case-actions.js";
+import { caseCardFor, caseDetailsCard, caseHistoryCard } from "./case-card.js";
 import { command, verb, type Reply, type Route, type Turn } from "./route.js";
 import { exportOffer } from "./subject-access.js";
 
@@ -14,13 +15,11 @@ const reference = z
   .transform((words) => words.toUpperCase())
   .pipe(z.string().regex(caseReferencePattern));
 
-const cardData = z.record(z.string(), z.unknown());
-
 /** The case, or words saying it is not there. */
 async function found(
   { services }: Turn,
   id: string,
-  then: (current: Case) => Promise<Reply>,
+  then: (current: Case) => Reply | Promise<Reply>,
 ): Promise<Reply> {
   const current = await services.cases.get(id);
   return current ? then(current) : { text: `I can't find ${id}.` };
@@ -52,8 +51,7 @@ export const caseRoutes: readonly Route[] = [
       "Say 'history' in a personal chat with me (or press History on the case card): a case's history holds personal details.",
     malformed: "Say 'history CME-2026-00042' with the case's reference.",
     notAllowed: notInTeam,
-    handle: (turn, id) =>
-      found(turn, id, (current) => Promise.resolve({ card: caseHistoryCard(current, 0) })),
+    handle: (turn, id) => found(turn, id, (current) => ({ card: caseHistoryCard(current, 0) })),
   }),
   command({
     name: "export",
@@ -68,14 +66,39 @@ export const caseRoutes: readonly Route[] = [
     handle: (turn, id) =>
       found(turn, id, async (current) => ({ attachments: [await exportOffer(turn, current)] })),
   }),
-  ...["refresh", "details", "history", ...caseActionNames].map((name) =>
-    verb({
-      verb: `case.${name}`,
-      scopes: ["personal", "team"],
-      who: "anyone",
-      input: cardData,
-      handle: async ({ services, context, log }, data) =>
-        replyOfInvoke(await handleCaseAction(services, context, `case.${name}`, data, log)),
-    }),
-  ),
+  // Anyone may refresh the card they see: someone outside the team gets the card everyone sees.
+  verb({
+    verb: "case.refresh",
+    scopes: ["personal", "team"],
+    who: "anyone",
+    input: caseCardData,
+    malformed: notOnTheCard,
+    handle: async (turn, { caseId }) => {
+      const actor = await turn.actor();
+      const shown = await refreshedCase(turn.services.cases, caseId, actor);
+      if (shown.kind === "not-found") return { text: `I can't find ${caseId}.` };
+      if (shown.kind === "refused") return { text: shown.reason };
+      return { card: await caseCardFor(turn.services, turn.context, actor, shown.case, shown.notice) };
+    },
+  }),
+  verb({
+    verb: "case.details",
+    scopes: ["personal", "team"],
+    who: "cme-team",
+    notAllowed: detailsForTheTeam,
+    input: caseCardData,
+    malformed: notOnTheCard,
+    handle: (turn, { caseId }) => found(turn, caseId, (current) => ({ card: caseDetailsCard(current) })),
+  }),
+  verb({
+    verb: "case.history",
+    scopes: ["personal", "team"],
+    who: "cme-team",
+    notAllowed: detailsForTheTeam,
+    input: caseCardData,
+    malformed: notOnTheCard,
+    handle: (turn, { caseId, page }) =>
+      found(turn, caseId, (current) => ({ card: caseHistoryCard(current, page ?? 0) })),
+  }),
+  ...caseActionRoutes,
 ];

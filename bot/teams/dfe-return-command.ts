@@ -1,61 +1,22 @@
-import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { z } from "zod";
 import { canWorkCases } from "../cases/case-service.js";
-import type { Log } from "../log.js";
 import { ukDate } from "../referrals/school-age.js";
-import { dfeReturnRequest, type DfeReturnRequest } from "../reports/census-dates.js";
-import { dfeReturn, dfeReturnCsv, dfeReturnWindow, type DfeReturn } from "../reports/dfe-return.js";
+import { dfeReturnRequest } from "../reports/census-dates.js";
+import { dfeReturnCsv, dfeReturnFor, type DfeReturn } from "../reports/dfe-return.js";
 import { dfeReturnView } from "../reports/dfe-return-view.js";
 import type { Services } from "../services.js";
-import { worksCases } from "./actor.js";
 import { fileConsentCard, type FileMaker, type OfferedFile } from "./file-offers.js";
-import { problemsWith } from "./inbound.js";
-import { cardResponse, messageResponse } from "./invoke-responses.js";
-import { cardAttachment } from "./render-card.js";
+import { renderCard } from "./render-card.js";
+import { command, verb, type Reply, type Route } from "./route.js";
 
 const usage =
   "Say 'dfe return' for the latest census day, or 'dfe return 2026-10-01' (and a year, like 2025/26, for the any-time measure).";
 const notAllowed = "The DfE return is for CME officers and managers.";
 
-async function returnFor(services: Services, request: Extract<DfeReturnRequest, { ok: true }>) {
-  const window = dfeReturnWindow(request.censusDate, request.year);
-  return dfeReturn(await services.cases.timelines(window), request.censusDate, request.year);
-}
-
-/** `dfe return [YYYY-MM-DD] [YYYY/YY]`: the termly return's tables for the CME team. */
-export async function dfeReturnCommand(
-  services: Services,
-  context: TurnContext,
-  rest: string,
-): Promise<void> {
-  const [what, census, year, ...extra] = rest.split(/\s+/).filter(Boolean);
-  if (what !== "return" || extra.length > 0) {
-    await context.sendActivity(usage);
-    return;
-  }
-  if (!(await worksCases(services, context))) {
-    await context.sendActivity(notAllowed);
-    return;
-  }
+/** The return asked for (a census day and a year, either left out, as typed), run; or what is wrong. */
+async function returnAsked(services: Services, census: string | undefined, year: string | undefined) {
   const request = dfeReturnRequest(services.config.censusDates, ukDate(services.now()), census, year);
-  if (!request.ok) {
-    await context.sendActivity(`${request.problem} ${usage}`);
-    return;
-  }
-  const result = await returnFor(services, request);
-  await context.sendActivity({ attachments: [cardAttachment("dfe-return", dfeReturnView(result))] });
-  // The CSV to submit: files are offered in personal chat only (it holds counts, no child).
-  if (context.activity.conversation.conversationType === "personal") {
-    await context.sendActivity({
-      attachments: [
-        fileConsentCard(dfeReturnFileOf(result), {
-          kind: "dfe-return",
-          census: result.censusDate,
-          year: result.year.label,
-        }),
-      ],
-    });
-  }
+  return request.ok ? await dfeReturnFor(services.cases, request.censusDate, request.year) : request.problem;
 }
 
 function dfeReturnFileOf(result: DfeReturn): OfferedFile {
@@ -69,40 +30,60 @@ function dfeReturnFileOf(result: DfeReturn): OfferedFile {
   };
 }
 
+/** The return's card; typed in personal chat, with the CSV to submit offered (it holds counts, no child). */
+function returnReply(result: DfeReturn, withFile: boolean): Reply {
+  const offer = { kind: "dfe-return", census: result.censusDate, year: result.year.label } as const;
+  return {
+    card: renderCard("dfe-return", dfeReturnView(result)),
+    ...(withFile ? { attachments: [fileConsentCard(dfeReturnFileOf(result), offer)] } : {}),
+  };
+}
+
+export const dfeReturnRoutes: readonly Route[] = [
+  // `dfe return [YYYY-MM-DD] [YYYY/YY]`: the termly return's tables for the CME team.
+  command({
+    name: "dfe return",
+    aliases: ["dfe"],
+    description:
+      "CME team: 'dfe return [2026-10-01]' gives the DfE's termly CME return for a census day, as the DfE asks for it",
+    scopes: ["personal", "team"],
+    who: "cme-team",
+    notAllowed,
+    input: z
+      .string()
+      .transform((rest) => rest.split(/\s+/).filter(Boolean))
+      .refine(([census, ...more]) => more.length <= 1 && (census === undefined || /^\d/.test(census))),
+    malformed: usage,
+    handle: async ({ services, scope }, [census, year]) => {
+      const result = await returnAsked(services, census, year);
+      return typeof result === "string"
+        ? { text: `${result} ${usage}` }
+        : returnReply(result, scope === "personal");
+    },
+  }),
+  // The return's button on the channel's census-day card: the same tables, for the person who pressed.
+  verb({
+    verb: "dfe.return",
+    scopes: ["personal", "team"],
+    who: "cme-team",
+    notAllowed,
+    input: z.object({ census: z.string().max(10) }),
+    malformed: "I don't know that button.",
+    handle: async ({ services }, { census }) => {
+      const result = await returnAsked(services, census, undefined);
+      return typeof result === "string" ? { text: result } : returnReply(result, false);
+    },
+  }),
+];
+
 /** The DfE return's CSV, made again when the person accepts the file (nothing is kept in between). */
 export const dfeReturnFile: FileMaker<{ kind: "dfe-return"; census: string; year: string }> = {
   async make(services, actor, { census, year }) {
     const request = dfeReturnRequest(services.config.censusDates, ukDate(services.now()), census, year);
     if (!canWorkCases(actor) || !request.ok)
       return "I can't make that return (your role or the census day could not be confirmed). Nothing was saved.";
-    return dfeReturnFileOf(await returnFor(services, request));
+    return dfeReturnFileOf(await dfeReturnFor(services.cases, request.censusDate, request.year));
   },
   declined: "Not saved.",
   uploadFailed: "I couldn't save the return to your OneDrive just now. Please say 'dfe return' again.",
 };
-
-const dfeCardData = z.object({ census: z.string().max(10) });
-
-/** The return's button on the channel's census-day card: the same tables, for the person who pressed. */
-export async function handleDfeAction(
-  services: Services,
-  context: TurnContext,
-  verb: string,
-  data: Record<string, unknown>,
-  log: Log,
-): Promise<AdaptiveCardInvokeResponse> {
-  const parsed = dfeCardData.safeParse(data);
-  if (verb !== "dfe.return" || !parsed.success) {
-    log("invoke.refused.malformed", { verb, problems: parsed.success ? "verb" : problemsWith(parsed.error) });
-    return messageResponse("I don't know that button.");
-  }
-  if (!(await worksCases(services, context))) return messageResponse(notAllowed);
-  const request = dfeReturnRequest(
-    services.config.censusDates,
-    ukDate(services.now()),
-    parsed.data.census,
-    undefined,
-  );
-  if (!request.ok) return messageResponse(request.problem);
-  return cardResponse("dfe-return", dfeReturnView(await returnFor(services, request)));
-}

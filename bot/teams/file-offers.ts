@@ -1,5 +1,5 @@
 import type { Attachment, TurnContext } from "botbuilder";
-import { withShare } from "../cases/subject-access.js";
+import { recordShares, type FileShares } from "../cases/subject-access.js";
 import type { Actor, Person } from "../people/person.js";
 import type { Services } from "../services.js";
 import type { FileConsent, FileOfferContext } from "./inbound.js";
@@ -17,11 +17,7 @@ export interface OfferedFile {
   readonly fileType: string;
   readonly body: Buffer;
   /** The cases whose records the file holds (a share is recorded on each), with whom and why. */
-  readonly shares: {
-    readonly references: readonly string[];
-    readonly sharedWith: string;
-    readonly why: string;
-  };
+  readonly shares: FileShares;
 }
 
 /** How one kind of file is made, and what the person is told when it is not. */
@@ -56,9 +52,6 @@ export const personOf = (actor: Actor): Person => ({
   ...(actor.aadObjectId ? { aadObjectId: actor.aadObjectId } : {}),
 });
 
-/** Shares are recorded a few cases at a time: a long list must not hold every write open at once. */
-const sharesAtOnce = 8;
-
 /** The person accepted or declined: make, record, upload and show the file, or say why not. */
 export async function answerFileConsent(
   services: Services,
@@ -87,19 +80,8 @@ export async function answerFileConsent(
   }
   // The share is recorded before the upload: every file that may exist in someone's OneDrive (an
   // upload that fails may still have landed) has its share on the cases it holds.
-  const by = personOf(who);
-  const { references, sharedWith, why } = file.shares;
-  for (let at = 0; at < references.length; at += sharesAtOnce) {
-    await Promise.all(
-      references
-        .slice(at, at + sharesAtOnce)
-        .map((reference) =>
-          services.cases.update(reference, (latest) =>
-            latest ? withShare(latest, by, sharedWith, why, now) : undefined,
-          ),
-        ),
-    );
-  }
+  await recordShares(services.cases, file.shares, personOf(who), now);
+  const { references } = file.shares;
   try {
     const uploaded = await fetch(upload.uploadUrl, {
       method: "PUT",

@@ -1,13 +1,13 @@
 import type { Attachment } from "botbuilder";
-import { canWorkCases } from "../cases/case-service.js";
-import { subjectAccessExport } from "../cases/subject-access.js";
-import type { Services } from "../services.js";
 import type { Case } from "../cases/case.js";
+import { caseReferencePattern } from "../referrals/submitted-referral.js";
+import { canWorkCases } from "../cases/case-service.js";
+import { subjectAccessExportFor } from "../cases/subject-access.js";
 import type { Person } from "../people/person.js";
+import type { Services } from "../services.js";
 import { referrerOf } from "./actor.js";
-import { caseReferencePattern } from "./case-actions.js";
-import type { Turn } from "./route.js";
 import { fileConsentCard, personOf, type FileMaker, type OfferedFile } from "./file-offers.js";
+import type { Turn } from "./route.js";
 
 /**
  * `export CME-…`: Teams asks the person where to save the file (a file consent card); the export
@@ -21,22 +21,14 @@ export async function exportOffer({ services, context }: Turn, current: Case): P
 /** Everything held about the child of a case, as the JSON file the export saves. */
 async function exportFile(services: Services, current: Case, by: Person, now: Date): Promise<OfferedFile> {
   const reference = current.id;
-  const cases = await services.cases.forChild(current.matchKeys);
-  const messages = (await Promise.all(cases.map((each) => services.outboxStore.aboutCase(each.id)))).flat();
-  const strip = <T extends object>(document: T) =>
-    Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith("_"))) as T;
+  const sources = { cases: services.cases, outbox: services.outboxStore };
+  const { document, shares } = await subjectAccessExportFor(sources, current, by, now);
   return {
     name: `${reference}-subject-access.json`,
     description: `Everything held about the child of ${reference}, for a subject access request. Accepting records it as a share on the child's cases.`,
     fileType: "json",
-    body: Buffer.from(
-      JSON.stringify(subjectAccessExport(reference, cases.map(strip), messages.map(strip), by, now), null, 2),
-    ),
-    shares: {
-      references: cases.map((each) => each.id),
-      sharedWith: "subject access request (export)",
-      why: `requested for ${reference}`,
-    },
+    body: Buffer.from(JSON.stringify(document, null, 2)),
+    shares,
   };
 }
 

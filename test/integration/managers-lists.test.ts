@@ -239,6 +239,36 @@ describe("managers' status and lists", () => {
     expect(answer).to.match(/personal chat/);
   });
 
+  it("lists the cases escalated in the last seven days from the status card, each saying what was escalated", async () => {
+    await seed(h, mixed);
+    await sweepEscalations(h.app.services, now);
+    // The sweep escalates what is overdue on the cases it can see (older documents wait for their next write).
+    const escalated = mixed.filter((s) => !s.closed && s.daysAgo > 0 && s.written).map((s) => reference(s.n));
+    await say(people.manager, "status");
+    const status = lastCard(people.manager);
+    const list = invokeCard(
+      await h.send(
+        cardAction(
+          h.teams,
+          people.manager,
+          "personal",
+          "cases.list",
+          actionData(status, "cases.list", { list: "escalated" }),
+        ),
+      ),
+    );
+    expect(cardText(list)).to.include("Escalated in the last 7 days");
+    expect(cardText(list)).to.include(
+      `${escalated.length} cases, page 1 of ${Math.ceil(escalated.length / 10)}`,
+    );
+    const opened = cardActions(list)
+      .filter((a) => a.verb === "case.refresh")
+      .map((a) => a.data.caseId as string);
+    expect(opened).to.have.length(Math.min(10, escalated.length));
+    for (const each of opened) expect(escalated).to.include(each);
+    expect(cardText(list)).to.match(/escalated \d+ \w+ 2026/);
+  });
+
   it("lists what is overdue, most overdue first, a page at a time, each row opening its case", async () => {
     await seed(h, mixed);
     const expected = mixed
@@ -293,6 +323,33 @@ describe("managers' status and lists", () => {
     );
     const listed = cardActions(omarsList).filter((a) => a.verb === "case.refresh").length;
     expect(listed).to.equal(Math.min(10, open.filter((s) => s.owner === omar).length));
+  });
+
+  it("lists the unassigned cases from the caseload card, longest waiting first", async () => {
+    await seed(h, mixed);
+    const unassigned = mixed
+      .filter((s) => !s.closed && !s.owner)
+      .sort((a, b) => b.daysAgo - a.daysAgo)
+      .map((s) => reference(s.n));
+    await say(people.officer, "caseload");
+    const list = invokeCard(
+      await h.send(
+        cardAction(
+          h.teams,
+          people.officer,
+          "personal",
+          "cases.list",
+          actionData(lastCard(people.officer), "cases.list", { list: "unassigned" }),
+        ),
+      ),
+    );
+    expect(cardText(list)).to.include("Unassigned cases").and.include(`${unassigned.length} cases`);
+    const opened = cardActions(list)
+      .filter((a) => a.verb === "case.refresh")
+      .map((a) => a.data.caseId as string);
+    // All of them fit one page; cases submitted at the same moment may come in either order.
+    expect([...opened].sort()).to.deep.equal([...unassigned].sort());
+    expect(opened[0]).to.equal(unassigned[0]);
   });
 
   it("finds cases by surname (case-blind), UPN or reference: open ones first, then closed", async () => {

@@ -29,7 +29,7 @@ import { leaversReport, referralsReport } from "../../bot/reports/reports.js";
 import { riskFactorChoices as everyRiskFactor } from "../../bot/referrals/questions.js";
 import { commandRoutes as commandList } from "../../bot/teams/routes.js";
 import { maxCardBytes, renderCard, type CardJson } from "../../bot/teams/render-card.js";
-import { caseDetailsCard, caseHistoryCard, fittingCaseCard } from "../../bot/teams/case-actions.js";
+import { caseDetailsCard, caseHistoryCard, fittingCaseCard } from "../../bot/teams/case-card.js";
 import { reviewCard, stepCard } from "../../bot/teams/referral-actions.js";
 import { answerStep, formOf, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
 import {
