@@ -2,7 +2,8 @@ import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { z } from "zod";
 import { caseActionNames, notInCmeTeam, type CaseActionName } from "../cases/actions.js";
 import type { Case } from "../cases/case.js";
-import { canWorkCases, runCaseAction } from "../cases/case-service.js";
+import { runCaseAction } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import {
   caseChannelView,
   caseDetailsView,

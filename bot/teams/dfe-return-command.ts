@@ -1,6 +1,6 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { z } from "zod";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import type { Log } from "../log.js";
 import { ukDate } from "../referrals/school-age.js";
 import { dfeReturnRequest, type DfeReturnRequest } from "../reports/census-dates.js";

@@ -38,7 +38,7 @@ import {
   removeRow,
   startDraft,
 } from "../referrals/wizard.js";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import type { Services } from "../services.js";
 import { actorOfTurn, referrerOf } from "./actor.js";
 import { outsideTurn, StoreUnavailableError, withStoreBudget } from "../store/deadline.js";

@@ -1,7 +1,7 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from "botbuilder";
 import { CardFactory } from "botbuilder";
 import { z } from "zod";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import { londonDate } from "../escalations/calendar.js";
 import { toCsv } from "../reports/csv.js";
 import { reportListView, reportView } from "../reports/report-view.js";

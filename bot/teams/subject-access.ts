@@ -1,5 +1,5 @@
 import type { Attachment } from "botbuilder";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import { subjectAccessExport } from "../cases/subject-access.js";
 import type { Services } from "../services.js";
 import type { Case } from "../cases/case.js";
