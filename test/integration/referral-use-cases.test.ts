@@ -6,7 +6,7 @@ import { next, stepDraft } from "../../bot/referrals/step.js";
 import { duplicateDecisionOf, lateOutcomeCard, submitFromCard } from "../../bot/referrals/submit-referral.js";
 import type { SubmitPorts } from "../../bot/referrals/submit-referral.js";
 import type { WizardOutcome } from "../../bot/referrals/wizard-outcome.js";
-import { people, startHarness, type Harness } from "../support/harness.js";
+import { startHarness, type Harness } from "../support/harness.js";
 
 /** The referral use cases called directly, on the real services (drafts in the in-process Cosmos). */
 describe("referral use cases", () => {
