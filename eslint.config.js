@@ -27,6 +27,8 @@ export default tseslint.config(
       "bot/reports/**",
       "bot/store/**",
       "bot/outbox/**",
+      "bot/people/**",
+      "bot/pupils/**",
     ],
     rules: {
       "no-restricted-imports": [

@@ -1,9 +1,9 @@
 import { describeClocks, type Clocks } from "../escalations/due.js";
 import type { Actor } from "../people/person.js";
-import type { CaseStore } from "../store/case-store.js";
+import type { CaseRepository } from "./case-repository.js";
 import { notInCmeTeam } from "./actions.js";
 import type { Case } from "./case.js";
-import { canWorkCases } from "./case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import {
   caseChannelView,
   caseDetailsView,
@@ -17,7 +17,7 @@ import {
  * details and its history (the CME team's). Views only: the edge renders the first that fits.
  */
 
-type CaseReader = Pick<CaseStore, "get">;
+type CaseReader = Pick<CaseRepository, "get">;
 
 export type Officer = Extract<CardViewer, { kind: "team" }>["officers"][number];
 

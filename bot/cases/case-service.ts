@@ -2,6 +2,7 @@ import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { Actor } from "../people/person.js";
 import type { CaseRepository } from "./case-repository.js";
+import { canWorkCases } from "../people/roles.js";
 import { retryWhileContended } from "../store/contention.js";
 import {
   appendOnlyActions,
@@ -27,10 +28,6 @@ export type CaseActionOutcome =
   /** The card was made before someone else's change: nothing was saved; here is the case now. */
   | { readonly kind: "stale"; readonly case: Case }
   | { readonly kind: "not-found" };
-
-export function canWorkCases(actor: Actor): boolean {
-  return actor.roles.has("officer") || actor.roles.has("manager");
-}
 
 /**
  * Runs one action on a case: re-read it, check the actor may, check the card is current,

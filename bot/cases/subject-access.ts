@@ -1,6 +1,6 @@
 import type { Person } from "../people/person.js";
-import type { CaseStore } from "../store/case-store.js";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { OutboxRepository } from "../outbox/outbox-repository.js";
+import type { CaseRepository } from "./case-repository.js";
 import { titleOf } from "../referrals/questions.js";
 import { ukDate } from "../referrals/school-age.js";
 import { referralOnId, type Case } from "./case.js";
@@ -115,8 +115,8 @@ export interface FileShares {
 
 /** Where the export reads from: the child's cases and the messages held about them. */
 export interface SubjectAccessSources {
-  readonly cases: Pick<CaseStore, "forChild">;
-  readonly outbox: Pick<OutboxStore, "aboutCase">;
+  readonly cases: Pick<CaseRepository, "forChild">;
+  readonly outbox: Pick<OutboxRepository, "aboutCase">;
 }
 
 /** Stored documents as they are, without the store's own fields (`_etag`, `_ts` …). */
@@ -155,7 +155,7 @@ const sharesAtOnce = 8;
 
 /** Records a file's share on every case whose records it holds. */
 export async function recordShares(
-  cases: Pick<CaseStore, "update">,
+  cases: Pick<CaseRepository, "update">,
   { references, sharedWith, why }: FileShares,
   by: Person,
   now: Date,

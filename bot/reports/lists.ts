@@ -1,8 +1,8 @@
 import type { TermDates } from "../escalations/calendar.js";
 import { clockLevelsOf, type Clocks } from "../escalations/due.js";
 import { formatDateTime } from "../people/format.js";
-import type { CaseStore, LevelsOf } from "../store/case-store.js";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { OutboxRepository } from "../outbox/outbox-repository.js";
+import type { CaseReadings, LevelsOf } from "./case-readings.js";
 import {
   caseListView,
   caseloadOf,
@@ -20,8 +20,8 @@ import { statusView } from "./status.js";
 /** The CME team's picture of its work: the status card's facts and the lists of cases it acts on. */
 
 export interface ListSources {
-  readonly cases: Pick<CaseStore, "openRows" | "rowsFor" | "findRows" | "closedCount">;
-  readonly outbox: Pick<OutboxStore, "escalationsListSince" | "countByState">;
+  readonly cases: Pick<CaseReadings, "openRows" | "rowsFor" | "findRows" | "closedCount">;
+  readonly outbox: Pick<OutboxRepository, "escalationsListSince" | "countByState">;
 }
 
 export interface ListSettings {

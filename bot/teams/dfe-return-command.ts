@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import { ukDate } from "../referrals/school-age.js";
 import { dfeReturnRequest } from "../reports/census-dates.js";
 import { dfeReturnCsv, dfeReturnFor, type DfeReturn } from "../reports/dfe-return.js";

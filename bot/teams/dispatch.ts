@@ -1,5 +1,5 @@
 import { CardFactory, TurnContext, type AdaptiveCardInvokeResponse } from "botbuilder";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import type { Log } from "../log.js";
 import type { Actor } from "../people/person.js";
 import type { Services } from "../services.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import { londonDate } from "../escalations/calendar.js";
 import { toCsv } from "../reports/csv.js";
 import { reportPage, typedReport, type ReportAnswer, type ReportAsking } from "../reports/report-requests.js";

@@ -1,7 +1,7 @@
 import type { Attachment } from "botbuilder";
 import type { Case } from "../cases/case.js";
 import { caseReferencePattern } from "../referrals/submitted-referral.js";
-import { canWorkCases } from "../cases/case-service.js";
+import { canWorkCases } from "../people/roles.js";
 import { subjectAccessExportFor } from "../cases/subject-access.js";
 import type { Person } from "../people/person.js";
 import type { Services } from "../services.js";

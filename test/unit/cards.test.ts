@@ -30,7 +30,7 @@ import { riskFactorChoices as everyRiskFactor } from "../../bot/referrals/questi
 import { commandRoutes as commandList } from "../../bot/teams/routes.js";
 import { maxCardBytes, renderCard, type CardJson } from "../../bot/teams/render-card.js";
 import { caseDetailsCard, caseHistoryCard, fittingCaseCard } from "../../bot/teams/case-card.js";
-import { reviewCard, stepCard } from "../../bot/teams/referral-actions.js";
+import { reviewCard, stepCard } from "../../bot/teams/referral-cards.js";
 import { answerStep, formOf, fromAnswers, startDraft } from "../../bot/referrals/wizard.js";
 import {
   forms,

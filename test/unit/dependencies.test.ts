@@ -58,6 +58,11 @@ const allowed: readonly { readonly file: string; readonly target: string; readon
     why: "as above",
   },
   {
+    file: "bot/referrals/submit-referral.ts",
+    target: "bot/store/deadline",
+    why: "a submission that outlives its turn runs outside the turn's store budget, under one of its own (outsideTurn, withStoreBudget)",
+  },
+  {
     file: "bot/outbox/outbox.ts",
     target: "bot/store/deadline",
     why: "the store's own judgement that it is unreachable (isUnreachable), and running outside a turn's store budget (outsideTurn)",
