@@ -136,50 +136,42 @@ export type ExtractRow =
   | { readonly row: number; readonly pupil: PupilRow }
   | { readonly row: number; readonly problems: readonly RowProblem[] };
 
-type Positions = Map<ExtractField, number>;
-
-/** A record's cells by field: blanks are absent, and sex is read through the mapping's sexValues. */
-function cellsOf(record: readonly string[], positions: Positions, mapping: ExtractMapping) {
+/**
+ * Validates records one at a time, for a file whose header row put each mapped field at a
+ * position. Blank cells are absent; sex is read through the mapping's sexValues.
+ */
+function recordValidator(mapping: ExtractMapping, positions: Map<ExtractField, number>, headerCount: number) {
   const sexOf = new Map(
     Object.entries(mapping.sexValues).map(([written, sex]) => [written.toLowerCase(), sex]),
   );
-  const cells: Partial<Record<ExtractField, string>> = {};
-  for (const [field, at] of positions) {
-    const value = record[at]?.trim();
-    if (!value) continue;
-    cells[field] = field === "sex" ? (sexOf.get(value.toLowerCase()) ?? value) : value;
-  }
-  return cells;
-}
-
-/** Validates one record (its cells already placed by the header row). */
-export function validateRecord(
-  row: number,
-  record: readonly string[],
-  positions: Positions,
-  mapping: ExtractMapping,
-  headerCount: number,
-): ExtractRow {
-  if (record.length !== headerCount) {
-    return {
-      row,
-      problems: [{ row, why: `has ${record.length} values where the header row has ${headerCount}` }],
-    };
-  }
-  const cells = cellsOf(record, positions, mapping);
-  const columns = mappedColumns(mapping);
+  const columns = mappedColumns(mapping).map((column) => ({
+    ...column,
+    at: positions.get(column.field) ?? -1,
+  }));
   const headerOf = new Map(columns.map(({ field, header }) => [field, header]));
-  const problems: RowProblem[] = columns
-    .filter(({ field, required }) => required && cells[field] === undefined)
-    .map(({ header }) => ({ row, column: header, why: "is blank" }));
-  const parsed = pupilRowSchema.safeParse(cells);
-  if (parsed.success && problems.length === 0) return { row, pupil: parsed.data };
-  for (const issue of parsed.error?.issues ?? []) {
-    const column = headerOf.get(issue.path[0] as ExtractField);
-    if (!problems.some((problem) => problem.column === column))
-      problems.push({ row, column, why: issue.message });
-  }
-  return { row, problems };
+  return (row: number, record: readonly string[]): ExtractRow => {
+    if (record.length !== headerCount) {
+      return {
+        row,
+        problems: [{ row, why: `has ${record.length} values where the header row has ${headerCount}` }],
+      };
+    }
+    const cells: Partial<Record<ExtractField, string>> = {};
+    const problems: RowProblem[] = [];
+    for (const { field, header, required, at } of columns) {
+      const value = record[at]?.trim();
+      if (value) cells[field] = field === "sex" ? (sexOf.get(value.toLowerCase()) ?? value) : value;
+      else if (required) problems.push({ row, column: header, why: "is blank" });
+    }
+    const parsed = pupilRowSchema.safeParse(cells);
+    if (parsed.success && problems.length === 0) return { row, pupil: parsed.data };
+    for (const issue of parsed.error?.issues ?? []) {
+      const column = headerOf.get(issue.path[0] as ExtractField);
+      if (!problems.some((problem) => problem.column === column))
+        problems.push({ row, column, why: issue.message });
+    }
+    return { row, problems };
+  };
 }
 
 const excelWorkbook = Buffer.from("PK\x03\x04", "latin1");
@@ -297,14 +289,14 @@ export async function* readExtract(
   pipeline(source, checkedText(limits.maxBytes), parser, () => undefined);
   let row = 0;
   let dataRows = 0;
-  let header: { positions: Positions; count: number } | undefined;
+  let validate: ((row: number, record: readonly string[]) => ExtractRow) | undefined;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       row += 1;
-      if (!header) {
+      if (!validate) {
         const located = locateColumns(mapping, record);
         if (!located.ok) throw headerRefusal(located, record);
-        header = { positions: located.positions, count: record.length };
+        validate = recordValidator(mapping, located.positions, record.length);
         continue;
       }
       if (isBlank(record)) continue;
@@ -315,14 +307,14 @@ export async function* readExtract(
           `The file has more than ${limits.maxRows.toLocaleString("en-GB")} rows, the most an extract may have: split it and send each part.`,
         );
       }
-      yield validateRecord(row, record, header.positions, mapping, header.count);
+      yield validate(row, record);
     }
   } catch (error) {
     throw error instanceof CsvError ? csvRefusal(error) : error;
   } finally {
     parser.destroy();
   }
-  if (!header) {
+  if (!validate) {
     throw new ExtractRefused("not-csv", "The file is empty: an extract starts with its header row.");
   }
 }
