@@ -45,7 +45,7 @@ export class ExtractRefused extends Error {
 }
 
 /** DD/MM/YYYY (as spreadsheets in the UK write it) or YYYY-MM-DD, as a real calendar date. */
-export function extractDate(value: string): IsoDate | undefined {
+function extractDate(value: string): IsoDate | undefined {
   const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
   const iso = uk ? `${uk[3]}-${uk[2]!.padStart(2, "0")}-${uk[1]!.padStart(2, "0")}` : value;
   return isIsoDate(iso) ? iso : undefined;
@@ -122,7 +122,6 @@ export const pupilRowSchema = z
   });
 
 export type PupilRow = z.infer<typeof pupilRowSchema>;
-export type Destination = NonNullable<PupilRow["destination"]>;
 
 export interface RowProblem {
   /** The row as a spreadsheet numbers it: the header is row 1. */
