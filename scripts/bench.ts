@@ -6,3 +6,4 @@
 const which = process.env.BENCH ?? "turns,scale";
 if (which.includes("turns")) await import("./bench/turns.js");
 if (which.includes("scale")) await import("./bench/scale.js");
+if (which.includes("extract")) await import("./bench/extract.js");
