@@ -1,6 +1,5 @@
 import { referrerContacts } from "../config.js";
 import { myReferralsView } from "../reports/my-referrals.js";
-import type { ReferralKind } from "../referrals/draft.js";
 import type { Services } from "../services.js";
 import { referrerOf } from "./actor.js";
 import { renderCard } from "./render-card.js";
@@ -16,13 +15,6 @@ export function helpReply(
     ...(preface ? { text: preface } : {}),
     card: renderCard("help", { commands, ...referrerContacts(services.config) }),
   };
-}
-
-/** "refer school", "refer school age", "refer early years", "refer ey" … */
-export function kindIn(words: string): ReferralKind | undefined {
-  if (/^(school|school[- ]age|sa)$/.test(words)) return "school-age";
-  if (/^(early[- ]?years?|ey|nursery)$/.test(words)) return "early-years";
-  return undefined;
 }
 
 /** `my referrals`: the children this person referred, and what is happening with each. */
