@@ -30,14 +30,17 @@ export function toIsoDate(date: Date): IsoDate {
   return date.toISOString().slice(0, 10);
 }
 
+/** Made once: a formatter is costly to make and cheap to use (en-CA writes YYYY-MM-DD). */
+const ukDateFormat = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
 /** The calendar date in the UK (Europe/London) of an instant. */
 export function ukDate(instant: Date): IsoDate {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/London",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(instant);
+  return ukDateFormat.format(instant);
 }
 
 function birthdayAt(dateOfBirth: Date, age: number): Date {
