@@ -1,3 +1,4 @@
+import { afterTurn } from "./after-turn.js";
 import type { Config } from "./config.js";
 import { bankHolidaysInEngland } from "./escalations/bank-holidays.js";
 import { createCalendar } from "./escalations/calendar.js";
@@ -70,6 +71,7 @@ export async function compose(
     giveUpAfterMs: config.outboxGiveUpMs,
     claimMs: config.outboxClaimMs,
     delivers: delivery !== undefined,
+    startsAfter: afterTurn,
     onError: (item, error) =>
       log("outbox.delivery.failed", {
         item: item.id,

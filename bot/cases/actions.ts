@@ -67,7 +67,13 @@ const waitingForSignOff = (current: Case) =>
   `${current.id} is waiting for a manager to sign off its closure: they sign it off or send it back first.`;
 
 /** A rule sees who acts (as stored: never their roles) and, separately, the roles they act with. */
-type Rule<Input> = (current: Case, by: Person, input: Input, roles: ReadonlySet<Role>) => ActionResult;
+type Rule<Input> = (
+  current: Case,
+  by: Person,
+  input: Input,
+  roles: ReadonlySet<Role>,
+  now: Date,
+) => ActionResult;
 
 /** An action: the schema its inputs (from a card) must pass, and the pure rule that applies them. */
 function action<S extends z.ZodType>(input: S, apply: Rule<z.output<S>>) {
@@ -75,12 +81,11 @@ function action<S extends z.ZodType>(input: S, apply: Rule<z.output<S>>) {
 }
 
 /** Every action on a case, for one moment and policy. */
-function actionsFor(context: ActionContext) {
-  const { now, today } = context;
+function actionsFor({ today, signOffOutcomes }: Pick<ActionContext, "today" | "signOffOutcomes">) {
   const statusTitle = (status: CaseStatus) => statusTitles[status];
   const closedRefusal = (current: Case) => (current.status === "closed" ? `${current.id} is closed.` : "");
 
-  const close = (current: Case, closure: Closure, by: Person): Case =>
+  const close = (current: Case, closure: Closure, by: Person, now: Date): Case =>
     withEvents(
       current,
       { status: "closed", closure, pendingClosure: undefined },
@@ -98,7 +103,7 @@ function actionsFor(context: ActionContext) {
     );
 
   return {
-    assignToMe: action(z.object({}), (current, by) => {
+    assignToMe: action(z.object({}), (current, by, _input, _roles, now) => {
       if (current.status === "closed") return refuse(`${current.id} is closed.`);
       if (current.owner?.id === by.id) return refuse(`${current.id} is already yours.`);
       if (current.owner) return refuse(`${current.id} is already assigned to ${current.owner.name}.`);
@@ -107,7 +112,7 @@ function actionsFor(context: ActionContext) {
         case: withEvents(current, { owner: by }, [{ by, type: "assigned", to: by.name }], now),
       };
     }),
-    assignTo: action(z.object({ officer: personSchema }), (current, by, { officer }) => {
+    assignTo: action(z.object({ officer: personSchema }), (current, by, { officer }, _roles, now) => {
       const closed = closedRefusal(current);
       if (closed) return refuse(closed);
       if (current.owner?.id === officer.id) {
@@ -130,7 +135,7 @@ function actionsFor(context: ActionContext) {
         ),
       };
     }),
-    unassign: action(z.object({}), (current, by) => {
+    unassign: action(z.object({}), (current, by, _input, _roles, now) => {
       const closed = closedRefusal(current);
       if (closed) return refuse(closed);
       if (!current.owner) return refuse(`${current.id} has no owner.`);
@@ -149,7 +154,7 @@ function actionsFor(context: ActionContext) {
         dfeReason: choice(dfeReasonChoices, "Choose the DfE primary reason"),
         cmeStartDate: pastDate("CME start date", today),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const events: Omit<CaseEvent, "at">[] = [
@@ -192,7 +197,7 @@ function actionsFor(context: ActionContext) {
         to: z.enum(["in_progress", "located", "tracking"], { error: "Choose the new status" }),
         reason: text("reason for the change", 500),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         if (current.status === "new") {
           return refuse("Record the DfE reason and CME start date first (Start enquiries).");
         }
@@ -217,7 +222,7 @@ function actionsFor(context: ActionContext) {
     ),
     requestInfo: action(
       z.object({ question: text("question for the referrer", 1000) }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         if (!canMove(current.status, "info_requested")) {
           return refuse("Only a case in progress can be sent back to the referrer.");
         }
@@ -260,7 +265,7 @@ function actionsFor(context: ActionContext) {
     ),
     answerInfo: action(
       z.object({ requestId: z.string(), answer: text("answer", 2000) }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         const request = current.infoRequests.find((each) => each.id === input.requestId);
         if (!request) return refuse("I can't find that question on the case.");
         if (request.answer !== undefined)
@@ -295,7 +300,7 @@ function actionsFor(context: ActionContext) {
         contacted: text("person or organisation contacted", 200),
         outcome: text("outcome of the enquiry", 1000),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         return {
@@ -324,7 +329,7 @@ function actionsFor(context: ActionContext) {
         reference: optionalText(100),
         outcome: optionalText(1000),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const entry = {
@@ -370,7 +375,7 @@ function actionsFor(context: ActionContext) {
           .regex(/^\d{1,6}$/, "Choose the referral on"),
         outcome: text("outcome of the referral on", 1000),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         if (current.anonymisedAt)
           return refuse(`${current.id}'s personal details have been removed (retention).`);
         const index = current.referralsOn.findIndex(
@@ -401,7 +406,7 @@ function actionsFor(context: ActionContext) {
         };
       },
     ),
-    addNote: action(z.object({ note: text("note", 2000) }), (current, by, input) => {
+    addNote: action(z.object({ note: text("note", 2000) }), (current, by, input, _roles, now) => {
       return {
         ok: true,
         case: withEvents(current, {}, [{ by, type: "note", reason: input.note }], now),
@@ -412,7 +417,7 @@ function actionsFor(context: ActionContext) {
         outcome: choice(outcomeChoices, "Choose the outcome"),
         detail: optionalText(1000),
       }),
-      (current, by, input, roles) => {
+      (current, by, input, roles, now) => {
         if (current.status === "closed") return refuse(`${current.id} is closed already.`);
         if (current.pendingClosure) return refuse(waitingForSignOff(current));
         if (current.status === "new" && input.outcome !== "not-cme") {
@@ -438,7 +443,7 @@ function actionsFor(context: ActionContext) {
           by,
           at: now.toISOString(),
         };
-        const needsSignOff = context.signOffOutcomes.includes(input.outcome);
+        const needsSignOff = signOffOutcomes.includes(input.outcome);
         if (needsSignOff && !roles.has("manager")) {
           return {
             ok: true,
@@ -459,11 +464,11 @@ function actionsFor(context: ActionContext) {
         }
         return {
           ok: true,
-          case: close(current, needsSignOff ? { ...closure, signedOffBy: by } : closure, by),
+          case: close(current, needsSignOff ? { ...closure, signedOffBy: by } : closure, by, now),
         };
       },
     ),
-    signOffClosure: action(z.object({}), (current, by) => {
+    signOffClosure: action(z.object({}), (current, by, _input, _roles, now) => {
       if (!current.pendingClosure) return refuse(`${current.id} has no closure waiting for sign-off.`);
       if (!canMove(current.status, "closed")) {
         return refuse(
@@ -474,12 +479,12 @@ function actionsFor(context: ActionContext) {
       const { at: requestedAt, ...requested } = current.pendingClosure;
       return {
         ok: true,
-        case: close(current, { ...requested, requestedAt, at: now.toISOString(), signedOffBy: by }, by),
+        case: close(current, { ...requested, requestedAt, at: now.toISOString(), signedOffBy: by }, by, now),
       };
     }),
     declineClosure: action(
       z.object({ reason: text("reason for not signing off", 500) }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         if (!current.pendingClosure) return refuse(`${current.id} has no closure waiting for sign-off.`);
         return {
           ok: true,
@@ -504,7 +509,7 @@ function actionsFor(context: ActionContext) {
         to: z.enum(["urgent", "routine"], { error: "Choose the new priority" }),
         reason: text("reason for the change of priority", 500),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         const urgent = input.to === "urgent";
@@ -536,7 +541,7 @@ function actionsFor(context: ActionContext) {
         dfeReason: choice(dfeReasonChoices, "Choose the DfE primary reason").optional(),
         cmeStartDate: pastDate("CME start date", today).optional(),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         if (current.status !== "closed") return refuse(`${current.id} is not closed.`);
         // A case closed from `new` (not CME) has no DfE reason: an open case must have one.
         const dfeReason = current.dfeReason ?? input.dfeReason;
@@ -584,7 +589,7 @@ function actionsFor(context: ActionContext) {
         ),
         reason: optionalText(500),
       }),
-      (current, by, input) => {
+      (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
         if (current.kind !== "school-age") {
@@ -626,9 +631,20 @@ function actionsFor(context: ActionContext) {
   };
 }
 
+/**
+ * The actions as of a day and policy, made once a day: their schemas are costly to build (zod
+ * compiles each on its first use), and only the day and the policy change them.
+ */
+let madeFor: { key: string; actions: ReturnType<typeof actionsFor> } | undefined;
+function actionsOn({ today, signOffOutcomes }: ActionContext): ReturnType<typeof actionsFor> {
+  const key = `${today}|${signOffOutcomes.join(",")}`;
+  if (madeFor?.key !== key) madeFor = { key, actions: actionsFor({ today, signOffOutcomes }) };
+  return madeFor.actions;
+}
+
 export type CaseActionName = keyof ReturnType<typeof actionsFor>;
 /** The actions' shapes, which do not depend on the moment or the policy. */
-const everyAction = actionsFor({ now: new Date(0), today: "", signOffOutcomes: [] });
+const everyAction = actionsFor({ today: "", signOffOutcomes: [] });
 export const caseActionNames = Object.keys(everyAction) as [CaseActionName, ...CaseActionName[]];
 
 /** The fields an action's inputs have (on a card, its inputs are named `<action>.<field>`). */
@@ -688,7 +704,7 @@ export function applyCaseAction(
   input: unknown,
   context: ActionContext,
 ): ActionResult {
-  const chosen = actionsFor(context)[name];
+  const chosen = actionsOn(context)[name];
   const parsed = chosen.input.safeParse(input ?? {});
   if (!parsed.success) {
     return refuse(
@@ -701,5 +717,5 @@ export function applyCaseAction(
     ...(actor.aadObjectId ? { aadObjectId: actor.aadObjectId } : {}),
     ...(actor.tenantId ? { tenantId: actor.tenantId } : {}),
   };
-  return (chosen.apply as Rule<unknown>)(current, by, parsed.data, actor.roles);
+  return (chosen.apply as Rule<unknown>)(current, by, parsed.data, actor.roles, context.now);
 }

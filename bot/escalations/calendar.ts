@@ -49,8 +49,25 @@ export function londonDate(instant: Date): string {
   return londonDateFormat.format(instant);
 }
 
+/**
+ * London's offset by UTC hour, as worked out: the clocks change on the hour (01:00 UTC), so the
+ * offset is the same within one, and working it out (formatToParts) is costly. Kept to a bound.
+ */
+const offsetByHour = new Map<number, number>();
+const offsetsKept = 50_000;
+
 /** How far London's clocks are ahead of UTC at an instant (0 in winter, 1 hour in summer), in ms. */
 function londonOffsetMs(instant: number): number {
+  const hour = Math.floor(instant / 3_600_000);
+  const known = offsetByHour.get(hour);
+  if (known !== undefined) return known;
+  if (offsetByHour.size >= offsetsKept) offsetByHour.clear();
+  const offset = workOutLondonOffsetMs(hour * 3_600_000);
+  offsetByHour.set(hour, offset);
+  return offset;
+}
+
+function workOutLondonOffsetMs(instant: number): number {
   const parts = Object.fromEntries(
     londonPartsFormat.formatToParts(new Date(instant)).map((part) => [part.type, part.value]),
   );
@@ -139,10 +156,31 @@ function countBetween(from: string, to: string, counts: (date: string) => boolea
   return total;
 }
 
+/**
+ * Days counted on from a date, by calendar, as worked out: every clock of every case shown asks
+ * again, and a calendar (its holidays and terms) never changes once made. Kept to a bound.
+ */
+const countedOn = new WeakMap<Calendar, Map<string, string>>();
+const countsKept = 20_000;
+
+function addCountedOnce(calendar: Calendar, kind: "working" | "school", date: string, count: number): string {
+  const kept = countedOn.get(calendar) ?? new Map<string, string>();
+  countedOn.set(calendar, kept);
+  const key = `${kind}|${date}|${count}`;
+  const known = kept.get(key);
+  if (known !== undefined) return known;
+  if (kept.size >= countsKept) kept.clear();
+  const counted = addCounted(date, count, (each) =>
+    kind === "working" ? calendar.isWorkingDay(each) : calendar.isSchoolDay(each),
+  );
+  kept.set(key, counted);
+  return counted;
+}
+
 export const addWorkingDays = (calendar: Calendar, date: string, days: number) =>
-  addCounted(date, days, (each) => calendar.isWorkingDay(each));
+  addCountedOnce(calendar, "working", date, days);
 export const addSchoolDays = (calendar: Calendar, date: string, days: number) =>
-  addCounted(date, days, (each) => calendar.isSchoolDay(each));
+  addCountedOnce(calendar, "school", date, days);
 export const workingDaysBetween = (calendar: Calendar, from: string, to: string) =>
   countBetween(from, to, (each) => calendar.isWorkingDay(each));
 export const schoolDaysBetween = (calendar: Calendar, from: string, to: string) =>

@@ -48,6 +48,8 @@ export interface OutboxOptions {
   readonly onError?: (item: OutboxItem, error: unknown) => void;
   /** False for a process that only queues (the command-line sweep): the bot's server delivers. */
   readonly delivers?: boolean;
+  /** When a delivery pass may start (after the answer of the turn that queued it): at once if not given. */
+  readonly startsAfter?: (start: () => void) => void;
 }
 
 /**
@@ -61,6 +63,8 @@ export class Outbox {
   private wholePassWanted = false;
   /** Items this instance queued already claimed, delivered first by the next pass without asking the store. */
   private readonly fresh: Claim[] = [];
+  /** Passes asked for in turns that have not answered yet: they start once the turn has. */
+  private readonly waitingToStart = new Set<Promise<void>>();
   private readonly giveUpAfterMs: number;
   private readonly conversationGapMs: number;
   private readonly lastSent = new Map<string, number>();
@@ -297,6 +301,19 @@ export class Outbox {
    */
   private startPass(whole: boolean): void {
     if (this.options.delivers === false) return;
+    const { startsAfter } = this.options;
+    if (!startsAfter) return this.startPassNow(whole);
+    let started = () => {};
+    const waiting = new Promise<void>((resolve) => (started = resolve));
+    this.waitingToStart.add(waiting);
+    startsAfter(() => {
+      this.waitingToStart.delete(waiting);
+      this.startPassNow(whole);
+      started();
+    });
+  }
+
+  private startPassNow(whole: boolean): void {
     if (whole) this.wholePassWanted = true;
     if (this.running) {
       this.again = true;
@@ -358,7 +375,10 @@ export class Outbox {
 
   /** Resolves when no delivery pass is running. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.waitingToStart.size > 0) {
+      await Promise.all(this.waitingToStart);
+      if (this.running) await this.running;
+    }
   }
 
   /** Delivers every item that is due now; returns how many were sent. */

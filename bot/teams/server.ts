@@ -4,6 +4,7 @@ import restify from "./restify.js";
 import { inTurn, type Log } from "../log.js";
 import type { TeamsAdapter } from "./adapter.js";
 import { inboundActivity, problemsWith } from "./inbound.js";
+import { answerThenCarryOn } from "../after-turn.js";
 import { withStoreBudget } from "../store/deadline.js";
 
 export interface ServerParts {
@@ -92,13 +93,18 @@ export function createServer({
       // that stops answering later is told to the person by the turn itself, within its budget.
       try {
         // The body as sent (the check above only reads it): botbuilder gets every field Teams sent.
-        const answer = await inTurn(() =>
-          withStoreBudget(storeDeadlineMs, 2 * storeDeadlineMs, () =>
-            adapter.answer(authorization, body as Activity, runTurn),
-          ),
+        await answerThenCarryOn(
+          () =>
+            inTurn(() =>
+              withStoreBudget(storeDeadlineMs, 2 * storeDeadlineMs, () =>
+                adapter.answer(authorization, body as Activity, runTurn),
+              ),
+            ),
+          (answer) => {
+            if (answer.status === 401) log("messages.unauthenticated", {});
+            res.send(answer.status, answer.body);
+          },
         );
-        if (answer.status === 401) log("messages.unauthenticated", {});
-        res.send(answer.status, answer.body);
       } catch (error) {
         log("messages.failed", { error: error instanceof Error ? error.message : String(error) });
         if (!res.headersSent) res.send(500);

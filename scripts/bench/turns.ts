@@ -13,6 +13,7 @@ import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { stepOrder } from "../../bot/referrals/steps.js";
+import { createCosmosClient } from "../../bot/store/cosmos.js";
 import { startCountingCosmos, type CosmosCounts } from "../../test/support/cosmos-counter.js";
 import {
   actionData,
@@ -52,6 +53,36 @@ const h = await startHarness({
   ESCALATION_SWEEP_MINUTES: "600",
 });
 const bare = await startBareBot();
+
+/**
+ * The store's floor: one point read and one replace of a document the size of a draft, through
+ * a client made as the bot makes its own, against the same embedded store. A turn can be no
+ * faster than its requests: the bare bot makes none.
+ */
+const floorContainer = await (async () => {
+  const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key }, 3000);
+  const { database } = await client.databases.createIfNotExists({ id: "bench-floor" });
+  const { container } = await database.containers.createIfNotExists({
+    id: "floor",
+    partitionKey: { paths: ["/id"] },
+  });
+  await container.items.upsert({ id: "draft-sized", text: "x".repeat(6000) });
+  return container;
+})();
+const floor = { read: [] as number[], write: [] as number[] };
+async function sampleFloor() {
+  let t = performance.now();
+  const { resource } = await floorContainer.item("draft-sized", "draft-sized").read<{ id: string }>();
+  const read = performance.now() - t;
+  t = performance.now();
+  await floorContainer.item("draft-sized", "draft-sized").replace({ ...resource, at: t });
+  const write = performance.now() - t;
+  cosmos.take();
+  if (recording) {
+    floor.read.push(read);
+    floor.write.push(write);
+  }
+}
 
 async function post(url: string, activity: Record<string, unknown>) {
   const response = await fetch(`${url}/api/messages`, {
@@ -109,6 +140,7 @@ async function sample(kind: Kind, activity: Record<string, unknown>) {
 /** One round: the typed commands, a referral walked and submitted, a note on its case. */
 async function round(i: number) {
   const who: Who = { ...people.dsl, id: `29:bench-${i}`, aadObjectId: `aad-bench-${i}` };
+  if (!profiling) await sampleFloor();
   await sample("typed command", personalMessage(h.teams, who, "help"));
   await sample("my referrals", personalMessage(h.teams, who, "my referrals"));
   let card = await sayRefer(h, who);
@@ -177,6 +209,27 @@ for (const kind of kinds) {
     `${kind.padEnd(15)}${String(p.length).padStart(6)}${b.length ? ms(percentile(b, 50)) + ms(percentile(b, 99)) : "".padEnd(18)}` +
       `${ms(percentile(p, 50)).padStart(13)}${ms(percentile(p, 99))}${ratio(50).padStart(11)}${ratio(99).padStart(7)}   ${goals[kind]}`,
   );
+}
+
+if (floor.read.length) {
+  const request = (percentile(floor.read, 50) + percentile(floor.write, 50)) / 2;
+  console.log(
+    `\nThe store's floor, one request through @azure/cosmos to the embedded store: read p50 ${ms(percentile(floor.read, 50)).trim()}, p99 ${ms(percentile(floor.read, 99)).trim()}; ` +
+      `replace p50 ${ms(percentile(floor.write, 50)).trim()}, p99 ${ms(percentile(floor.write, 99)).trim()}.`,
+  );
+  console.log(
+    "Each kind at p50 less its requests in the turn at the floor's p50 (what is left is the project's own), against the bare bot:",
+  );
+  for (const kind of kinds) {
+    const [b, p] = [times.bare.get(kind) ?? [], times.project.get(kind) ?? []];
+    const counted = requests.get(kind);
+    if (!b.length || !counted) continue;
+    const inTurn = [...counted.inTurn.values()].reduce((sum, n) => sum + n, 0) / counted.turns;
+    const own = percentile(p, 50) - inTurn * request;
+    console.log(
+      `  ${kind.padEnd(15)} ${inTurn.toFixed(1).padStart(4)} requests ≈ ${ms(inTurn * request).trim()}; the rest ${ms(own).trim()}, ${(own / percentile(b, 50)).toFixed(1)}× the bare turn`,
+    );
+  }
 }
 
 const perTurn = (counts: CosmosCounts, turns: number) =>
