@@ -1,6 +1,5 @@
 import { outcomeChoices, type Outcome } from "./cases/choices.js";
 import { retentionPolicySchema, type RetentionPolicy } from "./cases/retention.js";
-import { valuesOf } from "./referrals/questions.js";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { TermDates } from "./escalations/calendar.js";
@@ -8,6 +7,7 @@ import { readChecked, readEscalationPolicy, readTermDates } from "./escalations/
 import type { EscalationPolicy } from "./escalations/policy.js";
 import type { GraphSettings } from "./graph/client.js";
 import { readCensusDates, type CensusDates } from "./reports/census-dates.js";
+import { valuesOf } from "./shared/choice.js";
 
 /** The council's data files ship in config/ beside bot/. */
 const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));

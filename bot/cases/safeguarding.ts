@@ -1,4 +1,4 @@
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import { urgentTriggers } from "../referrals/urgency.js";
 import type { Case } from "./case.js";
 

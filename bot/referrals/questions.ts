@@ -201,20 +201,3 @@ export const parentsToldChoices = [
   { value: "no", title: "No" },
   { value: "not-safe", title: "Not safe to tell them" },
 ] as const;
-
-type Choice = { readonly value: string; readonly title: string };
-
-export function valuesOf<const T extends readonly Choice[]>(
-  choices: T,
-): [T[number]["value"], ...T[number]["value"][]] {
-  return choices.map((choice) => choice.value) as [T[number]["value"], ...T[number]["value"][]];
-}
-
-/** Titles of a multi-select's values, joined for reading. */
-export function titlesOf(choices: readonly Choice[], values: readonly string[] | undefined): string {
-  return (values ?? []).map((value) => titleOf(choices, value)).join("; ");
-}
-
-export function titleOf(choices: readonly Choice[], value: string | undefined): string {
-  return choices.find((choice) => choice.value === value)?.title ?? "";
-}

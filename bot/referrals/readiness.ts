@@ -1,6 +1,6 @@
 import { earlyYearsEnquiryTypeChoices, enquiryTypeChoices } from "./questions.js";
 import { urgentTriggers } from "./urgency.js";
-import { optionalText } from "./fields.js";
+import { optionalText } from "../shared/fields.js";
 import type { ReferralAnswers, ReferralKind } from "./steps.js";
 
 /** Why the referrer submits before the core enquiries are made (the review's one input). */

@@ -18,7 +18,7 @@ import {
   refuse,
   text,
   upn,
-} from "./fields.js";
+} from "../shared/fields.js";
 import { countryChoices } from "./countries.js";
 import {
   addressStatusChoices,
@@ -31,7 +31,6 @@ import {
   onRollChoices,
   parentsToldChoices,
   referralSourceChoices,
-  valuesOf,
   riskFactorChoices,
   sexChoices,
   timeOfDayChoices,
@@ -42,6 +41,7 @@ import {
   yesNoUnknownChoices,
 } from "./questions.js";
 import { compulsorySchoolAgeStarts, schoolAgeStanding } from "./school-age.js";
+import { valuesOf } from "../shared/choice.js";
 
 export const referralKinds = ["school-age", "early-years"] as const;
 export type ReferralKind = (typeof referralKinds)[number];

@@ -1,5 +1,6 @@
-import { riskFactorChoices, vulnerabilityFlagChoices, titleOf } from "./questions.js";
+import { riskFactorChoices, vulnerabilityFlagChoices } from "./questions.js";
 import type { ReferralAnswers } from "./steps.js";
+import { titleOf } from "../shared/choice.js";
 
 /**
  * What makes a referral urgent (DOMAIN.md): immediate danger, and the high-risk flags and risk

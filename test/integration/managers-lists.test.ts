@@ -4,7 +4,7 @@ import type { Case } from "../../bot/cases/case.js";
 import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
 import { withNextCheck } from "../../bot/escalations/due.js";
 import { sweepEscalations } from "../../bot/escalations/sweep.js";
-import type { Actor } from "../../bot/people/person.js";
+import type { Actor } from "../../bot/shared/person.js";
 import { maxCardBytes } from "../../bot/teams/render-card.js";
 import {
   actionData,

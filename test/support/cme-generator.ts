@@ -1,12 +1,12 @@
 import { applyCaseAction, type CaseActionName } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
 import { referralOnChoices, type DfeReason } from "../../bot/cases/choices.js";
-import type { Actor } from "../../bot/people/person.js";
-import { ukDate } from "../../bot/referrals/school-age.js";
+import type { Actor } from "../../bot/shared/person.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
 import { goodAnswers, goodEarlyYearsAnswers } from "./referral-walk.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
 
 /**
  * Cases with known facts (sex, date of birth, when they opened, were triaged, closed and

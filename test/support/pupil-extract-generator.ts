@@ -1,5 +1,5 @@
 import { csvCell } from "../../bot/reports/csv.js";
-import { upnCheckLetter } from "../../bot/referrals/upn.js";
+import { upnCheckLetter } from "../../bot/shared/upn.js";
 import { addDays, seededRandom } from "./cme-generator.js";
 
 /**

@@ -9,7 +9,7 @@ import {
   type CaseActionName,
 } from "../../bot/cases/actions.js";
 import { caseStatuses, revisionOf, type Case, type CaseStatus } from "../../bot/cases/case.js";
-import type { Actor } from "../../bot/people/person.js";
+import type { Actor } from "../../bot/shared/person.js";
 import type { ReferralKind } from "../../bot/referrals/draft.js";
 import { sampleCase } from "../support/sample-case.js";
 
