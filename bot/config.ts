@@ -283,7 +283,7 @@ export interface Config {
   readonly closeTargetWorkingDays: number;
   /** Closing with these outcomes needs a manager's sign-off (policy). */
   readonly signOffOutcomes: readonly Outcome[];
-  /** The clocks of DOMAIN.md (config/escalation-policy.json) and the school terms they count in. */
+  /** The escalation clocks, the council's policy (config/escalation-policy.json), and the school terms they count in. */
   readonly escalationPolicy: EscalationPolicy;
   readonly termDates: TermDates;
   /** The DfE's census days for the termly CME return (config/census-dates.json). */

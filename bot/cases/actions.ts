@@ -24,7 +24,7 @@ import {
 } from "./choices.js";
 import { titleOf } from "../shared/choice.js";
 
-/** The state machine (DOMAIN.md "The case"): where each status may go next. */
+/** The case's state machine: where each status may go next. */
 export const nextStatuses: Record<CaseStatus, readonly CaseStatus[]> = {
   new: ["in_progress", "closed"],
   in_progress: ["info_requested", "located", "tracking", "closed"],

@@ -39,7 +39,7 @@ export function subjectAccessExport(
   };
 }
 
-/** One share of the child's records, as the export lists it (DOMAIN.md: what, with whom, why, when, by whom). */
+/** One share of the child's records, as the export lists it: what, with whom, why, when, by whom (every share is recorded so). */
 export interface Share {
   readonly case: string;
   readonly kind: "referral on" | "file saved";

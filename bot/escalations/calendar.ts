@@ -1,7 +1,8 @@
 import { ukDate } from "../shared/uk-dates.js";
 /**
  * Working days, school days and working hours in UK local time (Europe/London), as the clocks
- * of DOMAIN.md count them. Dates are `YYYY-MM-DD` strings of the UK calendar; instants are Dates.
+ * count them: a working day is Monday to Friday except England's bank holidays, a school day a
+ * working day in term. Dates are `YYYY-MM-DD` strings of the UK calendar; instants are Dates.
  */
 export interface Term {
   readonly start: string;

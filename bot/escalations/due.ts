@@ -50,7 +50,7 @@ function reopenedAt(current: Case): Date | undefined {
 /** When the case was last opened: its latest reopening, else its referral. */
 const openedAt = (current: Case): Date => reopenedAt(current) ?? new Date(current.submittedAt);
 
-/** When each rule's clock started for this case, or undefined where the rule does not apply (DOMAIN.md). */
+/** When each rule's clock started for this case, or undefined where the rule does not apply. */
 function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefined {
   switch (rule) {
     case "unassigned":

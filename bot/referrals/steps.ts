@@ -49,7 +49,7 @@ export type ReferralKind = (typeof referralKinds)[number];
 type Choices = readonly [{ value: string; title: string }, ...{ value: string; title: string }[]];
 
 /**
- * The two referral forms (DOMAIN.md sections A and B) as wizards: a few questions per card, each
+ * The two referral forms, school-age (A) and early-years (B), as wizards: a few questions per card, each
  * card with its own schema over the strings an Adaptive Card submits, and a context for rules
  * that depend on other answers or on today's date. Repeatable groups (parents, contacts …)
  * arrive as inputs named `group.index.field` and are parsed as arrays.

@@ -104,7 +104,7 @@ async function seed(h: Harness, seeds: readonly Seed[]): Promise<void> {
   for (const each of seeds) await h.app.services.cases.create(caseOf(h, each));
 }
 
-/** The DfE's duration bands, written out here from DOMAIN.md, to check the card against. */
+/** The DfE's duration bands (under 2 weeks, 2–4, 4–8, 8–12, 12–26, 26–52, over 52), written out here to check the card against. */
 function band(days: number): string {
   const weeks = Math.floor(days / 7);
   if (weeks < 2) return "Less than 2 weeks";

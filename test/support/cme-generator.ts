@@ -180,9 +180,10 @@ export function birthdayFor(yearGroup: number, septemberYear: number, monthDay: 
 }
 
 /**
- * A council's caseload over some years, as DOMAIN.md sizes it: referrals through the year with a
- * September peak, most triaged within days, 5 to 15 enquiries each, some referred on, most closed
- * within weeks or months, a few reopened, a few found not to be CME; early years one in ten.
+ * A council's caseload over some years, shaped as a county's is (Leicestershire's size expects 700
+ * to 2,000 cases a year): referrals through the year with a September peak of 10 to 40 a day, most
+ * triaged within days, 5 to 15 enquiries each, some referred on, most closed within weeks or
+ * months, a few reopened, a few found not to be CME; early years one in ten.
  * Seeded, so a run can be repeated.
  */
 export function realisticPlans({

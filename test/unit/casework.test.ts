@@ -63,7 +63,7 @@ function caseIn(status: CaseStatus): Case {
 }
 
 describe("the case state machine", () => {
-  // DOMAIN.md's table of statuses.
+  // Where each status may go next, written out here from the case's table of statuses.
   const allowed: Record<CaseStatus, CaseStatus[]> = {
     new: ["in_progress", "closed"],
     in_progress: ["info_requested", "located", "tracking", "closed"],
