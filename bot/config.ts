@@ -1,6 +1,5 @@
 import { outcomeChoices, type Outcome } from "./cases/choices.js";
 import { retentionPolicySchema, type RetentionPolicy } from "./cases/retention.js";
-import { valuesOf } from "./referrals/questions.js";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { TermDates } from "./escalations/calendar.js";
@@ -8,6 +7,7 @@ import { readChecked, readEscalationPolicy, readTermDates } from "./escalations/
 import type { EscalationPolicy } from "./escalations/policy.js";
 import type { GraphSettings } from "./graph/client.js";
 import { readCensusDates, type CensusDates } from "./reports/census-dates.js";
+import { valuesOf } from "./shared/choice.js";
 
 /** The council's data files ship in config/ beside bot/. */
 const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));
@@ -283,7 +283,7 @@ export interface Config {
   readonly closeTargetWorkingDays: number;
   /** Closing with these outcomes needs a manager's sign-off (policy). */
   readonly signOffOutcomes: readonly Outcome[];
-  /** The clocks of DOMAIN.md (config/escalation-policy.json) and the school terms they count in. */
+  /** The escalation clocks, the council's policy (config/escalation-policy.json), and the school terms they count in. */
   readonly escalationPolicy: EscalationPolicy;
   readonly termDates: TermDates;
   /** The DfE's census days for the termly CME return (config/census-dates.json). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { personSchema } from "./people/person.js";
+import { personSchema } from "./shared/person.js";
 
 export const caseChannelSchema = z.object({
   teamId: z.string(),

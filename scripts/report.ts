@@ -8,10 +8,10 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { configFromEnvironment } from "../bot/environment.js";
-import { ukDate } from "../bot/referrals/school-age.js";
 import { dfeReturnRequest } from "../bot/reports/census-dates.js";
 import { dfeReturn, dfeReturnCsv, dfeReturnWindow } from "../bot/reports/dfe-return.js";
 import { exitWith, withServices } from "./composed.js";
+import { ukDate } from "../bot/shared/uk-dates.js";
 
 const usage = "Usage: npm run report -- dfe [--census YYYY-MM-DD] [--year YYYY/YY] [--out FILE.csv]";
 

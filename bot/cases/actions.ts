@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { personSchema, type Actor, type Person, type Role } from "../people/person.js";
-import { choice, isoDate, lengthLimitOf, multiChoice, optionalText, text } from "../referrals/fields.js";
-import { titleOf } from "../referrals/questions.js";
-import { formatDate } from "../people/format.js";
+import { personSchema, type Actor, type Person, type Role } from "../shared/person.js";
+import { choice, isoDate, lengthLimitOf, multiChoice, optionalText, text } from "../shared/fields.js";
+import { formatDate } from "../shared/format.js";
 import {
   referralOnId,
   statusTitles,
@@ -23,8 +22,9 @@ import {
   sharedChoices,
   type Outcome,
 } from "./choices.js";
+import { titleOf } from "../shared/choice.js";
 
-/** The state machine (DOMAIN.md "The case"): where each status may go next. */
+/** The case's state machine: where each status may go next. */
 export const nextStatuses: Record<CaseStatus, readonly CaseStatus[]> = {
   new: ["in_progress", "closed"],
   in_progress: ["info_requested", "located", "tracking", "closed"],

@@ -1,5 +1,5 @@
 import { describeClocks, type Clocks } from "../escalations/due.js";
-import type { Actor } from "../people/person.js";
+import type { Actor } from "../shared/person.js";
 import type { CaseRepository } from "./case-repository.js";
 import { notInCmeTeam } from "./actions.js";
 import type { Case } from "./case.js";

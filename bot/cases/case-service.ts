@@ -1,6 +1,6 @@
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
-import type { Actor } from "../people/person.js";
+import type { Actor } from "../shared/person.js";
 import type { CaseRepository } from "./case-repository.js";
 import { canWorkCases } from "../people/roles.js";
 import { retryWhileContended } from "../store/contention.js";

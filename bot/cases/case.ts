@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ruleIds } from "../escalations/policy.js";
-import { personSchema } from "../people/person.js";
-import { valuesOf } from "../referrals/questions.js";
+import { personSchema } from "../shared/person.js";
 import {
   dfeReasonChoices,
   jointEnquiriesDecisionChoices,
@@ -12,6 +11,7 @@ import {
   sharedChoices,
 } from "./choices.js";
 import { submittedReferralSchema } from "../referrals/submitted-referral.js";
+import { valuesOf } from "../shared/choice.js";
 
 export const caseStatuses = [
   "new",

@@ -1,4 +1,4 @@
-/** What officers choose from when working a case (DOMAIN.md "The case"). Values are stable ids; titles are what people read. */
+/** What officers choose from when working a case. Values are stable ids; titles are what people read. */
 
 /**
  * The DfE's primary reasons for a child missing education, recorded at triage, in the DfE's own
@@ -119,7 +119,7 @@ export const jointEnquiriesDecisionChoices = [
 ] as const;
 export type JointEnquiriesDecision = (typeof jointEnquiriesDecisionChoices)[number]["value"];
 
-/** What a referral on shared with the other service (DOMAIN.md: every share records what). */
+/** What a referral on shared with the other service (data protection: every share records what, with whom, why, when, by whom). */
 export const sharedChoices = [
   { value: "referral", title: "The referral's details" },
   { value: "enquiries", title: "Enquiries made and their outcomes" },
@@ -128,7 +128,7 @@ export const sharedChoices = [
 ] as const;
 
 /**
- * The lawful basis of every referral on, fixed by law (DOMAIN.md "The law in one screen"):
+ * The lawful basis of every referral on, fixed by law:
  * recorded and shown, never chosen, and never consent.
  */
 export const referralOnLawfulBasis = {

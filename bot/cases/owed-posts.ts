@@ -1,10 +1,10 @@
 import type { Outbox } from "../outbox/outbox.js";
-import { formatDateTime } from "../people/format.js";
-import { titleOf } from "../referrals/questions.js";
+import { formatDateTime } from "../shared/format.js";
 import { clip } from "../referrals/views.js";
 import { caseStatuses, revisionOf, type Case, type CaseEvent, type CaseStatus } from "./case.js";
 import { outcomeChoices } from "./choices.js";
 import { infoRequestView, lastPriorityChange, statusNoticeView } from "./views.js";
+import { titleOf } from "../shared/choice.js";
 
 /**
  * The posts a case's changes since `postsOwed.since` owe, worked out from the stored case alone:

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { londonInstant } from "../escalations/calendar.js";
-import { formatDateTime } from "../people/format.js";
-import type { Person } from "../people/person.js";
+import { formatDateTime } from "../shared/format.js";
+import type { Person } from "../shared/person.js";
 import type { Case } from "./case.js";
 
 /** Which closed cases a retention rule applies to. */

@@ -1,10 +1,10 @@
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import { urgentTriggers } from "../referrals/urgency.js";
 import type { Case } from "./case.js";
 
 /**
- * Why a case must go to Children's Social Care first (DOMAIN.md "Safeguarding comes first"), in
- * the order the card names them.
+ * Why a case must go to Children's Social Care first, in the order the card names them: for these
+ * children Social Care is told at once, and CME procedure runs alongside, never instead.
  */
 export const safeguardingReasons = [
   "child-protection-plan",

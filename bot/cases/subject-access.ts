@@ -1,10 +1,10 @@
-import type { Person } from "../people/person.js";
+import type { Person } from "../shared/person.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import type { CaseRepository } from "./case-repository.js";
-import { titleOf } from "../referrals/questions.js";
-import { ukDate } from "../referrals/school-age.js";
 import { referralOnId, type Case } from "./case.js";
 import { referralOnChoices, referralOnLawfulBasis, sharedChoices } from "./choices.js";
+import { titleOf } from "../shared/choice.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** What a subject access request for a child is answered with: everything held, as stored. */
 export interface SubjectAccessExport {
@@ -39,7 +39,7 @@ export function subjectAccessExport(
   };
 }
 
-/** One share of the child's records, as the export lists it (DOMAIN.md: what, with whom, why, when, by whom). */
+/** One share of the child's records, as the export lists it: what, with whom, why, when, by whom (every share is recorded so). */
 export interface Share {
   readonly case: string;
   readonly kind: "referral on" | "file saved";

@@ -1,9 +1,9 @@
-import { formatDate, formatDateTime } from "../people/format.js";
-import type { Actor } from "../people/person.js";
-import { riskFactorChoices, titleOf, vulnerabilityFlagChoices } from "../referrals/questions.js";
+import { formatDate, formatDateTime } from "../shared/format.js";
+import type { Actor } from "../shared/person.js";
+import { riskFactorChoices, vulnerabilityFlagChoices } from "../referrals/questions.js";
 import { ageOn, yearGroupOn } from "../referrals/school-age.js";
 import { childName, clip, kindChoices, referralSections } from "../referrals/views.js";
-import { cutTo } from "../referrals/fields.js";
+import { cutTo } from "../shared/fields.js";
 import { urgentTriggerTitles } from "../referrals/urgency.js";
 import { canMove, caseInputLimit, refusalFor } from "./actions.js";
 import { safeguardingFirst, safeguardingFirstText } from "./safeguarding.js";
@@ -26,6 +26,7 @@ import {
   referralOnLawfulBasis,
   sharedChoices,
 } from "./choices.js";
+import { titleOf } from "../shared/choice.js";
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
 export function referredBy(current: Case): string {

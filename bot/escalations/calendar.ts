@@ -1,6 +1,8 @@
+import { ukDate } from "../shared/uk-dates.js";
 /**
  * Working days, school days and working hours in UK local time (Europe/London), as the clocks
- * of DOMAIN.md count them. Dates are `YYYY-MM-DD` strings of the UK calendar; instants are Dates.
+ * count them: a working day is Monday to Friday except England's bank holidays, a school day a
+ * working day in term. Dates are `YYYY-MM-DD` strings of the UK calendar; instants are Dates.
  */
 export interface Term {
   readonly start: string;
@@ -27,12 +29,6 @@ export interface WorkingHours {
   readonly end: number;
 }
 
-const londonDateFormat = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
 const londonPartsFormat = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
   year: "numeric",
@@ -43,11 +39,6 @@ const londonPartsFormat = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
   hourCycle: "h23",
 });
-
-/** The UK calendar date of an instant. */
-export function londonDate(instant: Date): string {
-  return londonDateFormat.format(instant);
-}
 
 /**
  * London's offset by UTC hour, as worked out: the clocks change on the hour (01:00 UTC), so the
@@ -100,7 +91,7 @@ export function londonClockHours(instant: Date): number {
 
 /** Local hours since midnight of an instant, in UK time. */
 function londonHours(instant: Date): number {
-  return (instant.getTime() - londonInstant(londonDate(instant), 0).getTime()) / 3_600_000;
+  return (instant.getTime() - londonInstant(ukDate(instant), 0).getTime()) / 3_600_000;
 }
 
 export function addDays(date: string, days: number): string {
@@ -188,7 +179,7 @@ export const schoolDaysBetween = (calendar: Calendar, from: string, to: string) 
 
 /** The instant `hours` working hours after `instant` (time outside working hours and days does not count). */
 export function addWorkingHours(calendar: Calendar, instant: Date, hours: number, day: WorkingHours): Date {
-  let date = londonDate(instant);
+  let date = ukDate(instant);
   let at = Math.min(Math.max(londonHours(instant), day.start), day.end);
   let left = hours;
   for (;;) {
@@ -206,7 +197,7 @@ export function addWorkingHours(calendar: Calendar, instant: Date, hours: number
 export function workingHoursBetween(calendar: Calendar, from: Date, to: Date, day: WorkingHours): number {
   if (to <= from) return 0;
   let total = 0;
-  for (let date = londonDate(from); date <= londonDate(to); date = addDays(date, 1)) {
+  for (let date = ukDate(from); date <= ukDate(to); date = addDays(date, 1)) {
     if (!calendar.isWorkingDay(date)) continue;
     const start = Math.max(londonInstant(date, day.start).getTime(), from.getTime());
     const end = Math.min(londonInstant(date, day.end).getTime(), to.getTime());

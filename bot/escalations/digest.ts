@@ -1,14 +1,15 @@
 import type { Case } from "../cases/case.js";
 import { outcomeChoices } from "../cases/choices.js";
-import { titleOf } from "../referrals/questions.js";
 import type { CaseRepository } from "../cases/case-repository.js";
 import type { CaseReadings } from "../reports/case-readings.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import type { Settings } from "../settings.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { formatDateTime } from "../people/format.js";
-import { addDays, londonDate, londonInstant, type Calendar } from "./calendar.js";
+import { formatDateTime } from "../shared/format.js";
+import { addDays, londonInstant, type Calendar } from "./calendar.js";
 import { due, type Clocks } from "./due.js";
+import { titleOf } from "../shared/choice.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 export interface DigestPorts {
   readonly cases: CaseRepository & Pick<CaseReadings, "countSince">;
@@ -40,7 +41,7 @@ export async function postDailyDigest(
   at: { hour: number; minute: number },
   now: Date,
 ): Promise<boolean> {
-  const today = londonDate(now);
+  const today = ukDate(now);
   const hours = at.hour + at.minute / 60;
   if (!ports.clocks.calendar.isWorkingDay(today) || now < londonInstant(today, hours)) return false;
   if ((await ports.settings.lastDigest()) === today) return false;

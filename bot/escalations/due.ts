@@ -1,16 +1,16 @@
 import type { Case, ClockLevel } from "../cases/case.js";
-import { formatDateTime } from "../people/format.js";
+import { formatDateTime } from "../shared/format.js";
 import {
   londonClockHours,
   addDays,
   addSchoolDays,
   addWorkingDays,
   addWorkingHours,
-  londonDate,
   londonInstant,
   type Calendar,
 } from "./calendar.js";
 import { ruleIds, type EscalationPolicy, type PolicyLevel, type RuleId } from "./policy.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** The policy and the calendar it counts in. */
 export interface Clocks {
@@ -50,7 +50,7 @@ function reopenedAt(current: Case): Date | undefined {
 /** When the case was last opened: its latest reopening, else its referral. */
 const openedAt = (current: Case): Date => reopenedAt(current) ?? new Date(current.submittedAt);
 
-/** When each rule's clock started for this case, or undefined where the rule does not apply (DOMAIN.md). */
+/** When each rule's clock started for this case, or undefined where the rule does not apply. */
 function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefined {
   switch (rule) {
     case "unassigned":
@@ -107,7 +107,7 @@ function reached(
   }
   // A day clock started outside working time starts at the next opening: a referral at 02:00 on
   // Saturday is a working day old at 09:00 on Tuesday, not at 02:00 on Monday.
-  let date = londonDate(from);
+  let date = ukDate(from);
   let hours = londonClockHours(from);
   const counts = (day: string) =>
     threshold.clock === "schoolDays" ? calendar.isSchoolDay(day) : calendar.isWorkingDay(day);

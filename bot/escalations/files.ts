@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { isIsoDate } from "../referrals/school-age.js";
 import type { TermDates } from "./calendar.js";
 import { policySchema, type EscalationPolicy } from "./policy.js";
+import { isIsoDate } from "../shared/uk-dates.js";
 
 export const isoDate = z.string().refine(isIsoDate, "must be a date, YYYY-MM-DD");
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 /** How a rule's threshold is counted. */
 export const clockKinds = ["workingDays", "schoolDays", "workingHours", "calendarDays"] as const;
 
-/** The rules of DOMAIN.md "Clocks and escalations"; when each applies and from when is in due.ts. */
+/** The escalation rules (their numbers are policy, in config/escalation-policy.json); when each applies and from when is in due.ts. */
 export const ruleIds = [
   "unassigned",
   "noProgress",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Case } from "../cases/case.js";
 import { queueOwedPosts } from "../cases/owed-posts.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { formatDateTime } from "../people/format.js";
+import { formatDateTime } from "../shared/format.js";
 import type { CaseRepository } from "../cases/case-repository.js";
 import type { Settings } from "../settings.js";
 import { escalationKey, unraised, withNextCheck, type Clocks, type DueLevel } from "./due.js";

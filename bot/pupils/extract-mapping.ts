@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readChecked } from "../escalations/files.js";
-import { sexChoices, valuesOf } from "../referrals/questions.js";
+import { sexChoices } from "../referrals/questions.js";
+import { valuesOf } from "../shared/choice.js";
 
 /**
  * Which column of a pupil database extract holds each field (config/pupil-extract.json).

@@ -1,5 +1,6 @@
-import { compulsorySchoolAgeStarts, schoolAgeStanding, type IsoDate } from "../referrals/school-age.js";
+import { compulsorySchoolAgeStarts, schoolAgeStanding } from "../referrals/school-age.js";
 import type { ExtractRow, PupilRow, RowProblem } from "./read-extract.js";
+import type { IsoDate } from "../shared/uk-dates.js";
 
 /**
  * What an extract shows (issue 14): three lists, each a rule over one validated row and the

@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
-import type { IsoDate } from "../referrals/school-age.js";
 import type { ExtractMapping } from "./extract-mapping.js";
 import { extractFindings, type ExtractFindings } from "./findings.js";
 import { defaultExtractLimits, readExtract, type ExtractLimits } from "./read-extract.js";
+import type { IsoDate } from "../shared/uk-dates.js";
 
 /**
  * What an extract shows on the import date (the UK date of the import: `ukDate(new Date())`),

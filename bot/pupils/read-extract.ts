@@ -1,9 +1,8 @@
 import { parse, CsvError } from "csv-parse";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { z } from "zod";
-import { postcode } from "../referrals/fields.js";
-import { isIsoDate, type IsoDate } from "../referrals/school-age.js";
-import { isValidUpn } from "../referrals/upn.js";
+import { postcode } from "../shared/fields.js";
+import { isValidUpn } from "../shared/upn.js";
 import {
   locateColumns,
   mappedColumns,
@@ -11,6 +10,7 @@ import {
   type ExtractField,
   type ExtractMapping,
 } from "./extract-mapping.js";
+import { isIsoDate, type IsoDate } from "../shared/uk-dates.js";
 
 /**
  * Reads a pupil database extract as a stream: one record at a time through csv-parse, each

@@ -1,8 +1,8 @@
 import type { Outbox } from "../outbox/outbox.js";
-import { formatDateTime } from "../people/format.js";
+import { formatDateTime } from "../shared/format.js";
 import { isSubmitting, type Draft } from "./draft.js";
-import { titleOf } from "./questions.js";
 import { clip, kindChoices } from "./views.js";
+import { titleOf } from "../shared/choice.js";
 
 /** The channel card an immediate-danger answer raises at once, before the referral is finished. */
 export const dangerAlertTemplate = "danger-alert";

@@ -1,5 +1,5 @@
 import type { ReferrerContacts } from "../config.js";
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import { ConcurrencyError } from "../concurrency.js";
 import { showDangerAlert } from "./danger-alert.js";
 import { draftExpiresOn, draftHousekeeping, type DraftPolicy } from "./expiry.js";

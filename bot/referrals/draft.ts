@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { personalConversationSchema } from "../outbox/outbox-item.js";
-import { personSchema } from "../people/person.js";
+import { personSchema } from "../shared/person.js";
 import { referralKinds, stepOrder, type ReferralAnswers, type ReferralKind, type StepId } from "./steps.js";
 
 export { referralKinds, type ReferralKind };

@@ -3,7 +3,7 @@ import type { ReferralAnswers, StepId } from "./steps.js";
 import type { CardValues } from "./wizard.js";
 
 /**
- * The front door (DOMAIN.md, "The law in one screen"): some answers on the first card mean this
+ * The front door: some answers on the first card mean this
  * is not CME, and the referrer is sent to the right service instead of opening a case.
  * - `attendance`: on roll, whereabouts known and the family in contact: an absent pupil
  *   (pupils missing out on education, PME) is the school's attendance procedures.

@@ -1,4 +1,4 @@
-/** Answer choices for the school-age referral (DOMAIN.md section A). Values are stable ids; titles are what people read. */
+/** Answer choices for the referral forms (school-age, and early-years where it differs). Values are stable ids; titles are what people read. */
 
 export const whatHappenedChoices = [
   { value: "whereabouts-unknown", title: "Whereabouts unknown, no contact with the family" },
@@ -88,7 +88,7 @@ export const ctfChoices = [
   { value: "MMMMMMM", title: "Sent as MMMMMMM (moved abroad)" },
 ] as const;
 
-/** The seed's risk factors; `highRisk` ones make a referral urgent (DOMAIN.md). */
+/** The risk factors of Leicestershire's CME referral; `highRisk` ones make a referral urgent. */
 export const riskFactorChoices = [
   { value: "youth-justice", title: "Youth justice supervision" },
   { value: "domestic-violence", title: "Fleeing domestic violence", highRisk: true },
@@ -131,7 +131,7 @@ export const vulnerabilityFlagChoices = [
   { value: "new-arrival-eal", title: "New arrival / EAL" },
 ] as const;
 
-/** Enquiries a school makes before referring; `core` ones are the readiness gate (DOMAIN.md A.6). */
+/** Enquiries a school makes before referring; `core` ones, with the home visit, are the readiness gate. */
 export const enquiryTypeChoices = [
   {
     value: "first-day-call",
@@ -162,7 +162,7 @@ export const enquiryTypeChoices = [
   { value: "other", title: "Other", core: false, why: "" },
 ] as const;
 
-/** Early-years enquiries (DOMAIN.md B); `core` ones are its readiness gate, with the home visit. */
+/** Early-years enquiries; `core` ones are its readiness gate, with the home visit. */
 export const earlyYearsEnquiryTypeChoices = [
   {
     value: "parent-calls",
@@ -201,20 +201,3 @@ export const parentsToldChoices = [
   { value: "no", title: "No" },
   { value: "not-safe", title: "Not safe to tell them" },
 ] as const;
-
-type Choice = { readonly value: string; readonly title: string };
-
-export function valuesOf<const T extends readonly Choice[]>(
-  choices: T,
-): [T[number]["value"], ...T[number]["value"][]] {
-  return choices.map((choice) => choice.value) as [T[number]["value"], ...T[number]["value"][]];
-}
-
-/** Titles of a multi-select's values, joined for reading. */
-export function titlesOf(choices: readonly Choice[], values: readonly string[] | undefined): string {
-  return (values ?? []).map((value) => titleOf(choices, value)).join("; ");
-}
-
-export function titleOf(choices: readonly Choice[], value: string | undefined): string {
-  return choices.find((choice) => choice.value === value)?.title ?? "";
-}

@@ -1,6 +1,6 @@
 import { earlyYearsEnquiryTypeChoices, enquiryTypeChoices } from "./questions.js";
 import { urgentTriggers } from "./urgency.js";
-import { optionalText } from "./fields.js";
+import { optionalText } from "../shared/fields.js";
 import type { ReferralAnswers, ReferralKind } from "./steps.js";
 
 /** Why the referrer submits before the core enquiries are made (the review's one input). */
@@ -12,7 +12,7 @@ export interface MissingEnquiry {
 }
 
 /**
- * The readiness gate (DOMAIN.md A.6): the core enquiries a school makes before referring, and
+ * The readiness gate: the core enquiries a school makes before referring, and
  * the home visit. What is missing is listed with why it matters; the referrer may still submit
  * with a reason, and the case is flagged "enquiries incomplete".
  */
@@ -34,7 +34,7 @@ export function missingEnquiries(
   return missing;
 }
 
-/** High-risk referrals start urgent and are escalated at once (DOMAIN.md): see `urgentTriggers`. */
+/** High-risk referrals start urgent and are escalated at once: see `urgentTriggers`. */
 export function isHighRisk(answers: Partial<ReferralAnswers>): boolean {
   return urgentTriggers(answers).length > 0;
 }

@@ -1,7 +1,7 @@
 import { emergencyContactsText } from "../config.js";
 import type { Profile } from "../graph/profiles.js";
 import type { PersonalConversation } from "../outbox/outbox-item.js";
-import type { Person } from "../people/person.js";
+import type { Person } from "../shared/person.js";
 import type { StoredDraft } from "./draft-repository.js";
 import { draftIdFor, isSubmitting, referralKinds, type Draft, type ReferralKind } from "./draft.js";
 import type { WizardPorts } from "./draft-saving.js";

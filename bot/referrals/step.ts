@@ -1,4 +1,4 @@
-import type { Actor, Person } from "../people/person.js";
+import type { Actor, Person } from "../shared/person.js";
 import { mayRecordOnBehalf, recordsOnBehalf } from "../people/roles.js";
 import type { StoredDraft } from "./draft-repository.js";
 import { emergencyContactsText, referrerContacts } from "../config.js";
@@ -11,7 +11,6 @@ import {
   type WizardPorts,
 } from "./draft-saving.js";
 import { redirectFor, type Redirect } from "./front-door.js";
-import { ukDate } from "./school-age.js";
 import type { StepId } from "./steps.js";
 import { cutNotice, redirectView } from "./views.js";
 import {
@@ -34,6 +33,7 @@ import {
   words,
   type WizardOutcome,
 } from "./wizard-outcome.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** What a wizard step's card says of itself: its draft and version, the step, and the row a row's button is on. */
 export interface DraftCard {

@@ -18,7 +18,7 @@ import {
   refuse,
   text,
   upn,
-} from "./fields.js";
+} from "../shared/fields.js";
 import { countryChoices } from "./countries.js";
 import {
   addressStatusChoices,
@@ -31,7 +31,6 @@ import {
   onRollChoices,
   parentsToldChoices,
   referralSourceChoices,
-  valuesOf,
   riskFactorChoices,
   sexChoices,
   timeOfDayChoices,
@@ -42,6 +41,7 @@ import {
   yesNoUnknownChoices,
 } from "./questions.js";
 import { compulsorySchoolAgeStarts, schoolAgeStanding } from "./school-age.js";
+import { valuesOf } from "../shared/choice.js";
 
 export const referralKinds = ["school-age", "early-years"] as const;
 export type ReferralKind = (typeof referralKinds)[number];
@@ -49,7 +49,7 @@ export type ReferralKind = (typeof referralKinds)[number];
 type Choices = readonly [{ value: string; title: string }, ...{ value: string; title: string }[]];
 
 /**
- * The two referral forms (DOMAIN.md sections A and B) as wizards: a few questions per card, each
+ * The two referral forms, school-age (A) and early-years (B), as wizards: a few questions per card, each
  * card with its own schema over the strings an Adaptive Card submits, and a context for rules
  * that depend on other answers or on today's date. Repeatable groups (parents, contacts …)
  * arrive as inputs named `group.index.field` and are parsed as arrays.

@@ -1,5 +1,5 @@
 import type { Case } from "../cases/case.js";
-import { caseUrgentTriggers, formatReference, matchKeysOf } from "./submitted-referral.js";
+import { caseUrgentTriggers, matchKeysOf } from "./submitted-referral.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { CaseRepository } from "../cases/case-repository.js";
@@ -11,6 +11,7 @@ import { showDangerAlert } from "./danger-alert.js";
 import { isHighRisk, missingEnquiries } from "./readiness.js";
 import { urgentTriggerChoices, urgentTriggers } from "./urgency.js";
 import { formOf, isComplete } from "./wizard.js";
+import { formatReference } from "../shared/case-reference.js";
 
 export interface SubmissionPorts {
   readonly drafts: DraftRepository;

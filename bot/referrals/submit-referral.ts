@@ -1,6 +1,6 @@
 import { emergencyContactsText, referrerContacts, type Config } from "../config.js";
 import type { PersonalConversation, PersonalTemplate } from "../outbox/outbox-item.js";
-import type { Actor } from "../people/person.js";
+import type { Actor } from "../shared/person.js";
 import { mayRecordOnBehalf, recordsOnBehalf } from "../people/roles.js";
 import { outsideTurn, withStoreBudget } from "../store/deadline.js";
 import type { StoredDraft } from "./draft-repository.js";

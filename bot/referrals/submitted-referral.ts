@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { personalConversationSchema } from "../outbox/outbox-item.js";
-import { personSchema } from "../people/person.js";
+import { personSchema } from "../shared/person.js";
 import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "./steps.js";
 import { urgentTriggerChoices, urgentTriggers, type UrgentTrigger } from "./urgency.js";
-import { valuesOf } from "./questions.js";
+import { valuesOf } from "../shared/choice.js";
+import { caseReferencePattern } from "../shared/case-reference.js";
 
 /**
  * A referral as submitted: what the case is opened with and never changes. The case (bot/cases)
@@ -23,14 +24,6 @@ export const submittedAnswersSchema = z.union([schoolAgeAnswersSchema, earlyYear
 
 /** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
 const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
-
-/** The human reference, CME-YYYY-NNNNN. */
-/** A case's human reference, CME-YYYY-NNNNN. */
-export const caseReferencePattern = /^CME-\d{4}-\d{5}$/;
-
-export function formatReference(year: number, sequence: number): string {
-  return `CME-${year}-${String(sequence).padStart(5, "0")}`;
-}
 
 export const submittedReferralSchema = z.object({
   /** The human reference, CME-YYYY-NNNNN; also the partition key. */

@@ -1,9 +1,11 @@
-import { riskFactorChoices, vulnerabilityFlagChoices, titleOf } from "./questions.js";
+import { riskFactorChoices, vulnerabilityFlagChoices } from "./questions.js";
 import type { ReferralAnswers } from "./steps.js";
+import { titleOf } from "../shared/choice.js";
 
 /**
- * What makes a referral urgent (DOMAIN.md): immediate danger, and the high-risk flags and risk
- * factors. Values are the answers' own ids (a flag and a factor with one id are one trigger).
+ * What makes a referral urgent (it starts urgent and is escalated at once): immediate danger, and
+ * the high-risk flags and risk factors below. Values are the answers' own ids (a flag and a factor
+ * with one id are one trigger).
  */
 export const urgentTriggerChoices = [
   { value: "immediate-danger", title: "Immediate danger" },

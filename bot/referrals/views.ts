@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from "../people/format.js";
+import { formatDate, formatDateTime } from "../shared/format.js";
 import type { Draft } from "./draft.js";
 import {
   addressStatusChoices,
@@ -14,8 +14,6 @@ import {
   riskFactorChoices,
   sexChoices,
   timeOfDayChoices,
-  titleOf,
-  titlesOf,
   vulnerabilityFlagChoices,
   whatHappenedChoices,
   yearGroupChoices,
@@ -23,7 +21,7 @@ import {
   yesNoUnknownChoices,
 } from "./questions.js";
 import { countryChoices } from "./countries.js";
-import { cutTo, lengthLimitOf } from "./fields.js";
+import { cutTo, lengthLimitOf } from "../shared/fields.js";
 import { isHighRisk, missingEnquiries, reasonIncompleteSchema } from "./readiness.js";
 import { yearGroupOn } from "./school-age.js";
 import { withOnRollPrefilled, type Redirect } from "./front-door.js";
@@ -37,6 +35,7 @@ import {
   type CardValues,
   type FieldErrors,
 } from "./wizard.js";
+import { titleOf, titlesOf } from "../shared/choice.js";
 
 type Choice = { readonly value: string; readonly title: string };
 

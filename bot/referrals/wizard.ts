@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { PersonalConversation } from "../outbox/outbox-item.js";
-import type { Person } from "../people/person.js";
-import { cutTo, lengthLimitOf } from "./fields.js";
+import type { Person } from "../shared/person.js";
+import { cutTo, lengthLimitOf } from "../shared/fields.js";
 import { draftIdFor, type Draft, type ReferralKind } from "./draft.js";
 import { frontDoorUnanswered } from "./front-door.js";
 import { forms, stepOrder, type GroupSpec, type ReferralForm, type StepId } from "./steps.js";

@@ -1,9 +1,9 @@
 import { statusTitles, type CaseStatus, type ClockLevel } from "../cases/case.js";
 import type { RuleId } from "../escalations/policy.js";
-import { formatDateTime } from "../people/format.js";
+import { formatDateTime } from "../shared/format.js";
 import type { ReferralKind } from "../referrals/draft.js";
-import { ukDayOf } from "./case-timeline.js";
 import { durationLabel } from "./dfe-return.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /**
  * The few fields of a case that the managers' status and the lists read (a projection: never
@@ -43,7 +43,7 @@ export function caseSearchOf(words: string): CaseSearch | undefined {
 
 /** How long the child has been missing, in the DfE's bands, as the return counts it: from the CME start date, before triage the date last attended. */
 export function openForLabel(row: CaseRow, today: string): string {
-  return durationLabel(row.cmeStartDate ?? row.dateLastAttended ?? ukDayOf(row.submittedAt), today);
+  return durationLabel(row.cmeStartDate ?? row.dateLastAttended ?? ukDate(row.submittedAt), today);
 }
 
 /** The levels of a case's clocks whose time has come (acknowledged or not: what is overdue). */

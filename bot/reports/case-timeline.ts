@@ -6,8 +6,9 @@ import {
   outcomeChoices,
   type DfeReason,
 } from "../cases/choices.js";
-import { valuesOf } from "../referrals/questions.js";
 import { referralKinds } from "../referrals/steps.js";
+import { valuesOf } from "../shared/choice.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /**
  * What the reports need of a case, as it stood on any day: a few dates and values, small enough
@@ -33,18 +34,6 @@ export const caseTimelineSchema = z.object({
 });
 export type CaseTimeline = z.infer<typeof caseTimelineSchema>;
 
-const ukDayFormat = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-/** The UK date of an instant (ISO time). */
-export function ukDayOf(instant: string): string {
-  return ukDayFormat.format(new Date(instant));
-}
-
 const reasonByTitle: ReadonlyMap<string, DfeReason> = new Map([
   ...dfeReasonChoices.map((choice) => [choice.title, choice.value] as const),
   ...Object.entries(earlierDfeReasonTitles),
@@ -62,7 +51,7 @@ export function timelineOf(current: Case): CaseTimeline {
   let triagedOn: string | undefined;
   let everNotCme = current.closure?.outcome === "not-cme";
   for (const event of current.events) {
-    const on = ukDayOf(event.at);
+    const on = ukDate(event.at);
     if (["submitted", "status-changed", "closed", "reopened"].includes(event.type) && isStatus(event.to)) {
       statuses.push({ on, status: event.to });
     }
@@ -84,7 +73,7 @@ export function timelineOf(current: Case): CaseTimeline {
   const school = current.referral.school as { dateLastAttended?: string } | undefined;
   return {
     kind: current.kind,
-    submittedOn: ukDayOf(current.submittedAt),
+    submittedOn: ukDate(current.submittedAt),
     statuses,
     reasons,
     ...(triagedOn ? { triagedOn } : {}),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isoDate, readChecked } from "../escalations/files.js";
-import { isIsoDate } from "../referrals/school-age.js";
 import { academicYearNamed, defaultYearFor, type AcademicYear } from "./dfe-return.js";
+import { isIsoDate } from "../shared/uk-dates.js";
 
 const terms = ["autumn", "spring", "summer"] as const;
 

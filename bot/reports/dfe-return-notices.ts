@@ -1,10 +1,11 @@
-import { addDays, addWorkingDays, londonDate, type Calendar } from "../escalations/calendar.js";
+import { addDays, addWorkingDays, type Calendar } from "../escalations/calendar.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import type { CaseReadings } from "./case-readings.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import { censusDays, type CensusDates } from "./census-dates.js";
 import { defaultYearFor, dfeReturn, dfeReturnWindow } from "./dfe-return.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 export interface DfeReturnNotice {
   /** Names the message: each is sent once. */
@@ -46,7 +47,7 @@ export interface DfeReturnNoticePorts {
 /** Queues the notices due now that were not queued before: the return's total, what to put right, the due date. */
 export async function queueDfeReturnNotices(ports: DfeReturnNoticePorts, now: Date): Promise<number> {
   const waiting = [];
-  for (const notice of dfeReturnNoticesDue(ports.censusDates, ports.calendar, londonDate(now))) {
+  for (const notice of dfeReturnNoticesDue(ports.censusDates, ports.calendar, ukDate(now))) {
     if (!(await ports.outboxStore.has(`channel-card|${notice.key}`))) waiting.push(notice);
   }
   if (waiting.length === 0) return 0;

@@ -1,4 +1,4 @@
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import type { BreakdownTopic, DfeReturn, Measure } from "./dfe-return.js";
 
 /** How many of the cases to put right the card lists (the rest are counted). */

@@ -1,7 +1,8 @@
 import { toCsv } from "./csv.js";
 import { dfeReasonChoices, type DfeReason } from "../cases/choices.js";
-import { parseIsoDate, toIsoDate, yearGroupOn } from "../referrals/school-age.js";
+import { yearGroupOn } from "../referrals/school-age.js";
 import { changeDaysWithin, isCmeOn, reasonAtEndOf, startDateOn, type CaseTimeline } from "./case-timeline.js";
+import { parseIsoDate, toIsoDate } from "../shared/uk-dates.js";
 
 /**
  * The DfE's termly children missing education collection: children CME on the census day, and

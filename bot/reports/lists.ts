@@ -1,6 +1,6 @@
 import type { TermDates } from "../escalations/calendar.js";
 import { clockLevelsOf, type Clocks } from "../escalations/due.js";
-import { formatDateTime } from "../people/format.js";
+import { formatDateTime } from "../shared/format.js";
 import type { OutboxRepository } from "../outbox/outbox-repository.js";
 import type { CaseReadings, LevelsOf } from "./case-readings.js";
 import {

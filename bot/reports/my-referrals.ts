@@ -1,5 +1,5 @@
 import { statusTitles } from "../cases/case.js";
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import { forms } from "../referrals/steps.js";
 import type { ReferralSummary } from "./case-readings.js";
 

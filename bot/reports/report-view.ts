@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from "../people/format.js";
+import { formatDate, formatDateTime } from "../shared/format.js";
 import { reportCatalogue, reportNames, type Report, type ReportTable } from "./reports.js";
 
 /** A long list shows this many rows a page; the file has them all. */

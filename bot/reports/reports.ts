@@ -1,4 +1,4 @@
-import { formatDate } from "../people/format.js";
+import { formatDate } from "../shared/format.js";
 import { statusTitles, type CaseStatus } from "../cases/case.js";
 import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
 import { addDays, type Calendar } from "../escalations/calendar.js";
@@ -9,11 +9,12 @@ import {
   whatHappenedChoices,
 } from "../referrals/questions.js";
 import { destinationInWords, type PossibleDestination } from "../referrals/countries.js";
-import { compulsorySchoolAgeStarts, isIsoDate, parseIsoDate } from "../referrals/school-age.js";
+import { compulsorySchoolAgeStarts } from "../referrals/school-age.js";
 import type { ReferralKind } from "../referrals/draft.js";
-import { reasonAtEndOf, startDateOn, statusAtEndOf, ukDayOf, type CaseTimeline } from "./case-timeline.js";
+import { reasonAtEndOf, startDateOn, statusAtEndOf, type CaseTimeline } from "./case-timeline.js";
 import type { CsvCell } from "./csv.js";
 import { academicYearOf, reasonLabel } from "./dfe-return.js";
+import { isIsoDate, parseIsoDate, ukDate } from "../shared/uk-dates.js";
 
 /**
  * The managers' reports (docs/DESIGN.md "Reports"): pure functions from the few fields the store
@@ -310,7 +311,7 @@ export function referralsReport(period: Period, received: readonly ReceivedRefer
       chart: "donut",
     },
     byWeekOrMonth(
-      received.map((each) => ukDayOf(each.at)),
+      received.map((each) => ukDate(each.at)),
       period,
     ),
     {
@@ -444,8 +445,8 @@ export function timeToCloseReport(
   const closed = casesClosed(closures);
   const spans = closed.map((each) => ({
     outcome: each.outcome,
-    from: ukDayOf(each.submittedAt),
-    to: ukDayOf(each.closedAt),
+    from: ukDate(each.submittedAt),
+    to: ukDate(each.closedAt),
   }));
   const workingDays = workingDaysCounter(calendar, spans);
   const days = spans.map((span) => ({ outcome: span.outcome, days: workingDays(span) }));

@@ -1,6 +1,6 @@
 import { caseStatuses, statusTitles } from "../cases/case.js";
 import type { TermDates } from "../escalations/calendar.js";
-import { formatDateTime } from "../people/format.js";
+import { formatDateTime } from "../shared/format.js";
 import { openForLabel, overdueRows, type CaseRow } from "./case-lists.js";
 import { dfeDurationLabels } from "./dfe-return.js";
 

@@ -1,6 +1,6 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
-import { isConfiguredManager, type Actor, type Person, type Role } from "../people/person.js";
-import { canWorkCases } from "../people/roles.js";
+import { type Actor, type Person, type Role } from "../shared/person.js";
+import { canWorkCases, isConfiguredManager } from "../people/roles.js";
 import { caseChannel, type Services } from "../services.js";
 import type { CaseChannel } from "../store/settings-store.js";
 import { sameUser, teamMembers, type TeamRosters } from "./roster.js";

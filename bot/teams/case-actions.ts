@@ -6,18 +6,18 @@ import {
   onlyManagersSignOff,
   type CaseActionName,
 } from "../cases/actions.js";
-import { caseReferencePattern } from "../referrals/submitted-referral.js";
 import { postsDelayedNotice, savedNotShown, staleNotice } from "../cases/case-reads.js";
 import { runCaseAction, type CaseActionOutcome } from "../cases/case-service.js";
 import { infoRequestView } from "../cases/views.js";
-import type { Actor } from "../people/person.js";
-import { ukDate } from "../referrals/school-age.js";
+import type { Actor } from "../shared/person.js";
 import { StoreUnavailableError } from "../store/deadline.js";
 import { referrerOf } from "./actor.js";
 import { caseCardFor, officersOf } from "./case-card.js";
 import { cardNumber } from "./inbound.js";
 import { renderCard } from "./render-card.js";
 import { verb, type Reply, type Route, type Turn } from "./route.js";
+import { caseReferencePattern } from "../shared/case-reference.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** What every case card's buttons carry: which case, and as it was when the card was made. */
 export const caseCardData = z.looseObject({

@@ -1,12 +1,12 @@
 import type { TurnContext } from "botbuilder";
 import type { Case } from "../cases/case.js";
 import { caseCardView, caseDetailsViews, caseHistoryViews, type Officer } from "../cases/case-reads.js";
-import type { Actor } from "../people/person.js";
-import { ukDate } from "../referrals/school-age.js";
+import type { Actor } from "../shared/person.js";
 import type { Services } from "../services.js";
 import { channelOfTurn } from "./actor.js";
 import { renderCard, renderCardIfFits, renderFittingCard, type CardJson } from "./render-card.js";
 import { refreshUserIds, teamMembers } from "./roster.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** The CME team's members as Teams lists them (none before the case channel is set up). */
 async function membersOf(services: Services, context: TurnContext) {

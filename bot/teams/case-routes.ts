@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Case } from "../cases/case.js";
-import { caseReferencePattern } from "../referrals/submitted-referral.js";
 import { detailsForTheTeam, refreshedCase } from "../cases/case-reads.js";
 import { caseActionRoutes, caseCardData, notOnTheCard } from "./case-actions.js";
 import { caseCardFor, caseDetailsCard, caseHistoryCard } from "./case-card.js";
 import { command, verb, type Reply, type Route, type Turn } from "./route.js";
 import { exportOffer } from "./subject-access.js";
+import { caseReferencePattern } from "../shared/case-reference.js";
 
 const notInTeam = "Cases are for the CME team. If you made a referral, say 'my referrals'.";
 

@@ -4,14 +4,14 @@ import { caseChannelView, urgentWhy } from "../cases/views.js";
 import { describeClocks } from "../escalations/due.js";
 import type { DeliveryAttempt } from "../outbox/outbox.js";
 import type { OutboxItem } from "../outbox/outbox-item.js";
-import { formatDateTime } from "../people/format.js";
-import { ukDate } from "../referrals/school-age.js";
+import { formatDateTime } from "../shared/format.js";
 import type { Services } from "../services.js";
 import type { CaseChannel } from "../store/settings-store.js";
 import { isCaseCardOf, isStoredCardOf, postInDoubt, type CaseCardDeps } from "./delivery-in-doubt.js";
 import { mentionsFor } from "./delivery-mentions.js";
 import { cardAttachment } from "./render-card.js";
 import { refreshUserIds, teamMembers } from "./roster.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 type Attachment = ReturnType<typeof cardAttachment>;
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { canWorkCases } from "../people/roles.js";
-import { ukDate } from "../referrals/school-age.js";
 import { dfeReturnRequest } from "../reports/census-dates.js";
 import { dfeReturnCsv, dfeReturnFor, type DfeReturn } from "../reports/dfe-return.js";
 import { dfeReturnView } from "../reports/dfe-return-view.js";
@@ -8,6 +7,7 @@ import type { Services } from "../services.js";
 import { fileConsentCard, type FileMaker, type OfferedFile } from "./file-offers.js";
 import { renderCard } from "./render-card.js";
 import { command, verb, type Reply, type Route } from "./route.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 const usage =
   "Say 'dfe return' for the latest census day, or 'dfe return 2026-10-01' (and a year, like 2025/26, for the any-time measure).";

@@ -1,7 +1,7 @@
 import { CardFactory, TurnContext, type AdaptiveCardInvokeResponse } from "botbuilder";
 import { canWorkCases } from "../people/roles.js";
 import type { Log } from "../log.js";
-import type { Actor } from "../people/person.js";
+import type { Actor } from "../shared/person.js";
 import type { Services } from "../services.js";
 import { StoreUnavailableError } from "../store/deadline.js";
 import { actorOfTurn } from "./actor.js";

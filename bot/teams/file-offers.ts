@@ -1,6 +1,6 @@
 import type { Attachment, TurnContext } from "botbuilder";
 import { recordShares, type FileShares } from "../cases/subject-access.js";
-import type { Actor, Person } from "../people/person.js";
+import type { Actor, Person } from "../shared/person.js";
 import type { Services } from "../services.js";
 import type { FileConsent, FileOfferContext } from "./inbound.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isIsoDate } from "../referrals/school-age.js";
 import { reportNames } from "../reports/reports.js";
+import { isIsoDate } from "../shared/uk-dates.js";
 
 /**
  * What comes in from Teams, checked at the edge before anything reads it: an activity that

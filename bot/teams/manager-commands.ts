@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { ListRequest } from "../reports/case-lists.js";
 import { listOf, statusOf, type ListSources } from "../reports/lists.js";
-import { ukDate } from "../referrals/school-age.js";
 import type { Services } from "../services.js";
 import { cardNumber } from "./inbound.js";
 import { renderCard, type CardJson } from "./render-card.js";
 import { command, verb, type Route } from "./route.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** The status card, and the lists of cases a CME officer or manager acts on (`overdue`, `caseload`, `find`). */
 

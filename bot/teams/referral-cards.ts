@@ -1,12 +1,12 @@
 import { emergencyContactsText } from "../config.js";
 import type { Draft } from "../referrals/draft.js";
 import { frontDoorUnanswered } from "../referrals/front-door.js";
-import { ukDate } from "../referrals/school-age.js";
 import type { StepId } from "../referrals/steps.js";
 import { reviewView, stepView, type StepViewOptions } from "../referrals/views.js";
 import { formOf } from "../referrals/wizard.js";
 import type { Services } from "../services.js";
 import { renderCard, renderCardIfFits, renderFittingCard, type CardJson } from "./render-card.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 const moreToCheck =
   "Please check the answers marked below. Some further down need checking too: I will mark those when you press Next again. What you typed is kept.";

@@ -1,8 +1,7 @@
 import type { TurnContext } from "botbuilder";
 import { emergencyContactsText, referrerContacts } from "../config.js";
 import { statusTitles } from "../cases/case.js";
-import { formatDate } from "../people/format.js";
-import { ukDate } from "../referrals/school-age.js";
+import { formatDate } from "../shared/format.js";
 import type { SubmissionResult } from "../referrals/submission.js";
 import { finishSending, type LateAnswerTo, type SubmitPorts } from "../referrals/submit-referral.js";
 import { submittedView } from "../referrals/views.js";
@@ -12,6 +11,7 @@ import { currentCard, reviewCard, stepCard } from "./referral-cards.js";
 import { renderCard, type CardJson } from "./render-card.js";
 import type { Reply, Turn } from "./route.js";
 import { tenantOf } from "./tenant.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 /** What the referral use cases work with: the services, and this turn's log. */
 export function referralPorts(turn: Turn): SubmitPorts {

@@ -1,5 +1,5 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
-import type { Person } from "../people/person.js";
+import type { Person } from "../shared/person.js";
 import type { ReferralKind } from "../referrals/draft.js";
 import { startOrResume, type ReferrerDetails } from "../referrals/start.js";
 import type { Services } from "../services.js";

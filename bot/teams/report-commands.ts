@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { canWorkCases } from "../people/roles.js";
-import { londonDate } from "../escalations/calendar.js";
 import { toCsv } from "../reports/csv.js";
 import { reportPage, typedReport, type ReportAnswer, type ReportAsking } from "../reports/report-requests.js";
 import { checkedPeriod, reportNames, type Report, type ReportName } from "../reports/reports.js";
@@ -10,6 +9,7 @@ import { fileConsentCard, type FileMaker, type OfferedFile } from "./file-offers
 import { cardNumber, isoDay } from "./inbound.js";
 import { renderCard, renderFittingCard } from "./render-card.js";
 import { command, verb, type Reply, type Route, type Turn } from "./route.js";
+import { ukDate } from "../shared/uk-dates.js";
 
 const notForYou =
   "Reports are for CME officers and managers. If you made a referral, say 'my referrals' to see what is happening with it.";
@@ -25,7 +25,7 @@ function askingIn({ services, scope }: Turn): ReportAsking {
   const now = services.now();
   return {
     now,
-    today: londonDate(now),
+    today: ukDate(now),
     inPersonalChat: scope === "personal",
     settings: settingsOf(services),
   };
@@ -91,7 +91,7 @@ export const reportRoutes: readonly Route[] = [
 /** The report's CSV, made again when the person accepts. */
 export const reportFile: FileMaker<{ kind: "report"; name: ReportName; from: string; to: string }> = {
   async make(services, actor, { name, from, to }, now) {
-    const period = checkedPeriod({ from, to }, londonDate(now));
+    const period = checkedPeriod({ from, to }, ukDate(now));
     if (!canWorkCases(actor) || typeof period === "string")
       return "I can't make that report (your role could not be confirmed). Nothing was shared.";
     return reportFileOf(await runReport(services.cases, name, period, settingsOf(services)));

@@ -1,7 +1,7 @@
 import type { Attachment, TurnContext } from "botbuilder";
 import type { z } from "zod";
 import type { Log } from "../log.js";
-import type { Actor } from "../people/person.js";
+import type { Actor } from "../shared/person.js";
 import type { Services } from "../services.js";
 import type { CardJson } from "./render-card.js";
 

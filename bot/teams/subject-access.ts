@@ -1,13 +1,13 @@
 import type { Attachment } from "botbuilder";
 import type { Case } from "../cases/case.js";
-import { caseReferencePattern } from "../referrals/submitted-referral.js";
 import { canWorkCases } from "../people/roles.js";
 import { subjectAccessExportFor } from "../cases/subject-access.js";
-import type { Person } from "../people/person.js";
+import type { Person } from "../shared/person.js";
 import type { Services } from "../services.js";
 import { referrerOf } from "./actor.js";
 import { fileConsentCard, personOf, type FileMaker, type OfferedFile } from "./file-offers.js";
 import type { Turn } from "./route.js";
+import { caseReferencePattern } from "../shared/case-reference.js";
 
 /**
  * `export CME-…`: Teams asks the person where to save the file (a file consent card); the export

@@ -14,7 +14,7 @@ import { addDays, caseOf, seededRandom, ukInstant, type CasePlan } from "../supp
 /*
  * The DfE return, recomputed. Every expected figure below comes from the plans (what the generator
  * was told to make), by this file's own arithmetic: a day-by-day walk of each plan, the DfE's labels
- * written out as DFE-RETURN.md gives them. Nothing here calls the report's own rules.
+ * written out as the DfE's CME collection words them. Nothing here calls the report's own rules.
  */
 
 const census = "2026-10-01"; // autumn 2026: the any-time measure defaults to 2025/26
@@ -130,7 +130,7 @@ function durationOn(plan: CasePlan, day: string): string {
   ];
   return bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks";
 }
-/** DFE-RETURN.md's sex labels: a referral's "Not known" and a case with no answer are both Unknown. */
+/** The DfE's sex labels (Female, Male, Unknown): a referral's "Not known" and a case with no answer are both Unknown. */
 const sexWord = (plan: CasePlan) =>
   ({ female: "Female", male: "Male", "not known": "Unknown", "not recorded": "Unknown" })[plan.sex];
 

@@ -4,7 +4,7 @@ import type { Case } from "../../bot/cases/case.js";
 import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
 import { withNextCheck } from "../../bot/escalations/due.js";
 import { sweepEscalations } from "../../bot/escalations/sweep.js";
-import type { Actor } from "../../bot/people/person.js";
+import type { Actor } from "../../bot/shared/person.js";
 import { maxCardBytes } from "../../bot/teams/render-card.js";
 import {
   actionData,
@@ -104,7 +104,7 @@ async function seed(h: Harness, seeds: readonly Seed[]): Promise<void> {
   for (const each of seeds) await h.app.services.cases.create(caseOf(h, each));
 }
 
-/** The DfE's duration bands, written out here from DOMAIN.md, to check the card against. */
+/** The DfE's duration bands (under 2 weeks, 2–4, 4–8, 8–12, 12–26, 26–52, over 52), written out here to check the card against. */
 function band(days: number): string {
   const weeks = Math.floor(days / 7);
   if (weeks < 2) return "Less than 2 weeks";

@@ -146,7 +146,7 @@ describe("the front door: not CME is told, not opened; and the named CME contact
   });
 
   it("keeps a written notice of home education a CME referral when the school does not know where the child is", async () => {
-    // Whereabouts unknown is CME whatever the parent wrote (DOMAIN.md): the EHE team cannot follow up a child nobody can find.
+    // Whereabouts unknown is CME whatever the parent wrote: the EHE team cannot follow up a child nobody can find.
     const child = await next(
       h,
       people.dsl,

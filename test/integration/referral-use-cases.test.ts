@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { askToCancel, discardDraft } from "../../bot/referrals/cancel.js";
-import type { Person } from "../../bot/people/person.js";
+import type { Person } from "../../bot/shared/person.js";
 import { referrerPrefill, startOrResume } from "../../bot/referrals/start.js";
 import { next, stepDraft } from "../../bot/referrals/step.js";
 import { duplicateDecisionOf, lateOutcomeCard, submitFromCard } from "../../bot/referrals/submit-referral.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { applyCaseAction, type CaseActionName } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
-import type { Actor } from "../../bot/people/person.js";
+import type { Actor } from "../../bot/shared/person.js";
 import type { ReferralKind } from "../../bot/referrals/draft.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
 import { caseFromDraft, withFurtherReferral } from "../../bot/referrals/submission.js";

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import type { Case } from "../../bot/cases/case.js";
-import { formatDate } from "../../bot/people/format.js";
-import { ukDate } from "../../bot/referrals/school-age.js";
+import { formatDate } from "../../bot/shared/format.js";
 import {
   actionData,
   cardAction,
@@ -21,6 +20,7 @@ import {
   type Who,
 } from "../support/harness.js";
 import { goodAnswers, refer, type Answers } from "../support/referral-walk.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
 
 const duty = "Children's Duty test line: 0116 000 0000";
 

@@ -1,12 +1,12 @@
 import { applyCaseAction, type CaseActionName } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
 import { referralOnChoices, type DfeReason } from "../../bot/cases/choices.js";
-import type { Actor } from "../../bot/people/person.js";
-import { ukDate } from "../../bot/referrals/school-age.js";
+import type { Actor } from "../../bot/shared/person.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
 import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
 import { goodAnswers, goodEarlyYearsAnswers } from "./referral-walk.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
 
 /**
  * Cases with known facts (sex, date of birth, when they opened, were triaged, closed and
@@ -180,9 +180,10 @@ export function birthdayFor(yearGroup: number, septemberYear: number, monthDay: 
 }
 
 /**
- * A council's caseload over some years, as DOMAIN.md sizes it: referrals through the year with a
- * September peak, most triaged within days, 5 to 15 enquiries each, some referred on, most closed
- * within weeks or months, a few reopened, a few found not to be CME; early years one in ten.
+ * A council's caseload over some years, shaped as a county's is (Leicestershire's size expects 700
+ * to 2,000 cases a year): referrals through the year with a September peak of 10 to 40 a day, most
+ * triaged within days, 5 to 15 enquiries each, some referred on, most closed within weeks or
+ * months, a few reopened, a few found not to be CME; early years one in ten.
  * Seeded, so a run can be repeated.
  */
 export function realisticPlans({

@@ -1,5 +1,5 @@
 import { csvCell } from "../../bot/reports/csv.js";
-import { upnCheckLetter } from "../../bot/referrals/upn.js";
+import { upnCheckLetter } from "../../bot/shared/upn.js";
 import { addDays, seededRandom } from "./cme-generator.js";
 
 /**
@@ -68,7 +68,7 @@ function yearsBefore(day: string, years: number): string {
 const daysBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
 
 /**
- * The plan's own reading of DOMAIN.md: compulsory school age starts on the first 31 March,
+ * The plan's own reading of the law (Education Act 1996 s.8): compulsory school age starts on the first 31 March,
  * 31 August or 31 December on or after the fifth birthday. The next start after the import date
  * is N and the one before it P; a child starts at N when their fifth birthday is after P and on
  * or before N.

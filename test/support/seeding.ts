@@ -1,10 +1,11 @@
 import type { Case } from "../../bot/cases/case.js";
-import { formatReference, matchKeysOf } from "../../bot/referrals/submitted-referral.js";
+import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
 import { withNextCheck, type Clocks } from "../../bot/escalations/due.js";
-import { ukDate } from "../../bot/referrals/school-age.js";
 import type { CaseStore } from "../../bot/store/case-store.js";
 import type { SettingsStore } from "../../bot/store/settings-store.js";
 import { addDays, caseOf, realisticPlans, seededRandom } from "./cme-generator.js";
+import { formatReference } from "../../bot/shared/case-reference.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
 
 /**
  * Stored cases with realistic histories (`npm run seed`, `npm run bench`): the generator's plans

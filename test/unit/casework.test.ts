@@ -9,7 +9,7 @@ import {
   type CaseActionName,
 } from "../../bot/cases/actions.js";
 import { caseStatuses, revisionOf, type Case, type CaseStatus } from "../../bot/cases/case.js";
-import type { Actor } from "../../bot/people/person.js";
+import type { Actor } from "../../bot/shared/person.js";
 import type { ReferralKind } from "../../bot/referrals/draft.js";
 import { sampleCase } from "../support/sample-case.js";
 
@@ -63,7 +63,7 @@ function caseIn(status: CaseStatus): Case {
 }
 
 describe("the case state machine", () => {
-  // DOMAIN.md's table of statuses.
+  // Where each status may go next, written out here from the case's table of statuses.
   const allowed: Record<CaseStatus, CaseStatus[]> = {
     new: ["in_progress", "closed"],
     in_progress: ["info_requested", "located", "tracking", "closed"],

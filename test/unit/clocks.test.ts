@@ -12,7 +12,6 @@ import {
   addWorkingDays,
   addWorkingHours,
   createCalendar,
-  londonDate,
   londonInstant,
   schoolDaysBetween,
   workingDaysBetween,
@@ -21,6 +20,7 @@ import {
 import { describeClocks, due, withNextCheck, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
 import { sampleCase } from "../support/sample-case.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
 
 const policy = readEscalationPolicy(new URL("../../config/escalation-policy.json", import.meta.url).pathname);
 const noTerms = { source: "test", terms: [] };
@@ -40,7 +40,7 @@ describe("the calendar", () => {
   it("keeps UK local time across the change to and from summer time", () => {
     expect(londonInstant("2026-03-27", 9).toISOString()).to.equal("2026-03-27T09:00:00.000Z");
     expect(londonInstant("2026-03-30", 9).toISOString()).to.equal("2026-03-30T08:00:00.000Z");
-    expect(londonDate(new Date("2026-06-30T23:30:00Z"))).to.equal("2026-07-01");
+    expect(ukDate(new Date("2026-06-30T23:30:00Z"))).to.equal("2026-07-01");
     // Two working hours from 16:00 on the Friday before the clocks go forward: 10:00 BST on Monday.
     const from = londonInstant("2026-03-27", 16);
     expect(addWorkingHours(calendar, from, 2, policy.workingHours).toISOString()).to.equal(

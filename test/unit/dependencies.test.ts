@@ -20,7 +20,10 @@ const botFiles = sourceFiles("bot");
 const edges = botFiles.flatMap((file) => importsOf(file).map((target) => ({ file, target })));
 const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`);
 
-/** The domain, and the ports shared by it: none of it may reach Teams or Cosmos. */
+/**
+ * The domain, the ports shared by it, and the pieces everything shares (UK dates, people, field
+ * builders, choices, the case reference): none of it may reach Teams or Cosmos.
+ */
 const domain = [
   "bot/cases",
   "bot/referrals",
@@ -28,6 +31,7 @@ const domain = [
   "bot/reports",
   "bot/outbox",
   "bot/people",
+  "bot/shared",
 ].map(under);
 const ports = new Set(["bot/concurrency.ts", "bot/settings.ts"]);
 const isDomain = (file: string) => ports.has(file) || domain.some((inside) => inside(file));
@@ -77,6 +81,7 @@ describe("dependencies", () => {
     expect(importsOf("bot/cases/case.ts")).to.include("bot/referrals/submitted-referral");
     expect(importsOf("bot/index.ts")).to.include("bot/app");
     expect(importsOf("bot/teams/adapter.ts")).to.include("botbuilder");
+    expect(importsOf("bot/shared/fields.ts")).to.include("bot/shared/uk-dates");
   });
 
   it("go one way between referrals and cases: cases depend on referrals, not back", () => {
@@ -94,6 +99,14 @@ describe("dependencies", () => {
         !isAllowed(edge),
     );
     expect(outward.map(({ file, target }) => `${file} imports ${target}`)).to.deep.equal([]);
+  });
+
+  it("keep the shared pieces to themselves: bot/shared imports no other folder of bot", () => {
+    const reaching = edges.filter(
+      (edge) =>
+        under("bot/shared")(edge.file) && edge.target.startsWith("bot/") && !under("bot/shared")(edge.target),
+    );
+    expect(reaching.map(({ file, target }) => `${file} imports ${target}`)).to.deep.equal([]);
   });
 
   it("keep botbuilder behind bot/teams", () => {

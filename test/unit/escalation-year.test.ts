@@ -5,7 +5,6 @@ import { bankHolidaysInEngland } from "../../bot/escalations/bank-holidays.js";
 import {
   addDays,
   createCalendar,
-  londonDate,
   londonInstant,
   schoolDaysBetween,
   workingDaysBetween,
@@ -14,6 +13,7 @@ import { due, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
 import { escalationKey } from "../../bot/escalations/due.js";
 import { sampleCase } from "../support/sample-case.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
 
 const policy = readEscalationPolicy(new URL("../../config/escalation-policy.json", import.meta.url).pathname);
 // A synthetic school year: terms with half terms and holidays, so school days differ from working days.
@@ -77,11 +77,11 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       // One working day after the clock starts (at opening on the next working day if it came in on
       // another), whatever weekends and bank holidays lie between, at the time it started.
       const start = opening(date, working);
-      expect(workingDaysBetween(calendar, start, londonDate(fired.at)), date).to.equal(1);
+      expect(workingDaysBetween(calendar, start, ukDate(fired.at)), date).to.equal(1);
       expect(fired.at.toISOString(), date).to.equal(
-        londonInstant(londonDate(fired.at), start === date ? 10 : 9).toISOString(),
+        londonInstant(ukDate(fired.at), start === date ? 10 : 9).toISOString(),
       );
-      expect(calendar.isWorkingDay(londonDate(fired.at)), date).to.equal(true);
+      expect(calendar.isWorkingDay(ukDate(fired.at)), date).to.equal(true);
       expect(levels(new Date(fired.at.getTime() - 60_000)), date).to.have.length(0);
       // Still due later, under the same key: the sweep queues it once.
       const keys = new Set(
@@ -102,8 +102,8 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
         (l) => l.rule === "jointEnquiries",
       )!;
       const lastAttended = current.referral.school.dateLastAttended;
-      expect(schoolDaysBetween(calendar, lastAttended, londonDate(joint.at)), date).to.equal(20);
-      expect(calendar.isSchoolDay(londonDate(joint.at)), date).to.equal(true);
+      expect(schoolDaysBetween(calendar, lastAttended, ukDate(joint.at)), date).to.equal(20);
+      expect(calendar.isSchoolDay(ukDate(joint.at)), date).to.equal(true);
     }
   });
 
@@ -112,11 +112,11 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       const current = caseOn(date);
       const levels = due(current, clocks, new Date("2028-01-01T00:00:00Z")).due;
       const long = levels.find((l) => l.rule === "longRunning")!;
-      expect(londonDate(long.at), date).to.equal(addDays(date, 84));
+      expect(ukDate(long.at), date).to.equal(addDays(date, 84));
       const [first, second] = levels.filter((l) => l.rule === "noProgress");
       const start = opening(date, working);
-      expect(workingDaysBetween(calendar, start, londonDate(first!.at)), date).to.equal(5);
-      expect(workingDaysBetween(calendar, start, londonDate(second!.at)), date).to.equal(10);
+      expect(workingDaysBetween(calendar, start, ukDate(first!.at)), date).to.equal(5);
+      expect(workingDaysBetween(calendar, start, ukDate(second!.at)), date).to.equal(10);
       expect([first!.notify, second!.notify]).to.deep.equal(["owner", "managers"]);
     }
   });
@@ -139,17 +139,15 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
         (l) => l.rule === "referrerNotAnswering",
       );
       const askedOn = opening(date, school);
-      expect(schoolDaysBetween(calendar, askedOn, londonDate(referrer!.at)), date).to.equal(5);
-      expect(schoolDaysBetween(calendar, askedOn, londonDate(owner!.at)), date).to.equal(10);
+      expect(schoolDaysBetween(calendar, askedOn, ukDate(referrer!.at)), date).to.equal(5);
+      expect(schoolDaysBetween(calendar, askedOn, ukDate(owner!.at)), date).to.equal(10);
       expect([referrer!.notify, owner!.notify]).to.deep.equal(["referrer", "owner"]);
 
       const earlyYears: Case = { ...caseOn(date), kind: "early-years" };
       const noContact = due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.find(
         (l) => l.rule === "earlyYearsNoContact",
       )!;
-      expect(workingDaysBetween(calendar, opening(date, working), londonDate(noContact.at)), date).to.equal(
-        3,
-      );
+      expect(workingDaysBetween(calendar, opening(date, working), ukDate(noContact.at)), date).to.equal(3);
       expect(due(earlyYears, clocks, new Date("2028-01-01T00:00:00Z")).due.map((l) => l.rule)).not.to.include(
         "jointEnquiries",
       );
@@ -162,7 +160,7 @@ describe("a year of synthetic cases closed and reopened: every clock restarts at
   const act = (current: Case, name: CaseActionName, input: unknown, at: Date): Case => {
     const result = applyCaseAction(name, current, officer, input, {
       now: at,
-      today: londonDate(at),
+      today: ukDate(at),
       signOffOutcomes: [],
     });
     if (!result.ok) throw new Error(`${name}: ${result.reason}`);
@@ -229,14 +227,14 @@ describe("a year of synthetic cases closed and reopened: every clock restarts at
           date,
         ).to.deep.equal([1]);
         expect(long[0]!.clockStart.toISOString(), date).to.equal(reopenedAt.toISOString());
-        expect(londonDate(long[0]!.at), date).to.equal(addDays(reopenedOn, 84));
+        expect(ukDate(long[0]!.at), date).to.equal(addDays(reopenedOn, 84));
         const noProgress = byRule("noProgress");
         expect(
           noProgress.map((level) => level.level),
           date,
         ).to.deep.equal([1, 2]);
         const start = opening(reopenedOn, working);
-        expect(workingDaysBetween(calendar, start, londonDate(noProgress[0]!.at)), date).to.equal(5);
+        expect(workingDaysBetween(calendar, start, ukDate(noProgress[0]!.at)), date).to.equal(5);
         expect(byRule("unassigned"), date).to.have.length(0);
         if (kind === "school-age") {
           // The child last attended long before: the decision is due 20 school days after the reopening.
@@ -247,7 +245,7 @@ describe("a year of synthetic cases closed and reopened: every clock restarts at
           ).to.deep.equal([1]);
           expect(joint[0]!.clockStart.toISOString(), date).to.equal(reopenedAt.toISOString());
           expect(
-            schoolDaysBetween(calendar, opening(reopenedOn, school), londonDate(joint[0]!.at)),
+            schoolDaysBetween(calendar, opening(reopenedOn, school), ukDate(joint[0]!.at)),
             date,
           ).to.equal(20);
         } else {
@@ -257,7 +255,7 @@ describe("a year of synthetic cases closed and reopened: every clock restarts at
             noContact.map((level) => level.level),
             date,
           ).to.deep.equal([1]);
-          expect(workingDaysBetween(calendar, start, londonDate(noContact[0]!.at)), date).to.equal(3);
+          expect(workingDaysBetween(calendar, start, ukDate(noContact[0]!.at)), date).to.equal(3);
           expect(byRule("jointEnquiries"), date).to.have.length(0);
         }
       }

@@ -9,7 +9,7 @@ import type { ExtractFindings } from "../../bot/pupils/findings.js";
 import { findingsOfExtract } from "../../bot/pupils/import-extract.js";
 import { ExtractRefused, type ExtractLimits } from "../../bot/pupils/read-extract.js";
 import { csvCell } from "../../bot/reports/csv.js";
-import { upnCheckLetter } from "../../bot/referrals/upn.js";
+import { upnCheckLetter } from "../../bot/shared/upn.js";
 import {
   extractLines,
   plannedPupils,

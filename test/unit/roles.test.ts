@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Actor, Role } from "../../bot/people/person.js";
+import type { Actor, Role } from "../../bot/shared/person.js";
 import { canWorkCases, mayRecordOnBehalf } from "../../bot/people/roles.js";
 
 function actorWith(...roles: Role[]): Actor {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { applyCaseAction } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
 import { anonymise } from "../../bot/cases/retention.js";
-import type { Actor } from "../../bot/people/person.js";
+import type { Actor } from "../../bot/shared/person.js";
 import { safeguardingFirst, safeguardingFirstText } from "../../bot/cases/safeguarding.js";
 import { sampleCase } from "../support/sample-case.js";
 

@@ -3,13 +3,8 @@ import type { Draft } from "../../bot/referrals/draft.js";
 import { isHighRisk, missingEnquiries } from "../../bot/referrals/readiness.js";
 import { countryName } from "../../bot/referrals/countries.js";
 import { schoolAgeAnswersSchema, stepOrder, type StepId } from "../../bot/referrals/steps.js";
-import { isValidUpn } from "../../bot/referrals/upn.js";
-import {
-  internationalPhone,
-  phoneNotKnown,
-  phoneNumber,
-  phoneOrNotKnown,
-} from "../../bot/referrals/fields.js";
+import { isValidUpn } from "../../bot/shared/upn.js";
+import { internationalPhone, phoneNotKnown, phoneNumber, phoneOrNotKnown } from "../../bot/shared/fields.js";
 import {
   addRow,
   answerStep,

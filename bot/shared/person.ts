@@ -17,14 +17,3 @@ export type Role = "officer" | "manager";
 export interface Actor extends Person {
   readonly roles: ReadonlySet<Role>;
 }
-
-/** Managers are configured by Entra object id or user principal name (both compared case-blind). */
-export function isConfiguredManager(
-  person: { aadObjectId?: string | undefined; userPrincipalName?: string | undefined },
-  managerIds: readonly string[],
-): boolean {
-  const keys = [person.aadObjectId, person.userPrincipalName]
-    .filter((key): key is string => Boolean(key))
-    .map((key) => key.toLowerCase());
-  return keys.some((key) => managerIds.includes(key));
-}

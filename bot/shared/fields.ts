@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { valuesOf } from "./questions.js";
-import { isIsoDate } from "./school-age.js";
 import { isValidUpn } from "./upn.js";
+import { valuesOf } from "./choice.js";
+import { isIsoDate } from "./uk-dates.js";
 
 /** Field schemas for card inputs: they receive strings (or nothing, for a blank input). */
 
