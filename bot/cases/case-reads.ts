@@ -72,8 +72,18 @@ export type CaseShown =
 
 export const detailsForTheTeam = "Case details and history are for the CME team.";
 
-/** Refresh: the case card; someone outside the team sees the card everyone sees, and why no more. */
-export async function refreshedCase(cases: CaseReader, caseId: string, actor: Actor): Promise<CaseShown> {
+/**
+ * Refresh: the case card. Someone outside the team sees the card everyone in the CME channel
+ * sees, and why no more, but only there: anywhere else (a personal chat, another team's channel)
+ * the case is not read, so no reference can be tried to see whose it is.
+ */
+export async function refreshedCase(
+  cases: CaseReader,
+  caseId: string,
+  actor: Actor,
+  { inCaseChannel }: { readonly inCaseChannel: boolean },
+): Promise<CaseShown> {
+  if (!canWorkCases(actor) && !inCaseChannel) return { kind: "refused", reason: detailsForTheTeam };
   const current = await cases.get(caseId);
   if (!canWorkCases(actor))
     return current

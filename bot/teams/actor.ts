@@ -60,6 +60,16 @@ export function channelOfTurn(services: Services, context: TurnContext): Promise
   return onceInTurn(context, "cme.caseChannel", () => caseChannel(services));
 }
 
+/** Whether this turn comes from the CME case channel itself (a channel's conversation id starts with its id). */
+export async function inCaseChannel(services: Services, context: TurnContext): Promise<boolean> {
+  const { conversation, channelData } = context.activity;
+  if (conversation.conversationType !== "channel") return false;
+  const channel = await channelOfTurn(services, context);
+  const channelId =
+    (channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id ?? conversation.id.split(";")[0];
+  return channel !== undefined && channelId === channel.channelId;
+}
+
 /** Who is acting in this turn, with the roles the CME team's channel and the configuration give them. */
 export function actorOfTurn(services: Services, context: TurnContext): Promise<Actor> {
   return onceInTurn(context, "cme.actor", async () =>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Case } from "../cases/case.js";
 import { detailsForTheTeam, refreshedCase } from "../cases/case-reads.js";
+import { inCaseChannel } from "./actor.js";
 import { caseActionRoutes, caseCardData, notOnTheCard } from "./case-actions.js";
 import { caseCardFor, caseDetailsCard, caseHistoryCard } from "./case-card.js";
 import { command, verb, type Reply, type Route, type Turn } from "./route.js";
@@ -66,7 +67,7 @@ export const caseRoutes: readonly Route[] = [
     handle: (turn, id) =>
       found(turn, id, async (current) => ({ attachments: [await exportOffer(turn, current)] })),
   }),
-  // Anyone may refresh the card they see: someone outside the team gets the card everyone sees.
+  // Anyone may refresh the card they see in the CME channel: someone outside the team gets the card everyone there sees.
   verb({
     verb: "case.refresh",
     scopes: ["personal", "team"],
@@ -75,7 +76,9 @@ export const caseRoutes: readonly Route[] = [
     malformed: notOnTheCard,
     handle: async (turn, { caseId }) => {
       const actor = await turn.actor();
-      const shown = await refreshedCase(turn.services.cases, caseId, actor);
+      const shown = await refreshedCase(turn.services.cases, caseId, actor, {
+        inCaseChannel: await inCaseChannel(turn.services, turn.context),
+      });
       if (shown.kind === "not-found") return { text: `I can't find ${caseId}.` };
       if (shown.kind === "refused") return { text: shown.reason };
       return { card: await caseCardFor(turn.services, turn.context, actor, shown.case, shown.notice) };

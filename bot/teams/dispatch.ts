@@ -26,8 +26,10 @@ export function turnOf(services: Services, context: TurnContext, log: Log): Turn
 /** The command in a message: mentions of the bot removed, trimmed, lower case. */
 export function commandText(context: TurnContext): string {
   const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
+  // Words however spaced (two spaces, a non-breaking space, a new line) are the same command.
   return text
     .replace(/<at>[^<]*<\/at>/g, "")
+    .replace(/\s+/g, " ")
     .trim()
     .toLowerCase();
 }

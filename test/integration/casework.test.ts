@@ -195,6 +195,35 @@ describe("casework from the channel card", () => {
     expect(cardText(older)).to.include(`Assigned to ${people.officer.name}`);
   });
 
+  it("shows someone outside the team a case only on the CME channel's card: a reference tried elsewhere is not read", async () => {
+    const personalRefresh = cardAction(h.teams, people.earlyYears, "personal", "case.refresh", {
+      caseId: reference,
+    });
+    const inChat = await h.send(personalRefresh);
+    expect(invokeMessage(inChat)).to.equal("Case details and history are for the CME team.");
+    expect(JSON.stringify(inChat.body)).not.to.include("Testchild");
+    // Another team's channel, where the bot is installed too.
+    const elsewhere = cardAction(h.teams, people.earlyYears, "channel", "case.refresh", {
+      caseId: reference,
+    });
+    const otherChannel = "19:another-team@thread.tacv2";
+    const fromOtherTeam = await h.send({
+      ...elsewhere,
+      conversation: { ...elsewhere.conversation, id: `${otherChannel};messageid=1` },
+      channelData: {
+        ...elsewhere.channelData,
+        team: { id: "19:another-team" },
+        channel: { id: otherChannel },
+      },
+    });
+    expect(invokeMessage(fromOtherTeam)).to.equal("Case details and history are for the CME team.");
+    // An officer may refresh it anywhere.
+    const officers = await h.send(
+      cardAction(h.teams, people.officer, "personal", "case.refresh", { caseId: reference }),
+    );
+    expect(cardText(invokeCard(officers))).to.include(reference);
+  });
+
   it("lets each role do only what it may, and someone outside the team or from another tenant nothing", async () => {
     const officerCard = await cardFor(people.officer);
     const managerCard = await cardFor(people.manager);

@@ -311,6 +311,14 @@ describe("my referrals", () => {
     expect(text).to.include('"text":"New"');
   });
 
+  it("is the same command however its words are spaced (two spaces, a non-breaking space, a new line)", async () => {
+    for (const said of ["my  referrals", "my\u00a0referrals", "My\nReferrals "]) {
+      await h.send(personalMessage(h.teams, people.officer2, said));
+      const text = cardText(cardIn(h.teams.replies(personalConversationId(people.officer2)).at(-1)!));
+      expect(text, JSON.stringify(said)).to.include("You have not made any referrals yet");
+    }
+  });
+
   it("says so when there are none", async () => {
     await h.send(personalMessage(h.teams, people.officer2, "my referrals"));
     const text = cardText(cardIn(h.teams.replies(personalConversationId(people.officer2)).at(-1)!));
