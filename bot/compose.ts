@@ -61,9 +61,19 @@ export async function compose(
     ? createCosmosClient({ endpoint: embedded.endpoint, key: embedded.key }, config.storeDeadlineMs)
     : configuredCosmosClient(config);
   if (!client) throw new NoStoreError();
-  const containers = await openContainers(client, config.cosmos.database);
+  let containers: Awaited<ReturnType<typeof openContainers>>;
+  try {
+    containers = await openContainers(client, config.cosmos.database);
+  } catch (error) {
+    // Nothing is left open behind a start that failed (the embedded store's port, the client's sockets).
+    client.dispose();
+    await embedded?.close();
+    throw error;
+  }
 
-  const outboxStore = new OutboxStore(containers.outbox);
+  const outboxStore = new OutboxStore(containers.outbox, (id, problems) =>
+    log("outbox.item.unreadable", { item: id, problems }),
+  );
   // Delivery needs the services and the services need the outbox: tie the knot once.
   let deliver: Deliver = () => Promise.reject(new Error("delivery is not wired yet"));
   const outbox = new Outbox(outboxStore, (item, attempt) => deliver(item, attempt), {

@@ -333,6 +333,9 @@ export class Outbox {
           }
         } catch (error) {
           this.options.onError?.({ id: "(pass)" } as OutboxItem, error);
+          // The store stopped answering: what this instance holds is let go (its claims lapse),
+          // and the interval's passes deliver it once the store is back, not this loop at once.
+          for (const claim of this.fresh.splice(0)) claim.stopRenewing();
         }
       } while (this.again || this.fresh.length > 0);
     }).finally(() => {
@@ -359,13 +362,20 @@ export class Outbox {
           if (await this.store.earlierPending(claim.item)) blocked.add(conversation);
           else clear.add(conversation);
         } catch (error) {
-          this.fresh.unshift(claim);
+          claim.stopRenewing();
           throw error;
         }
       }
       if (blocked.has(conversation)) {
         claim.stopRenewing();
         await claim.change(released).catch(() => false);
+        this.wholePassWanted = true;
+        continue;
+      }
+      // A claim whose renewals failed may have lapsed while it waited: another instance may have
+      // taken the item (by its ETag). It goes to the whole pass, which takes it afresh, or not.
+      if (!claim.holdsFor(this.claimMs / 3)) {
+        claim.stopRenewing();
         this.wholePassWanted = true;
         continue;
       }
@@ -628,6 +638,11 @@ class Claim {
     firstAboutItsCase: boolean,
   ): Claim {
     return new Claim(store, item, claimMs, now, firstAboutItsCase);
+  }
+
+  /** Whether this claim, as last written, still holds for at least `ms` more. */
+  holdsFor(ms: number): boolean {
+    return claimLive(this.latest, new Date(this.now().getTime() + ms));
   }
 
   private expiry(): string {

@@ -21,7 +21,28 @@ function parsed(document: Stored<unknown>): StoredOutboxItem {
 }
 
 export class OutboxStore implements OutboxRepository {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    /** Told of a stored item no kind reads (its id and where it fails, never its values): it is left out of lists. */
+    private readonly onUnreadable: (id: string, problems: string) => void = () => {},
+  ) {}
+
+  /** The items a list found, each read as its kind; one no kind reads is told of and left out, so it stops no other. */
+  private readable(documents: readonly Stored<unknown>[]): StoredOutboxItem[] {
+    return documents.flatMap((document) => {
+      const checked = outboxItemSchema.safeParse(document);
+      if (checked.success) return [{ ...checked.data, _etag: document._etag }];
+      const id = (document as { id?: unknown }).id;
+      this.onUnreadable(
+        typeof id === "string" ? id : "(no id)",
+        checked.error.issues
+          .slice(0, 3)
+          .map((issue) => `${issue.path.join(".") || "(item)"}: ${issue.code}`)
+          .join("; "),
+      );
+      return [];
+    });
+  }
 
   /** Stores a new item; undefined when one with its id is there already (asked for before). */
   async add(item: OutboxItem): Promise<StoredOutboxItem | undefined> {
@@ -57,7 +78,7 @@ export class OutboxStore implements OutboxRepository {
         { name: "@now", value: now.toISOString() },
       ],
     });
-    return resources.map(parsed);
+    return this.readable(resources);
   }
 
   /** Whether an older message to the same conversation is still waiting (messages go in order). */
@@ -93,7 +114,7 @@ export class OutboxStore implements OutboxRepository {
         { name: "@key", value: `|${reference}|` },
       ],
     });
-    return resources.map(parsed);
+    return this.readable(resources);
   }
 
   /**
@@ -106,7 +127,7 @@ export class OutboxStore implements OutboxRepository {
         "SELECT * FROM c WHERE STARTSWITH(c.id, 'channel-card|danger-alert|') AND NOT IS_DEFINED(c.caseId) AND c.data.ended = true AND NOT IS_DEFINED(c.data.detailsRemoved) AND c.createdAt < @before",
       parameters: [{ name: "@before", value: endedBefore.toISOString() }],
     });
-    return resources.map(parsed);
+    return this.readable(resources);
   }
 
   /** How many escalations were raised since a time. */
