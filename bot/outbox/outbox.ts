@@ -353,6 +353,15 @@ export class Outbox {
     const clear = new Set<string>();
     for (let claim = this.fresh.shift(); claim; claim = this.fresh.shift()) {
       const conversation = conversationOf(claim.item);
+      // A claim whose renewals failed may have lapsed while it waited: another instance may have
+      // taken the item (by its ETag). It goes to the whole pass, which takes it afresh (or not),
+      // and what follows it in its conversation waits for it there.
+      if (!claim.holdsFor(this.claimMs / 3)) {
+        claim.stopRenewing();
+        blocked.add(conversation);
+        this.wholePassWanted = true;
+        continue;
+      }
       // No older message can need to go first: a card updated in place shows what is current
       // now, and nothing about a new case is waiting before its own first card (posts about other
       // cases keep no order with it). The store is not asked.
@@ -369,13 +378,6 @@ export class Outbox {
       if (blocked.has(conversation)) {
         claim.stopRenewing();
         await claim.change(released).catch(() => false);
-        this.wholePassWanted = true;
-        continue;
-      }
-      // A claim whose renewals failed may have lapsed while it waited: another instance may have
-      // taken the item (by its ETag). It goes to the whole pass, which takes it afresh, or not.
-      if (!claim.holdsFor(this.claimMs / 3)) {
-        claim.stopRenewing();
         this.wholePassWanted = true;
         continue;
       }
