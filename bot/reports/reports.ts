@@ -17,7 +17,7 @@ import { academicYearOf, reasonLabel } from "./dfe-return.js";
 import { isIsoDate, parseIsoDate, ukDate } from "../shared/uk-dates.js";
 
 /**
- * The managers' reports (docs/DESIGN.md "Reports"): pure functions from the few fields the store
+ * The managers' reports (docs/REPORTS.md "Reports"): pure functions from the few fields the store
  * projects to the tables a card shows and the rows its CSV file holds.
  */
 
