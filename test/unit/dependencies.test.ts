@@ -31,6 +31,7 @@ const domain = [
   "bot/reports",
   "bot/outbox",
   "bot/people",
+  "bot/pupils",
   "bot/shared",
 ].map(under);
 const ports = new Set(["bot/concurrency.ts", "bot/settings.ts"]);
