@@ -62,11 +62,11 @@ export function channelOfTurn(services: Services, context: TurnContext): Promise
 
 /** Whether this turn comes from the CME case channel itself (a channel's conversation id starts with its id). */
 export async function inCaseChannel(services: Services, context: TurnContext): Promise<boolean> {
-  const { conversation, channelData } = context.activity;
+  const { conversation } = context.activity;
   if (conversation.conversationType !== "channel") return false;
   const channel = await channelOfTurn(services, context);
-  const channelId =
-    (channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id ?? conversation.id.split(";")[0];
+  const channelData = context.activity.channelData as { channel?: { id?: unknown } } | undefined;
+  const channelId = channelData?.channel?.id ?? conversation.id.split(";")[0];
   return channel !== undefined && channelId === channel.channelId;
 }
 
