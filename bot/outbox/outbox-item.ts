@@ -47,6 +47,8 @@ const caseCard = z.object({
   kind: z.literal("case-card"),
   caseId: z.string(),
   inDoubtSince,
+  /** The channel its message is in: when the CME channel moves (`setup`), the card is posted there afresh. */
+  conversationId: z.string().optional(),
 });
 const urgent = z.object({
   ...delivery,

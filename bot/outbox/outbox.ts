@@ -16,7 +16,8 @@ import {
   type PersonalTemplate,
 } from "./outbox-item.js";
 
-export type DeliveryResult = { readonly activityId?: string };
+/** The message Teams made (or updated), and the conversation it is in when that is kept. */
+export type DeliveryResult = { readonly activityId?: string; readonly conversationId?: string };
 
 export interface DeliveryAttempt {
   /**
@@ -455,6 +456,7 @@ export class Outbox {
         state: "sent",
         sentAt: this.now().toISOString(),
         ...(result.activityId ? { activityId: result.activityId } : {}),
+        ...(result.conversationId ? { conversationId: result.conversationId } : {}),
         inDoubtSince: undefined,
         claimedUntil: undefined,
         claimedBy: undefined,

@@ -60,13 +60,16 @@ export async function showCaseCard(
       childrensDuty: services.config.emergencyContacts.childrensDuty,
     }),
   );
+  // A message in another channel than the CME channel now (it moved by `setup`) is left as it was.
+  const here = (message: { conversationId?: string } | undefined) =>
+    message?.conversationId === undefined || message.conversationId === channel.channelId;
   const known =
-    item.activityId ??
-    current.channelMessage?.activityId ??
+    (here(item) ? item.activityId : undefined) ??
+    (here(current.channelMessage) ? current.channelMessage?.activityId : undefined) ??
     (item.inDoubtSince
       ? await postInDoubt(context, channel, item, isCaseCardOf(current.id), services.config.bot.appId, deps)
       : undefined);
-  return showKept(context, card, known, attempt);
+  return { ...(await showKept(context, card, known, attempt)), conversationId: channel.channelId };
 }
 
 /**

@@ -103,5 +103,18 @@ describe("the case channel and the CME team, kept between turns", () => {
     await refer(h, people.earlyYears, goodEarlyYearsAnswers, "refer early years");
     await eventually(() => expect(h.teams.posts(otherChannel)).to.have.length(1));
     expect(h.teams.posts(channelId)).to.have.length(1);
+
+    // A case posted in the old channel, changed now, gets its card in the new one: its old
+    // message's id names nothing there.
+    const [oldPost] = h.teams.posts(channelId);
+    await h.send(
+      cardAction(h.teams, people.officer, "channel", "case.addNote", {
+        caseId: reference,
+        "addNote.note": "Moved",
+      }),
+    );
+    await eventually(() => expect(h.teams.posts(otherChannel)).to.have.length(2));
+    expect(h.teams.updates(channelId, oldPost!.id)).to.have.length(0);
+    expect(h.teams.updates(otherChannel, oldPost!.id)).to.have.length(0);
   });
 });

@@ -80,7 +80,10 @@ describe("the whole loop over HTTP: refer → case in Cosmos → channel card �
         `case-card|CME-${year}-00001`,
         () => undefined,
       );
-      expect(cardItem?.activityId).to.equal(post.id);
+      const message = cardItem?.kind === "case-card" ? cardItem : undefined;
+      expect(
+        message && { conversationId: message.conversationId, activityId: message.activityId },
+      ).to.deep.equal({ conversationId: channelId, activityId: post.id });
     });
 
     const second = await refer(h, people.earlyYears, {
