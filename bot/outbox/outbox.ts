@@ -1,3 +1,4 @@
+import { rememberingWrites } from "./remembered-writes.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { isDeepStrictEqual } from "node:util";
@@ -59,6 +60,7 @@ export interface OutboxOptions {
  * last one stopped.
  */
 export class Outbox {
+  private readonly store: OutboxRepository;
   private running: Promise<void> | undefined;
   private again = false;
   private wholePassWanted = false;
@@ -78,10 +80,11 @@ export class Outbox {
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
 
   constructor(
-    private readonly store: OutboxRepository,
+    store: OutboxRepository,
     private readonly deliver: Deliver,
     private readonly options: OutboxOptions = {},
   ) {
+    this.store = rememberingWrites(store);
     this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
     this.conversationGapMs = options.conversationGapMs ?? 150;
     this.claimMs = options.claimMs ?? 15_000;

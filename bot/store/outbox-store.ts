@@ -11,7 +11,7 @@ import {
   replaceIfUnchanged,
   updateWithRetry,
 } from "./documents.js";
-import type { Stored } from "../concurrency.js";
+import { ConcurrencyError, type Stored } from "../concurrency.js";
 
 export type { StoredOutboxItem };
 
@@ -65,8 +65,14 @@ export class OutboxStore implements OutboxRepository {
     return stored && parsed(stored);
   }
 
+  /** Writes the item over the version `etag` names; ConcurrencyError when it changed since, or is gone. */
   async replace(item: OutboxItem, etag: string): Promise<StoredOutboxItem> {
-    return parsed(await replaceIfUnchanged(this.container, item, etag));
+    try {
+      return parsed(await replaceIfUnchanged(this.container, item, etag));
+    } catch (error) {
+      if (isCosmosError(error, 404)) throw new ConcurrencyError(item.id);
+      throw error;
+    }
   }
 
   async due(now: Date, limit: number): Promise<StoredOutboxItem[]> {
