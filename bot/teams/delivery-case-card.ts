@@ -15,6 +15,16 @@ import { ukDate } from "../shared/uk-dates.js";
 
 type Attachment = ReturnType<typeof cardAttachment>;
 
+/** A card whose post's id is kept, and how its post is told apart in the channel. */
+interface KeptCard {
+  readonly item: Extract<OutboxItem, { kind: "case-card" | "danger-alert" }>;
+  readonly card: Attachment;
+  /** The post's id as recorded, if it is. */
+  readonly recorded: string | undefined;
+  /** Picks the card out of the channel's recent messages when its post is in doubt. */
+  readonly isTheCard: (card: unknown) => boolean;
+}
+
 /**
  * A card whose post's id is kept (on its outbox item, which the outcome records): updated in
  * place when the id is known, else (in doubt) looked for in the channel, else posted, marked in
@@ -22,10 +32,17 @@ type Attachment = ReturnType<typeof cardAttachment>;
  */
 async function showKept(
   context: TurnContext,
-  card: Attachment,
-  known: string | undefined,
+  services: Services,
+  deps: CaseCardDeps,
+  channel: CaseChannel,
+  { item, card, recorded, isTheCard }: KeptCard,
   attempt: DeliveryAttempt,
 ): Promise<{ activityId: string }> {
+  const known =
+    recorded ??
+    (item.inDoubtSince
+      ? await postInDoubt(context, channel, item, isTheCard, services.config.bot.appId, deps)
+      : undefined);
   if (known) {
     await context.updateActivity({ type: "message", id: known, attachments: [card] });
     return { activityId: known };
@@ -63,13 +80,14 @@ export async function showCaseCard(
   // A message in another channel than the CME channel now (it moved by `setup`) is left as it was.
   const here = (message: { conversationId?: string } | undefined) =>
     message?.conversationId === undefined || message.conversationId === channel.channelId;
-  const known =
+  const recorded =
     (here(item) ? item.activityId : undefined) ??
-    (here(current.channelMessage) ? current.channelMessage?.activityId : undefined) ??
-    (item.inDoubtSince
-      ? await postInDoubt(context, channel, item, isCaseCardOf(current.id), services.config.bot.appId, deps)
-      : undefined);
-  return { ...(await showKept(context, card, known, attempt)), conversationId: channel.channelId };
+    (here(current.channelMessage) ? current.channelMessage?.activityId : undefined);
+  const kept = { item, card, recorded, isTheCard: isCaseCardOf(current.id) };
+  return {
+    ...(await showKept(context, services, deps, channel, kept, attempt)),
+    conversationId: channel.channelId,
+  };
 }
 
 /**
@@ -88,12 +106,8 @@ export async function showDangerAlert(
 ) {
   const mentions = await mentionsFor(context, services, channel, item, undefined);
   const card = cardAttachment(item.template, { ...item.data, ...mentions, cardId: item.id });
-  const known =
-    item.activityId ??
-    (item.inDoubtSince
-      ? await postInDoubt(context, channel, item, isStoredCardOf(item.id), services.config.bot.appId, deps)
-      : undefined);
-  return showKept(context, card, known, attempt);
+  const kept = { item, card, recorded: item.activityId, isTheCard: isStoredCardOf(item.id) };
+  return showKept(context, services, deps, channel, kept, attempt);
 }
 
 /**

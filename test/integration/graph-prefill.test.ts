@@ -18,12 +18,7 @@ describe("prefilling the referrer from Microsoft Graph", () => {
       },
     });
     await graph.start();
-    h = await startHarness({
-      GRAPH_CLIENT_ID: "graph-client",
-      GRAPH_CLIENT_SECRET: "graph-secret",
-      GRAPH_BASE_URL: graph.url,
-      GRAPH_AUTHORITY_HOST: graph.url,
-    });
+    h = await startHarness(graph.environment);
   });
   afterEach(async () => {
     await h.close();

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { CosmosClient } from "@azure/cosmos";
 import type { Case } from "../../bot/cases/case.js";
 import type { Draft } from "../../bot/referrals/draft.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
@@ -194,16 +193,9 @@ describe("hard-to-reach families, referred without made-up data", () => {
   it("reads and shows a case stored with the destination as one line of text", async () => {
     const older = sampleCase("school-age", new Date(), new Date().toISOString().slice(0, 10));
     const school = { ...older.referral.school, possibleDestination: "Leeds, or maybe back to Poland" };
-    const client = new CosmosClient({
-      endpoint: h.app.cosmosEndpoint,
-      key: "local-embedded-cosmos",
-      connectionPolicy: { enableEndpointDiscovery: false },
-    });
-    await client
-      .database("cme")
-      .container("cases")
+    await h
+      .storeContainer("cases")
       .items.create({ ...older, id: reference, referral: { ...older.referral, school } as Case["referral"] });
-    client.dispose();
     expect(valueOf(await details(), "Possible destination")).to.equal("Leeds, or maybe back to Poland");
   });
 

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
-import { CosmosOutage } from "../support/cosmos-outage.js";
+import { startCosmosBehindOutage, type CosmosBehindOutage } from "../support/cosmos-outage.js";
 import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
 import type { FakeTeams, SentActivity } from "../support/fake-teams.js";
 import {
@@ -20,17 +19,14 @@ import {
 import { refer } from "../support/referral-walk.js";
 
 describe("a case's new card that Teams took while the bot crashed before recording it", () => {
-  let cosmos: EmbeddedCosmos;
-  let outage: CosmosOutage;
+  let store: CosmosBehindOutage;
   let teams: FakeTeams;
   let graph: FakeGraph;
   let clock = new Date();
   const reference = `CME-${new Date().getUTCFullYear()}-00001`;
   beforeEach(async () => {
     clock = new Date();
-    cosmos = await startEmbeddedCosmos();
-    outage = new CosmosOutage(cosmos.endpoint);
-    await outage.start();
+    store = await startCosmosBehindOutage();
     teams = await startFakeTeams();
     graph = new FakeGraph({});
     await graph.start();
@@ -38,22 +34,13 @@ describe("a case's new card that Teams took while the bot crashed before recordi
   afterEach(async () => {
     await teams.stop();
     await graph.stop();
-    await outage.stop();
-    await cosmos.close();
+    await store.stop();
   });
 
   const environment = (withGraph: boolean) => ({
-    COSMOS_ENDPOINT: outage.endpoint,
-    COSMOS_KEY: cosmos.key,
+    ...store.environment,
     COSMOS_DATABASE: "cme-in-doubt",
-    ...(withGraph
-      ? {
-          GRAPH_CLIENT_ID: "graph-client",
-          GRAPH_CLIENT_SECRET: "graph-secret",
-          GRAPH_BASE_URL: graph.url,
-          GRAPH_AUTHORITY_HOST: graph.url,
-        }
-      : {}),
+    ...(withGraph ? graph.environment : {}),
   });
   const start = (withGraph: boolean) => startHarness(environment(withGraph), { teams, now: () => clock });
   const cardsOfTheCase = () =>
@@ -74,14 +61,14 @@ describe("a case's new card that Teams took while the bot crashed before recordi
     const held = teams.holdNextPost(channelId);
     await refer(first, people.dsl);
     const post = await held.taken;
-    outage.down = true;
+    store.outage.down = true;
     // A dead process sends nothing more: refuse whatever the dying instance still tries.
     teams.failNext = { count: 10, status: 400, conversationId: channelId };
     held.drop();
     await first.app.services.outbox.idle();
     await first.close();
     teams.failNext = { count: 0, status: 500 };
-    outage.down = false;
+    store.outage.down = false;
     clock = new Date(clock.getTime() + 61_000); // past any claim the dead instance held
     return { post, bot: await start(withGraph) };
   }

@@ -183,6 +183,11 @@ describe("managers' status and lists", () => {
   const say = async (who: Who, text: string) => {
     await h.send(personalMessage(h.teams, who, text));
   };
+  /** Presses the card's list button (the one whose data matches) in personal chat: the list it answers. */
+  const pressList = async (who: Who, card: Record<string, unknown>, match: Record<string, unknown>) =>
+    invokeCard(
+      await h.send(cardAction(h.teams, who, "personal", "cases.list", actionData(card, "cases.list", match))),
+    );
 
   it("shows the picture of the open cases to officers and managers, counted from what was seeded", async () => {
     await seed(h, mixed);
@@ -246,17 +251,7 @@ describe("managers' status and lists", () => {
     const escalated = mixed.filter((s) => !s.closed && s.daysAgo > 0 && s.written).map((s) => reference(s.n));
     await say(people.manager, "status");
     const status = lastCard(people.manager);
-    const list = invokeCard(
-      await h.send(
-        cardAction(
-          h.teams,
-          people.manager,
-          "personal",
-          "cases.list",
-          actionData(status, "cases.list", { list: "escalated" }),
-        ),
-      ),
-    );
+    const list = await pressList(people.manager, status, { list: "escalated" });
     expect(cardText(list)).to.include("Escalated in the last 7 days");
     expect(cardText(list)).to.include(
       `${escalated.length} cases, page 1 of ${Math.ceil(escalated.length / 10)}`,
@@ -284,10 +279,7 @@ describe("managers' status and lists", () => {
     expect(opens(first)).to.deep.equal(expected.slice(0, 10));
     expect(cardText(first)).to.include(`${expected.length} cases, page 1 of 2`);
     expect(cardText(first)).to.match(/since \d+ \w+ 2026/);
-    const next = actionData(first, "cases.list", { list: "overdue" });
-    const second = invokeCard(
-      await h.send(cardAction(h.teams, people.officer, "personal", "cases.list", next)),
-    );
+    const second = await pressList(people.officer, first, { list: "overdue" });
     expect(opens(second)).to.deep.equal(expected.slice(10));
     const opened = invokeCard(
       await h.send(cardAction(h.teams, people.officer, "personal", "case.refresh", { caseId: expected[0] })),
@@ -310,17 +302,7 @@ describe("managers' status and lists", () => {
     expect(cardText(card)).to.include(
       `${none.length} open, ${none.filter((s) => s.urgent).length} urgent, ${none.filter((s) => s.daysAgo > 0).length} overdue`,
     );
-    const omarsList = invokeCard(
-      await h.send(
-        cardAction(
-          h.teams,
-          people.manager,
-          "personal",
-          "cases.list",
-          actionData(card, "cases.list", { officer: omar.id }),
-        ),
-      ),
-    );
+    const omarsList = await pressList(people.manager, card, { officer: omar.id });
     const listed = cardActions(omarsList).filter((a) => a.verb === "case.refresh").length;
     expect(listed).to.equal(Math.min(10, open.filter((s) => s.owner === omar).length));
   });
@@ -332,17 +314,7 @@ describe("managers' status and lists", () => {
       .sort((a, b) => b.daysAgo - a.daysAgo)
       .map((s) => reference(s.n));
     await say(people.officer, "caseload");
-    const list = invokeCard(
-      await h.send(
-        cardAction(
-          h.teams,
-          people.officer,
-          "personal",
-          "cases.list",
-          actionData(lastCard(people.officer), "cases.list", { list: "unassigned" }),
-        ),
-      ),
-    );
+    const list = await pressList(people.officer, lastCard(people.officer), { list: "unassigned" });
     expect(cardText(list)).to.include("Unassigned cases").and.include(`${unassigned.length} cases`);
     const opened = cardActions(list)
       .filter((a) => a.verb === "case.refresh")

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { CosmosClient } from "@azure/cosmos";
 import { sampleCase } from "../support/sample-case.js";
 import {
   cardIn,
@@ -21,13 +20,7 @@ describe("cases stored by earlier versions of the bot", () => {
       id: "CME-2026-00001",
     };
     for (const key of ["furtherReferrals", "enquiryLog", "referralsOn", "infoRequests"]) delete older[key];
-    const client = new CosmosClient({
-      endpoint: h.app.cosmosEndpoint,
-      key: "local-embedded-cosmos",
-      connectionPolicy: { enableEndpointDiscovery: false },
-    });
-    await client.database("cme").container("cases").items.create(older);
-    client.dispose();
+    await h.storeContainer("cases").items.create(older);
   });
   afterEach(async () => {
     await h.close();

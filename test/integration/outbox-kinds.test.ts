@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { CosmosClient, type Container } from "@azure/cosmos";
 import { sampleCase } from "../support/sample-case.js";
 import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
 import {
@@ -12,29 +11,21 @@ import {
   personalConversationId,
   startHarness,
   teamGroupId,
+  waitingToBeSent as waiting,
   type Harness,
 } from "../support/harness.js";
 import { refer } from "../support/referral-walk.js";
 
 describe("outbox items and cases stored by earlier versions of the bot", () => {
   let h: Harness;
-  let client: CosmosClient;
-  const container = (name: string): Container => client.database("cme").container(name);
   beforeEach(async () => {
     h = await startHarness();
-    client = new CosmosClient({
-      endpoint: h.app.cosmosEndpoint,
-      key: "local-embedded-cosmos",
-      connectionPolicy: { enableEndpointDiscovery: false },
-    });
   });
   afterEach(async () => {
-    client.dispose();
     await h.close();
   });
 
   const reference = "CME-2026-00001";
-  const waiting = { state: "pending", attempts: 0, revision: 1, nextAttemptAt: "2026-01-01T00:00:00.000Z" };
 
   it("delivers items of the old shape as their kinds, and updates a case's card kept on the case in place", async () => {
     const older = {
@@ -42,7 +33,7 @@ describe("outbox items and cases stored by earlier versions of the bot", () => {
       id: reference,
       channelMessage: { conversationId: channelId, activityId: "posted-before" },
     };
-    await container("cases").items.create(older);
+    await h.storeContainer("cases").items.create(older);
     const chat = { id: personalConversationId(people.dsl), serviceUrl: h.teams.url, userId: people.dsl.id };
     for (const item of [
       {
@@ -67,7 +58,7 @@ describe("outbox items and cases stored by earlier versions of the bot", () => {
         createdAt: "2026-11-03T10:00:03Z",
       },
     ])
-      await container("outbox").items.create({ ...item, ...waiting });
+      await h.storeContainer("outbox").items.create({ ...item, ...waiting });
 
     await deliverPendingNow(h);
 
@@ -87,7 +78,8 @@ describe("outbox items and cases stored by earlier versions of the bot", () => {
     );
     expect(reminder).to.include({ kind: "draft-reminder", state: "sent" });
     // The case is only read: its old field stays as it was, and nothing new is written to it.
-    const { resource } = await container("cases")
+    const { resource } = await h
+      .storeContainer("cases")
       .item(reference, reference)
       .read<{ channelMessage: unknown }>();
     expect(resource?.channelMessage).to.deep.equal(older.channelMessage);
@@ -96,8 +88,8 @@ describe("outbox items and cases stored by earlier versions of the bot", () => {
   /** An item of the old shape, pending and due, about the older case `reference` stored first. */
   async function storedBefore(item: Record<string, unknown>): Promise<void> {
     const older = sampleCase("school-age", new Date("2026-11-03T10:00:00Z"), "2026-11-03");
-    await container("cases").items.create({ ...older, id: reference, owner: people.officer });
-    await container("outbox").items.create({ createdAt: "2026-11-03T10:00:01Z", ...item, ...waiting });
+    await h.storeContainer("cases").items.create({ ...older, id: reference, owner: people.officer });
+    await h.storeContainer("outbox").items.create({ createdAt: "2026-11-03T10:00:01Z", ...item, ...waiting });
   }
   const stored = (id: string) => h.app.services.outboxStore.update(id, () => undefined);
 
@@ -224,12 +216,7 @@ describe("an immediate-danger alert stored by an earlier version while its post 
   beforeEach(async () => {
     graph = new FakeGraph({});
     await graph.start();
-    h = await startHarness({
-      GRAPH_CLIENT_ID: "graph-client",
-      GRAPH_CLIENT_SECRET: "graph-secret",
-      GRAPH_BASE_URL: graph.url,
-      GRAPH_AUTHORITY_HOST: graph.url,
-    });
+    h = await startHarness(graph.environment);
   });
   afterEach(async () => {
     await h.close();
@@ -254,39 +241,30 @@ describe("an immediate-danger alert stored by an earlier version while its post 
       },
     };
     graph.channelMessages[`${teamGroupId}|${channelId}`] = [chatMessageOf(taken, "cme-bot-app")];
-    const client = new CosmosClient({
-      endpoint: h.app.cosmosEndpoint,
-      key: "local-embedded-cosmos",
-      connectionPolicy: { enableEndpointDiscovery: false },
+    await h.storeContainer("outbox").items.create({
+      id,
+      kind: "channel-card",
+      template: "danger-alert",
+      data: {
+        raisedAt: "3 Nov 2026, 09:00",
+        referrer: people.dsl.name,
+        setting: "Not given yet",
+        contact: "Not given yet",
+        childName: "Not given yet",
+        whatHappened: "Not given yet",
+        answerChanged: "",
+        state: "Not submitted yet: the referrer is still filling the referral in.",
+        ended: false,
+        reference: "",
+        hasCase: false,
+      },
+      inDoubtSince: "2026-11-03T09:00:01.000Z",
+      state: "pending",
+      attempts: 1,
+      revision: 1,
+      nextAttemptAt: "2026-01-01T00:00:00.000Z",
+      createdAt: "2026-11-03T09:00:00.000Z",
     });
-    await client
-      .database("cme")
-      .container("outbox")
-      .items.create({
-        id,
-        kind: "channel-card",
-        template: "danger-alert",
-        data: {
-          raisedAt: "3 Nov 2026, 09:00",
-          referrer: people.dsl.name,
-          setting: "Not given yet",
-          contact: "Not given yet",
-          childName: "Not given yet",
-          whatHappened: "Not given yet",
-          answerChanged: "",
-          state: "Not submitted yet: the referrer is still filling the referral in.",
-          ended: false,
-          reference: "",
-          hasCase: false,
-        },
-        inDoubtSince: "2026-11-03T09:00:01.000Z",
-        state: "pending",
-        attempts: 1,
-        revision: 1,
-        nextAttemptAt: "2026-01-01T00:00:00.000Z",
-        createdAt: "2026-11-03T09:00:00.000Z",
-      });
-    client.dispose();
 
     await deliverPendingNow(h);
 

@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { CosmosClient } from "@azure/cosmos";
 import type { OutboxItem } from "../../bot/outbox/outbox-item.js";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
-import { CosmosOutage } from "../support/cosmos-outage.js";
+import { startHarnessBehindOutage, type HarnessBehindOutage } from "../support/cosmos-outage.js";
 import type { FakeTeams } from "../support/fake-teams.js";
 import {
   cardIn,
@@ -13,6 +11,7 @@ import {
   personalConversationId,
   startFakeTeams,
   startHarness,
+  waitingToBeSent as waiting,
   type Harness,
   type Who,
 } from "../support/harness.js";
@@ -52,31 +51,24 @@ const secondNoticesWrites = /test-notice(\||%7C)2/i;
 
 describe("the outbox on two instances when a claim it queued lapsed while its pass was busy", () => {
   const claimMs = 6000;
-  let cosmos: EmbeddedCosmos;
-  let outage: CosmosOutage;
   let teams: FakeTeams;
   /** Instance A reaches Cosmos through the outage proxy; B straight (as two servers would). */
-  let a: Harness;
+  let a: HarnessBehindOutage;
   let b: Harness;
   let clock = new Date();
   beforeEach(async () => {
     clock = new Date();
-    cosmos = await startEmbeddedCosmos();
-    outage = new CosmosOutage(cosmos.endpoint);
-    await outage.start();
     teams = await startFakeTeams();
-    const env = { COSMOS_KEY: cosmos.key, OUTBOX_CLAIM_SECONDS: String(claimMs / 1000) };
-    a = await startHarness({ ...env, COSMOS_ENDPOINT: outage.endpoint }, { now: () => clock, teams });
-    b = await startHarness({ ...env, COSMOS_ENDPOINT: cosmos.endpoint }, { now: () => clock, teams });
+    const claim = { OUTBOX_CLAIM_SECONDS: String(claimMs / 1000) };
+    a = await startHarnessBehindOutage(claim, { now: () => clock, teams });
+    const straight = { COSMOS_ENDPOINT: a.cosmos.endpoint, COSMOS_KEY: a.cosmos.key };
+    b = await startHarness({ ...claim, ...straight }, { now: () => clock, teams });
     await Promise.all([a.app.services.outbox.idle(), b.app.services.outbox.idle()]);
   });
   afterEach(async () => {
-    outage.downFor = undefined;
+    await b.close(); // first: A's closing stops the store B reaches straight
     await a.close();
-    await b.close();
     await teams.stop();
-    await outage.stop();
-    await cosmos.close();
   });
 
   /** A's pass is held sending notice 1; notice 2, queued claimed behind it, cannot renew its claim, which lapses. */
@@ -85,7 +77,7 @@ describe("the outbox on two instances when a claim it queued lapsed while its pa
     await notice(a, people.dsl, 1);
     await held.taken;
     await notice(a, people.earlyYears, 2);
-    outage.downFor = secondNoticesWrites;
+    a.outage.downFor = secondNoticesWrites;
     clock = new Date(clock.getTime() + claimMs + 1);
     return held;
   }
@@ -101,7 +93,7 @@ describe("the outbox on two instances when a claim it queued lapsed while its pa
     expect(await b.app.services.outbox.deliverDue()).to.equal(1);
     expect(noticesTo(teams, people.earlyYears)).to.deep.equal(["2"]);
 
-    outage.downFor = undefined;
+    a.outage.downFor = undefined;
     held.answer();
     await a.app.services.outbox.idle();
     expect(noticesTo(teams, people.earlyYears)).to.deep.equal(["2"]);
@@ -114,45 +106,34 @@ describe("the outbox on two instances when a claim it queued lapsed while its pa
     await notice(a, people.earlyYears, 3); // claimed afresh, behind notice 2 in A's pass
     held.answer();
     await a.app.services.outbox.idle();
-    outage.downFor = undefined;
+    a.outage.downFor = undefined;
     await a.app.services.outbox.deliverDue();
     expect(noticesTo(teams, people.earlyYears)).to.deep.equal(["2", "3"]);
   });
 });
 
 describe("the outbox's pass when the store goes away under it", () => {
-  let cosmos: EmbeddedCosmos;
-  let outage: CosmosOutage;
-  let h: Harness;
+  let h: HarnessBehindOutage;
   let clock = new Date();
   beforeEach(async () => {
     clock = new Date();
-    cosmos = await startEmbeddedCosmos();
-    outage = new CosmosOutage(cosmos.endpoint);
-    await outage.start();
-    h = await startHarness(
-      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key },
-      { now: () => clock },
-    );
+    h = await startHarnessBehindOutage({}, { now: () => clock });
     await h.app.services.outbox.idle();
   });
   afterEach(async () => {
-    outage.down = false;
     await h.close();
-    await outage.stop();
-    await cosmos.close();
   });
 
   it("lets go of what it queued and ends, then a later pass delivers it once the store is back", async function () {
     this.timeout(10_000); // a pass that retries at once never ends while the store is away
     await notice(h, people.dsl, 1);
-    outage.down = true; // before the pass asks the store anything
+    h.outage.down = true; // before the pass asks the store anything
     await h.app.services.outbox.idle();
     const failures = logged(h, "outbox.delivery.failed");
     expect(failures.length).to.be.within(1, 5);
     expect(noticesTo(h.teams, people.dsl)).to.deep.equal([]);
 
-    outage.down = false;
+    h.outage.down = false;
     clock = new Date(clock.getTime() + 15_001); // past the claim it was queued with
     expect(await h.app.services.outbox.deliverDue()).to.equal(1);
     await h.app.services.outbox.idle();
@@ -162,26 +143,18 @@ describe("the outbox's pass when the store goes away under it", () => {
 
 describe("the outbox with a stored item no kind reads", () => {
   let h: Harness;
-  let client: CosmosClient;
   beforeEach(async () => {
     h = await startHarness();
-    client = new CosmosClient({
-      endpoint: h.app.cosmosEndpoint,
-      key: "local-embedded-cosmos",
-      connectionPolicy: { enableEndpointDiscovery: false },
-    });
   });
   afterEach(async () => {
-    client.dispose();
     await h.close();
   });
 
-  const reference = "CME-2026-00001";
-  const waiting = { state: "pending", attempts: 0, revision: 1, nextAttemptAt: "2026-01-01T00:00:00.000Z" };
   const typedByAPerson = "Words someone typed about the family";
+  const reference = "CME-2026-00001";
 
   it("delivers the others, reports it by id and where it fails (never its values), and lists without it", async () => {
-    const outbox = client.database("cme").container("outbox");
+    const outbox = h.storeContainer("outbox");
     await outbox.items.create({
       ...waiting,
       id: `channel-card|escalation|${reference}|contact|1|2026-01-01`,

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
-import { CosmosOutage } from "../support/cosmos-outage.js";
+import { startHarnessBehindOutage, type HarnessBehindOutage } from "../support/cosmos-outage.js";
 import {
   cardAction,
   cardIn,
@@ -97,24 +96,14 @@ describe("the outbox against a Teams that throttles and fails", () => {
 });
 
 describe("the outbox when Cosmos goes away while a card is being delivered", () => {
-  let cosmos: EmbeddedCosmos;
-  let outage: CosmosOutage;
-  let h: Harness;
+  let h: HarnessBehindOutage;
   let clock = new Date();
   beforeEach(async () => {
     clock = new Date();
-    cosmos = await startEmbeddedCosmos();
-    outage = new CosmosOutage(cosmos.endpoint);
-    await outage.start();
-    h = await startHarness(
-      { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key },
-      { now: () => clock },
-    );
+    h = await startHarnessBehindOutage({}, { now: () => clock });
   });
   afterEach(async () => {
     await h.close();
-    await outage.stop();
-    await cosmos.close();
   });
 
   const referenceOn = (post: { body: Record<string, unknown> }) =>
@@ -125,10 +114,10 @@ describe("the outbox when Cosmos goes away while a card is being delivered", () 
     const held = h.teams.holdNextPost(channelId);
     await refer(h, people.dsl);
     const first = await held.taken;
-    outage.down = true; // Teams took the card; the bot cannot record it
+    h.outage.down = true; // Teams took the card; the bot cannot record it
     held.answer();
     await h.app.services.outbox.idle();
-    outage.down = false;
+    h.outage.down = false;
 
     clock = new Date(clock.getTime() + 1000);
     await refer(h, people.earlyYears, { ...goodAnswers, child: { ...goodAnswers.child, surname: "Second" } });

@@ -447,15 +447,7 @@ describe("an alert Teams took while its answer was lost", () => {
     clock = monday;
     graph = new FakeGraph({});
     await graph.start();
-    h = await startHarness(
-      {
-        GRAPH_CLIENT_ID: "graph-client",
-        GRAPH_CLIENT_SECRET: "graph-secret",
-        GRAPH_BASE_URL: graph.url,
-        GRAPH_AUTHORITY_HOST: graph.url,
-      },
-      { now: () => clock },
-    );
+    h = await startHarness(graph.environment, { now: () => clock });
   });
   afterEach(async () => {
     await h.close();

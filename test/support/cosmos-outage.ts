@@ -1,5 +1,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
+import { startHarness, type Harness } from "./harness.js";
 
 /**
  * A loopback proxy in front of a Cosmos DB emulator that can play Cosmos going away: while
@@ -42,4 +44,55 @@ export class CosmosOutage {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
+}
+
+/** An embedded Cosmos DB with an outage proxy in front of it, both started; `stop` ends both. */
+export interface CosmosBehindOutage {
+  readonly cosmos: EmbeddedCosmos;
+  readonly outage: CosmosOutage;
+  /** The bot's settings to reach Cosmos through the proxy. */
+  readonly environment: { COSMOS_ENDPOINT: string; COSMOS_KEY: string };
+  stop(): Promise<void>;
+}
+
+export async function startCosmosBehindOutage(): Promise<CosmosBehindOutage> {
+  const cosmos = await startEmbeddedCosmos();
+  const outage = new CosmosOutage(cosmos.endpoint);
+  await outage.start();
+  return {
+    cosmos,
+    outage,
+    environment: { COSMOS_ENDPOINT: outage.endpoint, COSMOS_KEY: cosmos.key },
+    async stop() {
+      await outage.stop();
+      await cosmos.close();
+    },
+  };
+}
+
+/** A harness whose bot reaches its own Cosmos DB through an outage proxy. */
+export type HarnessBehindOutage = Harness & Pick<CosmosBehindOutage, "cosmos" | "outage">;
+
+/**
+ * Starts the bot on a Cosmos DB of its own behind an outage proxy (`env` and `options` as for
+ * `startHarness`). `close` brings the store back first (so the bot's closing is not held by an
+ * outage a test left on), closes the bot, then stops the proxy and the store.
+ */
+export async function startHarnessBehindOutage(
+  env: Parameters<typeof startHarness>[0] = {},
+  options: Parameters<typeof startHarness>[1] = {},
+): Promise<HarnessBehindOutage> {
+  const store = await startCosmosBehindOutage();
+  const h = await startHarness({ ...store.environment, ...env }, options);
+  return {
+    ...h,
+    cosmos: store.cosmos,
+    outage: store.outage,
+    async close() {
+      store.outage.down = false;
+      store.outage.downFor = undefined;
+      await h.close();
+      await store.stop();
+    },
+  };
 }

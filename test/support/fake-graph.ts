@@ -38,6 +38,16 @@ export class FakeGraph {
     return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
   }
 
+  /** The bot's settings to reach Graph (and its token endpoint) here, as an app with a secret. */
+  get environment() {
+    return {
+      GRAPH_CLIENT_ID: "graph-client",
+      GRAPH_CLIENT_SECRET: "graph-secret",
+      GRAPH_BASE_URL: this.url,
+      GRAPH_AUTHORITY_HOST: this.url,
+    };
+  }
+
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;

@@ -1,3 +1,4 @@
+import { CosmosClient, type Container } from "@azure/cosmos";
 import { startApp, type App } from "../../bot/app.js";
 import { loadConfig, type Environment } from "../../bot/config.js";
 import { jsonLog, type Log } from "../../bot/log.js";
@@ -34,10 +35,20 @@ export interface Harness {
   readonly teams: FakeTeams;
   readonly logLines: string[];
   send(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  /** A container of the bot's Cosmos DB reached straight, past the bot (to store what an earlier version stored, say). */
+  storeContainer(name: string): Container;
   close(): Promise<void>;
 }
 
 let activityCounter = 0;
+
+/** The delivery fields of an outbox item stored pending and due, as every version of the bot stored them. */
+export const waitingToBeSent = {
+  state: "pending",
+  attempts: 0,
+  revision: 1,
+  nextAttemptAt: "2026-01-01T00:00:00.000Z",
+} as const;
 
 /** The stand-in for Teams every harness talks to unless given one (started). */
 export async function startFakeTeams(): Promise<FakeTeams> {
@@ -76,6 +87,7 @@ export async function startHarness(
     },
   });
   const app = await startApp(config, { log, ...(now ? { now } : {}) });
+  let direct: CosmosClient | undefined;
   return {
     app,
     teams,
@@ -89,7 +101,16 @@ export async function startHarness(
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     },
+    storeContainer(name) {
+      direct ??= new CosmosClient({
+        endpoint: app.cosmosEndpoint,
+        key: config.cosmos.key ?? "local-embedded-cosmos",
+        connectionPolicy: { enableEndpointDiscovery: false },
+      });
+      return direct.database(config.cosmos.database).container(name);
+    },
     async close() {
+      direct?.dispose();
       await app.close();
       if (!shared) await teams.stop();
     },
