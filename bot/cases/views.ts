@@ -172,7 +172,10 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     revision,
     urgent: current.urgent,
     headline: `${current.kind === "early-years" ? "Early-years" : "School-age"} CME referral${current.reachedSchoolAge ? ` (early years until ${formatDate(current.reachedSchoolAge.on)})` : ""}: ${childName(current.referral)}, age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
-    whatHappened: titleOf(kindChoices(referralKindOf(current)).whatHappenedChoices, whatHappened.whatHappened),
+    whatHappened: titleOf(
+      kindChoices(referralKindOf(current)).whatHappenedChoices,
+      whatHappened.whatHappened,
+    ),
     placeLabel: referralKindOf(current) === "early-years" ? "Setting" : "School",
     school: school.school,
     dateLastAttended: formatDate(school.dateLastAttended),

@@ -612,7 +612,9 @@ export const believedMoved: readonly string[] = ["moved-la", "moved-abroad"];
 
 const whatHappenedTitle = (row: StandingCaseRow) =>
   titleOf(
-    referralKindOfTimeline(row.timeline) === "early-years" ? earlyYearsWhatHappenedChoices : whatHappenedChoices,
+    referralKindOfTimeline(row.timeline) === "early-years"
+      ? earlyYearsWhatHappenedChoices
+      : whatHappenedChoices,
     row.whatHappened,
   );
 
