@@ -23,6 +23,7 @@ import {
   type Outcome,
 } from "./choices.js";
 import { titleOf } from "../shared/choice.js";
+import { referralKindOf } from "./school-age-conversion.js";
 
 /** The case's state machine: where each status may go next. */
 export const nextStatuses: Record<CaseStatus, readonly CaseStatus[]> = {
@@ -592,7 +593,7 @@ function actionsFor({ today, signOffOutcomes }: Pick<ActionContext, "today" | "s
       (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
-        if (current.kind !== "school-age") {
+        if (referralKindOf(current) !== "school-age") {
           return refuse("The joint-enquiries decision is for school-age children on a school's roll.");
         }
         const deleting = input.decision !== "keep-open";

@@ -53,6 +53,7 @@ export const caseEventTypes = [
   "joint-enquiries-decided",
   "priority-changed",
   "referral-on-outcome",
+  "reached-school-age",
 ] as const;
 export type CaseEventType = (typeof caseEventTypes)[number];
 
@@ -165,6 +166,11 @@ export const caseSchema = submittedReferralSchema.extend({
   jointEnquiriesDecision: jointEnquiriesDecisionSchema.optional(),
   /** How the case closed (the latest closure; reopening clears it, the history keeps it). */
   closure: closureSchema.optional(),
+  /**
+   * An early-years case that became school-age when the child reached compulsory school age
+   * (`on`, the legal date) at the sweep (`at`); its referral stays the early-years form.
+   */
+  reachedSchoolAge: z.object({ on: z.string(), at: z.string() }).optional(),
   /** Set when the retention sweep removed the personal data (the case is kept for statistics). */
   anonymisedAt: z.string().optional(),
   /** The escalations raised for this case (their keys): each is raised once. */

@@ -27,6 +27,7 @@ import {
   sharedChoices,
 } from "./choices.js";
 import { titleOf } from "../shared/choice.js";
+import { referralKindOf } from "./school-age-conversion.js";
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
 export function referredBy(current: Case): string {
@@ -97,6 +98,8 @@ export function describeEvent(event: CaseEvent): { what: string; detail: string 
         what: `Referral on's outcome ${event.from ? "changed" : "recorded"}: ${detail}`,
         detail: event.from ? `${event.from} → ${event.to ?? ""}` : (event.to ?? ""),
       };
+    case "reached-school-age":
+      return { what: "Became a school-age case (was early years)", detail };
   }
 }
 
@@ -168,9 +171,12 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     reference: current.id,
     revision,
     urgent: current.urgent,
-    headline: `${current.kind === "early-years" ? "Early-years" : "School-age"} CME referral: ${childName(current.referral)}, age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
-    whatHappened: titleOf(kindChoices(current.kind).whatHappenedChoices, whatHappened.whatHappened),
-    placeLabel: current.kind === "early-years" ? "Setting" : "School",
+    headline: `${current.kind === "early-years" ? "Early-years" : "School-age"} CME referral${current.reachedSchoolAge ? ` (early years until ${formatDate(current.reachedSchoolAge.on)})` : ""}: ${childName(current.referral)}, age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
+    whatHappened: titleOf(
+      kindChoices(referralKindOf(current)).whatHappenedChoices,
+      whatHappened.whatHappened,
+    ),
+    placeLabel: referralKindOf(current) === "early-years" ? "Setting" : "School",
     school: school.school,
     dateLastAttended: formatDate(school.dateLastAttended),
     riskFlags: riskFlags(current),
@@ -273,7 +279,7 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     canReopen: may("reopen") && !open,
     reopenNeedsTriage: current.dfeReason === undefined,
     jointEnquiries: jointEnquiriesLine(current),
-    canDecideJointEnquiries: may("decideJointEnquiries") && open && current.kind === "school-age",
+    canDecideJointEnquiries: may("decideJointEnquiries") && open && referralKindOf(current) === "school-age",
     jointEnquiriesChoices: jointEnquiriesDecisionChoices,
     kept: kept.values,
   };
@@ -417,7 +423,7 @@ export function caseDetailsView(current: Case, length = 300) {
     childName: childName(current.referral),
     referrer: referredBy(current),
     submittedAt: formatDateTime(current.submittedAt),
-    sections: referralSections(current.kind, current.referral, length),
+    sections: referralSections(referralKindOf(current), current.referral, length),
     enquiriesIncomplete: current.enquiriesIncomplete
       ? `Referred before these core enquiries were made: ${current.enquiriesIncomplete.missing.join(", ")}. Reason given: ${current.enquiriesIncomplete.reason}`
       : "",

@@ -129,11 +129,12 @@ export function createCalendar(
   };
 }
 
-/** The date `count` days of a kind after `date` (`count` 0: `date` itself). */
+/** The date `count` days of a kind after `date` (`count` 0: `date` itself; below 0, before it). */
 function addCounted(date: string, count: number, counts: (date: string) => boolean): string {
+  const step = count < 0 ? -1 : 1;
   let current = date;
-  for (let left = count; left > 0;) {
-    current = addDays(current, 1);
+  for (let left = Math.abs(count); left > 0;) {
+    current = addDays(current, step);
     if (counts(current)) left -= 1;
   }
   return current;

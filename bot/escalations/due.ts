@@ -11,6 +11,7 @@ import {
 } from "./calendar.js";
 import { ruleIds, type EscalationPolicy, type PolicyLevel, type RuleId } from "./policy.js";
 import { ukDate } from "../shared/uk-dates.js";
+import { referralKindOf, schoolAgeConversionDay } from "../cases/school-age-conversion.js";
 
 /** The policy and the calendar it counts in. */
 export interface Clocks {
@@ -25,7 +26,10 @@ export interface DueLevel {
   readonly level: number;
   readonly at: Date;
   readonly notify: PolicyLevel["notify"];
-  /** When the rule's clock started (a new start is a new lapse, escalated afresh). */
+  /**
+   * When the rule's clock started (a new start is a new lapse, escalated afresh); for a rule
+   * counted back from a date (reaching school age), that date's start.
+   */
   readonly clockStart: Date;
 }
 
@@ -64,12 +68,13 @@ function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefin
     case "jointEnquiries": {
       // Whereabouts still unknown and nothing decided with the school, counted from the day after
       // the child last attended, or from the reopening when that came later.
+      // Only a child referred from a school's roll: a case that became school-age has none.
       const lastAttended = londonInstant(
         current.referral.school.dateLastAttended,
         clocks.policy.workingHours.start,
       );
       const reopened = reopenedAt(current);
-      return current.kind === "school-age" &&
+      return referralKindOf(current) === "school-age" &&
         open(current) &&
         current.status !== "located" &&
         !current.jointEnquiriesDecision
@@ -92,16 +97,33 @@ function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefin
       const contacted = current.enquiryLog.some((entry) => new Date(entry.at) >= opened);
       return current.kind === "early-years" && open(current) && !contacted ? opened : undefined;
     }
+    case "earlyYearsSchoolAge": {
+      // Counted back from the day the case becomes school-age, which no reopening moves: raised once.
+      const day = schoolAgeConversionDay(current);
+      return day ? londonInstant(day, 0) : undefined;
+    }
   }
 }
 
-/** The instant a threshold is reached, counted from `from` in its clock (days keep the time of day). */
+/**
+ * The instant a threshold is reached, counted from `from` in its clock (days keep the time of
+ * day); one counted `before` a date is due at the start of the working day so many days before it.
+ */
 function reached(
   from: Date,
-  threshold: { clock: PolicyLevel["clock"]; after: number },
+  threshold: { clock: PolicyLevel["clock"]; after: number } | { clock: PolicyLevel["clock"]; before: number },
   clocks: Clocks,
 ): Date {
   const { calendar, policy } = clocks;
+  if ("before" in threshold) {
+    const dueDate =
+      threshold.clock === "workingDays"
+        ? addWorkingDays(calendar, ukDate(from), -threshold.before)
+        : threshold.clock === "schoolDays"
+          ? addSchoolDays(calendar, ukDate(from), -threshold.before)
+          : addDays(ukDate(from), -threshold.before);
+    return londonInstant(dueDate, policy.workingHours.start);
+  }
   if (threshold.clock === "workingHours") {
     return addWorkingHours(calendar, from, threshold.after, policy.workingHours);
   }
@@ -138,8 +160,9 @@ export function due(current: Case, clocks: Clocks, now: Date): CaseClocks {
   for (const rule of ruleIds) {
     const start = clockStart(rule, current, clocks);
     if (!start) continue;
-    clocks.policy.rules[rule].levels.forEach((level, index) => {
-      const threshold = current.urgent && level.urgent ? level.urgent : level;
+    const ruleLevels: readonly PolicyLevel[] = clocks.policy.rules[rule].levels;
+    ruleLevels.forEach((level, index) => {
+      const threshold = current.urgent && "urgent" in level && level.urgent ? level.urgent : level;
       levels.push({
         rule,
         level: index + 1,
@@ -191,8 +214,14 @@ export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
   const state = due(current, clocks, now);
   const pending = unraised(current, clocks, now)[0] ?? state.next;
   const updated: Case = { ...current, clockLevels: clockLevelsOf(current, clocks) };
-  // Posts owed bring the next check forward: the sweep queues any that were not.
-  const checkAt = [pending?.at.toISOString(), current.postsOwed?.since]
+  // Posts owed bring the next check forward: the sweep queues any that were not. So does the day
+  // an early-years case becomes school-age: the sweep converts it.
+  const schoolAgeDay = schoolAgeConversionDay(current);
+  const checkAt = [
+    pending?.at.toISOString(),
+    current.postsOwed?.since,
+    schoolAgeDay && londonInstant(schoolAgeDay, 0).toISOString(),
+  ]
     .filter((at) => at !== undefined)
     .sort()[0];
   if (checkAt) updated.nextCheckAt = checkAt;

@@ -11,33 +11,53 @@ export const ruleIds = [
   "referrerNotAnswering",
   "longRunning",
   "earlyYearsNoContact",
+  "earlyYearsSchoolAge",
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
-const threshold = z.object({ clock: z.enum(clockKinds), after: z.number().positive() });
+/** The one rule counted back from a date to come (the day the child reaches compulsory school age). */
+export type BeforeRuleId = "earlyYearsSchoolAge";
+type AfterRuleId = Exclude<RuleId, BeforeRuleId>;
 
-const levelSchema = threshold.extend({
+const threshold = z.object({ clock: z.enum(clockKinds), after: z.number().positive() });
+const notify = z.enum(["owner", "managers", "referrer"]);
+
+const afterLevelSchema = threshold.extend({
   /** For urgent cases, when it differs (for example 2 working hours instead of 1 working day). */
   urgent: threshold.optional(),
   /** Who is told at this level. */
-  notify: z.enum(["owner", "managers", "referrer"]),
+  notify,
 });
 
-const ruleSchema = z.object({
-  title: z.string().min(1),
-  /** What the law or policy expects, said on the escalation card. */
-  expects: z.string().min(1),
-  levels: z.array(levelSchema).min(1),
+/** A level due so many days before a date (at the start of the working day); hours do not count back. */
+const beforeLevelSchema = z.object({
+  clock: z.enum(["workingDays", "schoolDays", "calendarDays"]),
+  before: z.number().positive(),
+  notify: notify.exclude(["referrer"]),
 });
+
+const ruleOf = <Level extends z.ZodType>(level: Level) =>
+  z.object({
+    title: z.string().min(1),
+    /** What the law or policy expects, said on the escalation card. */
+    expects: z.string().min(1),
+    levels: z.array(level).min(1),
+  });
+const afterRuleSchema = ruleOf(afterLevelSchema);
 
 export const policySchema = z.object({
   workingHours: z
     .object({ start: z.number().min(0).max(23), end: z.number().min(1).max(24) })
     .refine((hours) => hours.start < hours.end, "workingHours.start must be before workingHours.end"),
-  rules: z.object(
-    Object.fromEntries(ruleIds.map((id) => [id, ruleSchema])) as Record<RuleId, typeof ruleSchema>,
-  ),
+  rules: z.object({
+    ...(Object.fromEntries(
+      ruleIds.filter((id) => id !== "earlyYearsSchoolAge").map((id) => [id, afterRuleSchema]),
+    ) as Record<AfterRuleId, typeof afterRuleSchema>),
+    earlyYearsSchoolAge: ruleOf(beforeLevelSchema),
+  }),
 });
 
 export type EscalationPolicy = z.infer<typeof policySchema>;
-export type PolicyLevel = z.infer<typeof levelSchema>;
+export type AfterLevel = z.infer<typeof afterLevelSchema>;
+export type BeforeLevel = z.infer<typeof beforeLevelSchema>;
+export type PolicyLevel = AfterLevel | BeforeLevel;

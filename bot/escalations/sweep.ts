@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Case } from "../cases/case.js";
 import { queueOwedPosts } from "../cases/owed-posts.js";
+import { convertedAtSchoolAge } from "../cases/school-age-conversion.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { formatDateTime } from "../shared/format.js";
+import { formatDate, formatDateTime } from "../shared/format.js";
+import { ukDate } from "../shared/uk-dates.js";
 import type { CaseRepository } from "../cases/case-repository.js";
 import type { Settings } from "../settings.js";
 import { escalationKey, unraised, withNextCheck, type Clocks, type DueLevel } from "./due.js";
@@ -24,7 +26,13 @@ export interface Fired {
 }
 
 export type SweepResult =
-  | { readonly kind: "swept"; readonly fired: readonly Fired[]; readonly checked: number }
+  | {
+      readonly kind: "swept";
+      readonly fired: readonly Fired[];
+      readonly checked: number;
+      /** The early-years cases this sweep made school-age (none in a dry run). */
+      readonly convertedToSchoolAge: readonly string[];
+    }
   | { readonly kind: "busy" };
 
 const leaseMs = 5 * 60_000;
@@ -48,8 +56,14 @@ export async function sweepEscalations(
   }
   try {
     const fired: Fired[] = [];
+    const convertedToSchoolAge: string[] = [];
     const cases = await ports.cases.dueForCheck(now);
-    for (const current of cases) {
+    for (const read of cases) {
+      // First the case becomes school-age if its day has come: its clocks are then a school-age case's.
+      const schoolAge = dryRun ? { current: read, converted: false } : await schoolAgeNow(ports, read, now);
+      const { current } = schoolAge;
+      if (!current) continue;
+      if (schoolAge.converted) convertedToSchoolAge.push(current.id);
       const raising = unraised(current, ports.clocks, now);
       for (const level of raising) {
         fired.push({
@@ -80,10 +94,30 @@ export async function sweepEscalations(
         });
       }
     }
-    return { kind: "swept", fired, checked: cases.length };
+    return { kind: "swept", fired, checked: cases.length, convertedToSchoolAge };
   } finally {
     if (!dryRun) await ports.settings.releaseLease("escalation-sweep", holder);
   }
+}
+
+/**
+ * Makes an early-years case whose child has reached compulsory school age a school-age case, under
+ * its ETag: a sweep that finds it converted already (another sweep, a retry) changes nothing.
+ * The converted case owes its card, which the sweep then queues like any owed post.
+ */
+async function schoolAgeNow(
+  ports: EscalationPorts,
+  read: Case,
+  now: Date,
+): Promise<{ current: Case | undefined; converted: boolean }> {
+  if (!convertedAtSchoolAge(read, now)) return { current: read, converted: false };
+  let converted = false;
+  const current = await ports.cases.update(read.id, (latest) => {
+    const next = latest && convertedAtSchoolAge(latest, now);
+    converted = next !== undefined;
+    return next && withNextCheck(next, ports.clocks, now);
+  });
+  return { current, converted };
 }
 
 /** Queues the escalation's card: to the channel (the owner and/or managers @mentioned), or the referrer's chat. */
@@ -91,7 +125,11 @@ async function notify(ports: EscalationPorts, current: Case, level: DueLevel): P
   const rule = ports.clocks.policy.rules[level.rule];
   const view = {
     title: rule.title,
-    expects: rule.expects,
+    // A clock counted back to a date says the date.
+    expects:
+      level.rule === "earlyYearsSchoolAge"
+        ? `${rule.expects} Compulsory school age starts on ${formatDate(ukDate(level.clockStart))}.`
+        : rule.expects,
     level: level.level,
     dueSince: formatDateTime(level.at),
     notify: level.notify,

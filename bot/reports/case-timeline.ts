@@ -16,7 +16,13 @@ import { ukDate } from "../shared/uk-dates.js";
  * UK dates (YYYY-MM-DD): a change counts from the end of the UK day it was made on.
  */
 export const caseTimelineSchema = z.object({
+  /** The case's kind now (an early-years case becomes school-age: `schoolAgeFrom`). */
   kind: z.enum(referralKinds),
+  /**
+   * The day an early-years case's child reached compulsory school age, when the case became
+   * school-age: it is a school-age case for the whole of that day and after, not before.
+   */
+  schoolAgeFrom: z.string().optional(),
   submittedOn: z.string(),
   /** The status from the end of each day it changed on, oldest first. */
   statuses: z.array(z.object({ on: z.string(), status: z.enum(caseStatuses) })),
@@ -73,6 +79,7 @@ export function timelineOf(current: Case): CaseTimeline {
   const school = current.referral.school as { dateLastAttended?: string } | undefined;
   return {
     kind: current.kind,
+    ...(current.reachedSchoolAge ? { schoolAgeFrom: current.reachedSchoolAge.on } : {}),
     submittedOn: ukDate(current.submittedAt),
     statuses,
     reasons,
@@ -113,13 +120,21 @@ export function startDateOn(timeline: CaseTimeline, day: string): string | undef
     : timeline.dateLastAttended;
 }
 
+/** The form the case's referral was made on (a case that became school-age was referred as early years). */
+export const referralKindOfTimeline = (timeline: CaseTimeline): CaseTimeline["kind"] =>
+  timeline.schoolAgeFrom ? "early-years" : timeline.kind;
+
+/** Whether the case was a school-age case on a day (one that became school-age: from that day). */
+export const schoolAgeOn = (timeline: CaseTimeline, day: string): boolean =>
+  timeline.kind === "school-age" && (timeline.schoolAgeFrom === undefined || timeline.schoolAgeFrom <= day);
+
 /**
- * Whether the child was missing education on a day, as the DfE counts: a school-age case that
- * existed and was not closed at the end of the day, whose CME had started, and that was never
- * found not to be CME.
+ * Whether the child was missing education on a day, as the DfE counts: a case that was school-age
+ * that day, existed and was not closed at the end of the day, whose CME had started, and that was
+ * never found not to be CME.
  */
 export function isCmeOn(timeline: CaseTimeline, day: string): boolean {
-  if (timeline.kind !== "school-age" || timeline.everNotCme) return false;
+  if (!schoolAgeOn(timeline, day) || timeline.everNotCme) return false;
   const status = statusAtEndOf(timeline, day);
   if (status === undefined || status === "closed") return false;
   const start = startDateOn(timeline, day);
@@ -134,6 +149,7 @@ export function changeDaysWithin(timeline: CaseTimeline, from: string, to: strin
     timeline.triagedOn,
     timeline.cmeStartDate,
     timeline.dateLastAttended,
+    timeline.schoolAgeFrom,
     ...timeline.statuses.map((entry) => entry.on),
   ];
   for (const day of candidates) if (day && day >= from && day <= to) days.add(day);

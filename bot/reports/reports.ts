@@ -11,7 +11,13 @@ import {
 import { destinationInWords, type PossibleDestination } from "../referrals/countries.js";
 import { compulsorySchoolAgeStarts } from "../referrals/school-age.js";
 import type { ReferralKind } from "../referrals/draft.js";
-import { reasonAtEndOf, startDateOn, statusAtEndOf, type CaseTimeline } from "./case-timeline.js";
+import {
+  reasonAtEndOf,
+  referralKindOfTimeline,
+  startDateOn,
+  statusAtEndOf,
+  type CaseTimeline,
+} from "./case-timeline.js";
 import type { CsvCell } from "./csv.js";
 import { academicYearOf, reasonLabel } from "./dfe-return.js";
 import { isIsoDate, parseIsoDate, ukDate } from "../shared/uk-dates.js";
@@ -606,7 +612,9 @@ export const believedMoved: readonly string[] = ["moved-la", "moved-abroad"];
 
 const whatHappenedTitle = (row: StandingCaseRow) =>
   titleOf(
-    row.timeline.kind === "early-years" ? earlyYearsWhatHappenedChoices : whatHappenedChoices,
+    referralKindOfTimeline(row.timeline) === "early-years"
+      ? earlyYearsWhatHappenedChoices
+      : whatHappenedChoices,
     row.whatHappened,
   );
 
@@ -627,7 +635,7 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         missingSince,
         daysMissing: missingSince ? daysBetween(missingSince, day) : undefined,
         ctf:
-          row.timeline.kind === "early-years"
+          referralKindOfTimeline(row.timeline) === "early-years"
             ? "Not applicable"
             : titleOf(ctfChoices, row.ctf) || "Not recorded",
         enquiry: row.lastEnquiry
@@ -695,7 +703,9 @@ export function reachedSchoolAgeReport(period: Period, standing: readonly Standi
   const rows = standing
     .map((row) => {
       const status = openAt(row, day);
-      const { kind, dateOfBirth } = row.timeline;
+      // A case that became school-age is still an early-years child who reached it.
+      const kind = referralKindOfTimeline(row.timeline);
+      const { dateOfBirth } = row.timeline;
       const reachedOn =
         dateOfBirth && isIsoDate(dateOfBirth) ? compulsorySchoolAgeStarts(dateOfBirth) : undefined;
       const why =

@@ -1,6 +1,7 @@
 import type { Container, SqlQuerySpec } from "@azure/cosmos";
 import { caseStatuses, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
 import { foldedName } from "../referrals/submitted-referral.js";
+import { referralKindOf } from "../cases/school-age-conversion.js";
 import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { addDays } from "../escalations/calendar.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
@@ -29,7 +30,10 @@ function withTimeline(current: Case): Case & { timeline: CaseTimeline } {
   return { ...current, timeline: timelineOf(current) };
 }
 
-type ReceivedProjection = Omit<ReceivedReferral, "further" | "riskFactors"> & { riskFactors?: string[] };
+type ReceivedProjection = Omit<ReceivedReferral, "further" | "riskFactors"> & {
+  riskFactors?: string[];
+  reachedSchoolAge?: Case["reachedSchoolAge"];
+};
 
 /** A case's clock levels worked out from the whole case (for cases stored before they were kept). */
 /** The fields of a case the status and the lists read: never the answers or the history. */
@@ -157,7 +161,7 @@ export class CaseStore implements CaseRepository, CaseReadings {
     const [first, further] = await Promise.all([
       queryAll<ReceivedProjection>(this.container, {
         query:
-          "SELECT c.id AS reference, c.submittedAt AS at, c.kind, c.referral.referrer.source, c.referral.school.school, c.referral.vulnerability.riskFactors FROM c WHERE c.submittedAt >= @from AND c.submittedAt < @until",
+          "SELECT c.id AS reference, c.submittedAt AS at, c.kind, c.reachedSchoolAge, c.referral.referrer.source, c.referral.school.school, c.referral.vulnerability.riskFactors FROM c WHERE c.submittedAt >= @from AND c.submittedAt < @until",
         parameters,
       }),
       queryAll<ReceivedProjection>(this.container, {
@@ -167,7 +171,12 @@ export class CaseStore implements CaseRepository, CaseReadings {
       }),
     ]);
     return [
-      ...first.map((row) => ({ ...row, further: false })),
+      // Received as the form it was made on, whatever the case became since.
+      ...first.map(({ reachedSchoolAge, ...row }) => ({
+        ...row,
+        kind: referralKindOf({ kind: row.kind, reachedSchoolAge }),
+        further: false,
+      })),
       ...further.map((row) => ({ ...row, further: true })),
     ];
   }

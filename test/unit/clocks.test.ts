@@ -152,3 +152,39 @@ describe("the clocks on a case", () => {
     );
   });
 });
+
+describe("the early-years clock: reaching compulsory school age", () => {
+  // Dates of birth on and just after the three start dates (s.8): the start is the day itself
+  // when the fifth birthday falls on it, else the next. Each due date is counted back by hand:
+  // 20 working days before, at 09:00 UK time, skipping weekends and the bank holidays named.
+  const cases: [string, string, string][] = [
+    ["2021-08-31", "2026-08-31", "2026-08-03T08:00:00.000Z"], // 31 Aug is itself a bank holiday; BST
+    ["2021-09-01", "2026-12-31", "2026-12-01T09:00:00.000Z"], // over 25 and 28 Dec
+    ["2021-12-31", "2026-12-31", "2026-12-01T09:00:00.000Z"],
+    ["2022-01-01", "2027-03-31", "2027-03-01T09:00:00.000Z"], // over Good Friday and Easter Monday
+    ["2022-03-31", "2027-03-31", "2027-03-01T09:00:00.000Z"],
+    ["2022-04-01", "2027-08-31", "2027-08-02T08:00:00.000Z"], // 30 Aug 2027 the bank holiday
+  ];
+  for (const [dateOfBirth, starts, dueAt] of cases) {
+    it(`born ${dateOfBirth}: school age from ${starts}, the clock due ${dueAt}`, () => {
+      const base = sampleCase("early-years", new Date("2026-11-23T10:00:00Z"), "2026-11-23");
+      const current: Case = {
+        ...base,
+        referral: { ...base.referral, child: { ...base.referral.child, dateOfBirth } },
+      };
+      const level = due(current, clocks, new Date(8.64e15)).due.find(
+        (each) => each.rule === "earlyYearsSchoolAge",
+      );
+      expect(level?.at.toISOString()).to.equal(dueAt);
+      expect(ukDate(level!.clockStart)).to.equal(starts);
+      // A school-age case, or a closed one, has no such clock.
+      for (const other of [
+        { ...current, kind: "school-age" as const },
+        { ...current, status: "closed" as const },
+      ])
+        expect(due(other, clocks, new Date(8.64e15)).due.map((each) => each.rule)).not.to.include(
+          "earlyYearsSchoolAge",
+        );
+    });
+  }
+});
