@@ -208,4 +208,131 @@ describe("pupil extracts sent in Teams", function () {
     expect(h.logLines.join("\n")).not.to.include(compulsory[0]!.cells!["Legal Surname"] + '"');
     expect(h.logLines.join("\n")).not.to.include("/extract.csv");
   });
+
+  it("refuses a DSL's file (not the CME team) without fetching it", async () => {
+    const before = store.requests.length;
+    await h.send(fileMessage(h, people.dsl, store.url("/extract.csv")));
+    expect(lastAnswer(h, people.dsl).body.text).to.include("for the CME team");
+    expect(store.requests.length).to.equal(before);
+  });
+
+  it("refuses a download address that is not Teams' file store, and a file that is not CSV, without a request", async () => {
+    const before = store.requests.length;
+    // Loopback, but not the address local mode allows (127.0.0.1): the same server, never asked.
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv", "127.0.0.2")));
+    expect(lastAnswer(h, people.officer).body.text).to.include("only read files Teams keeps for you");
+    await h.send(fileMessage(h, people.officer, "https://files.example.org/extract.csv"));
+    expect(lastAnswer(h, people.officer).body.text).to.include("only read files Teams keeps for you");
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv"), "extract.xlsx", "xlsx"));
+    expect(lastAnswer(h, people.officer).body.text).to.include("not a CSV file");
+    expect(store.requests.length).to.equal(before);
+  });
+
+  it("refuses a file over the size, told or counted, and stops the download", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/large.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.match(/larger than .* MB, the most an extract may be/);
+    await h.send(fileMessage(h, people.officer, store.url("/endless.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.match(/larger than .* MB, the most an extract may be/);
+    // The endless file's answer was abandoned: the reader stopped at the limit.
+    expect(store.abandoned).to.equal(1);
+  });
+
+  it("tells what is wrong with a file that is not the extract", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/wrong-headers.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.include(
+      "The file's first row is not the extract's header row",
+    );
+  });
+
+  it("shows a listed child who has an open case linked to it, not as new", async () => {
+    const child = onList("compulsory-no-place")[0]!.cells!;
+    const open: Case = {
+      ...sampleCase("school-age", new Date(), importDate),
+      id: "CME-2026-00042",
+      matchKeys: matchKeysOf({
+        forenames: child["Legal Forename"],
+        surname: child["Legal Surname"],
+        dateOfBirth: child.DOB.includes("/") ? child.DOB.split("/").reverse().join("-") : child.DOB,
+        upn: child.UPN,
+      }),
+    };
+    await h.app.services.cases.create(open);
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
+    const text = cardText(cardIn(lastAnswer(h, people.officer)));
+    expect(text).to.include("open case CME-2026-00042");
+    expect(text).to.match(/\b1 of the children listed already have an open case/);
+  });
+
+  it("says to send the file again when a page is asked after the lists have gone", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
+    const next = nextPage(cardIn(lastAnswer(h, people.officer)), "compulsory-no-place");
+    offsetMs = 61 * 60 * 1000;
+    try {
+      const answer = await h.send(cardAction(h.teams, people.officer, "personal", "extract.page", next));
+      expect(invokeMessage(answer)).to.include("send the file again");
+    } finally {
+      offsetMs = 0;
+    }
+  });
+});
+
+describe("npm run import", function () {
+  this.timeout(120_000);
+
+  it("prints each list's count, the bad rows and how many have an open case; refuses a file that is not CSV", async () => {
+    const importDate = ukDate(new Date());
+    const plans = [...plannedPupils({ seed: 7, rows: 300, importDate, badShare: 0.02 })];
+    const cosmos = await startEmbeddedCosmos();
+    const folder = mkdtempSync(join(tmpdir(), "extract-"));
+    try {
+      const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key }, 5000);
+      const cases = new CaseStore((await openContainers(client, "cme-import")).cases);
+      const child = plans.find((plan) => plan.lists.includes("rising-fives"))!.cells!;
+      await cases.create({
+        ...sampleCase("early-years", new Date(), importDate),
+        id: "CME-2026-00007",
+        matchKeys: matchKeysOf({
+          forenames: child["Legal Forename"],
+          surname: child["Legal Surname"],
+          dateOfBirth: child.DOB.includes("/") ? child.DOB.split("/").reverse().join("-") : child.DOB,
+        }),
+      });
+      const file = join(folder, "extract.csv");
+      writeFileSync(file, [...extractLines(plans)].join(""));
+      const env = {
+        ...process.env,
+        COSMOS_ENDPOINT: cosmos.endpoint,
+        COSMOS_KEY: cosmos.key,
+        COSMOS_DATABASE: "cme-import",
+        MICROSOFT_APP_ID: "",
+      };
+      const run = (path: string) =>
+        promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/import.ts", path], {
+          env,
+          timeout: 60_000,
+        });
+      const { stdout } = await run(file);
+      const count = (list: PlannedList) => plans.filter((plan) => plan.lists.includes(list)).length;
+      expect(stdout).to.include(`${plans.length} rows read`);
+      expect(stdout).to.include(`Compulsory school age, no school place: ${count("compulsory-no-place")}`);
+      expect(stdout).to.include(`Rising fives, no place or application: ${count("rising-fives")}`);
+      expect(stdout).to.include(`Left, no forwarding school: ${count("leavers-no-forwarding-school")}`);
+      expect(stdout).to.match(/\b1 of the \d+ children listed already have an open case/);
+      const firstBad = plans.find((plan) => plan.badColumn)!;
+      expect(stdout).to.include(`row ${firstBad.row}, ${firstBad.badColumn}:`);
+      expect(stdout).not.to.include(child["Legal Surname"]);
+
+      const workbook = join(folder, "extract.xlsx");
+      writeFileSync(workbook, "PK\x03\x04");
+      const refused = await run(workbook).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).to.equal(1);
+      expect(refused?.stderr).to.include("not a CSV file");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await cosmos.close();
+    }
+  });
 });
