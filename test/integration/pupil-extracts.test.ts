@@ -38,8 +38,6 @@ import { sampleCase } from "../support/sample-case.js";
  * store (here a local HTTP server, as in local mode), answered with its lists.
  */
 
-const lists: readonly PlannedList[] = ["compulsory-no-place", "rising-fives", "leavers-no-forwarding-school"];
-
 /** The file store: serves each path's text, counting every request, on two loopback addresses. */
 class FileStore {
   readonly requests: string[] = [];
@@ -199,7 +197,7 @@ describe("pupil extracts sent in Teams", function () {
 
     const next = nextPage(card, "compulsory-no-place");
     const page2 = invokeCard(
-      await h.send(cardAction(h.teams, people.officer, "personal", "extract.page", next!)),
+      await h.send(cardAction(h.teams, people.officer, "personal", "extract.page", next)),
     );
     expect(cardText(page2)).to.include(`11–${Math.min(20, compulsory.length)} of ${compulsory.length}`);
     expect(cardText(page2)).to.include(`(row ${compulsory[10]!.row})`);
