@@ -6,6 +6,7 @@ import { graphProfiles, noProfiles } from "./graph/profiles.js";
 import type { Log } from "./log.js";
 import { Outbox, type Deliver } from "./outbox/outbox.js";
 import type { Services } from "./services.js";
+import { KeptImports } from "./pupils/kept-imports.js";
 import { CaseStore } from "./store/case-store.js";
 import { configuredCosmosClient, createCosmosClient, openContainers } from "./store/cosmos.js";
 import { storeCall } from "./store/deadline.js";
@@ -105,6 +106,7 @@ export async function compose(
         )
       : noProfiles,
     rosters: teamRosters(config.channelAndTeamCacheMs),
+    extractImports: new KeptImports(now),
     now,
   };
   if (delivery) deliver = delivery(services);

@@ -8,6 +8,8 @@ import type { EscalationPolicy } from "./escalations/policy.js";
 import type { GraphSettings } from "./graph/client.js";
 import { readCensusDates, type CensusDates } from "./reports/census-dates.js";
 import { valuesOf } from "./shared/choice.js";
+import { loadExtractMapping, type ExtractMapping } from "./pupils/extract-mapping.js";
+import { extractLimitsSchema, type ExtractLimits } from "./pupils/read-extract.js";
 
 /** The council's data files ship in config/ beside bot/. */
 const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`, import.meta.url));
@@ -117,6 +119,10 @@ const environmentSchema = z
     ESCALATION_POLICY_FILE: z.string().min(1).default(defaultFile("escalation-policy.json")),
     TERM_DATES_FILE: z.string().min(1).default(defaultFile("term-dates.json")),
     CENSUS_DATES_FILE: z.string().min(1).default(defaultFile("census-dates.json")),
+    PUPIL_EXTRACT_MAPPING_FILE: z.string().min(1).default(defaultFile("pupil-extract.json")),
+    PUPIL_EXTRACT_MAX_MB: z.coerce.number().positive().max(500).default(50),
+    /** Download hosts besides *.sharepoint.com that Teams' file store may hand out. */
+    PUPIL_EXTRACT_HOSTS: commaList,
     SIGN_OFF_OUTCOMES: z
       .string()
       .default("died,not-cme,moved-abroad")
@@ -288,6 +294,14 @@ export interface Config {
   readonly termDates: TermDates;
   /** The DfE's census days for the termly CME return (config/census-dates.json). */
   readonly censusDates: CensusDates;
+  /** Pupil database extracts sent in personal chat or to `npm run import` (issue 14). */
+  readonly pupilExtracts: {
+    /** Which column holds what (config/pupil-extract.json), checked at start. */
+    readonly mapping: ExtractMapping;
+    readonly limits: ExtractLimits;
+    /** Hosts a Teams download address may name besides *.sharepoint.com (lower case). */
+    readonly downloadHosts: readonly string[];
+  };
 }
 
 export interface CmeContact {
@@ -341,11 +355,13 @@ export function loadConfig(environment: Environment): Config {
   let termDates: TermDates;
   let censusDates: CensusDates;
   let retentionFile: Pick<RetentionPolicy, "rules" | "unsubmittedAlerts">;
+  let extractMapping: ExtractMapping;
   try {
     escalationPolicy = readEscalationPolicy(env.ESCALATION_POLICY_FILE);
     termDates = readTermDates(env.TERM_DATES_FILE);
     censusDates = readCensusDates(env.CENSUS_DATES_FILE);
     retentionFile = readChecked(env.RETENTION_POLICY_FILE, retentionPolicySchema, "The retention policy");
+    extractMapping = loadExtractMapping(env.PUPIL_EXTRACT_MAPPING_FILE);
   } catch (error) {
     throw new ConfigError([error instanceof Error ? error.message : String(error)]);
   }
@@ -411,6 +427,11 @@ export function loadConfig(environment: Environment): Config {
     escalationPolicy,
     termDates,
     censusDates,
+    pupilExtracts: {
+      mapping: extractMapping,
+      limits: extractLimitsSchema.parse({ maxBytes: Math.ceil(env.PUPIL_EXTRACT_MAX_MB * 1024 * 1024) }),
+      downloadHosts: env.PUPIL_EXTRACT_HOSTS.map((host) => host.toLowerCase()),
+    },
   };
 }
 

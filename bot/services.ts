@@ -2,6 +2,7 @@ import type { Config } from "./config.js";
 import type { Clocks } from "./escalations/due.js";
 import type { ProfileSource } from "./graph/profiles.js";
 import type { CaseRepository } from "./cases/case-repository.js";
+import type { KeptImports } from "./pupils/kept-imports.js";
 import type { Outbox } from "./outbox/outbox.js";
 import type { OutboxRepository } from "./outbox/outbox-repository.js";
 import type { DraftRepository } from "./referrals/draft-repository.js";
@@ -22,6 +23,8 @@ export interface Services {
   readonly rosters: TeamRosters;
   /** The escalation policy and the calendar its clocks count in. */
   readonly clocks: Clocks;
+  /** Pupil extracts' findings, in this instance's memory for an hour, for their cards' pages. */
+  readonly extractImports: KeptImports;
   readonly now: () => Date;
 }
 

@@ -31,7 +31,7 @@ export const extractLimitsSchema = z.object({
 export type ExtractLimits = z.infer<typeof extractLimitsSchema>;
 export const defaultExtractLimits: ExtractLimits = extractLimitsSchema.parse({});
 
-export type RefusalReason = "too-large" | "too-many-rows" | "not-csv" | "wrong-headers";
+export type RefusalReason = "too-large" | "too-many-rows" | "not-csv" | "wrong-headers" | "not-teams-file";
 
 /** The whole file is refused: what was read before it must be discarded. The message is for the person. */
 export class ExtractRefused extends Error {
@@ -200,12 +200,7 @@ function checkedText(maxBytes: number): Transform {
       }
       bytes += chunk.length;
       if (bytes > maxBytes) {
-        done(
-          new ExtractRefused(
-            "too-large",
-            `The file is larger than ${megabytes(maxBytes)}, the most an extract may be: split it and send each part.`,
-          ),
-        );
+        done(tooLarge(maxBytes));
         return;
       }
       try {
@@ -225,6 +220,14 @@ function checkedText(maxBytes: number): Transform {
       }
     },
   });
+}
+
+/** A file over the policy's size, whether its size was told or counted. */
+export function tooLarge(maxBytes: number): ExtractRefused {
+  return new ExtractRefused(
+    "too-large",
+    `The file is larger than ${megabytes(maxBytes)}, the most an extract may be: split it and send each part.`,
+  );
 }
 
 const megabytes = (bytes: number) =>

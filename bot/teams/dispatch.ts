@@ -8,7 +8,7 @@ import { actorOfTurn } from "./actor.js";
 import { failureMessage } from "./failure-message.js";
 import { problemsWith, type CardAction } from "./inbound.js";
 import { messageResponse, storeUnavailableNotice } from "./invoke-responses.js";
-import type { CommandRoute, Reply, Route, Scope, Turn, VerbRoute, Who } from "./route.js";
+import type { CommandRoute, FileRoute, Reply, Route, Scope, Turn, VerbRoute, Who } from "./route.js";
 
 /** Commands are a few words: a message longer than this is not one. */
 const longestCommand = 500;
@@ -85,12 +85,27 @@ async function ruled(turn: Turn, route: Route, raw: unknown, unreadable: string)
   return parsed.handle();
 }
 
-/** A message: the command it names, run by its route, each part of the reply sent in turn. */
+/** Teams' attachment for a file a person sent the bot in personal chat (its download address and type). */
+export const fileDownloadInfo = "application/vnd.microsoft.teams.file.download.info";
+
+/**
+ * A message: a file it carries goes to the file route; otherwise the command it names, run by its
+ * route. Each part of the reply is sent in turn.
+ */
 export async function dispatchCommand(
   routes: readonly Route[],
   turn: Turn,
   help: (preface?: string) => Reply,
 ): Promise<void> {
+  const file = turn.context.activity.attachments?.find((each) => each.contentType === fileDownloadInfo);
+  const fileRoute = routes.find((each): each is FileRoute => each.kind === "file");
+  if (file && fileRoute) {
+    await send(
+      turn.context,
+      await ruled(turn, fileRoute, file, "I couldn't read that file's details from Teams: send it again."),
+    );
+    return;
+  }
   const text = commandText(turn.context);
   const found = text.length > longestCommand ? undefined : commandIn(routes, text);
   const reply = found

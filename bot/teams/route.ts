@@ -63,10 +63,17 @@ export interface VerbSpec<Input> extends RouteRules<Input> {
   readonly verb: string;
 }
 
+/** A file someone sends (Teams' file attachment in personal chat): one route takes every such message. */
+export interface FileSpec<Input> extends RouteRules<Input> {
+  /** What the file is, for logs (`pupil extract`). */
+  readonly file: string;
+}
+
 /** A route with its input's type erased: the table holds routes of many inputs, each parses its own. */
 export type Route =
   | (Omit<CommandSpec<unknown>, "input" | "handle"> & { readonly kind: "command"; run: Runner })
-  | (Omit<VerbSpec<unknown>, "input" | "handle"> & { readonly kind: "verb"; run: Runner });
+  | (Omit<VerbSpec<unknown>, "input" | "handle"> & { readonly kind: "verb"; run: Runner })
+  | (Omit<FileSpec<unknown>, "input" | "handle"> & { readonly kind: "file"; run: Runner });
 
 /** The input parsed, and the handler ready to run on it (once the person's role is checked), or what was wrong. */
 type Runner = (turn: Turn, raw: unknown) => Parsed;
@@ -109,6 +116,19 @@ export function verb<Input>(spec: VerbSpec<Input>): Route {
   };
 }
 
+/** A file sent in a message: where and by whom, the attachment's schema and its handler. */
+export function fileRoute<Input>(spec: FileSpec<Input>): Route {
+  const { file, scopes, who, elsewhere, notAllowed, malformed } = spec;
+  return {
+    kind: "file",
+    file,
+    scopes,
+    who,
+    run: runner(spec),
+    ...messages(elsewhere, notAllowed, malformed),
+  };
+}
+
 function messages(elsewhere?: string, notAllowed?: string, malformed?: string) {
   return {
     ...(elsewhere ? { elsewhere } : {}),
@@ -119,6 +139,7 @@ function messages(elsewhere?: string, notAllowed?: string, malformed?: string) {
 
 export type CommandRoute = Extract<Route, { kind: "command" }>;
 export type VerbRoute = Extract<Route, { kind: "verb" }>;
+export type FileRoute = Extract<Route, { kind: "file" }>;
 
 /** A card, or words. */
 export function replyOf(answer: CardJson | string): Reply {

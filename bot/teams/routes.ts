@@ -1,4 +1,5 @@
 import { caseRoutes } from "./case-routes.js";
+import { extractRoutes } from "./extract-import.js";
 import { helpReply } from "./commands.js";
 import { referralRoutes } from "./referral-routes.js";
 import { command, type CommandRoute, type Route } from "./route.js";
@@ -16,12 +17,18 @@ const help = command({
 });
 
 /**
- * Every typed command and every card button, each once: where it may be used, by whom, what it
+ * Every typed command, every card button and the file people send, each once: where it may be used, by whom, what it
  * takes and what it calls. The dispatch, the help card and the manifest's command lists are all
  * made from it. Commands are in the order help lists them (Teams' manifest shows the first ten
  * of a scope, so the ones most people use come first).
  */
-export const routes: readonly Route[] = [help, ...referralRoutes, ...teamRoutes, ...caseRoutes];
+export const routes: readonly Route[] = [
+  help,
+  ...referralRoutes,
+  ...teamRoutes,
+  ...caseRoutes,
+  ...extractRoutes,
+];
 
 /** The order help and the manifest list the commands in: the ones most people use first. */
 const listedOrder = [

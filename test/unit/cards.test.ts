@@ -43,6 +43,7 @@ import { riskFactorChoices, vulnerabilityFlagChoices } from "../../bot/referrals
 import type { Draft } from "../../bot/referrals/draft.js";
 import { caseStatuses, type Case } from "../../bot/cases/case.js";
 import { retentionRemovedView } from "../../bot/cases/retention.js";
+import { extractFindingsView, extractViewDetails } from "../../bot/pupils/extract-view.js";
 import { referralOnLawfulBasis, sharedChoices } from "../../bot/cases/choices.js";
 import { urgentTriggerChoices } from "../../bot/referrals/urgency.js";
 
@@ -367,6 +368,48 @@ const longContacts = {
 };
 
 /** Every template with the longest data it can get; `hostile` fills what people type, if given. */
+/** An import's card at its fullest: every list's page full, long names, schools and problems. */
+function maximalExtractView(text: Filler) {
+  const pupil = {
+    upn: "A801200000001",
+    legalForename: text(100),
+    legalSurname: text(100),
+    dateOfBirth: "2015-02-03",
+    currentEstablishment: text(200),
+    onRoll: false,
+    dateLeft: "2026-09-01",
+    destination: { kind: "school" as const, name: text(200) },
+  };
+  const findings = Array.from({ length: 40 }, (_, i) => ({
+    row: 100_000 + i,
+    pupil,
+    lists: ["compulsory-no-place", "rising-fives", "leavers-no-forwarding-school"] as const,
+  }));
+  const problems = Array.from({ length: 1000 }, (_, i) => ({
+    row: 100_000 + i,
+    column: text(100),
+    why: text(200),
+  }));
+  return extractFindingsView(
+    {
+      by: "29:o",
+      fileName: text(260),
+      findings: {
+        importDate: "2026-11-28",
+        rows: { read: 200_000, good: 199_000, bad: 1000 },
+        counts: { "compulsory-no-place": 40, "rising-fives": 40, "leavers-no-forwarding-school": 40 },
+        findings,
+        problems,
+        problemsLeftOut: 5000,
+      },
+      openCases: new Map(findings.filter((_, i) => i % 2 === 0).map(({ row }) => [row, "CME-2026-00042"])),
+    },
+    "0f0e0d0c-0000-4000-8000-000000000000",
+    { "compulsory-no-place": 1, "rising-fives": 0, "leavers-no-forwarding-school": 3 },
+    extractViewDetails.at(-1),
+  );
+}
+
 function everyCard(hostile?: Filler): [string, object][] {
   const text = hostile ?? long;
   const draft = maximalDraft("school-age", text);
@@ -389,6 +432,7 @@ function everyCard(hostile?: Filler): [string, object][] {
       },
     ],
     ["referral-discarded", { title: forms["early-years"].title }],
+    ["pupil-extract-findings", maximalExtractView(text)],
     [
       "referral-possible-duplicate",
       {

@@ -41,11 +41,14 @@ describe("the route table", () => {
     const words = commandRoutes.flatMap((route) => [route.name, ...(route.aliases ?? [])]);
     expect(new Set(words).size).to.equal(words.length);
     expect(commandRoutes.length).to.equal(routes.filter((route) => route.kind === "command").length);
+    // A file sent in a message goes to the one file route.
+    expect(routes.filter((route) => route.kind === "file")).to.have.length(1);
   });
 
   it("says where and by whom every route is used", () => {
     for (const route of routes) {
-      expect(route.scopes.length, route.kind === "verb" ? route.verb : route.name).to.be.greaterThan(0);
+      const label = route.kind === "verb" ? route.verb : route.kind === "file" ? route.file : route.name;
+      expect(route.scopes.length, label).to.be.greaterThan(0);
       expect(["anyone", "cme-team", "manager"]).to.include(route.who);
     }
   });

@@ -1,0 +1,147 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { z } from "zod";
+import { refusalBeforeFetch, type ExtractFile } from "../pupils/extract-source.js";
+import {
+  extractFindingsView,
+  extractViewDetails,
+  firstPages,
+  type ExtractPages,
+} from "../pupils/extract-view.js";
+import { importExtract } from "../pupils/import-extract.js";
+import type { KeptImport } from "../pupils/kept-imports.js";
+import { ExtractRefused, tooLarge } from "../pupils/read-extract.js";
+import { ukDate } from "../shared/uk-dates.js";
+import { fileDownloadInfo } from "./dispatch.js";
+import { cardNumber } from "./inbound.js";
+import { renderFittingCard, type CardJson } from "./render-card.js";
+import { fileRoute, verb, type Reply, type Route, type Turn } from "./route.js";
+
+/**
+ * A pupil database extract sent in personal chat (issue 14): checked before anything is fetched,
+ * streamed from Teams' file store into the reader (never written to disk, never logged), its
+ * findings drawn as one card and kept in memory for the card's pages.
+ */
+
+/** Teams' description of a file sent to the bot in personal chat. */
+const fileAttachment = z.object({
+  contentType: z.literal(fileDownloadInfo),
+  name: z.string().trim().min(1).max(260),
+  content: z.looseObject({
+    downloadUrl: z.string().min(1).max(8000),
+    fileType: z.string().max(40).optional(),
+  }),
+});
+
+const pageData = z.object({
+  importId: z.string().min(1).max(100),
+  pages: z.object({
+    "compulsory-no-place": cardNumber(100_000),
+    "rising-fives": cardNumber(100_000),
+    "leavers-no-forwarding-school": cardNumber(100_000),
+  }),
+});
+
+const notForReferrers =
+  "Pupil database extracts are for the CME team. To tell us about a child, say 'refer'.";
+
+/** Teams' file store did not give the file (it answered with an error, or not at all). */
+class DownloadFailed extends Error {}
+
+/** Takes the download's body as a stream; a size Teams' store tells beyond the limit is refused unread. */
+async function download(address: string, maxBytes: number): Promise<Readable> {
+  let response: Response;
+  try {
+    // A redirect could lead anywhere: the checked address is the only one fetched.
+    response = await fetch(address, { redirect: "error", signal: AbortSignal.timeout(60_000) });
+  } catch {
+    throw new DownloadFailed();
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new DownloadFailed();
+  }
+  const length = Number(response.headers.get("content-length") ?? "");
+  if (Number.isFinite(length) && length > maxBytes) {
+    await response.body.cancel();
+    throw tooLarge(maxBytes);
+  }
+  return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+}
+
+function findingsCard(kept: KeptImport, importId: string, pages: ExtractPages): CardJson {
+  return renderFittingCard(
+    "pupil-extract-findings",
+    extractViewDetails.map((detail) => () => extractFindingsView(kept, importId, pages, detail)),
+  );
+}
+
+async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttachment>): Promise<Reply> {
+  const { services, log } = turn;
+  const { pupilExtracts, localMode } = services.config;
+  const file: ExtractFile = {
+    name: attachment.name,
+    fileType: attachment.content.fileType,
+    downloadUrl: attachment.content.downloadUrl,
+  };
+  const maxBytes = pupilExtracts.limits.maxBytes;
+  try {
+    const refused = refusalBeforeFetch(file, { localMode, hosts: pupilExtracts.downloadHosts, maxBytes });
+    if (refused) throw refused;
+    const source = await download(file.downloadUrl, maxBytes);
+    const imported = await importExtract(
+      services,
+      source,
+      pupilExtracts.mapping,
+      ukDate(services.now()),
+      pupilExtracts.limits,
+    );
+    const actor = await turn.actor();
+    const kept: KeptImport = { by: actor.id, fileName: file.name, ...imported };
+    const importId = services.extractImports.keep(kept);
+    // Counts only: the file's name and rows are a child's details.
+    log("extract.imported", {
+      rows: imported.findings.rows,
+      counts: imported.findings.counts,
+      withOpenCase: imported.openCases.size,
+    });
+    return { card: findingsCard(kept, importId, firstPages) };
+  } catch (error) {
+    if (error instanceof ExtractRefused) {
+      log("extract.refused", { reason: error.reason });
+      return { text: error.message };
+    }
+    if (error instanceof DownloadFailed) {
+      log("extract.download.failed", {});
+      return { text: "Teams didn't give me the file, so nothing was read: send it again in a minute." };
+    }
+    throw error;
+  }
+}
+
+export const extractRoutes: readonly Route[] = [
+  fileRoute({
+    file: "pupil extract",
+    scopes: ["personal"],
+    who: "cme-team",
+    elsewhere: "Send a pupil database extract to me in a personal chat: the lists name children.",
+    notAllowed: notForReferrers,
+    input: fileAttachment,
+    handle: importFromTeams,
+  }),
+  verb({
+    verb: "extract.page",
+    scopes: ["personal"],
+    who: "cme-team",
+    notAllowed: notForReferrers,
+    input: pageData,
+    handle: async (turn, { importId, pages }) => {
+      const kept = turn.services.extractImports.get(importId, (await turn.actor()).id);
+      if (!kept)
+        return {
+          text: "I no longer have that extract's lists (they are kept for an hour, and the file is not kept): send the file again.",
+        };
+      return { card: findingsCard(kept, importId, pages) };
+    },
+  }),
+];

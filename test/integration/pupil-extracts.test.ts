@@ -1,0 +1,336 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Case } from "../../bot/cases/case.js";
+import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
+import { CaseStore } from "../../bot/store/case-store.js";
+import { createCosmosClient, openContainers } from "../../bot/store/cosmos.js";
+import { startEmbeddedCosmos } from "../../bot/store/embedded.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
+import {
+  cardAction,
+  cardActions,
+  cardIn,
+  cardText,
+  invokeCard,
+  invokeMessage,
+  people,
+  personalConversationId,
+  startHarness,
+  type Harness,
+  type Who,
+} from "../support/harness.js";
+import {
+  extractLines,
+  plannedPupils,
+  type PlannedList,
+  type PupilPlan,
+} from "../support/pupil-extract-generator.js";
+import { sampleCase } from "../support/sample-case.js";
+
+/*
+ * Issue 14's Teams part: an extract sent as a file in personal chat, fetched from Teams' file
+ * store (here a local HTTP server, as in local mode), answered with its lists.
+ */
+
+/** The file store: serves each path's text, counting every request, on two loopback addresses. */
+class FileStore {
+  readonly requests: string[] = [];
+  /** Requests whose answer the client stopped reading before it ended. */
+  abandoned = 0;
+  private readonly files = new Map<string, { body: string; tellLength: boolean }>();
+  private readonly servers: Server[] = [];
+  private readonly ports = new Map<string, number>();
+
+  serve(path: string, body: string, tellLength = true): void {
+    this.files.set(path, { body, tellLength });
+  }
+
+  async start(): Promise<void> {
+    for (const host of ["127.0.0.1", "127.0.0.2"]) {
+      const server = createServer((req, res) => this.handle(req, res));
+      await new Promise<void>((resolve) => server.listen(0, host, resolve));
+      this.servers.push(server);
+      this.ports.set(host, (server.address() as AddressInfo).port);
+    }
+  }
+
+  url(path: string, host = "127.0.0.1"): string {
+    return `http://${host}:${this.ports.get(host)}${path}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const server of this.servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = req.url ?? "";
+    this.requests.push(path);
+    if (path === "/endless.csv") {
+      // A file with no end: only a download that stops at the limit ever finishes.
+      res.writeHead(200, { "content-type": "text/csv" });
+      const line = "X000000000000,Alex,Testington,01/01/2015,M,1 Test Street,LE1 1AA,,N,,\r\n";
+      const more = () => {
+        while (!res.destroyed && res.write(line.repeat(100)));
+        if (!res.destroyed) res.once("drain", more);
+      };
+      res.on("close", () => (this.abandoned += 1));
+      res.write(
+        "UPN,Legal Forename,Legal Surname,DOB,Gender,Address,Postcode,Current Establishment,On Roll,Date Left,Destination\r\n",
+      );
+      more();
+      return;
+    }
+    const file = this.files.get(path);
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": "text/csv",
+      ...(file.tellLength ? { "content-length": Buffer.byteLength(file.body) } : {}),
+    });
+    res.end(file.body);
+  }
+}
+
+/** A message with Teams' description of a file the person attached. */
+function fileMessage(h: Harness, who: Who, downloadUrl: string, name = "extract.csv", fileType = "csv") {
+  return {
+    id: `file-${Math.random()}`,
+    type: "message",
+    channelId: "msteams",
+    serviceUrl: h.teams.url,
+    from: { id: who.id, name: who.name, aadObjectId: who.aadObjectId },
+    recipient: { id: "28:cme-bot", name: "CME Referrals" },
+    conversation: {
+      id: personalConversationId(who),
+      conversationType: "personal",
+      tenantId: "tenant-leicestershire",
+    },
+    channelData: { tenant: { id: "tenant-leicestershire" } },
+    locale: "en-GB",
+    text: "",
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.teams.file.download.info",
+        contentUrl: downloadUrl,
+        name,
+        content: { downloadUrl, uniqueId: "1f0e2d3c-0000-4000-8000-000000000001", fileType },
+      },
+    ],
+  };
+}
+
+/** What the bot answered the person's last message with. */
+function lastAnswer(h: Harness, who: Who) {
+  const answer = h.teams.replies(personalConversationId(who)).at(-1);
+  if (!answer) throw new Error("no answer");
+  return answer;
+}
+
+/** The data of the Next button of one list's part of the card. */
+function nextPage(card: unknown, list: PlannedList): Record<string, unknown> {
+  const next = cardActions(card).find(
+    (action) => action.title === "Next" && (action.data.pages as Record<string, number>)[list] === 1,
+  );
+  if (!next) throw new Error(`no Next for ${list}`);
+  return next.data;
+}
+
+const nameOf = (plan: PupilPlan) => `${plan.cells!["Legal Forename"]} ${plan.cells!["Legal Surname"]}`;
+
+describe("pupil extracts sent in Teams", function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let store: FileStore;
+  let offsetMs = 0;
+  const importDate = ukDate(new Date());
+  const plans = [...plannedPupils({ seed: 14, rows: 400, importDate, badShare: 0.02 })];
+  const onList = (list: PlannedList) => plans.filter((plan) => plan.lists.includes(list));
+  const csv = [...extractLines(plans)].join("");
+
+  before(async () => {
+    store = new FileStore();
+    await store.start();
+    store.serve("/extract.csv", csv);
+    store.serve("/wrong-headers.csv", "Name,Birthday\r\nAlex Testington,01/01/2015\r\n");
+    store.serve("/large.csv", csv + csv);
+    h = await startHarness(
+      // Room for the extract, not for two of it.
+      { PUPIL_EXTRACT_MAX_MB: String((Buffer.byteLength(csv) * 1.5) / (1024 * 1024)) },
+      { now: () => new Date(Date.now() + offsetMs) },
+    );
+  });
+  after(async () => {
+    await h.close();
+    await store.stop();
+  });
+
+  it("shows an officer the three lists' counts, the problems, and pages of each list", async () => {
+    expect(onList("compulsory-no-place").length).to.be.greaterThan(10);
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
+    const card = cardIn(lastAnswer(h, people.officer));
+    const text = cardText(card);
+    const bad = plans.filter((plan) => plan.badColumn).length;
+    expect(text).to.include(`${plans.length} rows read`);
+    expect(text).to.include(`${bad} with problems`);
+    const chart = JSON.stringify(card).match(/"Chart\.VerticalBar".*?"data":(\[.*?\])/)?.[1];
+    expect(JSON.parse(chart!)).to.deep.equal([
+      { x: "Compulsory school age, no school place", y: onList("compulsory-no-place").length },
+      { x: "Rising fives, no place or application", y: onList("rising-fives").length },
+      { x: "Left, no forwarding school", y: onList("leavers-no-forwarding-school").length },
+    ]);
+    const firstBad = plans.find((plan) => plan.badColumn)!;
+    expect(text).to.include(`Row ${firstBad.row}, ${firstBad.badColumn}`);
+    const compulsory = onList("compulsory-no-place");
+    expect(text).to.include(nameOf(compulsory[0]!));
+    expect(text).to.include(`1–10 of ${compulsory.length}`);
+
+    const next = nextPage(card, "compulsory-no-place");
+    const page2 = invokeCard(
+      await h.send(cardAction(h.teams, people.officer, "personal", "extract.page", next)),
+    );
+    expect(cardText(page2)).to.include(`11–${Math.min(20, compulsory.length)} of ${compulsory.length}`);
+    expect(cardText(page2)).to.include(`(row ${compulsory[10]!.row})`);
+    expect(cardText(page2)).to.include("Previous");
+    // Nothing of a child went to the logs, nor the file's address.
+    expect(h.logLines.join("\n")).not.to.include(compulsory[0]!.cells!["Legal Surname"] + '"');
+    expect(h.logLines.join("\n")).not.to.include("/extract.csv");
+  });
+
+  it("refuses a DSL's file (not the CME team) without fetching it", async () => {
+    const before = store.requests.length;
+    await h.send(fileMessage(h, people.dsl, store.url("/extract.csv")));
+    expect(lastAnswer(h, people.dsl).body.text).to.include("for the CME team");
+    expect(store.requests.length).to.equal(before);
+  });
+
+  it("refuses a download address that is not Teams' file store, and a file that is not CSV, without a request", async () => {
+    const before = store.requests.length;
+    // Loopback, but not the address local mode allows (127.0.0.1): the same server, never asked.
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv", "127.0.0.2")));
+    expect(lastAnswer(h, people.officer).body.text).to.include("only read files Teams keeps for you");
+    await h.send(fileMessage(h, people.officer, "https://files.example.org/extract.csv"));
+    expect(lastAnswer(h, people.officer).body.text).to.include("only read files Teams keeps for you");
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv"), "extract.xlsx", "xlsx"));
+    expect(lastAnswer(h, people.officer).body.text).to.include("not a CSV file");
+    expect(store.requests.length).to.equal(before);
+  });
+
+  it("refuses a file over the size, told or counted, and stops the download", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/large.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.match(/larger than .* MB, the most an extract may be/);
+    await h.send(fileMessage(h, people.officer, store.url("/endless.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.match(/larger than .* MB, the most an extract may be/);
+    // The endless file's answer was abandoned: the reader stopped at the limit.
+    expect(store.abandoned).to.equal(1);
+  });
+
+  it("tells what is wrong with a file that is not the extract", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/wrong-headers.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.include(
+      "The file's first row is not the extract's header row",
+    );
+  });
+
+  it("shows a listed child who has an open case linked to it, not as new", async () => {
+    const child = onList("compulsory-no-place")[0]!.cells!;
+    const open: Case = {
+      ...sampleCase("school-age", new Date(), importDate),
+      id: "CME-2026-00042",
+      matchKeys: matchKeysOf({
+        forenames: child["Legal Forename"],
+        surname: child["Legal Surname"],
+        dateOfBirth: child.DOB.includes("/") ? child.DOB.split("/").reverse().join("-") : child.DOB,
+        upn: child.UPN,
+      }),
+    };
+    await h.app.services.cases.create(open);
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
+    const text = cardText(cardIn(lastAnswer(h, people.officer)));
+    expect(text).to.include("open case CME-2026-00042");
+    expect(text).to.match(/\b1 of the children listed already have an open case/);
+  });
+
+  it("says to send the file again when a page is asked after the lists have gone", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
+    const next = nextPage(cardIn(lastAnswer(h, people.officer)), "compulsory-no-place");
+    offsetMs = 61 * 60 * 1000;
+    try {
+      const answer = await h.send(cardAction(h.teams, people.officer, "personal", "extract.page", next));
+      expect(invokeMessage(answer)).to.include("send the file again");
+    } finally {
+      offsetMs = 0;
+    }
+  });
+});
+
+describe("npm run import", function () {
+  this.timeout(120_000);
+
+  it("prints each list's count, the bad rows and how many have an open case; refuses a file that is not CSV", async () => {
+    const importDate = ukDate(new Date());
+    const plans = [...plannedPupils({ seed: 7, rows: 300, importDate, badShare: 0.02 })];
+    const cosmos = await startEmbeddedCosmos();
+    const folder = mkdtempSync(join(tmpdir(), "extract-"));
+    try {
+      const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key }, 5000);
+      const cases = new CaseStore((await openContainers(client, "cme-import")).cases);
+      const child = plans.find((plan) => plan.lists.includes("rising-fives"))!.cells!;
+      await cases.create({
+        ...sampleCase("early-years", new Date(), importDate),
+        id: "CME-2026-00007",
+        matchKeys: matchKeysOf({
+          forenames: child["Legal Forename"],
+          surname: child["Legal Surname"],
+          dateOfBirth: child.DOB.includes("/") ? child.DOB.split("/").reverse().join("-") : child.DOB,
+        }),
+      });
+      const file = join(folder, "extract.csv");
+      writeFileSync(file, [...extractLines(plans)].join(""));
+      const env = {
+        ...process.env,
+        COSMOS_ENDPOINT: cosmos.endpoint,
+        COSMOS_KEY: cosmos.key,
+        COSMOS_DATABASE: "cme-import",
+        MICROSOFT_APP_ID: "",
+      };
+      const run = (path: string) =>
+        promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/import.ts", path], {
+          env,
+          timeout: 60_000,
+        });
+      const { stdout } = await run(file);
+      const count = (list: PlannedList) => plans.filter((plan) => plan.lists.includes(list)).length;
+      expect(stdout).to.include(`${plans.length} rows read`);
+      expect(stdout).to.include(`Compulsory school age, no school place: ${count("compulsory-no-place")}`);
+      expect(stdout).to.include(`Rising fives, no place or application: ${count("rising-fives")}`);
+      expect(stdout).to.include(`Left, no forwarding school: ${count("leavers-no-forwarding-school")}`);
+      expect(stdout).to.match(/\b1 of the \d+ children listed already have an open case/);
+      const firstBad = plans.find((plan) => plan.badColumn)!;
+      expect(stdout).to.include(`row ${firstBad.row}, ${firstBad.badColumn}:`);
+      expect(stdout).not.to.include(child["Legal Surname"]);
+
+      const workbook = join(folder, "extract.xlsx");
+      writeFileSync(workbook, "PK\x03\x04");
+      const refused = await run(workbook).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).to.equal(1);
+      expect(refused?.stderr).to.include("not a CSV file");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await cosmos.close();
+    }
+  });
+});
