@@ -31,7 +31,9 @@ export interface ExtractImport {
 
 /**
  * Reads an extract (from Teams or a file, the same way) and links its children to the open cases:
- * the open cases are read once, after the file, and matched on the keys a second referral is.
+ * the open cases are read once, matched on the keys a second referral is. They are asked for as
+ * the file starts, not after it: a turn's store calls must be made within its first seconds, and
+ * a county's file takes longer than that to read.
  */
 export async function importExtract(
   ports: { readonly cases: Pick<CaseRepository, "open"> },
@@ -40,8 +42,10 @@ export async function importExtract(
   importDate: IsoDate,
   limits: ExtractLimits = defaultExtractLimits,
 ): Promise<ExtractImport> {
+  const open = ports.cases.open();
+  // Its failure is told when it is awaited, below (or not at all when the file is refused).
+  open.catch(() => undefined);
   const findings = await findingsOfExtract(source, mapping, importDate, limits);
-  const openCases =
-    findings.findings.length > 0 ? openCaseLinks(findings.findings, await ports.cases.open()) : new Map();
+  const openCases = findings.findings.length > 0 ? openCaseLinks(findings.findings, await open) : new Map();
   return { findings, openCases };
 }

@@ -20,26 +20,35 @@ export class KeptImports {
 
   constructor(
     private readonly now: () => Date,
-    private readonly limits = { imports: 20, keepMs: 60 * 60 * 1000 },
+    /**
+     * At most this many imports, and this many listed rows in all (a county's file with every
+     * child listed is some 130 MB of rows): the oldest go first; one import alone over the rows
+     * is kept alone.
+     */
+    private readonly limits = { imports: 20, rows: 50_000, keepMs: 60 * 60 * 1000 },
   ) {}
 
-  /** Keeps an import, letting the oldest go beyond the limit; its id is for the card's buttons. */
+  /** Keeps an import, letting the oldest go beyond the limits; its id is for the card's buttons. */
   keep(entry: KeptImport): string {
     this.dropExpired();
     const id = randomUUID();
     this.kept.set(id, { ...entry, until: this.now().getTime() + this.limits.keepMs });
+    const rowsKept = () =>
+      [...this.kept.values()].reduce((sum, each) => sum + each.findings.findings.length, 0);
     for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= this.limits.imports) break;
+      const over = this.kept.size > this.limits.imports || rowsKept() > this.limits.rows;
+      if (!over || oldest === id) break;
       this.kept.delete(oldest);
     }
     return id;
   }
 
-  /** The import, if it is still kept and was sent by this person. */
-  get(id: string, by: string): KeptImport | undefined {
+  /** The import, if it is still kept: for the person who sent it, or to say it is someone else's. */
+  get(id: string, by: string): KeptImport | "someone else's" | undefined {
     this.dropExpired();
     const entry = this.kept.get(id);
-    return entry && entry.by === by ? entry : undefined;
+    if (!entry) return undefined;
+    return entry.by === by ? entry : "someone else's";
   }
 
   private dropExpired(): void {

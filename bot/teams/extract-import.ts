@@ -26,7 +26,12 @@ import { fileRoute, verb, type Reply, type Route, type Turn } from "./route.js";
 /** Teams' description of a file sent to the bot in personal chat. */
 const fileAttachment = z.object({
   contentType: z.literal(fileDownloadInfo),
-  name: z.string().trim().min(1).max(260),
+  // SharePoint allows names of 400 characters; a longer one is cut, not refused (it is only shown).
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((name) => name.slice(0, 400)),
   content: z.looseObject({
     downloadUrl: z.string().min(1).max(8000),
     fileType: z.string().max(40).optional(),
@@ -85,10 +90,13 @@ async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttach
     downloadUrl: attachment.content.downloadUrl,
   };
   const maxBytes = pupilExtracts.limits.maxBytes;
+  let downloadCut = false;
   try {
     const refused = refusalBeforeFetch(file, { localMode, hosts: pupilExtracts.downloadHosts, maxBytes });
     if (refused) throw refused;
     const source = await download(file.downloadUrl, maxBytes);
+    // The connection cut, or the time up, while the file is read is Teams' store failing.
+    source.once("error", () => (downloadCut = true));
     const imported = await importExtract(
       services,
       source,
@@ -107,13 +115,13 @@ async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttach
     });
     return { card: findingsCard(kept, importId, firstPages) };
   } catch (error) {
+    if (error instanceof DownloadFailed || downloadCut) {
+      log("extract.download.failed", {});
+      return { text: "Teams didn't give me the file, so nothing was read: send it again in a minute." };
+    }
     if (error instanceof ExtractRefused) {
       log("extract.refused", { reason: error.reason });
       return { text: error.message };
-    }
-    if (error instanceof DownloadFailed) {
-      log("extract.download.failed", {});
-      return { text: "Teams didn't give me the file, so nothing was read: send it again in a minute." };
     }
     throw error;
   }
@@ -137,6 +145,8 @@ export const extractRoutes: readonly Route[] = [
     input: pageData,
     handle: async (turn, { importId, pages }) => {
       const kept = turn.services.extractImports.get(importId, (await turn.actor()).id);
+      if (kept === "someone else's")
+        return { text: "Those lists are of an extract someone else sent: only they can page through them." };
       if (!kept)
         return {
           text: "I no longer have that extract's lists (they are kept for an hour, and the file is not kept): send the file again.",

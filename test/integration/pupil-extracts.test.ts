@@ -89,6 +89,25 @@ class FileStore {
       more();
       return;
     }
+    if (path === "/slow.csv" || path === "/cut.csv") {
+      const body = Buffer.from(this.files.get("/extract.csv")?.body ?? "");
+      // Slow: the whole file, a part at a time over 3.5 s. Cut: half, then the connection closes
+      // though the length said more.
+      res.writeHead(200, { "content-type": "text/csv", "content-length": body.length });
+      const parts = 7;
+      const size = Math.ceil(body.length / parts);
+      let sent = 0;
+      const more = () => {
+        if (res.destroyed) return;
+        if (path === "/cut.csv" && sent >= body.length / 2) return void res.destroy();
+        res.write(body.subarray(sent, sent + size));
+        sent += size;
+        if (sent < body.length) setTimeout(more, 500);
+        else res.end();
+      };
+      more();
+      return;
+    }
     const file = this.files.get(path);
     if (!file) {
       res.writeHead(404).end();
@@ -270,6 +289,42 @@ describe("pupil extracts sent in Teams", function () {
       expect(invokeMessage(answer)).to.include("send the file again");
     } finally {
       offsetMs = 0;
+    }
+  });
+
+  it("shows another officer nothing of someone else's extract: only who sent it pages it", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
+    const next = nextPage(cardIn(lastAnswer(h, people.officer)), "compulsory-no-place");
+    const answer = await h.send(cardAction(h.teams, people.officer2, "personal", "extract.page", next));
+    expect(invokeMessage(answer)).to.include("someone else sent");
+    expect(JSON.stringify(answer.body)).not.to.include(nameOf(onList("compulsory-no-place")[0]!));
+  });
+
+  it("says the file did not come when the connection is cut while it is read", async () => {
+    await h.send(fileMessage(h, people.officer, store.url("/cut.csv")));
+    expect(lastAnswer(h, people.officer).body.text).to.equal(
+      "Teams didn't give me the file, so nothing was read: send it again in a minute.",
+    );
+  });
+});
+
+describe("a pupil extract that takes longer to read than a turn's store time", function () {
+  this.timeout(60_000);
+
+  it("shows its lists: the open cases are asked for as the file starts, not after it", async () => {
+    const store = new FileStore();
+    await store.start();
+    const importDate = ukDate(new Date());
+    const plans = [...plannedPupils({ seed: 15, rows: 200, importDate, badShare: 0 })];
+    store.serve("/extract.csv", [...extractLines(plans)].join(""));
+    // 1.5 s a call, 3 s for the whole turn: the slow file takes 3.5 s.
+    const h = await startHarness({ STORE_DEADLINE_MS: "1500" });
+    try {
+      await h.send(fileMessage(h, people.officer, store.url("/slow.csv")));
+      expect(cardText(cardIn(lastAnswer(h, people.officer)))).to.include(`${plans.length} rows read`);
+    } finally {
+      await h.close();
+      await store.stop();
     }
   });
 });
