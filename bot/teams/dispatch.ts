@@ -89,25 +89,26 @@ async function ruled(turn: Turn, route: Route, raw: unknown, unreadable: string)
 export const fileDownloadInfo = "application/vnd.microsoft.teams.file.download.info";
 
 /**
- * A message: a file it carries goes to the file route; otherwise the command it names, run by its
- * route. Each part of the reply is sent in turn.
+ * A message: the command it names, run by its route; a file it carries, with no command, goes to
+ * the file route (a command typed beside a file is still that command). Each part of the reply is
+ * sent in turn.
  */
 export async function dispatchCommand(
   routes: readonly Route[],
   turn: Turn,
   help: (preface?: string) => Reply,
 ): Promise<void> {
+  const text = commandText(turn.context);
+  const found = text.length > longestCommand ? undefined : commandIn(routes, text);
   const file = turn.context.activity.attachments?.find((each) => each.contentType === fileDownloadInfo);
   const fileRoute = routes.find((each): each is FileRoute => each.kind === "file");
-  if (file && fileRoute) {
+  if (file && fileRoute && !found) {
     await send(
       turn.context,
       await ruled(turn, fileRoute, file, "I couldn't read that file's details from Teams: send it again."),
     );
     return;
   }
-  const text = commandText(turn.context);
-  const found = text.length > longestCommand ? undefined : commandIn(routes, text);
   const reply = found
     ? await ruled(turn, found.route, found.rest, "I couldn't read that.")
     : text.length > longestCommand

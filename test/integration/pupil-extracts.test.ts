@@ -300,6 +300,13 @@ describe("pupil extracts sent in Teams", function () {
     expect(JSON.stringify(answer.body)).not.to.include(nameOf(onList("compulsory-no-place")[0]!));
   });
 
+  it("takes a command typed beside a file as that command", async () => {
+    const before = store.requests.length;
+    await h.send({ ...fileMessage(h, people.dsl, store.url("/extract.csv")), text: "my referrals" });
+    expect(cardText(cardIn(lastAnswer(h, people.dsl)))).to.include("referrals");
+    expect(store.requests.length).to.equal(before);
+  });
+
   it("says the file did not come when the connection is cut while it is read", async () => {
     await h.send(fileMessage(h, people.officer, store.url("/cut.csv")));
     expect(lastAnswer(h, people.officer).body.text).to.equal(
