@@ -244,6 +244,15 @@ export class CaseStore implements CaseRepository, CaseReadings {
     return resources;
   }
 
+  /** Open early-years cases with no check due by a time (the sweep puts right one stored too late). */
+  async openEarlyYearsNotDue(by: Date): Promise<StoredCase[]> {
+    return this.whole({
+      query:
+        "SELECT * FROM c WHERE c.kind = 'early-years' AND c.status != 'closed' AND (NOT IS_DEFINED(c.nextCheckAt) OR c.nextCheckAt > @by)",
+      parameters: [{ name: "@by", value: by.toISOString() }],
+    });
+  }
+
   /** Every case for a child, open or closed (a subject access request). */
   async forChild(keys: Case["matchKeys"]): Promise<StoredCase[]> {
     const resources = await this.whole({

@@ -167,6 +167,36 @@ describe("early-years children reaching school age", () => {
     }
   });
 
+  it("raises the notice and converts on time a case stored before the school-age clock, with its check at the long-running clock's", async () => {
+    await referAndStart();
+    // As the code before the school-age clock stored it: no such clock, the next check at the
+    // long-running clock's level, weeks after the day the child reaches school age.
+    await h.app.services.cases.update(reference, (current) => {
+      if (!current) return undefined;
+      const clockLevels = (current.clockLevels ?? []).filter((level) => level.rule !== "earlyYearsSchoolAge");
+      const longRunning = clockLevels.find((level) => level.rule === "longRunning");
+      return { ...current, clockLevels, nextCheckAt: longRunning?.at };
+    });
+    const oldCheck = (await stored()).nextCheckAt;
+    expect(oldCheck)
+      .to.be.a("string")
+      .and.satisfy((at: string) => at > reachesSchoolAge);
+
+    const onNoticeDay = await sweep("2026-12-01T09:00:00Z");
+    expect(onNoticeDay.fired.filter((f) => f.rule === "earlyYearsSchoolAge")).to.have.length(1);
+    await sweep("2026-12-01T09:30:00Z");
+    await sweep("2026-12-02T10:00:00Z");
+    await h.app.services.outbox.idle();
+    expect(schoolAgePosts()).to.have.length(1);
+    // Put right: checked again by the day (and no longer read as late).
+    expect((await stored()).nextCheckAt! <= "2026-12-31T00:00:00.000Z").to.equal(true);
+
+    expect((await sweep("2026-12-31T00:05:00Z")).convertedToSchoolAge).to.deep.equal([reference]);
+    expect((await stored()).kind).to.equal("school-age");
+    await h.app.services.outbox.idle();
+    expect(schoolAgePosts()).to.have.length(1);
+  });
+
   it("raises nothing and converts nothing for a case closed before the date, even after it", async () => {
     await refer(h, people.earlyYears, answers, "refer early years");
     // A manager's closure needs no sign-off: closed at once.
