@@ -197,6 +197,34 @@ describe("early-years children reaching school age", () => {
     expect(schoolAgePosts()).to.have.length(1);
   });
 
+  it("gives a converted case's duration in the DfE return from the day it became school-age, not its earlier CME start", async () => {
+    const cmeStartDate = "2026-06-01";
+    await refer(h, people.earlyYears, answers, "refer early years");
+    await press("case.assignToMe", {});
+    await press("case.triage", { "triage.dfeReason": "other", "triage.cmeStartDate": cmeStartDate });
+    await sweep("2026-12-31T00:05:00Z");
+    const census = "2027-01-20";
+    clock = new Date("2027-01-21T10:00:00Z");
+    const before = h.teams.replies(personalConversationId(people.officer)).length;
+    await h.send(personalMessage(h.teams, people.officer, `dfe return ${census}`));
+    const card = cardIn(h.teams.replies(personalConversationId(people.officer))[before]!);
+    // The census day's Duration table (the first; the year's measure has none): the band counting 1.
+    const durationTable = JSON.stringify(card).match(/"text":"Duration"[^\]]*?"facts":\[(.*?)\]/)?.[1];
+    const counted = [...(durationTable ?? "").matchAll(/"title":"([^"]+)","value":"1"/g)].map((m) => m[1]);
+    // Whole weeks from the day the child reached compulsory school age (later than the CME start).
+    const weeks = Math.floor((Date.parse(census) - Date.parse(reachesSchoolAge)) / (7 * 86_400_000));
+    const bands: [number, string][] = [
+      [2, "Less than 2 weeks"],
+      [4, "2 to 4 weeks"],
+      [8, "4 to 8 weeks"],
+      [12, "8 to 12 weeks"],
+      [26, "12 to 26 weeks"],
+      [52, "26 to 52 weeks"],
+    ];
+    expect(reachesSchoolAge > cmeStartDate).to.equal(true);
+    expect(counted).to.deep.equal([bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks"]);
+  });
+
   it("raises nothing and converts nothing for a case closed before the date, even after it", async () => {
     await refer(h, people.earlyYears, answers, "refer early years");
     // A manager's closure needs no sign-off: closed at once.
