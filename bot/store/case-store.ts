@@ -270,7 +270,7 @@ export class CaseStore implements CaseRepository, CaseReadings {
   async referredBy(userId: string, limit = 20): Promise<ReferralSummary[]> {
     const resources = await queryAll<ReferralSummary>(this.container, {
       query:
-        "SELECT TOP @limit c.id, c.kind, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
+        "SELECT TOP @limit c.id, c.kind, c.reachedSchoolAge, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
       parameters: [
         { name: "@limit", value: limit },
         { name: "@userId", value: userId },
