@@ -232,10 +232,11 @@ export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
 /**
  * Whether the case's stored next check is later than its clocks now put it: a case last written
  * before a rule existed (the school-age clock), whose check `withNextCheck` would bring forward.
+ * (A case stored with no check at all predates the clocks: it waits for its next write.)
  */
 export function checkedTooLate(current: Case, clocks: Clocks, now: Date): boolean {
   const checkAt = withNextCheck(current, clocks, now).nextCheckAt;
-  return checkAt !== undefined && (current.nextCheckAt === undefined || checkAt < current.nextCheckAt);
+  return checkAt !== undefined && current.nextCheckAt !== undefined && checkAt < current.nextCheckAt;
 }
 
 /** The escalation state in words, for the case card: what is overdue, and the next clock. */

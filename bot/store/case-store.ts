@@ -244,11 +244,10 @@ export class CaseStore implements CaseRepository, CaseReadings {
     return resources;
   }
 
-  /** Open early-years cases with no check due by a time (the sweep puts right one stored too late). */
+  /** Open early-years cases whose check is after a time (the sweep puts right one stored too late). */
   async openEarlyYearsNotDue(by: Date): Promise<StoredCase[]> {
     return this.whole({
-      query:
-        "SELECT * FROM c WHERE c.kind = 'early-years' AND c.status != 'closed' AND (NOT IS_DEFINED(c.nextCheckAt) OR c.nextCheckAt > @by)",
+      query: "SELECT * FROM c WHERE c.kind = 'early-years' AND c.status != 'closed' AND c.nextCheckAt > @by",
       parameters: [{ name: "@by", value: by.toISOString() }],
     });
   }
