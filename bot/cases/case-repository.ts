@@ -25,6 +25,8 @@ export interface CaseRepository {
   forChild(keys: Case["matchKeys"]): Promise<StoredCase[]>;
   /** Cases whose next check is due by then (the escalation clocks). */
   dueForCheck(by: Date): Promise<StoredCase[]>;
+  /** Open early-years cases whose next check is after then (the sweep checks it is not too late). */
+  openEarlyYearsNotDue(by: Date): Promise<StoredCase[]>;
   /** Closed cases, not yet anonymised, closed on or before then. */
   pastRetention(closedBefore: Date): Promise<StoredCase[]>;
   remove(reference: string, etag: string): Promise<void>;

@@ -229,6 +229,16 @@ export function withNextCheck(current: Case, clocks: Clocks, now: Date): Case {
   return updated;
 }
 
+/**
+ * Whether the case's stored next check is later than its clocks now put it: a case last written
+ * before a rule existed (the school-age clock), whose check `withNextCheck` would bring forward.
+ * (A case stored with no check at all predates the clocks: it waits for its next write.)
+ */
+export function checkedTooLate(current: Case, clocks: Clocks, now: Date): boolean {
+  const checkAt = withNextCheck(current, clocks, now).nextCheckAt;
+  return checkAt !== undefined && current.nextCheckAt !== undefined && checkAt < current.nextCheckAt;
+}
+
 /** The escalation state in words, for the case card: what is overdue, and the next clock. */
 export function describeClocks(current: Case, clocks: Clocks, now: Date): { overdue: string; next: string } {
   const state = due(current, clocks, now);

@@ -7,7 +7,7 @@ import { formatDate, formatDateTime } from "../shared/format.js";
 import { ukDate } from "../shared/uk-dates.js";
 import type { CaseRepository } from "../cases/case-repository.js";
 import type { Settings } from "../settings.js";
-import { escalationKey, unraised, withNextCheck, type Clocks, type DueLevel } from "./due.js";
+import { checkedTooLate, escalationKey, unraised, withNextCheck, type Clocks, type DueLevel } from "./due.js";
 
 export interface EscalationPorts {
   readonly cases: CaseRepository;
@@ -38,7 +38,8 @@ export type SweepResult =
 const leaseMs = 5 * 60_000;
 
 /**
- * Finds the cases whose next check has come (an indexed query on `nextCheckAt`), queues every
+ * Finds the cases whose next check has come (an indexed query on `nextCheckAt`; and open
+ * early-years cases whose stored check is later than their clocks put it), queues every
  * level now due, and moves each case's `nextCheckAt` on. One sweep at a time across instances
  * (a lease in Cosmos DB). `dryRun` lists what would fire and changes nothing.
  */
@@ -57,7 +58,14 @@ export async function sweepEscalations(
   try {
     const fired: Fired[] = [];
     const convertedToSchoolAge: string[] = [];
-    const cases = await ports.cases.dueForCheck(now);
+    const cases = [
+      ...(await ports.cases.dueForCheck(now)),
+      // An early-years case last written before the school-age clock existed may hold a check
+      // weeks after it: checked now, so its check moves to the clock (once: then it is not late).
+      ...(await ports.cases.openEarlyYearsNotDue(now)).filter((current) =>
+        checkedTooLate(current, ports.clocks, now),
+      ),
+    ];
     for (const read of cases) {
       // First the case becomes school-age if its day has come: its clocks are then a school-age case's.
       const schoolAge = dryRun ? { current: read, converted: false } : await schoolAgeNow(ports, read, now);

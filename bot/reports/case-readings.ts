@@ -9,7 +9,7 @@ export interface StatusCounts {
   readonly unassigned: number;
 }
 
-export type ReferralSummary = Pick<Case, "id" | "kind" | "status" | "submittedAt"> & {
+export type ReferralSummary = Pick<Case, "id" | "kind" | "reachedSchoolAge" | "status" | "submittedAt"> & {
   readonly forenames: string;
   readonly surname: string;
 };

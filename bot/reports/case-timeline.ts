@@ -120,6 +120,17 @@ export function startDateOn(timeline: CaseTimeline, day: string): string | undef
     : timeline.dateLastAttended;
 }
 
+/**
+ * The day the return counts the child missing education from, as known at the end of a day: the
+ * CME start date, or the day a case became school-age when that is later (before it the child was
+ * not of compulsory school age, so not a child missing education the DfE counts).
+ */
+export function missingEducationSinceOn(timeline: CaseTimeline, day: string): string | undefined {
+  const start = startDateOn(timeline, day);
+  const { schoolAgeFrom } = timeline;
+  return start && schoolAgeFrom && schoolAgeFrom > start ? schoolAgeFrom : start;
+}
+
 /** The form the case's referral was made on (a case that became school-age was referred as early years). */
 export const referralKindOfTimeline = (timeline: CaseTimeline): CaseTimeline["kind"] =>
   timeline.schoolAgeFrom ? "early-years" : timeline.kind;

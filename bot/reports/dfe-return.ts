@@ -1,7 +1,13 @@
 import { toCsv } from "./csv.js";
 import { dfeReasonChoices, type DfeReason } from "../cases/choices.js";
 import { yearGroupOn } from "../referrals/school-age.js";
-import { changeDaysWithin, isCmeOn, reasonAtEndOf, startDateOn, type CaseTimeline } from "./case-timeline.js";
+import {
+  changeDaysWithin,
+  isCmeOn,
+  missingEducationSinceOn,
+  reasonAtEndOf,
+  type CaseTimeline,
+} from "./case-timeline.js";
 import { parseIsoDate, toIsoDate } from "../shared/uk-dates.js";
 
 /**
@@ -239,7 +245,7 @@ export function dfeReturn(
   const censusCounted = onCensusDay.map(({ timeline }) => ({
     sex: sexLabel(timeline.sex),
     yearGroup: yearGroupLabel(timeline.dateOfBirth, censusDate),
-    duration: durationLabel(startDateOn(timeline, censusDate), censusDate),
+    duration: durationLabel(missingEducationSinceOn(timeline, censusDate), censusDate),
     reason: reasonLabel(reasonForReturn(timeline, censusDate)),
   }));
   const dataQuality = onCensusDay.flatMap((row, i) => {

@@ -1,4 +1,5 @@
 import { statusTitles } from "../cases/case.js";
+import { referralKindOf } from "../cases/school-age-conversion.js";
 import { formatDate } from "../shared/format.js";
 import { forms } from "../referrals/steps.js";
 import type { ReferralSummary } from "./case-readings.js";
@@ -10,7 +11,8 @@ export function myReferralsView(referrals: readonly ReferralSummary[]) {
       reference: referral.id,
       child: `${referral.forenames} ${referral.surname}`,
       status: statusTitles[referral.status],
-      kind: forms[referral.kind].title.replace(" CME referral", ""),
+      // The form the referrer made, whatever the case became since.
+      kind: forms[referralKindOf(referral)].title.replace(" CME referral", ""),
       submitted: formatDate(referral.submittedAt),
     })),
   };

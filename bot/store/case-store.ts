@@ -244,6 +244,14 @@ export class CaseStore implements CaseRepository, CaseReadings {
     return resources;
   }
 
+  /** Open early-years cases whose check is after a time (the sweep puts right one stored too late). */
+  async openEarlyYearsNotDue(by: Date): Promise<StoredCase[]> {
+    return this.whole({
+      query: "SELECT * FROM c WHERE c.kind = 'early-years' AND c.status != 'closed' AND c.nextCheckAt > @by",
+      parameters: [{ name: "@by", value: by.toISOString() }],
+    });
+  }
+
   /** Every case for a child, open or closed (a subject access request). */
   async forChild(keys: Case["matchKeys"]): Promise<StoredCase[]> {
     const resources = await this.whole({
@@ -261,7 +269,7 @@ export class CaseStore implements CaseRepository, CaseReadings {
   async referredBy(userId: string, limit = 20): Promise<ReferralSummary[]> {
     const resources = await queryAll<ReferralSummary>(this.container, {
       query:
-        "SELECT TOP @limit c.id, c.kind, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
+        "SELECT TOP @limit c.id, c.kind, c.reachedSchoolAge, c.status, c.submittedAt, c.referral.child.forenames, c.referral.child.surname FROM c WHERE c.referrer.id = @userId ORDER BY c.submittedAt DESC",
       parameters: [
         { name: "@limit", value: limit },
         { name: "@userId", value: userId },

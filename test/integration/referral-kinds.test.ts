@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { referrerContacts } from "../../bot/config.js";
+import { sweepEscalations } from "../../bot/escalations/sweep.js";
 import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
 import {
   actionData,
@@ -323,6 +324,31 @@ describe("my referrals", () => {
     await h.send(personalMessage(h.teams, people.officer2, "my referrals"));
     const text = cardText(cardIn(h.teams.replies(personalConversationId(people.officer2)).at(-1)!));
     expect(text).to.include("You have not made any referrals yet");
+  });
+});
+
+describe("my referrals, once an early-years case has become school-age", () => {
+  let h: Harness;
+  let clock = new Date("2026-12-30T10:00:00Z");
+  beforeEach(async () => {
+    clock = new Date("2026-12-30T10:00:00Z");
+    h = await startHarness({}, { now: () => clock });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("still shows the referrer the early-years form they made", async () => {
+    // Reaches compulsory school age on 31 December 2026, the fifth birthday.
+    const child = { ...goodEarlyYearsAnswers.child, dateOfBirth: "2021-12-31" };
+    await refer(h, people.earlyYears, { ...goodEarlyYearsAnswers, child }, "refer early years");
+    clock = new Date("2026-12-31T10:00:00Z");
+    const swept = await sweepEscalations(h.app.services, clock);
+    expect(swept.kind === "swept" && swept.convertedToSchoolAge).to.deep.equal(["CME-2026-00001"]);
+    await h.send(personalMessage(h.teams, people.earlyYears, "my referrals"));
+    const text = cardText(cardIn(h.teams.replies(personalConversationId(people.earlyYears)).at(-1)!));
+    expect(text).to.include("CME-2026-00001");
+    expect(text).to.include("Early-years, referred").and.not.include("School-age, referred");
   });
 });
 

@@ -167,6 +167,64 @@ describe("early-years children reaching school age", () => {
     }
   });
 
+  it("raises the notice and converts on time a case stored before the school-age clock, with its check at the long-running clock's", async () => {
+    await referAndStart();
+    // As the code before the school-age clock stored it: no such clock, the next check at the
+    // long-running clock's level, weeks after the day the child reaches school age.
+    await h.app.services.cases.update(reference, (current) => {
+      if (!current) return undefined;
+      const clockLevels = (current.clockLevels ?? []).filter((level) => level.rule !== "earlyYearsSchoolAge");
+      const longRunning = clockLevels.find((level) => level.rule === "longRunning");
+      return { ...current, clockLevels, nextCheckAt: longRunning?.at };
+    });
+    const oldCheck = (await stored()).nextCheckAt;
+    expect(oldCheck)
+      .to.be.a("string")
+      .and.satisfy((at: string) => at > reachesSchoolAge);
+
+    const onNoticeDay = await sweep("2026-12-01T09:00:00Z");
+    expect(onNoticeDay.fired.filter((f) => f.rule === "earlyYearsSchoolAge")).to.have.length(1);
+    await sweep("2026-12-01T09:30:00Z");
+    await sweep("2026-12-02T10:00:00Z");
+    await h.app.services.outbox.idle();
+    expect(schoolAgePosts()).to.have.length(1);
+    // Put right: checked again by the day (and no longer read as late).
+    expect((await stored()).nextCheckAt! <= "2026-12-31T00:00:00.000Z").to.equal(true);
+
+    expect((await sweep("2026-12-31T00:05:00Z")).convertedToSchoolAge).to.deep.equal([reference]);
+    expect((await stored()).kind).to.equal("school-age");
+    await h.app.services.outbox.idle();
+    expect(schoolAgePosts()).to.have.length(1);
+  });
+
+  it("gives a converted case's duration in the DfE return from the day it became school-age, not its earlier CME start", async () => {
+    const cmeStartDate = "2026-06-01";
+    await refer(h, people.earlyYears, answers, "refer early years");
+    await press("case.assignToMe", {});
+    await press("case.triage", { "triage.dfeReason": "other", "triage.cmeStartDate": cmeStartDate });
+    await sweep("2026-12-31T00:05:00Z");
+    const census = "2027-01-20";
+    clock = new Date("2027-01-21T10:00:00Z");
+    const before = h.teams.replies(personalConversationId(people.officer)).length;
+    await h.send(personalMessage(h.teams, people.officer, `dfe return ${census}`));
+    const card = cardIn(h.teams.replies(personalConversationId(people.officer))[before]!);
+    // The census day's Duration table (the first; the year's measure has none): the band counting 1.
+    const durationTable = JSON.stringify(card).match(/"text":"Duration"[^\]]*?"facts":\[(.*?)\]/)?.[1];
+    const counted = [...(durationTable ?? "").matchAll(/"title":"([^"]+)","value":"1"/g)].map((m) => m[1]);
+    // Whole weeks from the day the child reached compulsory school age (later than the CME start).
+    const weeks = Math.floor((Date.parse(census) - Date.parse(reachesSchoolAge)) / (7 * 86_400_000));
+    const bands: [number, string][] = [
+      [2, "Less than 2 weeks"],
+      [4, "2 to 4 weeks"],
+      [8, "4 to 8 weeks"],
+      [12, "8 to 12 weeks"],
+      [26, "12 to 26 weeks"],
+      [52, "26 to 52 weeks"],
+    ];
+    expect(reachesSchoolAge > cmeStartDate).to.equal(true);
+    expect(counted).to.deep.equal([bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks"]);
+  });
+
   it("raises nothing and converts nothing for a case closed before the date, even after it", async () => {
     await refer(h, people.earlyYears, answers, "refer early years");
     // A manager's closure needs no sign-off: closed at once.
