@@ -10,6 +10,7 @@ import { CaseStore } from "../../bot/store/case-store.js";
 import { createCosmosClient, openContainers } from "../../bot/store/cosmos.js";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../bot/store/embedded.js";
 import { addDays, caseOf, seededRandom, ukInstant, type CasePlan } from "../support/cme-generator.js";
+import { dfeBandOfWeeks } from "../support/dfe-bands.js";
 
 /*
  * The DfE return, recomputed. Every expected figure below comes from the plans (what the generator
@@ -119,16 +120,7 @@ function yearGroupOn(plan: CasePlan, day: string): string {
   return group >= 1 && group <= 11 ? `Year ${group}` : "Unknown";
 }
 function durationOn(plan: CasePlan, day: string): string {
-  const weeks = Math.floor(days(startOn(plan, day), day) / 7);
-  const bands: [number, string][] = [
-    [2, "Less than 2 weeks"],
-    [4, "2 to 4 weeks"],
-    [8, "4 to 8 weeks"],
-    [12, "8 to 12 weeks"],
-    [26, "12 to 26 weeks"],
-    [52, "26 to 52 weeks"],
-  ];
-  return bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks";
+  return dfeBandOfWeeks(Math.floor(days(startOn(plan, day), day) / 7));
 }
 /** The DfE's sex labels (Female, Male, Unknown): a referral's "Not known" and a case with no answer are both Unknown. */
 const sexWord = (plan: CasePlan) =>

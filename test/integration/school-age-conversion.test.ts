@@ -15,6 +15,7 @@ import {
   type Who,
 } from "../support/harness.js";
 import { goodEarlyYearsAnswers, refer } from "../support/referral-walk.js";
+import { dfeBandOfWeeks } from "../support/dfe-bands.js";
 
 /*
  * An early-years child reaching compulsory school age. Born 31 December 2021: the fifth birthday,
@@ -213,16 +214,8 @@ describe("early-years children reaching school age", () => {
     const counted = [...(durationTable ?? "").matchAll(/"title":"([^"]+)","value":"1"/g)].map((m) => m[1]);
     // Whole weeks from the day the child reached compulsory school age (later than the CME start).
     const weeks = Math.floor((Date.parse(census) - Date.parse(reachesSchoolAge)) / (7 * 86_400_000));
-    const bands: [number, string][] = [
-      [2, "Less than 2 weeks"],
-      [4, "2 to 4 weeks"],
-      [8, "4 to 8 weeks"],
-      [12, "8 to 12 weeks"],
-      [26, "12 to 26 weeks"],
-      [52, "26 to 52 weeks"],
-    ];
     expect(reachesSchoolAge > cmeStartDate).to.equal(true);
-    expect(counted).to.deep.equal([bands.find(([under]) => weeks < under)?.[1] ?? "Over 52 weeks"]);
+    expect(counted).to.deep.equal([dfeBandOfWeeks(weeks)]);
   });
 
   it("raises nothing and converts nothing for a case closed before the date, even after it", async () => {
