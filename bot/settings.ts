@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ImportRecord } from "./pupils/import-record.js";
 import { personSchema } from "./shared/person.js";
 
 export const caseChannelSchema = z.object({
@@ -33,7 +34,7 @@ export interface RetentionRecord {
 
 /**
  * The bot's settings as the domain and the edge use them: the case channel, installed teams,
- * the sweeps' leases, the last digest, retention records and the reference sequences (bot/store
+ * the sweeps' leases, the last digest, retention and import records and the reference sequences (bot/store
  * implements it over Cosmos).
  */
 export interface Settings {
@@ -49,6 +50,8 @@ export interface Settings {
   retentionRecord(
     reference: string,
   ): Promise<(Omit<RetentionRecord, "rule" | "action"> & { readonly action: string }) | undefined>;
+  /** Once per import, after its findings are read: who, when, the file's name and the counts. */
+  recordImport(record: ImportRecord): Promise<void>;
   recordTeam(team: InstalledTeam): Promise<void>;
   team(teamId: string): Promise<InstalledTeam | undefined>;
   /** The next number of a named sequence, safe with several instances; or the first of the next `count`. */

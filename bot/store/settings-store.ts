@@ -1,4 +1,5 @@
 import type { Container } from "@azure/cosmos";
+import { importRecordSchema, type ImportRecord } from "../pupils/import-record.js";
 import {
   caseChannelSchema,
   installedTeamSchema,
@@ -107,6 +108,11 @@ export class SettingsStore implements Settings {
       this.container,
       `retention|${reference}`,
     );
+  }
+
+  /** An import's record (nothing of the file's rows): its id is the one the findings card pages by. */
+  async recordImport(record: ImportRecord): Promise<void> {
+    await upsert(this.container, { id: `import|${record.importId}`, ...importRecordSchema.parse(record) });
   }
 
   async recordTeam(team: InstalledTeam): Promise<void> {

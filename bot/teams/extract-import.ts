@@ -9,6 +9,7 @@ import {
   type ExtractPages,
 } from "../pupils/extract-view.js";
 import { importExtract } from "../pupils/import-extract.js";
+import { importRecordOf } from "../pupils/import-record.js";
 import type { KeptImport } from "../pupils/kept-imports.js";
 import { ExtractRefused, tooLarge } from "../pupils/read-extract.js";
 import { ukDate } from "../shared/uk-dates.js";
@@ -113,7 +114,20 @@ async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttach
       counts: imported.findings.counts,
       withOpenCase: imported.openCases.size,
     });
-    return { card: findingsCard(kept, importId, firstPages) };
+    const card = findingsCard(kept, importId, firstPages);
+    try {
+      await services.settings.recordImport(
+        importRecordOf(importId, actor, services.now(), file.name, imported.findings),
+      );
+    } catch (error) {
+      // The findings stand (and page, from memory): a retry could outlast the turn's store time.
+      log("extract.record.failed", { error: error instanceof Error ? error.message : String(error) });
+      return {
+        text: "I read the extract, but couldn't record the import (who, when, the counts): tell your manager, so the import is noted by hand.",
+        card,
+      };
+    }
+    return { card };
   } catch (error) {
     if (error instanceof DownloadFailed || downloadCut) {
       log("extract.download.failed", {});

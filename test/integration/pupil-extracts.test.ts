@@ -226,6 +226,36 @@ describe("pupil extracts sent in Teams", function () {
     expect(h.logLines.join("\n")).not.to.include("/extract.csv");
   });
 
+  it("records an officer's import (who, the file's name, the counts) and stores nothing of the file", async () => {
+    const records = async () =>
+      (
+        await h.storeContainer("settings").items.readAll<Record<string, unknown>>().fetchAll()
+      ).resources.filter((document) => String(document.id).startsWith("import|"));
+    const before = (await records()).length;
+    await h.send(fileMessage(h, people.officer, store.url("/extract.csv"), "Spring census.csv"));
+    expect(cardText(cardIn(lastAnswer(h, people.officer)))).to.include(`${plans.length} rows read`);
+    const added = (await records()).slice(before);
+    expect(added).to.have.length(1);
+    const record = added[0]!;
+    const bad = plans.filter((plan) => plan.badColumn).length;
+    expect(record).to.deep.include({
+      fileName: "Spring census.csv",
+      rows: { read: plans.length, good: plans.length - bad, bad },
+      counts: {
+        "compulsory-no-place": onList("compulsory-no-place").length,
+        "rising-fives": onList("rising-fives").length,
+        "leavers-no-forwarding-school": onList("leavers-no-forwarding-school").length,
+      },
+      casesOpened: [],
+    });
+    expect(record.by).to.include({ id: people.officer.id, name: people.officer.name });
+    const surnames = plans.flatMap((plan) => (plan.cells ? [plan.cells["Legal Surname"]] : []));
+    for (const name of ["cases", "drafts", "outbox", "settings"]) {
+      const stored = JSON.stringify((await h.storeContainer(name).items.readAll().fetchAll()).resources);
+      for (const surname of surnames) expect(stored, `${name} names ${surname}`).not.to.include(surname);
+    }
+  });
+
   it("refuses a DSL's file (not the CME team) without fetching it", async () => {
     const before = store.requests.length;
     await h.send(fileMessage(h, people.dsl, store.url("/extract.csv")));
@@ -339,7 +369,7 @@ describe("a pupil extract that takes longer to read than a turn's store time", f
 describe("npm run import", function () {
   this.timeout(120_000);
 
-  it("prints each list's count, the bad rows and how many have an open case; refuses a file that is not CSV", async () => {
+  it("prints each list's count, the bad rows and how many have an open case, records the import; refuses a file that is not CSV", async () => {
     const importDate = ukDate(new Date());
     const plans = [...plannedPupils({ seed: 7, rows: 300, importDate, badShare: 0.02 })];
     const cosmos = await startEmbeddedCosmos();
@@ -381,6 +411,13 @@ describe("npm run import", function () {
       const firstBad = plans.find((plan) => plan.badColumn)!;
       expect(stdout).to.include(`row ${firstBad.row}, ${firstBad.badColumn}:`);
       expect(stdout).not.to.include(child["Legal Surname"]);
+      const settings = (await openContainers(client, "cme-import")).settings;
+      const records = (await settings.items.readAll<Record<string, unknown>>().fetchAll()).resources.filter(
+        (document) => String(document.id).startsWith("import|"),
+      );
+      expect(records.map(({ by, fileName }) => ({ by, fileName }))).to.deep.equal([
+        { by: { id: "command line", name: "command line" }, fileName: "extract.csv" },
+      ]);
 
       const workbook = join(folder, "extract.xlsx");
       writeFileSync(workbook, "PK\x03\x04");
