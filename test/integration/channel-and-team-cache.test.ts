@@ -7,8 +7,8 @@ import {
   invokeMessage,
   people,
   startHarness,
+  teamMembersUpdate,
   teamId,
-  tenantId,
   type Harness,
 } from "../support/harness.js";
 import { goodEarlyYearsAnswers, refer } from "../support/referral-walk.js";
@@ -70,17 +70,14 @@ describe("the case channel and the CME team, kept between turns", () => {
     expect((await details(people.officer2)).body).to.nested.include({ "value.type": "AdaptiveCard" });
 
     h.teams.teams[teamId] = [people.officer, people.manager];
-    await h.send({
-      type: "conversationUpdate",
-      id: "removed-1",
-      channelId: "msteams",
-      serviceUrl: h.teams.url,
-      from: { id: people.manager.id, aadObjectId: people.manager.aadObjectId },
-      recipient: { id: "28:cme-bot", name: "CME Referrals" },
-      conversation: { id: teamId, conversationType: "channel", isGroup: true, tenantId },
-      membersRemoved: [{ id: people.officer2.id, aadObjectId: people.officer2.aadObjectId }],
-      channelData: { eventType: "teamMemberRemoved", team: { id: teamId }, tenant: { id: tenantId } },
-    });
+    await h.send(
+      teamMembersUpdate(
+        h.teams,
+        "removed-1",
+        { membersRemoved: [{ id: people.officer2.id, aadObjectId: people.officer2.aadObjectId }] },
+        "teamMemberRemoved",
+      ),
+    );
 
     expect(invokeMessage(await details(people.officer2))).to.include("for the CME team");
     expect((await details(people.officer)).body).to.nested.include({ "value.type": "AdaptiveCard" });

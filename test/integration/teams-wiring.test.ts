@@ -12,6 +12,7 @@ import {
   personalConversationId,
   personalMessage,
   startHarness,
+  teamMembersUpdate,
   teamId,
   tenantId,
   type Harness,
@@ -32,21 +33,9 @@ describe("Teams wiring over HTTP", () => {
     });
 
     it("records the team when the bot is installed in it", async () => {
-      await h.send({
-        type: "conversationUpdate",
-        id: "install-1",
-        channelId: "msteams",
-        serviceUrl: h.teams.url,
-        from: { id: people.manager.id, aadObjectId: people.manager.aadObjectId },
-        recipient: { id: "28:cme-bot", name: "CME Referrals" },
-        conversation: { id: teamId, conversationType: "channel", isGroup: true, tenantId },
-        membersAdded: [{ id: "28:cme-bot" }],
-        channelData: {
-          eventType: "teamMemberAdded",
-          team: { id: teamId, name: "CME Team" },
-          tenant: { id: tenantId },
-        },
-      });
+      await h.send(
+        teamMembersUpdate(h.teams, "install-1", { membersAdded: [{ id: "28:cme-bot" }] }, "teamMemberAdded"),
+      );
       const team = await h.app.services.settings.team(teamId);
       expect(team).to.include({ teamId, name: "CME Team", serviceUrl: h.teams.url, tenantId });
     });

@@ -154,6 +154,26 @@ function channel(teams: FakeTeams, who: Who) {
   );
 }
 
+/** Teams telling the bot of a change to the CME team's members (the bot's own install among them), sent by a manager. */
+export function teamMembersUpdate(
+  teams: FakeTeams,
+  id: string,
+  change: { membersAdded?: { id: string }[]; membersRemoved?: { id: string; aadObjectId?: string }[] },
+  eventType: "teamMemberAdded" | "teamMemberRemoved",
+) {
+  return {
+    type: "conversationUpdate",
+    id,
+    channelId: "msteams",
+    serviceUrl: teams.url,
+    from: { id: people.manager.id, aadObjectId: people.manager.aadObjectId },
+    recipient: { id: "28:cme-bot", name: "CME Referrals" },
+    conversation: { id: teamId, conversationType: "channel", isGroup: true, tenantId },
+    ...change,
+    channelData: { eventType, team: { id: teamId, name: "CME Team" }, tenant: { id: tenantId } },
+  };
+}
+
 export function personalMessage(teams: FakeTeams, who: Who, text: string) {
   return { ...personal(teams, who), type: "message", text };
 }
