@@ -1,6 +1,14 @@
 import { expect } from "chai";
-import type { Config, Environment } from "../../bot/config.js";
-import { FakeBotFramework, signToken, signingKey } from "../support/jwks.js";
+import {
+  azureModeEnvironment,
+  botAppId,
+  embeddedStore,
+  FakeBotFramework,
+  inTenant,
+  schoolTenantId,
+  signToken,
+  signingKey,
+} from "../support/jwks.js";
 import {
   cardAction,
   eventually,
@@ -12,51 +20,6 @@ import {
   tenantId,
   type Harness,
 } from "../support/harness.js";
-
-export const botAppId = "0b07a5e1-0000-4000-8000-00000000b007";
-/** A school in its own Microsoft 365 tenant, allowed beside the council's. */
-export const schoolTenantId = "5c400110-0000-4000-8000-000000005c01";
-
-/** An Azure-mode bot (app id, SingleTenant with a secret) whose tokens are checked against `bf`. */
-export function azureModeEnvironment(
-  bf: FakeBotFramework,
-  env: Partial<Environment> = {},
-): Partial<Environment> {
-  return {
-    MICROSOFT_APP_ID: botAppId,
-    MICROSOFT_APP_TYPE: "SingleTenant",
-    MICROSOFT_APP_PASSWORD: "bot-secret-from-key-vault",
-    MICROSOFT_APP_TENANT_ID: tenantId,
-    AZURE_CLIENT_ID: "00000000-0000-4000-8000-0000000000id",
-    COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
-    ALLOWED_TENANT_IDS: `${tenantId},${schoolTenantId}`,
-    CME_CONTACT_NAME: "Chris Named-Contact",
-    CME_CONTACT_PHONE: "0116 305 1234",
-    CME_CONTACT_EMAIL: "cme@council.example",
-    ATTENDANCE_SERVICE_CONTACT: "Attendance Support Team",
-    EHE_TEAM_CONTACT: "Elective Home Education team",
-    ...bf.environment,
-    ...env,
-  };
-}
-
-/** Everything as in Azure but the store: the embedded Cosmos (no managed identity here), and no Graph. */
-export const embeddedStore = (config: Config): Config => ({
-  ...config,
-  cosmos: { ...config.cosmos, endpoint: undefined, key: undefined, identityClientId: undefined },
-  graph: undefined,
-});
-
-/** A message from someone in another tenant (its id in both places Teams says it). */
-export function inTenant<T extends Record<string, unknown>>(activity: T, tenant: string): T {
-  const conversation = activity.conversation as Record<string, unknown>;
-  const channelData = activity.channelData as Record<string, unknown>;
-  return {
-    ...activity,
-    conversation: { ...conversation, tenantId: tenant },
-    channelData: { ...channelData, tenant: { id: tenant } },
-  };
-}
 
 describe("security: Bot Framework tokens, with an app id (the real CloudAdapter and server)", () => {
   let bf: FakeBotFramework;
