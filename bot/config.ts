@@ -63,6 +63,13 @@ const environmentSchema = z
     MICROSOFT_APP_PASSWORD: optionalText,
     MICROSOFT_APP_TENANT_ID: optionalText,
     MICROSOFT_APP_TYPE: z.enum(["SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
+    // The Bot Framework's addresses: Microsoft's public cloud unless set (a sovereign cloud's own, or a stand-in).
+    BOT_OPENID_METADATA_URL: z
+      .url()
+      .default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
+    BOT_TOKEN_ISSUER: z.string().min(1).default("https://api.botframework.com"),
+    BOT_CONNECTOR_SCOPE: z.string().min(1).default("https://api.botframework.com"),
+    BOT_LOGIN_HOST: z.url().default("https://login.microsoftonline.com"),
     COSMOS_ENDPOINT: z.url().optional(),
     COSMOS_KEY: optionalText,
     /** The managed identity the bot reaches Cosmos DB and Graph with, in Azure. */
@@ -236,6 +243,13 @@ export interface Config {
     readonly appPassword: string | undefined;
     readonly appTenantId: string | undefined;
     readonly appType: "SingleTenant" | "UserAssignedMSI";
+    /** Where incoming tokens' keys are published, and who must have issued them. */
+    readonly openIdMetadataUrl: string;
+    readonly tokenIssuer: string;
+    /** What the bot's tokens to Teams are for. */
+    readonly connectorScope: string;
+    /** Entra's login host: a SingleTenant bot asks `<host>/<its tenant>` for its tokens. */
+    readonly loginHost: string;
   };
   readonly cosmos: {
     /** Undefined means: run Cosmos embedded in this process, in memory. */
@@ -374,6 +388,10 @@ export function loadConfig(environment: Environment): Config {
       appPassword: env.MICROSOFT_APP_PASSWORD,
       appTenantId: env.MICROSOFT_APP_TENANT_ID,
       appType: env.MICROSOFT_APP_TYPE,
+      openIdMetadataUrl: env.BOT_OPENID_METADATA_URL,
+      tokenIssuer: env.BOT_TOKEN_ISSUER,
+      connectorScope: env.BOT_CONNECTOR_SCOPE,
+      loginHost: env.BOT_LOGIN_HOST.replace(/\/+$/, ""),
     },
     cosmos: {
       endpoint: env.COSMOS_ENDPOINT,

@@ -1,8 +1,21 @@
 // CME Referrals: everything the bot needs in one resource group, reached with a user-assigned
-// managed identity (no keys or passwords in app settings). Deploy:
+// managed identity (no keys in app settings; a SingleTenant bot's secret stays in Key Vault). Deploy:
 //   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.json
 // See the README's deployment section for the steps before and after.
 targetScope = 'resourceGroup'
+
+@description('How the bot signs in to Teams. singleTenantApp: a SingleTenant Azure Bot on a multi-tenant Entra app registration (create it first: README), its secret in Key Vault: for a council whose schools are in their own tenants. managedIdentity: the user-assigned managed identity: only when every user is in the council\'s tenant.')
+@allowed([
+  'singleTenantApp'
+  'managedIdentity'
+])
+param botIdentity string = 'singleTenantApp'
+
+@description('With singleTenantApp: the Entra app registration\'s application (client) id (az ad app create --sign-in-audience AzureADMultipleOrgs).')
+param botAppId string = ''
+
+@description('With singleTenantApp: the Key Vault secret holding the app registration\'s client secret.')
+param botAppSecretName string = 'bot-app-secret'
 
 @description('Short name the resources are named after.')
 @minLength(3)
@@ -50,6 +63,9 @@ param appServiceSku string = 'B1'
 param nodeVersion string = 'NODE|22-lts'
 
 var suffix = uniqueString(resourceGroup().id)
+var keyVaultName = take('kv-${baseName}-${suffix}', 24)
+// The bot's app id: the Entra app registration's, or the managed identity's.
+var appId = botIdentity == 'managedIdentity' ? identity.outputs.clientId : botAppId
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -81,7 +97,7 @@ module cosmos 'modules/cosmos.bicep' = {
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
-    name: take('kv-${baseName}-${suffix}', 24)
+    name: keyVaultName
     location: location
     secretsUserPrincipalId: identity.outputs.principalId
   }
@@ -96,6 +112,9 @@ module app 'modules/app.bicep' = {
     nodeVersion: nodeVersion
     identityResourceId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
+    botIdentity: botIdentity
+    botAppId: appId
+    botAppSecretReference: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${botAppSecretName})'
     cosmosEndpoint: cosmos.outputs.endpoint
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
@@ -114,13 +133,14 @@ module bot 'modules/bot.bicep' = {
   params: {
     name: '${baseName}-${suffix}'
     identityResourceId: identity.outputs.resourceId
-    identityClientId: identity.outputs.clientId
+    botIdentity: botIdentity
+    botAppId: appId
     messagingEndpoint: 'https://${app.outputs.defaultHostName}/api/messages'
   }
 }
 
-@description('The bot\'s app id (the managed identity\'s client id): MICROSOFT_APP_ID for npm run package.')
-output botAppId string = identity.outputs.clientId
+@description('The bot\'s app id (the Entra app registration\'s, or the managed identity\'s client id): MICROSOFT_APP_ID for npm run package.')
+output botAppId string = appId
 
 @description('The bot\'s host name: BOT_DOMAIN for npm run package.')
 output botDomain string = app.outputs.defaultHostName
@@ -139,6 +159,6 @@ output botName string = bot.outputs.name
 
 // The same values under the names the Microsoft 365 Agents Toolkit writes to its env file
 // (m365agents.yml), which `npm run package` reads.
-output MICROSOFT_APP_ID string = identity.outputs.clientId
+output MICROSOFT_APP_ID string = appId
 output BOT_DOMAIN string = app.outputs.defaultHostName
 output APP_SERVICE_RESOURCE_ID string = app.outputs.resourceId

@@ -1,6 +1,6 @@
 import { Client, HTTPMessageHandler, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
 import { ManagedIdentityCredential } from "@azure/identity";
-import { z } from "zod";
+import { clientCredentialTokens } from "../shared/client-credentials.js";
 
 export interface GraphSettings {
   /**
@@ -18,8 +18,6 @@ export interface GraphSettings {
 
 /** How long one Graph request (or token request) may take: a hung Graph must not hold a delivery or a turn. */
 const requestTimeoutMs = 5000;
-
-const tokenResponse = z.object({ access_token: z.string(), expires_in: z.coerce.number() });
 
 /**
  * Puts the app-only token and a timeout on every request. (The client's own authentication
@@ -44,46 +42,33 @@ class BearerToken implements Middleware {
 
 /** App-only Microsoft Graph (client credentials, per tenant; tokens cached): a client for a tenant. */
 export function graphClients(settings: GraphSettings): (tenantId: string) => Client {
-  const tokens = new Map<string, { token: string; expires: number }>();
-
   const scope = `${new URL(settings.baseUrl).origin}/.default`;
-  const identity =
-    settings.auth.kind === "identity"
-      ? new ManagedIdentityCredential({ clientId: settings.auth.clientId })
-      : undefined;
-
-  async function token(tenantId: string): Promise<string> {
-    const cached = tokens.get(tenantId);
-    if (cached && cached.expires > Date.now() + 60_000) return cached.token;
-    if (identity) {
-      const issued = await identity.getToken(scope);
-      tokens.set(tenantId, { token: issued.token, expires: issued.expiresOnTimestamp });
-      return issued.token;
-    }
-    const { clientId, clientSecret } = settings.auth as { clientId: string; clientSecret: string };
-    const response = await fetch(
-      `${settings.authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "client_credentials",
-          client_id: clientId,
-          client_secret: clientSecret,
+  const token =
+    settings.auth.kind === "secret"
+      ? secretToken(
+          clientCredentialTokens({ authorityHost: settings.authorityHost, ...settings.auth }),
           scope,
-        }),
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      },
-    );
-    if (!response.ok) throw new Error(`token request answered ${response.status}`);
-    const body = tokenResponse.parse(await response.json());
-    tokens.set(tenantId, { token: body.access_token, expires: Date.now() + body.expires_in * 1000 });
-    return body.access_token;
-  }
+        )
+      : identityToken(new ManagedIdentityCredential({ clientId: settings.auth.clientId }), scope);
 
   return (tenantId) => {
     const middleware = new BearerToken(() => token(tenantId));
     middleware.setNext(new HTTPMessageHandler());
     return Client.initWithMiddleware({ baseUrl: `${settings.baseUrl}/`, defaultVersion: "v1.0", middleware });
+  };
+}
+
+function secretToken(tokens: ReturnType<typeof clientCredentialTokens>, scope: string) {
+  return (tenantId: string) => tokens(tenantId, scope);
+}
+
+/** The managed identity's token (its own tenant's), kept until a minute before it expires. */
+function identityToken(identity: ManagedIdentityCredential, scope: string) {
+  let cached: { token: string; expires: number } | undefined;
+  return async (): Promise<string> => {
+    if (cached && cached.expires > Date.now() + 60_000) return cached.token;
+    const issued = await identity.getToken(scope);
+    cached = { token: issued.token, expires: issued.expiresOnTimestamp };
+    return issued.token;
   };
 }

@@ -41,7 +41,12 @@ export function isFileStoreAddress(
   const host = url.hostname.toLowerCase();
   if (policy.localMode && loopback.has(host) && (url.protocol === "http:" || url.protocol === "https:"))
     return true;
-  return url.protocol === "https:" && (host.endsWith(".sharepoint.com") || policy.hosts.includes(host));
+  // The file store serves on https's own port only: an address naming another is not its.
+  return (
+    url.protocol === "https:" &&
+    url.port === "" &&
+    (host.endsWith(".sharepoint.com") || policy.hosts.includes(host))
+  );
 }
 
 /** A CSV by its name or the type Teams reports (an Excel workbook, a PDF… is not). */

@@ -7,6 +7,12 @@ import {
 } from "botbuilder";
 import { validateAndFixActivity } from "botbuilder/lib/activityValidator.js";
 import type { Config } from "../config.js";
+import { clientCredentialTokens } from "../shared/client-credentials.js";
+
+/** botbuilder's public-cloud values for what this bot does not use (the Emulator, skills' caller id). */
+const emulatorOpenIdMetadataUrl =
+  "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration";
+const publicCloudCallerId = "urn:botframework:azure";
 
 /** How the server answers Bot Service for one activity. */
 export interface TurnAnswer {
@@ -32,30 +38,87 @@ export class TeamsAdapter extends CloudAdapter {
       const response = await this.processActivity(authorization, validateAndFixActivity(activity), logic);
       return { status: response?.status ?? 200, body: response?.body };
     } catch (error) {
-      // Only botbuilder's AuthenticationError (it carries 401) is the caller's fault; any other
-      // failure, a 4xx from Teams to one of our sends too, is ours and is logged by the server.
-      const status = (error as { statusCode?: unknown }).statusCode;
-      if (isAuthenticationError(error) && typeof status === "number") {
-        return { status, body: { error: "not authenticated: a valid Bot Framework token is required" } };
+      // Only a token refused is the caller's fault: botbuilder's AuthenticationError (it carries
+      // 401), or jsonwebtoken's own (unsigned, bad signature, not yet valid), which botbuilder lets
+      // through. Any other failure, a 4xx from Teams to one of our sends too, is ours and is logged.
+      if (isTokenRefused(error)) {
+        return { status: 401, body: { error: "not authenticated: a valid Bot Framework token is required" } };
       }
       throw error;
     }
   }
 }
 
-/** botframework-connector's AuthenticationError, known by name (that package is botbuilder's, not ours). */
-function isAuthenticationError(error: unknown): boolean {
-  return error instanceof Error && error.constructor.name === "AuthenticationError";
+/** jsonwebtoken's errors, and botframework-connector's AuthenticationError with 401, known by name (their packages are botbuilder's). */
+const tokenErrors = new Set(["JsonWebTokenError", "TokenExpiredError", "NotBeforeError"]);
+
+function isTokenRefused(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (tokenErrors.has(error.name)) return true;
+  return (
+    error.constructor.name === "AuthenticationError" && (error as { statusCode?: unknown }).statusCode === 401
+  );
+}
+
+type CredentialsFactory = NonNullable<
+  ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1]
+>;
+
+/**
+ * A SingleTenant bot's credentials to Teams: client-credentials tokens with its secret, asked of
+ * the bot's own tenant whichever tenant the conversation is in (a school's too). botbuilder's
+ * own (MSAL) can only be pointed at Microsoft's hosts, so which tenant it asks could not be
+ * checked here; this is the same request.
+ */
+export function secretCredentials(
+  bot: Config["bot"],
+  appId: string,
+  secret: string,
+  tenantId: string,
+): CredentialsFactory {
+  const tokens = clientCredentialTokens({
+    authorityHost: bot.loginHost,
+    clientId: appId,
+    clientSecret: secret,
+  });
+  return {
+    isValidAppId: (id) => Promise.resolve(id === appId),
+    isAuthenticationDisabled: () => Promise.resolve(false),
+    createCredentials: (id, audience) => {
+      if (id !== appId) return Promise.reject(new Error("the credentials asked for are another app's"));
+      const scope = `${audience ?? bot.connectorScope}/.default`;
+      return Promise.resolve({
+        async signRequest(request) {
+          request.headers.set("authorization", `Bearer ${await tokens(tenantId, scope)}`);
+          return request;
+        },
+      });
+    },
+  };
 }
 
 export function createAdapter(config: Config): TeamsAdapter {
-  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = config.bot.appId
-    ? {
-        MicrosoftAppId: config.bot.appId,
-        MicrosoftAppPassword: config.bot.appPassword ?? "",
-        MicrosoftAppTenantId: config.bot.appTenantId ?? "",
-        MicrosoftAppType: config.bot.appType,
-      }
-    : {};
-  return new TeamsAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  const { bot } = config;
+  if (!bot.appId) return new TeamsAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const tenantId = bot.appTenantId ?? "";
+  // Every address given (botbuilder then takes none of its own): Microsoft's public cloud unless set.
+  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appPassword ?? "",
+    MicrosoftAppTenantId: tenantId,
+    MicrosoftAppType: bot.appType,
+    ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: bot.tokenIssuer,
+    ToChannelFromBotOAuthScope: bot.connectorScope,
+    ToChannelFromBotLoginUrl: `${bot.loginHost}/${tenantId}`,
+    ToBotFromEmulatorOpenIdMetadataUrl: emulatorOpenIdMetadataUrl,
+    OAuthUrl: bot.connectorScope,
+    CallerId: publicCloudCallerId,
+    ValidateAuthority: true,
+  };
+  const credentials =
+    bot.appType === "SingleTenant" && bot.appPassword
+      ? secretCredentials(bot, bot.appId, bot.appPassword, tenantId)
+      : undefined;
+  return new TeamsAdapter(new ConfigurationBotFrameworkAuthentication(options, credentials));
 }

@@ -1,4 +1,5 @@
 // App Service on Linux running the bot (npm start), HTTPS only, with the managed identity.
+// The bot signs in to Teams as the managed identity, or as a SingleTenant Entra app (botIdentity).
 // The app settings are the bot's configuration for Azure mode (README: configuration table).
 param name string
 param location string
@@ -6,6 +7,14 @@ param sku string
 param nodeVersion string
 param identityResourceId string
 param identityClientId string
+@allowed([
+  'singleTenantApp'
+  'managedIdentity'
+])
+param botIdentity string
+param botAppId string
+@description('The Key Vault reference to the app registration\'s client secret (singleTenantApp).')
+param botAppSecretReference string
 param cosmosEndpoint string
 param appInsightsConnectionString string
 param allowedTenantIds string
@@ -16,6 +25,18 @@ param cmeContactEmail string
 param attendanceServiceContact string
 param eheTeamContact string
 param logAnalyticsWorkspaceId string
+
+// A SingleTenant bot's secret is a Key Vault reference, resolved by App Service with the identity.
+var botSettings = botIdentity == 'managedIdentity'
+  ? [
+      { name: 'MICROSOFT_APP_ID', value: botAppId }
+      { name: 'MICROSOFT_APP_TYPE', value: 'UserAssignedMSI' }
+    ]
+  : [
+      { name: 'MICROSOFT_APP_ID', value: botAppId }
+      { name: 'MICROSOFT_APP_TYPE', value: 'SingleTenant' }
+      { name: 'MICROSOFT_APP_PASSWORD', value: botAppSecretReference }
+    ]
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${name}-plan'
@@ -45,9 +66,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
-      appSettings: [
-        { name: 'MICROSOFT_APP_ID', value: identityClientId }
-        { name: 'MICROSOFT_APP_TYPE', value: 'UserAssignedMSI' }
+      appSettings: concat(botSettings, [
         { name: 'MICROSOFT_APP_TENANT_ID', value: tenant().tenantId }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'ALLOWED_TENANT_IDS', value: allowedTenantIds }
@@ -60,7 +79,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'COSMOS_ENDPOINT', value: cosmosEndpoint }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
-      ]
+      ])
     }
   }
 }

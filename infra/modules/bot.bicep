@@ -1,8 +1,15 @@
-// The Azure Bot registration (UserAssignedMSI: new multi-tenant bots can no longer be created)
-// with the Microsoft Teams channel on.
+// The Azure Bot registration with the Microsoft Teams channel on: SingleTenant (new multi-tenant
+// bots can no longer be created) on an Entra app registration that is itself multi-tenant, so
+// schools' tenants can install the Teams app; or UserAssignedMSI (the managed identity), which
+// only the council's own tenant can use.
 param name string
 param identityResourceId string
-param identityClientId string
+@allowed([
+  'singleTenantApp'
+  'managedIdentity'
+])
+param botIdentity string
+param botAppId string
 param messagingEndpoint string
 @allowed([
   'F0'
@@ -18,10 +25,10 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   properties: {
     displayName: 'CME Referrals'
     endpoint: messagingEndpoint
-    msaAppId: identityClientId
-    msaAppType: 'UserAssignedMSI'
+    msaAppId: botAppId
+    msaAppType: botIdentity == 'managedIdentity' ? 'UserAssignedMSI' : 'SingleTenant'
     msaAppTenantId: tenant().tenantId
-    msaAppMSIResourceId: identityResourceId
+    msaAppMSIResourceId: botIdentity == 'managedIdentity' ? identityResourceId : null
   }
 }
 

@@ -1,6 +1,6 @@
 import { CosmosClient, type Container } from "@azure/cosmos";
 import { startApp, type App } from "../../bot/app.js";
-import { loadConfig, type Environment } from "../../bot/config.js";
+import { loadConfig, type Config, type Environment } from "../../bot/config.js";
 import { jsonLog, type Log } from "../../bot/log.js";
 import { FakeTeams, type RosterMember } from "./fake-teams.js";
 
@@ -34,7 +34,8 @@ export interface Harness {
   readonly app: App;
   readonly teams: FakeTeams;
   readonly logLines: string[];
-  send(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  /** Posts an activity to /api/messages (with a Bot Framework token when the bot has an app id). */
+  send(activity: Record<string, unknown>, token?: string): Promise<{ status: number; body: unknown }>;
   /** A container of the bot's Cosmos DB reached straight, past the bot (to store what an earlier version stored, say). */
   storeContainer(name: string): Container;
   close(): Promise<void>;
@@ -67,17 +68,28 @@ export async function startFakeTeams(): Promise<FakeTeams> {
  */
 export async function startHarness(
   env: Partial<Environment> = {},
-  { now, teams: shared }: { now?: () => Date; teams?: FakeTeams } = {},
+  {
+    now,
+    teams: shared,
+    adjust = (config) => config,
+  }: {
+    now?: () => Date;
+    teams?: FakeTeams;
+    /** Changes the checked configuration (an Azure-mode bot's store, say, to the embedded one). */
+    adjust?: (config: Config) => Config;
+  } = {},
 ): Promise<Harness> {
   const teams = shared ?? (await startFakeTeams());
-  const config = loadConfig({
-    PORT: "0",
-    CME_TEAM_ID: teamId,
-    CME_CHANNEL_ID: channelId,
-    CME_SERVICE_URL: teams.url,
-    CME_MANAGER_IDS: people.manager.aadObjectId,
-    ...env,
-  });
+  const config = adjust(
+    loadConfig({
+      PORT: "0",
+      CME_TEAM_ID: teamId,
+      CME_CHANNEL_ID: channelId,
+      CME_SERVICE_URL: teams.url,
+      CME_MANAGER_IDS: people.manager.aadObjectId,
+      ...env,
+    }),
+  );
   const logLines: string[] = [];
   // The real logger (redaction and all), writing to memory.
   const log: Log = jsonLog({
@@ -92,10 +104,13 @@ export async function startHarness(
     app,
     teams,
     logLines,
-    async send(activity) {
+    async send(activity, token) {
       const response = await fetch(`${app.url}/api/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify(activity),
       });
       const text = await response.text();

@@ -81,6 +81,33 @@ describe("configuration", () => {
     expect(loadConfig({}).cosmos.identityClientId).to.equal(undefined);
   });
 
+  it("takes a SingleTenant bot with its secret for schools in their own tenants, on Microsoft's public cloud unless told", () => {
+    const config = loadConfig({
+      MICROSOFT_APP_ID: "entra-app",
+      MICROSOFT_APP_TYPE: "SingleTenant",
+      MICROSOFT_APP_PASSWORD: "secret-from-key-vault",
+      MICROSOFT_APP_TENANT_ID: "council-tenant",
+      AZURE_CLIENT_ID: "cosmos-identity",
+      COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
+      ALLOWED_TENANT_IDS: "council-tenant,school-tenant",
+      ...councilContacts,
+    });
+    expect(config.bot).to.deep.include({
+      appType: "SingleTenant",
+      appPassword: "secret-from-key-vault",
+      openIdMetadataUrl: "https://login.botframework.com/v1/.well-known/openidconfiguration",
+      tokenIssuer: "https://api.botframework.com",
+      loginHost: "https://login.microsoftonline.com",
+    });
+    expect(config.allowedTenantIds).to.deep.equal(["council-tenant", "school-tenant"]);
+    expect(loadConfig({ BOT_LOGIN_HOST: "https://login.microsoftonline.us/" }).bot.loginHost).to.equal(
+      "https://login.microsoftonline.us",
+    );
+    expect(problemsOf({ BOT_OPENID_METADATA_URL: "not an address" })[0]).to.match(
+      /^BOT_OPENID_METADATA_URL /,
+    );
+  });
+
   it("accepts a complete Azure configuration and listens on all interfaces", () => {
     const config = loadConfig({
       MICROSOFT_APP_ID: "app",

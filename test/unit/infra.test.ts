@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { readFileSync, readdirSync } from "node:fs";
-import { environmentVariableNames } from "../../bot/config.js";
+import { environmentVariableNames, loadConfig } from "../../bot/config.js";
 import { containerDefinitions } from "../../bot/store/containers.js";
 
 // No Bicep compiler installs here: these check what can be checked without one.
@@ -19,8 +19,73 @@ describe("the Azure infrastructure (infra/)", () => {
     expect(cosmos).to.include("disableLocalAuth: true");
     expect(cosmos).to.include("sqlRoleDefinitions/00000000-0000-0000-0000-000000000002");
     const app = infra("modules/app.bicep");
-    expect(app).not.to.match(/COSMOS_KEY|MICROSOFT_APP_PASSWORD|GRAPH_CLIENT_SECRET/);
-    expect(infra("modules/bot.bicep")).to.include("msaAppType: 'UserAssignedMSI'");
+    expect(app).not.to.match(/COSMOS_KEY|GRAPH_CLIENT_SECRET/);
+    expect(app).to.include("{ name: 'AZURE_CLIENT_ID', value: identityClientId }");
+  });
+
+  it("offers both bot identities: a SingleTenant bot on an Entra app (the default, its secret in Key Vault) or the managed identity", () => {
+    const main = infra("main.bicep");
+    expect(main).to.match(
+      /@allowed\(\[\s*'singleTenantApp'\s*'managedIdentity'\s*\]\)\s*param botIdentity string = 'singleTenantApp'/,
+    );
+    expect(main).to.include(
+      "var appId = botIdentity == 'managedIdentity' ? identity.outputs.clientId : botAppId",
+    );
+    expect(main).to.include(
+      "botAppSecretReference: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${botAppSecretName})'",
+    );
+    const bot = infra("modules/bot.bicep");
+    expect(bot).to.include("msaAppId: botAppId");
+    expect(bot).to.include(
+      "msaAppType: botIdentity == 'managedIdentity' ? 'UserAssignedMSI' : 'SingleTenant'",
+    );
+    expect(bot).to.include(
+      "msaAppMSIResourceId: botIdentity == 'managedIdentity' ? identityResourceId : null",
+    );
+    // Each shape's app settings, as the bot's own configuration check takes them.
+    const app = infra("modules/app.bicep");
+    const shape = (type: string) => {
+      const block = new RegExp(
+        `\\[\\s*\\{ name: 'MICROSOFT_APP_ID', value: botAppId \\}\\s*\\{ name: 'MICROSOFT_APP_TYPE', value: '${type}' \\}([^\\]]*)\\]`,
+      ).exec(app);
+      expect(block, type).to.not.equal(null);
+      return [...block![1]!.matchAll(/\{ name: '([A-Z_]+)', value: (\w+) \}/g)].map((m) => [m[1], m[2]]);
+    };
+    expect(shape("UserAssignedMSI")).to.deep.equal([]);
+    expect(shape("SingleTenant")).to.deep.equal([["MICROSOFT_APP_PASSWORD", "botAppSecretReference"]]);
+    expect(app).to.include("appSettings: concat(botSettings, [");
+    const common = {
+      MICROSOFT_APP_TENANT_ID: "council",
+      AZURE_CLIENT_ID: "identity",
+      COSMOS_ENDPOINT: "https://cme.documents.azure.com:443/",
+      ALLOWED_TENANT_IDS: "council,school",
+      CME_CONTACT_NAME: "n",
+      CME_CONTACT_PHONE: "0116 305 0005",
+      CME_CONTACT_EMAIL: "cme@council.example",
+      ATTENDANCE_SERVICE_CONTACT: "a",
+      EHE_TEAM_CONTACT: "e",
+    };
+    expect(
+      loadConfig({
+        ...common,
+        MICROSOFT_APP_ID: "entra-app",
+        MICROSOFT_APP_TYPE: "SingleTenant",
+        MICROSOFT_APP_PASSWORD: "from-key-vault",
+      }).bot.appType,
+    ).to.equal("SingleTenant");
+    expect(
+      loadConfig({ ...common, MICROSOFT_APP_ID: "identity", MICROSOFT_APP_TYPE: "UserAssignedMSI" }).bot
+        .appType,
+    ).to.equal("UserAssignedMSI");
+    for (const file of ["main.parameters.json", "azure.parameters.json"]) {
+      const { parameters } = JSON.parse(infra(file)) as { parameters: Record<string, { value: unknown }> };
+      expect(parameters.botIdentity?.value, file).to.equal("singleTenantApp");
+      expect(parameters.botAppId?.value, file).to.be.a("string").that.is.not.empty;
+    }
+    expect(readme).to.include(
+      'az ad app create --display-name "CME Referrals" --sign-in-audience AzureADMultipleOrgs',
+    );
+    expect(infra("README.md")).to.include("--sign-in-audience AzureADMultipleOrgs");
   });
 
   it("sets only app settings the bot reads (or the platform does)", () => {
