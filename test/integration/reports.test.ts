@@ -84,7 +84,7 @@ interface Spec {
   /** The school step's possible destination inputs. */
   readonly destination?: Record<string, string>;
   readonly reason?: string;
-  readonly enquiry?: { date: string; type: string; outcome: string };
+  readonly enquiry?: { date: string; type: string; outcome: string; s2sResult?: string };
   readonly referralsOn?: readonly { service: string; date: string; outcome?: string }[];
   readonly closed?: { on: string; outcome: string };
   readonly further?: { at: Date; source: string; school: string; kind: ReferralKind };
@@ -574,7 +574,12 @@ describe("reports", () => {
         whatHappened: "left-destination-unknown",
         ctf: "XXXXXXX",
         destination: { destinationLa: "Nottingham", destinationCountry: "PL" },
-        enquiry: { date: "2026-03-02", type: "s2s-lost-pupil", outcome: "Not on the Lost Pupil Database" },
+        enquiry: {
+          date: "2026-03-02",
+          type: "s2s-lost-pupil",
+          outcome: "Not on the Lost Pupil Database",
+          s2sResult: "not-found",
+        },
       },
       { kind: "school-age", at: at10("2026-01-12"), surname: "Movedla", reason: "moved-la" },
       {
@@ -631,6 +636,8 @@ describe("reports", () => {
       "last_enquiry_type",
       "last_enquiry_outcome",
       "possible_destination",
+      "last_s2s_search_date",
+      "last_s2s_search_result",
     ]);
     expect(
       leaverRows
@@ -648,8 +655,10 @@ describe("reports", () => {
       "S2S / Lost Pupil Database search",
       "Not on the Lost Pupil Database",
       "Nottingham; Poland",
+      "2026-03-02",
+      "Not found",
     ]);
-    expect(leaverRows.find((row) => row[0] === ref("Movedla"))?.at(-1)).to.equal("");
+    expect(leaverRows.find((row) => row[0] === ref("Movedla"))?.slice(-3)).to.deep.equal(["", "", ""]);
     // The share is recorded on each case the file lists, and on no other.
     expect((await h.app.services.cases.get(ref("Leftsoon")))?.events.at(-1)).to.include({
       type: "shared",
