@@ -21,6 +21,7 @@ import {
   type Who,
 } from "../support/harness.js";
 import { goodAnswers, goodEarlyYearsAnswers } from "../support/referral-walk.js";
+import { parseCsvLine } from "../support/csv-line.js";
 
 /** Today, for the bot: Monday 15 June 2026, in British Summer Time. */
 const now = new Date("2026-06-15T11:00:00Z");
@@ -835,26 +836,3 @@ describe("reports", () => {
     expect(h.teams.uploads).to.have.length(0);
   });
 });
-
-/** One line of RFC 4180 CSV (no line breaks inside cells). */
-function parseCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      cells.push(cell);
-      cell = "";
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells;
-}
