@@ -66,7 +66,8 @@ export const reportCatalogue: Record<
   },
   "long-running": { description: "Cases open more than 12 weeks, oldest first", namesChildren: true },
   leavers: {
-    description: "Children who left without a forwarding school, still open: days missing, CTF, last enquiry",
+    description:
+      "Children who left without a forwarding school, still open: days missing, CTF, possible destination, last S2S search",
     namesChildren: true,
   },
   "reached-school-age": {

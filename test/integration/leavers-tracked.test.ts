@@ -180,7 +180,9 @@ describe("leavers tracked (issue 14, item 6)", () => {
           found.push({
             title: record.title ?? "",
             values: Object.fromEntries(
-              record.card.body.filter((input) => input.id).map((input) => [input.id, input.value]),
+              record.card.body.flatMap((input): [string, unknown][] =>
+                input.id ? [[input.id, input.value]] : [],
+              ),
             ),
           });
         Object.values(record).forEach(walk);
