@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { personSchema, type Actor, type Person, type Role } from "../shared/person.js";
-import { choice, isoDate, lengthLimitOf, multiChoice, optionalText, text } from "../shared/fields.js";
+import {
+  choice,
+  isoDate,
+  lengthLimitOf,
+  multiChoice,
+  optionalChoice,
+  optionalText,
+  text,
+} from "../shared/fields.js";
 import { formatDate } from "../shared/format.js";
 import {
   referralOnId,
@@ -19,9 +27,11 @@ import {
   outcomesNeedingDetail,
   referralOnChoices,
   referralOnLawfulBasis,
+  s2sResultChoices,
   sharedChoices,
   type Outcome,
 } from "./choices.js";
+import { s2sSearchInWords, s2sSearchRefusal } from "./s2s-search.js";
 import { titleOf } from "../shared/choice.js";
 import { referralKindOf } from "./school-age-conversion.js";
 
@@ -295,25 +305,43 @@ function actionsFor({ today, signOffOutcomes }: Pick<ActionContext, "today" | "s
       },
     ),
     logEnquiry: action(
-      z.object({
-        type: choice(officerEnquiryChoices, "Choose the kind of enquiry"),
-        date: pastDate("date of the enquiry", today),
-        contacted: text("person or organisation contacted", 200),
-        outcome: text("outcome of the enquiry", 1000),
-      }),
+      z
+        .object({
+          type: choice(officerEnquiryChoices, "Choose the kind of enquiry"),
+          date: pastDate("date of the enquiry", today),
+          contacted: text("person or organisation contacted", 200),
+          outcome: text("outcome of the enquiry", 1000),
+          // An S2S / Lost Pupil Database search's result (the card sends "" for an input left empty).
+          s2sResult: z.preprocess(
+            (value) => (value === "" ? undefined : value),
+            optionalChoice(s2sResultChoices),
+          ),
+          foundSchool: optionalText(200),
+          foundLa: optionalText(100),
+        })
+        .superRefine((input, ctx) => {
+          const refusal = s2sSearchRefusal(input);
+          if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+        }),
       (current, by, input, _roles, now) => {
         const closed = closedRefusal(current);
         if (closed) return refuse(closed);
+        const { s2sResult, foundSchool, foundLa, ...enquiry } = input;
+        const search = s2sResult ? { s2sResult, ...(foundSchool ? { foundSchool, foundLa } : {}) } : {};
         return {
           ok: true,
           case: withEvents(
             current,
-            { enquiryLog: [...current.enquiryLog, { at: now.toISOString(), by, ...input }] },
+            { enquiryLog: [...current.enquiryLog, { at: now.toISOString(), by, ...enquiry, ...search }] },
             [
               {
                 by,
                 type: "enquiry-logged",
-                reason: `${titleOf(officerEnquiryChoices, input.type)} on ${formatDate(input.date)}, ${input.contacted}: ${input.outcome}`,
+                reason: [
+                  `${titleOf(officerEnquiryChoices, input.type)} on ${formatDate(input.date)}, ${input.contacted}`,
+                  ...(s2sResult ? [s2sSearchInWords({ s2sResult, foundSchool, foundLa })] : []),
+                  input.outcome,
+                ].join(": "),
               },
             ],
             now,

@@ -8,6 +8,7 @@ import {
   outcomeChoices,
   referralOnChoices,
   referralOnLawfulBasis,
+  s2sResultChoices,
   sharedChoices,
 } from "./choices.js";
 import { submittedReferralSchema } from "../referrals/submitted-referral.js";
@@ -84,7 +85,13 @@ const enquiryLogEntrySchema = z.object({
   date: z.string(),
   contacted: z.string(),
   outcome: z.string(),
+  /** An S2S / Lost Pupil Database search's result (entries logged before results were kept have none). */
+  s2sResult: z.enum(valuesOf(s2sResultChoices)).optional(),
+  /** Where the search found the child's record: the school and its local authority. */
+  foundSchool: z.string().optional(),
+  foundLa: z.string().optional(),
 });
+export type EnquiryLogEntry = z.infer<typeof enquiryLogEntrySchema>;
 
 /**
  * A referral of the case on to another service: a share, recorded whole (what, why, on which

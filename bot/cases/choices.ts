@@ -105,6 +105,18 @@ export const officerEnquiryChoices = [
   { value: "other", title: "Other" },
 ] as const;
 
+/**
+ * What a Lost Pupil Database / S2S search found (the officer chooses; kept as a value on the
+ * enquiry): a record at a school names the school and its local authority.
+ */
+export const s2sResultChoices = [
+  { value: "found-at-school", title: "Found: record at a school" },
+  { value: "found-abroad", title: "Found: moved abroad (MMMMMMM)" },
+  { value: "not-found", title: "Not found" },
+  { value: "not-possible", title: "Search not possible" },
+] as const;
+export type S2sResult = (typeof s2sResultChoices)[number]["value"];
+
 /** The joint-enquiries decision (reg 9(1)(h)/(i) of the 2024 Regulations): agree deletion with the school, or keep going. */
 export const jointEnquiriesDecisionChoices = [
   {

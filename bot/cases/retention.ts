@@ -210,7 +210,12 @@ export function anonymise(current: Case, rule: RetentionRule, now: Date): Case {
       kind: further.kind,
       referral: scrub(further.referral) as Case["referral"],
     })),
-    enquiryLog: current.enquiryLog.map((entry) => ({ ...entry, contacted: removed, outcome: removed })),
+    // Where a search found the child's record says where the child is: it goes with the words.
+    enquiryLog: current.enquiryLog.map(({ foundSchool: _school, ...entry }) => ({
+      ...entry,
+      contacted: removed,
+      outcome: removed,
+    })),
     referralsOn: current.referralsOn.map(
       ({ reference: _reference, outcome: _outcome, why: _why, ...entry }) => entry,
     ),

@@ -24,10 +24,12 @@ import {
   outcomeChoices,
   referralOnChoices,
   referralOnLawfulBasis,
+  s2sResultChoices,
   sharedChoices,
 } from "./choices.js";
 import { titleOf } from "../shared/choice.js";
 import { referralKindOf } from "./school-age-conversion.js";
+import { latestS2sSearch, movedToAnotherLa, s2sSearchInWords } from "./s2s-search.js";
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
 export function referredBy(current: Case): string {
@@ -137,7 +139,7 @@ export interface CaseCardOptions {
 }
 
 /** The referrals on whose outcome the card offers to record or change: the latest few (the card has 28 KB). */
-const referralsOnOffered = 10;
+const referralsOnOffered = 6;
 
 /**
  * The channel card: what the team needs to pick a case up and work it. No address, phone or
@@ -163,9 +165,19 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
   const revision = revisionOf(current);
   const first = safeguardingFirst(current);
   const canRecord = may("logEnquiry") && open;
+  // Children's Social Care first; else a child believed moved to another LA goes to its CME officer.
+  const movedTo = first ? undefined : movedToAnotherLa(current);
+  const otherLa = movedTo?.la ?? "another LA";
   const kept = keptInputs(current, school.dateLastAttended, options.typed ?? {}, {
-    // Children's Social Care first: the Refer on form opens ready for it.
+    // The one Refer on form opens ready for whichever applies.
     ...(first ? { "referOn.service": "childrens-social-care", "referOn.date": today } : {}),
+    ...(movedTo
+      ? {
+          "referOn.service": "other-la-cme",
+          "referOn.date": today,
+          "referOn.why": `Believed moved to ${otherLa}: for ${otherLa}'s CME officer to find the child and confirm their school place.`,
+        }
+      : {}),
   });
   return {
     reference: current.id,
@@ -254,12 +266,18 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
       (current.referral.referrer.source ?? "school-or-setting") === "school-or-setting",
     canRecord,
     enquiryTypes: officerEnquiryChoices,
+    s2sResults: s2sResultChoices,
+    lastS2sSearch: lastS2sSearchLine(current),
     services: referralOnChoices,
     safeguardingFirst: first
       ? safeguardingFirstText(first, options.childrensDuty ?? "the Children's Duty")
       : "",
     // One Refer on form: while the banner shows, the banner points to it and it opens ready for CSC.
-    referOnTitle: first ? "Refer on to Children's Social Care…" : "Refer on…",
+    referOnTitle: first
+      ? "Refer on to Children's Social Care…"
+      : movedTo
+        ? `Refer on to ${clip(otherLa, 60)}'s CME officer…`
+        : "Refer on…",
     sharedChoices,
     lawfulBasis: referralOnLawfulBasis.title,
     canRecordReferralOnOutcome:
@@ -283,6 +301,17 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     jointEnquiriesChoices: jointEnquiriesDecisionChoices,
     kept: kept.values,
   };
+}
+
+/** The latest S2S / Lost Pupil Database search: its date and result (the school and LA shortened: the card has 28 KB). */
+function lastS2sSearchLine(current: Case): string {
+  const search = latestS2sSearch(current.enquiryLog);
+  if (!search) return "";
+  const { s2sResult, foundSchool, foundLa } = search;
+  return `${formatDate(search.date)}: ${s2sSearchInWords({
+    s2sResult,
+    ...(foundSchool ? { foundSchool: clip(foundSchool, 30), foundLa: clip(foundLa ?? "", 24) } : {}),
+  })}`;
 }
 
 /** The joint-enquiries decision in one line (the reason is the officer's words, escaped on the card). */
@@ -317,6 +346,9 @@ const caseInputLabels = {
   "changeStatus.reason": "the reason for the status change",
   "logEnquiry.type": "the kind of enquiry",
   "logEnquiry.date": "the enquiry's date",
+  "logEnquiry.s2sResult": "the search's result",
+  "logEnquiry.foundSchool": "the school the record is at",
+  "logEnquiry.foundLa": "its local authority",
   "logEnquiry.contacted": "who was contacted",
   "logEnquiry.outcome": "the enquiry's outcome",
   "referOn.service": "the service",

@@ -1,6 +1,7 @@
 import { formatDate } from "../shared/format.js";
 import { statusTitles, type CaseStatus } from "../cases/case.js";
 import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
+import { s2sSearchInWords, type S2sSearch } from "../cases/s2s-search.js";
 import { addDays, type Calendar } from "../escalations/calendar.js";
 import {
   ctfChoices,
@@ -65,7 +66,8 @@ export const reportCatalogue: Record<
   },
   "long-running": { description: "Cases open more than 12 weeks, oldest first", namesChildren: true },
   leavers: {
-    description: "Children who left without a forwarding school, still open: days missing, CTF, last enquiry",
+    description:
+      "Children who left without a forwarding school, still open: days missing, CTF, possible destination, last S2S search",
     namesChildren: true,
   },
   "reached-school-age": {
@@ -200,8 +202,12 @@ export interface StandingCaseRow extends PossibleDestination {
   readonly owner?: string | undefined;
   readonly whatHappened?: string | undefined;
   readonly ctf?: string | undefined;
+  /** The CTF each further referral recorded (those that did), in the order they came. */
+  readonly furtherCtfs?: readonly string[] | undefined;
   readonly lastEnquiry?:
     { readonly date: string; readonly type: string; readonly outcome?: string } | undefined;
+  /** The latest Lost Pupil Database / S2S search logged (its result, if it was recorded with one). */
+  readonly lastS2sSearch?: ({ readonly date: string } & S2sSearch) | undefined;
   readonly timeline: CaseTimeline;
 }
 
@@ -605,18 +611,37 @@ export function longRunningReport(period: Period, standing: readonly StandingCas
   );
 }
 
+/** What a case opened from a pupil extract's leavers list records as what happened (bot/pupils). */
+export const extractLeaversWhatHappened = {
+  value: "leavers-no-forwarding-school",
+  title: "Left, no forwarding school",
+} as const;
 /** What the referral says when the child left with no forwarding school. */
-export const leftWithoutForwarding: readonly string[] = ["left-destination-unknown", "believed-abroad"];
+export const leftWithoutForwarding: readonly string[] = [
+  "left-destination-unknown",
+  "believed-abroad",
+  extractLeaversWhatHappened.value,
+];
 /** The DfE reasons that say the same. */
 export const believedMoved: readonly string[] = ["moved-la", "moved-abroad"];
+/** CTFs that say the same: sent to the Lost Pupil Database (destination unknown), or as moved abroad. */
+export const ctfWithoutForwarding: readonly string[] = ["XXXXXXX", "MMMMMMM"];
+
+/** The CTF as the latest referral that recorded one says (a further referral's replaces the first's). */
+export const ctfInForce = (row: Pick<StandingCaseRow, "ctf" | "furtherCtfs">): string | undefined =>
+  row.furtherCtfs?.at(-1) ?? row.ctf;
 
 const whatHappenedTitle = (row: StandingCaseRow) =>
   titleOf(
     referralKindOfTimeline(row.timeline) === "early-years"
       ? earlyYearsWhatHappenedChoices
-      : whatHappenedChoices,
+      : [...whatHappenedChoices, extractLeaversWhatHappened],
     row.whatHappened,
   );
+
+/** On the card, a long line's first part: a page of ten rows always fits 28 KB. */
+const cardCell = (text: string, length = 80) =>
+  text.length > length ? `${text.slice(0, length - 1)}…` : text;
 
 export function leaversReport(period: Period, standing: readonly StandingCaseRow[]): Report {
   const day = period.to;
@@ -625,7 +650,8 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
       (row) =>
         openAt(row, day) !== undefined &&
         (leftWithoutForwarding.includes(row.whatHappened ?? "") ||
-          believedMoved.includes(reasonAtEndOf(row.timeline, day) ?? "")),
+          believedMoved.includes(reasonAtEndOf(row.timeline, day) ?? "") ||
+          ctfWithoutForwarding.includes(ctfInForce(row) ?? "")),
     )
     .map((row) => {
       const missingSince = startDateOn(row.timeline, day) ?? row.timeline.dateLastAttended;
@@ -637,10 +663,12 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         ctf:
           referralKindOfTimeline(row.timeline) === "early-years"
             ? "Not applicable"
-            : titleOf(ctfChoices, row.ctf) || "Not recorded",
+            : titleOf(ctfChoices, ctfInForce(row)) || "Not recorded",
         enquiry: row.lastEnquiry
           ? `${row.lastEnquiry.date} ${titleOf(officerEnquiryChoices, row.lastEnquiry.type)}`
           : "None logged",
+        destination: destinationInWords(row),
+        s2sResult: row.lastS2sSearch ? s2sSearchInWords(row.lastS2sSearch) : "",
       };
     })
     .sort(
@@ -650,15 +678,25 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
   return caseList(
     "leavers",
     period,
-    `${plural(rows.length, "child", "children")} open on ${formatDate(day)} who left without a forwarding school (left, destination unknown; believed abroad; or believed moved to another LA or country), longest missing first.`,
+    `${plural(rows.length, "child", "children")} open on ${formatDate(day)} who left without a forwarding school (left, destination unknown; believed abroad; a pupil extract's leaver; a CTF sent as XXXXXXX or MMMMMMM; or believed moved to another LA or country), longest missing first.`,
     "Left without a forwarding school",
     {
-      columns: ["Case", "Child", "Days missing", "CTF", "Last enquiry"],
+      columns: [
+        "Case",
+        "Child",
+        "Days missing",
+        "CTF",
+        "Possible destination",
+        "Last S2S search",
+        "Last enquiry",
+      ],
       rows: rows.map((each) => [
         each.row.reference,
         childName(each.row),
         each.daysMissing === undefined ? "Unknown" : String(each.daysMissing),
         each.ctf,
+        cardCell(each.destination) || "None given",
+        each.row.lastS2sSearch ? cardCell(`${each.row.lastS2sSearch.date} ${each.s2sResult}`) : "None logged",
         each.enquiry,
       ]),
     },
@@ -677,6 +715,8 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         "last_enquiry_type",
         "last_enquiry_outcome",
         "possible_destination",
+        "last_s2s_search_date",
+        "last_s2s_search_result",
       ],
       rows: rows.map((each) => [
         each.row.reference,
@@ -691,7 +731,9 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
         each.row.lastEnquiry?.date ?? "",
         titleOf(officerEnquiryChoices, each.row.lastEnquiry?.type),
         each.row.lastEnquiry?.outcome ?? "",
-        destinationInWords(each.row),
+        each.destination,
+        each.row.lastS2sSearch?.date ?? "",
+        each.s2sResult,
       ]),
     },
     rows.map((each) => each.row.reference),

@@ -2,6 +2,7 @@ import type { Container, SqlQuerySpec } from "@azure/cosmos";
 import { caseStatuses, type Case, type CaseStatus, type ClockLevel } from "../cases/case.js";
 import { foldedName } from "../referrals/submitted-referral.js";
 import { referralKindOf } from "../cases/school-age-conversion.js";
+import { latestS2sSearch } from "../cases/s2s-search.js";
 import type { CaseRow, CaseSearch } from "../reports/case-lists.js";
 import { addDays } from "../escalations/calendar.js";
 import { timelineOf, type CaseTimeline } from "../reports/case-timeline.js";
@@ -204,18 +205,20 @@ export class CaseStore implements CaseRepository, CaseReadings {
   }
 
   async mayBeOpenAt(at: Date): Promise<StandingCaseRow[]> {
-    type Projected = Omit<StandingCaseRow, "timeline" | "lastEnquiry"> & {
+    type Projected = Omit<StandingCaseRow, "timeline" | "lastEnquiry" | "lastS2sSearch"> & {
       timeline?: CaseTimeline;
       lastEnquiry?: StandingCaseRow["lastEnquiry"][];
+      s2sSearches?: ({ type: string } & NonNullable<StandingCaseRow["lastS2sSearch"]>)[];
     };
     const rows = await queryAll<Projected>(this.container, {
       query:
-        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.school.ctf, c.referral.school.destinationLa, c.referral.school.destinationCountry, c.referral.school.destinationSchool, c.referral.school.possibleDestination, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
+        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.school.ctf, c.referral.school.destinationLa, c.referral.school.destinationCountry, c.referral.school.destinationSchool, c.referral.school.possibleDestination, ARRAY(SELECT VALUE f.referral.school.ctf FROM f IN c.furtherReferrals) AS furtherCtfs, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry, ARRAY(SELECT e.type, e.date, e.s2sResult, e.foundSchool, e.foundLa FROM e IN c.enquiryLog WHERE e.type = 's2s-lost-pupil') AS s2sSearches FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
       parameters: [{ name: "@at", value: at.toISOString() }],
     });
     return Promise.all(
-      rows.map(async ({ timeline, lastEnquiry, ...row }) => {
+      rows.map(async ({ timeline, lastEnquiry, s2sSearches, ...row }) => {
         const [enquiry] = lastEnquiry ?? [];
+        const search = latestS2sSearch(s2sSearches ?? []);
         // A case written before timelines were kept is read whole, once.
         const kept = timeline ?? (await this.get(row.reference).then((whole) => whole && timelineOf(whole)));
         if (!kept) throw new Error(`${row.reference} vanished while a report read it`);
@@ -225,6 +228,7 @@ export class CaseStore implements CaseRepository, CaseReadings {
           ...(enquiry
             ? { lastEnquiry: { date: enquiry.date, type: enquiry.type, outcome: enquiry.outcome } }
             : {}),
+          ...(search ? { lastS2sSearch: search } : {}),
         };
       }),
     );

@@ -21,6 +21,7 @@ import {
   type Who,
 } from "../support/harness.js";
 import { goodAnswers, goodEarlyYearsAnswers } from "../support/referral-walk.js";
+import { parseCsvLine } from "../support/csv-line.js";
 
 /** Today, for the bot: Monday 15 June 2026, in British Summer Time. */
 const now = new Date("2026-06-15T11:00:00Z");
@@ -84,7 +85,7 @@ interface Spec {
   /** The school step's possible destination inputs. */
   readonly destination?: Record<string, string>;
   readonly reason?: string;
-  readonly enquiry?: { date: string; type: string; outcome: string };
+  readonly enquiry?: { date: string; type: string; outcome: string; s2sResult?: string };
   readonly referralsOn?: readonly { service: string; date: string; outcome?: string }[];
   readonly closed?: { on: string; outcome: string };
   readonly further?: { at: Date; source: string; school: string; kind: ReferralKind };
@@ -574,7 +575,12 @@ describe("reports", () => {
         whatHappened: "left-destination-unknown",
         ctf: "XXXXXXX",
         destination: { destinationLa: "Nottingham", destinationCountry: "PL" },
-        enquiry: { date: "2026-03-02", type: "s2s-lost-pupil", outcome: "Not on the Lost Pupil Database" },
+        enquiry: {
+          date: "2026-03-02",
+          type: "s2s-lost-pupil",
+          outcome: "Not on the Lost Pupil Database",
+          s2sResult: "not-found",
+        },
       },
       { kind: "school-age", at: at10("2026-01-12"), surname: "Movedla", reason: "moved-la" },
       {
@@ -631,6 +637,8 @@ describe("reports", () => {
       "last_enquiry_type",
       "last_enquiry_outcome",
       "possible_destination",
+      "last_s2s_search_date",
+      "last_s2s_search_result",
     ]);
     expect(
       leaverRows
@@ -648,8 +656,10 @@ describe("reports", () => {
       "S2S / Lost Pupil Database search",
       "Not on the Lost Pupil Database",
       "Nottingham; Poland",
+      "2026-03-02",
+      "Not found",
     ]);
-    expect(leaverRows.find((row) => row[0] === ref("Movedla"))?.at(-1)).to.equal("");
+    expect(leaverRows.find((row) => row[0] === ref("Movedla"))?.slice(-3)).to.deep.equal(["", "", ""]);
     // The share is recorded on each case the file lists, and on no other.
     expect((await h.app.services.cases.get(ref("Leftsoon")))?.events.at(-1)).to.include({
       type: "shared",
@@ -826,26 +836,3 @@ describe("reports", () => {
     expect(h.teams.uploads).to.have.length(0);
   });
 });
-
-/** One line of RFC 4180 CSV (no line breaks inside cells). */
-function parseCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      cells.push(cell);
-      cell = "";
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells;
-}
