@@ -79,7 +79,11 @@ describe("faults: the bot's process killed (SIGKILL) at Submit and started again
       connectionPolicy: { enableEndpointDiscovery: false },
     });
     try {
-      const { resources } = await client.database("cme").container("cases").items.readAll<{ id: string }>().fetchAll();
+      const { resources } = await client
+        .database("cme")
+        .container("cases")
+        .items.readAll<{ id: string }>()
+        .fetchAll();
       return resources.map((stored) => stored.id);
     } finally {
       client.dispose();
@@ -142,7 +146,9 @@ describe("faults: the bot's process killed (SIGKILL) at Submit and started again
     const first = await startBot(proxy.endpoint);
     const review = await walkToReview(first, people.dsl);
     proxy.hold(({ method, path }) => method === "PUT" && path.includes("/colls/outbox/docs/case-card"));
-    expect(cardText(invokeCard(await first.send(submitAction(first, people.dsl, review))))).to.include(firstReference);
+    expect(cardText(invokeCard(await first.send(submitAction(first, people.dsl, review))))).to.include(
+      firstReference,
+    );
     await eventually(() => expect(proxy.held()).to.equal(1), 5000);
     await kill(first.process);
 
@@ -156,7 +162,9 @@ describe("faults: the bot's process killed (SIGKILL) at Submit and started again
     await first.send(channelMessage(teams, people.manager, "setup"));
     const held = teams.holdNextPost(channelId);
     const review = await walkToReview(first, people.dsl);
-    expect(cardText(invokeCard(await first.send(submitAction(first, people.dsl, review))))).to.include(firstReference);
+    expect(cardText(invokeCard(await first.send(submitAction(first, people.dsl, review))))).to.include(
+      firstReference,
+    );
     const post = await held.taken;
     await kill(first.process);
     held.drop();

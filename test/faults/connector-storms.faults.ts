@@ -40,7 +40,11 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
     await storm.start();
     // Channel posts go through the storm (the case channel's service URL), and so do the chats' notices below.
     h = await startHarness({ CME_SERVICE_URL: storm.url }, { teams, now: () => clock });
-    chats = [1, 2, 3].map((n) => ({ id: `a:personal-storm-${n}`, userId: `29:storm-${n}`, serviceUrl: storm.url }));
+    chats = [1, 2, 3].map((n) => ({
+      id: `a:personal-storm-${n}`,
+      userId: `29:storm-${n}`,
+      serviceUrl: storm.url,
+    }));
   });
   afterEach(async () => {
     await h.close();
@@ -104,7 +108,8 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
     expect(storm.injected[503]).to.be.greaterThan(0);
 
     for (const chat of chats) {
-      for (const n of ["1", "2", "3", "4", "5", "6"]) countOnce(fault, noticesIn(chat).filter((m) => m === n).length);
+      for (const n of ["1", "2", "3", "4", "5", "6"])
+        countOnce(fault, noticesIn(chat).filter((m) => m === n).length);
       expect(noticesIn(chat)).to.deep.equal(["1", "2", "3", "4", "5", "6"]);
     }
     const posted = channelPosts();
@@ -113,8 +118,13 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
       for (const post of [`${reference} card`, ...[1, 2, 3, 4].map((n) => `${reference} escalation ${n}`)])
         countOnce(fault, own.filter((each) => each === post).length);
       // Its card first (nothing about a case goes before it), then its escalations as queued.
-      expect(own).to.deep.equal([`${reference} card`, ...[1, 2, 3, 4].map((n) => `${reference} escalation ${n}`)]);
-      const [card] = teams.posts(channelId).filter((post) => cardText(cardIn(post)).includes(`"${reference}"`));
+      expect(own).to.deep.equal([
+        `${reference} card`,
+        ...[1, 2, 3, 4].map((n) => `${reference} escalation ${n}`),
+      ]);
+      const [card] = teams
+        .posts(channelId)
+        .filter((post) => cardText(cardIn(post)).includes(`"${reference}"`));
       const updates = teams.updates(channelId, card!.id).length;
       record(fault, { updates, doubles: Math.max(0, updates - 2), lost: Math.max(0, 2 - updates) });
       expect(updates).to.equal(2);

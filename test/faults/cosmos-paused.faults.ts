@@ -28,7 +28,11 @@ describe("faults: the Cosmos emulator's process paused mid-referral, then resume
 
   beforeEach(async () => {
     cosmos = await startCosmosProcess();
-    h = await startHarness({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, STORE_DEADLINE_MS: "1500" });
+    h = await startHarness({
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+      STORE_DEADLINE_MS: "1500",
+    });
   });
   afterEach(async () => {
     cosmos.resume();
@@ -71,14 +75,20 @@ describe("faults: the Cosmos emulator's process paused mid-referral, then resume
     cosmos.resume();
     let step = invokeCard(
       await h.send(
-        cardAction(h.teams, dsl, "personal", "referral.next", { ...actionData(again, "referral.next"), ...goodAnswers.child }),
+        cardAction(h.teams, dsl, "personal", "referral.next", {
+          ...actionData(again, "referral.next"),
+          ...goodAnswers.child,
+        }),
       ),
     );
     expect(cardText(step)).to.include("Step 3 of 8");
     for (const id of ["family", "school", "vulnerability", "enquiries", "referrer"] as const)
       step = await next(h, dsl, step, goodAnswers[id]);
     const draft = await h.app.services.drafts.get(dsl.id, `${dsl.id}|school-age`);
-    expect(draft?.answers.child).to.include({ forenames: goodAnswers.child.forenames, address: goodAnswers.child.address });
+    expect(draft?.answers.child).to.include({
+      forenames: goodAnswers.child.forenames,
+      address: goodAnswers.child.address,
+    });
     await submitsOnce(step);
   });
 

@@ -36,7 +36,9 @@ export function figuresTable(): string {
   const rows = [...byFault].map(([fault, f]) => [fault, f.injected, f.posts, f.updates, f.doubles, f.lost]);
   const width = header.map((title, n) => Math.max(title.length, ...rows.map((row) => String(row[n]).length)));
   const line = (cells: readonly (string | number)[]) =>
-    cells.map((cell, n) => (n === 0 ? String(cell).padEnd(width[n]!) : String(cell).padStart(width[n]!))).join("  ");
+    cells
+      .map((cell, n) => (n === 0 ? String(cell).padEnd(width[n]!) : String(cell).padStart(width[n]!)))
+      .join("  ");
   return [line(header), ...rows.map(line)].join("\n");
 }
 

@@ -44,14 +44,17 @@ async function startProcess(
   });
   const lines: string[] = [];
   const errors: string[] = [];
-  createInterface({ input: child.stderr! }).on("line", (line) => errors.push(line));
+  createInterface({ input: child.stderr }).on("line", (line) => errors.push(line));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start: ${errors.join("\n")}`)), startWithinMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} did not start: ${errors.join("\n")}`)),
+      startWithinMs,
+    );
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited (${code}) before it was ready: ${errors.join("\n")}`));
     });
-    createInterface({ input: child.stdout! }).on("line", (line) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
       lines.push(line);
       onLine(line);
       const found = ready.exec(line);
