@@ -78,6 +78,8 @@ export class Outbox {
   private readonly owed = new Map<string, () => Promise<void>>();
   /** Outcomes sent to Teams that the store was away to record: recorded first on the next passes. */
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
+  /** The last `createdAt` this instance gave (ms): see `queuedAt`. */
+  private lastCreatedAt = 0;
 
   constructor(
     store: OutboxRepository,
@@ -204,6 +206,18 @@ export class Outbox {
     });
   }
 
+  /**
+   * When an item is queued: due now, and created never at the same millisecond as the item
+   * queued before it here. The order rule compares `createdAt` (an item waits for older ones of
+   * its conversation), so two messages to one chat queued within a millisecond (a sweep's loop,
+   * a clock that stands still) would otherwise go in either order.
+   */
+  private queuedAt(): QueuedAt {
+    const now = this.now();
+    this.lastCreatedAt = Math.max(now.getTime(), this.lastCreatedAt + 1);
+    return { at: now.toISOString(), createdAt: new Date(this.lastCreatedAt).toISOString() };
+  }
+
   /** A claim on a new item for this instance, which delivers it at once (none when it only queues). */
   private claimOnQueueing(id: string): { claimedUntil: string; claimedBy: string } | undefined {
     if (this.options.delivers === false || this.unrecorded.has(id)) return undefined;
@@ -218,13 +232,13 @@ export class Outbox {
     message: Record<string, unknown> & { id: string },
     firstAboutItsCase = false,
   ): Promise<boolean> {
-    const at = this.now().toISOString();
+    const { at, createdAt } = this.queuedAt();
     const item = outboxItemSchema.parse({
       ...message,
       state: "pending",
       attempts: 0,
       nextAttemptAt: at,
-      createdAt: at,
+      createdAt,
       revision: 1,
       ...this.claimOnQueueing(message.id),
     });
@@ -240,9 +254,9 @@ export class Outbox {
    */
   private async queue(
     id: string,
-    change: (current: StoredOutboxItem | undefined, at: string) => Record<string, unknown> | undefined,
+    change: (current: StoredOutboxItem | undefined, at: QueuedAt) => Record<string, unknown> | undefined,
   ): Promise<void> {
-    const at = this.now().toISOString();
+    const at = this.queuedAt();
     const claim = this.claimOnQueueing(id);
     let changed = false;
     const stored = await this.store.update(id, (current) => {
@@ -708,12 +722,18 @@ class Claim {
  * its place in the conversation's order starting again; a new revision, so a delivery of the
  * older one leaves it pending.
  */
-function queuedAfresh(current: { readonly revision: number } | undefined, at: string) {
+/** When an item was queued: due from `at`, ordered by `createdAt` (`Outbox.queuedAt`). */
+interface QueuedAt {
+  readonly at: string;
+  readonly createdAt: string;
+}
+
+function queuedAfresh(current: { readonly revision: number } | undefined, { at, createdAt }: QueuedAt) {
   return {
     state: "pending" as const,
     attempts: 0,
     nextAttemptAt: at,
-    createdAt: at,
+    createdAt,
     revision: (current?.revision ?? 0) + 1,
   };
 }

@@ -67,6 +67,9 @@ export const goodAnswers = {
 
 export type Answers = typeof goodAnswers;
 
+/** What walking a referral needs of a bot: to be sent activities, and the Teams it answers through (a harness, or a bot process). */
+export type BotToTalkTo = Pick<Harness, "send" | "teams">;
+
 /** A whole early-years referral: a younger child, a setting, the early-years enquiries. */
 export const goodEarlyYearsAnswers: Answers = {
   ...goodAnswers,
@@ -103,7 +106,7 @@ export const goodEarlyYearsAnswers: Answers = {
 
 /** Says `refer` in personal chat and returns the card the bot replied with. */
 export async function sayRefer(
-  h: Harness,
+  h: BotToTalkTo,
   who: Who,
   text = "refer school",
 ): Promise<Record<string, unknown>> {
@@ -122,7 +125,7 @@ export function rowsOnCard(card: Record<string, unknown>, group: string): number
 
 /** Presses the card's button with this verb (and data), sending these inputs; returns the card that comes back. */
 export async function press(
-  h: Harness,
+  h: BotToTalkTo,
   who: Who,
   card: Record<string, unknown>,
   verb: string,
@@ -135,7 +138,7 @@ export async function press(
 
 /** Presses "Add" until each repeatable group on the card has the rows these inputs fill. */
 export async function addRowsFor(
-  h: Harness,
+  h: BotToTalkTo,
   who: Who,
   card: Record<string, unknown>,
   inputs: Record<string, string>,
@@ -155,7 +158,7 @@ export async function addRowsFor(
 
 /** Presses Next on a step card with these inputs (adding rows first) and returns the card that comes back. */
 export async function next(
-  h: Harness,
+  h: BotToTalkTo,
   who: Who,
   card: Record<string, unknown>,
   inputs: Record<string, string>,
@@ -165,7 +168,7 @@ export async function next(
 
 /** Walks a referral through every step; returns the review card. */
 export async function walkToReview(
-  h: Harness,
+  h: BotToTalkTo,
   who: Who,
   answers: Answers = goodAnswers,
   command = "refer school",
@@ -177,7 +180,7 @@ export async function walkToReview(
 
 /** The invoke that the review card's Submit button sends. */
 export function submitAction(
-  h: Harness,
+  h: BotToTalkTo,
   who: Who,
   review: Record<string, unknown>,
   inputs: Record<string, string> = {},
@@ -189,7 +192,12 @@ export function submitAction(
 }
 
 /** Walks a whole referral to its submission; returns the submitted card. */
-export async function refer(h: Harness, who: Who, answers: Answers = goodAnswers, command = "refer school") {
+export async function refer(
+  h: BotToTalkTo,
+  who: Who,
+  answers: Answers = goodAnswers,
+  command = "refer school",
+) {
   const review = await walkToReview(h, who, answers, command);
   return invokeCard(await h.send(submitAction(h, who, review)));
 }
