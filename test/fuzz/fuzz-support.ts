@@ -28,7 +28,7 @@ export function runsFor(share: number): number {
 export function fuzzParameters(name: string, share: number): fc.Parameters<unknown> {
   let offset = 0;
   for (const char of name) offset = (offset * 31 + char.charCodeAt(0)) % 1_000_003;
-  return { seed: fuzzSeed + offset, numRuns: runsFor(share), endOnFailure: true, errorWithCause: true };
+  return { seed: fuzzSeed + offset, numRuns: runsFor(share), endOnFailure: true };
 }
 
 // ── figures ─────────────────────────────────────────────────────────────────────────────────
@@ -37,7 +37,8 @@ export function fuzzParameters(name: string, share: number): fc.Parameters<unkno
  * Kept on globalThis: mocha loads the root hooks (which print them) apart from the suites (which
  * count them), so each has its own copy of this module.
  */
-const tally = ((globalThis as { fuzzTally?: Tally }).fuzzTally ??= {
+const everywhere = globalThis as { fuzzTally?: Tally };
+const tally: Tally = (everywhere.fuzzTally ??= {
   casesByKind: new Map(),
   answersByStatus: new Map(),
   turnTimes: [],
@@ -55,6 +56,11 @@ const { casesByKind, answersByStatus, turnTimes } = tally;
 
 export function countCase(kind: string): void {
   casesByKind.set(kind, (casesByKind.get(kind) ?? 0) + 1);
+}
+
+/** The kinds counted so far (a route's kind is its name). */
+export function triedRoutes(): Set<string> {
+  return new Set(casesByKind.keys());
 }
 
 function countAnswer(status: number, ms: number): void {
@@ -275,6 +281,16 @@ export async function sendTimed(h: Harness, { activity, raw }: Sent): Promise<An
   const text = await response.text();
   countAnswer(response.status, performance.now() - started);
   const body: unknown = text ? JSON.parse(text) : undefined;
+  if (process.env.FUZZ_DEBUG) {
+    const b = body as { type?: string; value?: unknown } | undefined;
+    console.log(
+      "ANSWER",
+      String(activity.name ?? activity.type),
+      b?.type === "application/vnd.microsoft.activity.message"
+        ? String(b.value).slice(0, 70)
+        : (b?.type ?? "-"),
+    );
+  }
   const sent = h.teams.sent.slice(before);
   for (const each of sent)
     for (const card of cardsIn(each.body)) expectSafeCard(card, "a card sent to Teams");
@@ -292,7 +308,7 @@ export async function sendTimed(h: Harness, { activity, raw }: Sent): Promise<An
  */
 export function expectClearAnswer(sent: Sent, answer: Answer): void {
   const { activity } = sent;
-  const what = `${String(activity.type)}${activity.name ? ` ${String(activity.name)}` : ""} (${(sent.raw ?? JSON.stringify(activity)).slice(0, 600)})`;
+  const what = `${JSON.stringify(activity.type)} ${JSON.stringify(activity.name ?? "")} (${(sent.raw ?? JSON.stringify(activity)).slice(0, 600)})`;
   if (answer.status >= 500) throw new Error(`${what}: answered ${answer.status}`);
   if (answer.status >= 400) return;
   if (activity.type === "invoke" && activity.name === "adaptiveCard/action") {
@@ -403,6 +419,8 @@ export async function holds<T>(
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `\n${error.cause.message}` : "";
     const message = (error instanceof Error ? error.message : String(error)) + cause;
-    throw new Error(`${name} failed: rerun with FUZZ_SEED=${fuzzSeed}\n${message}`);
+    // Counterexamples of huge strings are cut: the seed replays them whole.
+    const shown = message.length > 4000 ? `${message.slice(0, 2000)} … ${message.slice(-2000)}` : message;
+    throw new Error(`${name} failed: rerun with FUZZ_SEED=${fuzzSeed}\n${shown}`);
   }
 }
