@@ -13,8 +13,10 @@ import { caseChannelSchema, installedTeamSchema } from "../../bot/settings.js";
 import { containerDefinitions } from "../../bot/store/containers.js";
 import type { Harness } from "../support/harness.js";
 
-/** FUZZ_SEED replays a run; without it each run takes a new seed (printed first, and again on a failure). */
-export const fuzzSeed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
+/** FUZZ_SEED replays a run (kept on globalThis, as the root hooks load their own copy of this module); without it each run takes a new seed (printed first, and again on a failure). */
+export const fuzzSeed: number = ((globalThis as { fuzzSeed?: number }).fuzzSeed ??= process.env.FUZZ_SEED
+  ? Number(process.env.FUZZ_SEED)
+  : Date.now() % 2 ** 31);
 
 /** FUZZ_RUNS: the cases the whole suite generates (10,000 by default, CI's form), shared out by weight. */
 const totalRuns = Number(process.env.FUZZ_RUNS ?? 10_000);
