@@ -120,7 +120,11 @@ export class CmeBot extends TeamsActivityHandler {
       }
       return { status: 200 };
     }
-    return super.onInvokeActivity(context);
+    const answered = await super.onInvokeActivity(context);
+    // Teams' other invokes (message extensions, task modules …) are not offered by this app: a bad request, not our fault.
+    if (answered.status !== 501) return answered;
+    this.log("invoke.refused.unknown", {});
+    return { status: 400, body: { error: "CME Referrals does not take that kind of request." } };
   }
 
   private async welcome(

@@ -17,10 +17,12 @@ export const teamsId = z
 
 const shortText = z.string().max(256);
 
+/** Teams' accounts and the activity's id and locale are copied onto every reply, whose serializer refuses other types. */
 const account = z.looseObject({
   id: teamsId,
   name: shortText.optional(),
   aadObjectId: shortText.optional(),
+  role: shortText.optional(),
 });
 
 const entity = z
@@ -37,14 +39,19 @@ const entity = z
 export const inboundActivity = z
   .looseObject({
     type: z.string().min(1).max(64),
+    id: z.string().max(1024).optional(),
     name: z.string().min(1).max(128).optional(),
     channelId: z.string().min(1).max(64),
+    locale: z.string().max(64).optional(),
     serviceUrl: z.url({ protocol: /^https?$/ }),
     conversation: z.looseObject({
       id: z.string().min(1).max(1024),
       conversationType: z.string().max(64).optional(),
       tenantId: shortText.optional(),
       isGroup: z.boolean().optional(),
+      name: shortText.optional(),
+      aadObjectId: shortText.optional(),
+      role: shortText.optional(),
     }),
     from: account,
     recipient: account,

@@ -107,6 +107,36 @@ describe("hostile input at the edge", () => {
     });
   });
 
+  describe("found by the hostile-input suite (npm run test:fuzz)", () => {
+    it("answers 400 to an activity whose id, locale or accounts are not text, rather than failing on its reply", async () => {
+      const message = personalMessage(h.teams, people.dsl, "help");
+      const press = cardAction(h.teams, people.dsl, "personal", "referral.start", { kind: "school-age" });
+      for (const [what, activity] of [
+        ["a locale that is a list", { ...message, locale: ["en-GB"] }],
+        ["an id that is a number", { ...message, id: -1 }],
+        ["a sender's role that is a number", { ...message, from: { ...message.from, role: 7 } }],
+        [
+          "a conversation's name that is an object",
+          { ...press, conversation: { ...press.conversation, name: {} } },
+        ],
+        ["a button press with a locale that is a list", { ...press, locale: ["en-GB"] }],
+      ] as const) {
+        expect((await h.send(activity)).status, what).to.equal(400);
+      }
+      expect(linesAbout("turn.failed")).to.deep.equal([]);
+    });
+
+    it("answers an invoke the app does not take (a message extension's, a task module's) with 400, not 501", async () => {
+      const press = cardAction(h.teams, people.dsl, "personal", "referral.start", { kind: "school-age" });
+      for (const name of ["composeExtension/query", "task/fetch", "conversationUpdate"]) {
+        const answer = await h.send({ ...press, name });
+        expect(answer.status, name).to.equal(400);
+        expect(JSON.stringify(answer.body), name).to.include("does not take that kind of request");
+      }
+      expect(linesAbout("invoke.refused.unknown")).to.have.length(3);
+    });
+  });
+
   describe("an invoke whose value is not what our cards send", () => {
     const marker = "Marker-Value-8812";
     /** An invoke in dsl's personal chat with this value, sent as raw JSON (so `__proto__` stays a key). */
