@@ -28,8 +28,9 @@ function template(name: string): ACData.Template {
 /**
  * Teams reads a TextBlock's text and a fact's title and value as markdown (and some HTML): shown
  * as written, nothing a person typed becomes a link, emphasis, a heading, a list or markup.
- * Backslashes for markdown, entities for HTML; applied once, to the expanded card, so the view
- * models and the stored words stay raw and nothing is escaped twice.
+ * Backslashes for markdown, entities for HTML, and a zero-width space inside `{{` and `}}` (Teams
+ * puts a date in place of `{{DATE(…)}}`, and a backslash does not stop it); applied once, to the
+ * expanded card, so the view models and the stored words stay raw and nothing is escaped twice.
  */
 export function literalText(text: string): string {
   return text
@@ -38,7 +39,8 @@ export function literalText(text: string): string {
     .replace(/>/g, "&gt;")
     .replace(/[\\`*_[\]~]/g, "\\$&")
     .replace(/^([ \t]*)([-+#])/gm, "$1\\$2")
-    .replace(/^([ \t]*\d+)([.)])/gm, "$1\\$2");
+    .replace(/^([ \t]*\d+)([.)])/gm, "$1\\$2")
+    .replace(/([{}])(?=\1)/g, "$1\u200b");
 }
 
 /** Escapes `text`, but keeps the card's @mentions (`<at>…</at>`, listed in msteams.entities), which Teams must read. */

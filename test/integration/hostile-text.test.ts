@@ -238,4 +238,21 @@ describe("hostile text over HTTP: sizes and markup", () => {
     expect(texts.some((text) => text.includes("Mark\\[link\\](https://evil.example/p)"))).to.equal(true);
     expect(texts.some((text) => text.includes("Mark[link]("))).to.equal(false);
   });
+
+  it("shows Teams' date function typed in a surname as typed, not as a date Teams would put in its place", async () => {
+    await refer(h, people.dsl, {
+      ...goodAnswers,
+      child: { ...goodAnswers.child, surname: "Day{{DATE(2017-02-14T06:08:39Z, SHORT)}}" },
+    });
+    const post = await eventually(() => {
+      const found = h.teams.posts(channelId)[0];
+      if (!found) throw new Error("no channel post yet");
+      return found;
+    });
+    const texts = markdownOn(cardIn(post));
+    expect(
+      texts.some((text) => text.includes("Day{\u200b{DATE(2017-02-14T06:08:39Z, SHORT)}\u200b}")),
+    ).to.equal(true);
+    expect(texts.some((text) => text.includes("{{DATE("))).to.equal(false);
+  });
 });
