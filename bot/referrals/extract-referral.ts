@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { personSchema } from "../shared/person.js";
 import { sexChoices } from "./questions.js";
 import { valuesOf } from "../shared/choice.js";
 
