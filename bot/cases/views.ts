@@ -184,7 +184,8 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
       ? current.referral.whatHappened.title
       : titleOf(kindChoices(referralKindOf(current)).whatHappenedChoices, whatHappened.whatHappened),
     placeLabel: referralKindOf(current) === "early-years" ? "Setting" : "School",
-    school: school.school,
+    // An extract row may name no current establishment.
+    school: school.school ?? "None",
     dateLastAttended: isExtractReferral(current.referral)
       ? lastAttended
         ? `Not known (left ${formatDate(lastAttended)}, as the pupil database report says)`

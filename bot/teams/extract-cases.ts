@@ -91,7 +91,7 @@ export const extractCaseRoutes: readonly Route[] = [
     },
   }),
   verb({
-    verb: "extract.open-all",
+    verb: "extract.openAll",
     scopes: ["personal"],
     who: "cme-team",
     notAllowed: notForReferrers,
@@ -115,7 +115,7 @@ export const extractCaseRoutes: readonly Route[] = [
     },
   }),
   verb({
-    verb: "extract.open-all.confirm",
+    verb: "extract.openAllConfirm",
     scopes: ["personal"],
     who: "cme-team",
     notAllowed: notForReferrers,
@@ -126,12 +126,12 @@ export const extractCaseRoutes: readonly Route[] = [
       const { kept, actor } = found;
       const waiting = childrenToOpen(kept).length;
       if (waiting === 0) return { text: "Every child listed already has an open case: nothing to open." };
-      replyAfterTurn(turn, "extract.open-all", () => openAll(turn, importId, kept, actor, pages));
+      replyAfterTurn(turn, "extract.openAll", () => openAll(turn, importId, kept, actor, pages));
       return { text: `Opening ${count(waiting)} cases; I'll tell you here when they are open.` };
     },
   }),
   verb({
-    verb: "extract.open-all.cancel",
+    verb: "extract.openAllCancel",
     scopes: ["personal"],
     who: "cme-team",
     notAllowed: notForReferrers,
