@@ -221,7 +221,8 @@ describe("cases opened from a pupil extract", function () {
     );
     const told = await eventually(
       () =>
-        replies(people.officer).find((each) => String(each.body.text ?? "").startsWith("Opened "))!.body.text,
+        replies(people.officer).find((each) => (each.body.text as string | undefined)?.startsWith("Opened "))!
+          .body.text,
       60_000,
     );
     expect(told).to.equal(`Opened ${n} cases (0 already had one).`);

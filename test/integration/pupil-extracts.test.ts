@@ -158,7 +158,7 @@ function lastAnswer(h: Harness, who: Who) {
   return eventually(() => {
     const answer = h.teams.replies(personalConversationId(who)).at(-1);
     if (!answer) throw new Error("no answer");
-    if (String(answer.body.text ?? "").startsWith("Reading ")) throw new Error("still reading");
+    if ((answer.body.text as string | undefined)?.startsWith("Reading ")) throw new Error("still reading");
     return answer;
   }, 15_000);
 }
