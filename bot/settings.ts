@@ -32,6 +32,13 @@ export interface RetentionRecord {
   readonly rule: string;
 }
 
+/** Who has had a case opened from an extract: the claim names the case (its id hashes the child's key). */
+export interface ExtractClaim {
+  readonly reference: string;
+  /** The claim's version, for replacing it (its case has closed since). */
+  readonly etag: string;
+}
+
 /**
  * The bot's settings as the domain and the edge use them: the case channel, installed teams,
  * the sweeps' leases, the last digest, retention and import records and the reference sequences (bot/store
@@ -52,6 +59,15 @@ export interface Settings {
   ): Promise<(Omit<RetentionRecord, "rule" | "action"> & { readonly action: string }) | undefined>;
   /** Once per import, after its findings are read: who, when, the file's name and the counts. */
   recordImport(record: ImportRecord): Promise<void>;
+  /** Adds a case opened from an import to its record, once (no record, nothing is added). */
+  addCaseToImport(importId: string, reference: string): Promise<void>;
+  /** The claim on a child (by the hash of their match key), if any. */
+  extractClaim(childHash: string): Promise<ExtractClaim | undefined>;
+  /**
+   * Claims the child for the case `reference`: created only if there is no claim, or replacing
+   * the claim of version `replacing`. False when someone else claimed (or replaced) it first.
+   */
+  takeExtractClaim(childHash: string, reference: string, at: Date, replacing?: string): Promise<boolean>;
   recordTeam(team: InstalledTeam): Promise<void>;
   team(teamId: string): Promise<InstalledTeam | undefined>;
   /** The next number of a named sequence, safe with several instances; or the first of the next `count`. */

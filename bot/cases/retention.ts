@@ -3,6 +3,7 @@ import { londonInstant } from "../escalations/calendar.js";
 import { formatDateTime } from "../shared/format.js";
 import type { Person } from "../shared/person.js";
 import type { Case } from "./case.js";
+import { formReferralsOf, type FormAnswers } from "../referrals/submitted-referral.js";
 
 /** Which closed cases a retention rule applies to. */
 export const retentionConditions = ["all", "looked-after", "child-protection-plan"] as const;
@@ -59,9 +60,7 @@ export function retentionFactsOf(current: Case): RetentionFacts | undefined {
   return {
     closedAt: current.closure.at,
     dateOfBirth: current.referral.child.dateOfBirth,
-    vulnerabilities: [current.referral, ...current.furtherReferrals.map((further) => further.referral)].map(
-      (referral) => referral.vulnerability,
-    ),
+    vulnerabilities: formReferralsOf(current).map((referral) => referral.vulnerability),
   };
 }
 
@@ -165,6 +164,13 @@ const keptAnswers = new Set([
   "referrer.parentsTold",
   "referrer.setting",
   "referrer.dfeNumber",
+  // A case opened from a pupil database extract: what it is, its list, its dates (not the file's name).
+  "from",
+  "whatHappened.title",
+  "school.dateLeft",
+  "extract.importId",
+  "extract.importedAt",
+  "extract.lists",
 ]);
 
 const removed = "[removed]";
@@ -208,7 +214,7 @@ export function anonymise(current: Case, rule: RetentionRule, now: Date): Case {
       at: further.at,
       referrer: further.referrer,
       kind: further.kind,
-      referral: scrub(further.referral) as Case["referral"],
+      referral: scrub(further.referral) as FormAnswers,
     })),
     // Where a search found the child's record says where the child is: it goes with the words.
     enquiryLog: current.enquiryLog.map(({ foundSchool: _school, ...entry }) => ({

@@ -1,6 +1,7 @@
 import { formatDate } from "../shared/format.js";
 import { urgentTriggers } from "../referrals/urgency.js";
 import type { Case } from "./case.js";
+import { formReferralsOf, type FormAnswers } from "../referrals/submitted-referral.js";
 
 /**
  * Why a case must go to Children's Social Care first, in the order the card names them: for these
@@ -29,9 +30,7 @@ export interface SafeguardingFirst {
  */
 export function safeguardingFirst(current: Case): SafeguardingFirst | undefined {
   if (current.status === "closed") return undefined;
-  const answers = [current.referral, ...current.furtherReferrals.map((further) => further.referral)].map(
-    (referral) => referral.vulnerability,
-  );
+  const answers = formReferralsOf(current).map((referral) => referral.vulnerability);
   const reasons = reasonsIn(answers, current.urgent);
   if (reasons.length === 0) return undefined;
   // A referral on counts for this opening and what CSC was told: one recorded before a reopening,
@@ -61,7 +60,7 @@ export function safeguardingFirst(current: Case): SafeguardingFirst | undefined 
   return { reasons, schoolReferred: date ? { date } : {} };
 }
 
-type Vulnerability = Case["referral"]["vulnerability"];
+type Vulnerability = FormAnswers["vulnerability"];
 
 /** The safeguarding reasons these answers (and the case's urgency) give, in the card's order. */
 function reasonsIn(answers: readonly Vulnerability[], urgent: boolean): SafeguardingReason[] {

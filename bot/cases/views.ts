@@ -8,6 +8,8 @@ import { urgentTriggerTitles } from "../referrals/urgency.js";
 import { canMove, caseInputLimit, refusalFor } from "./actions.js";
 import { safeguardingFirst, safeguardingFirstText } from "./safeguarding.js";
 import { caseUrgentTriggers } from "../referrals/submitted-referral.js";
+import { isExtractReferral, type ExtractReferral } from "../referrals/extract-referral.js";
+import { sexChoices } from "../referrals/questions.js";
 import {
   referralOnId,
   revisionOf,
@@ -33,6 +35,7 @@ import { latestS2sSearch, movedToAnotherLa, s2sSearchInWords } from "./s2s-searc
 
 /** Who referred: the referrer, or the caller and the officer who recorded it for them. */
 export function referredBy(current: Case): string {
+  if (isExtractReferral(current.referral)) return `Pupil database report, opened by ${current.referrer.name}`;
   const { name, source } = current.referral.referrer;
   if (!source || source === "school-or-setting") return current.referrer.name;
   const from = {
@@ -108,6 +111,8 @@ export function describeEvent(event: CaseEvent): { what: string; detail: string 
 const dayMs = 86_400_000;
 
 function riskFlags(current: Case): string {
+  // An extract row says nothing of risk: the officer finds out.
+  if (isExtractReferral(current.referral)) return "None given";
   const vulnerability = current.referral.vulnerability;
   const titles = [
     ...vulnerability.flags.map((flag) => titleOf(vulnerabilityFlagChoices, flag)),
@@ -168,7 +173,10 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
   // Children's Social Care first; else a child believed moved to another LA goes to its CME officer.
   const movedTo = first ? undefined : movedToAnotherLa(current);
   const otherLa = movedTo?.la ?? "another LA";
-  const kept = keptInputs(current, school.dateLastAttended, options.typed ?? {}, {
+  const lastAttended = isExtractReferral(current.referral)
+    ? current.referral.school.dateLeft
+    : current.referral.school.dateLastAttended;
+  const kept = keptInputs(current, lastAttended ?? "", options.typed ?? {}, {
     // The one Refer on form opens ready for whichever applies.
     ...(first ? { "referOn.service": "childrens-social-care", "referOn.date": today } : {}),
     ...(movedTo
@@ -183,14 +191,18 @@ export function caseChannelView(current: Case, today: string, options: CaseCardO
     reference: current.id,
     revision,
     urgent: current.urgent,
-    headline: `${current.kind === "early-years" ? "Early-years" : "School-age"} CME referral${current.reachedSchoolAge ? ` (early years until ${formatDate(current.reachedSchoolAge.on)})` : ""}: ${childName(current.referral)}, age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
-    whatHappened: titleOf(
-      kindChoices(referralKindOf(current)).whatHappenedChoices,
-      whatHappened.whatHappened,
-    ),
+    headline: `${current.kind === "early-years" ? "Early-years" : "School-age"} ${isExtractReferral(current.referral) ? "CME case from the pupil database report" : "CME referral"}${current.reachedSchoolAge ? ` (early years until ${formatDate(current.reachedSchoolAge.on)})` : ""}: ${childName(current.referral)}, age ${ageOn(child.dateOfBirth, today)}, ${yearGroupOn(child.dateOfBirth, today)}`,
+    whatHappened: isExtractReferral(current.referral)
+      ? current.referral.whatHappened.title
+      : titleOf(kindChoices(referralKindOf(current)).whatHappenedChoices, whatHappened.whatHappened),
     placeLabel: referralKindOf(current) === "early-years" ? "Setting" : "School",
-    school: school.school,
-    dateLastAttended: formatDate(school.dateLastAttended),
+    // An extract row may name no current establishment.
+    school: school.school ?? "None",
+    dateLastAttended: isExtractReferral(current.referral)
+      ? lastAttended
+        ? `Not known (left ${formatDate(lastAttended)}, as the pupil database report says)`
+        : "Not known (opened from the pupil database report)"
+      : formatDate(lastAttended ?? ""),
     riskFlags: riskFlags(current),
     status:
       statusTitles[current.status] +
@@ -448,6 +460,47 @@ export function caseHistoryView(current: Case, page: number, detailBytes = histo
   };
 }
 
+const yesNo = (value: boolean) => (value ? "Yes" : "No");
+
+/** What an extract row said, as Details shows a referral's sections (only what the row has). */
+function extractReferralSections(referral: ExtractReferral, length: number) {
+  const facts = (entries: [string, string | undefined][]) =>
+    entries.flatMap(([title, value]) => (value ? [{ title, value: clip(value, length) }] : []));
+  const { child, school, extract } = referral;
+  return [
+    {
+      title: "From the pupil database report",
+      facts: facts([
+        ["List", referral.whatHappened.title],
+        ["File", `${extract.fileName}, row ${extract.row}`],
+        ["Imported", formatDateTime(extract.importedAt)],
+      ]),
+    },
+    {
+      title: "Child",
+      facts: facts([
+        ["Legal forename(s)", child.forenames],
+        ["Surname", child.surname],
+        ["Date of birth", formatDate(child.dateOfBirth)],
+        ["Sex", child.sex && titleOf(sexChoices, child.sex)],
+        ["UPN", child.upn],
+        ["Address", child.address],
+        ["Postcode", child.postcode],
+      ]),
+    },
+    {
+      title: "School",
+      facts: facts([
+        ["Current establishment", school.school ?? "None"],
+        ["On roll there", school.onRoll === undefined ? undefined : yesNo(school.onRoll)],
+        ["Date left", school.dateLeft && formatDate(school.dateLeft)],
+        ["CTF", school.ctf],
+        ["Destination school", school.destinationSchool],
+      ]),
+    },
+  ];
+}
+
 /** The full referral, for officers and managers only (Details on the case card), each answer up to `length` characters. */
 export function caseDetailsView(current: Case, length = 300) {
   return {
@@ -455,7 +508,9 @@ export function caseDetailsView(current: Case, length = 300) {
     childName: childName(current.referral),
     referrer: referredBy(current),
     submittedAt: formatDateTime(current.submittedAt),
-    sections: referralSections(referralKindOf(current), current.referral, length),
+    sections: isExtractReferral(current.referral)
+      ? extractReferralSections(current.referral, length)
+      : referralSections(referralKindOf(current), current.referral, length),
     enquiriesIncomplete: current.enquiriesIncomplete
       ? `Referred before these core enquiries were made: ${current.enquiriesIncomplete.missing.join(", ")}. Reason given: ${current.enquiriesIncomplete.reason}`
       : "",

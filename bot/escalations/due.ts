@@ -1,4 +1,5 @@
 import type { Case, ClockLevel } from "../cases/case.js";
+import { isExtractReferral } from "../referrals/extract-referral.js";
 import { formatDateTime } from "../shared/format.js";
 import {
   londonClockHours,
@@ -68,7 +69,9 @@ function clockStart(rule: RuleId, current: Case, clocks: Clocks): Date | undefin
     case "jointEnquiries": {
       // Whereabouts still unknown and nothing decided with the school, counted from the day after
       // the child last attended, or from the reopening when that came later.
-      // Only a child referred from a school's roll: a case that became school-age has none.
+      // Only a child referred from a school's roll: a case that became school-age has none, and
+      // an extract row says no date last attended (the clock does not run).
+      if (isExtractReferral(current.referral)) return undefined;
       const lastAttended = londonInstant(
         current.referral.school.dateLastAttended,
         clocks.policy.workingHours.start,

@@ -2,6 +2,7 @@ import { compulsorySchoolAgeStarts } from "../referrals/school-age.js";
 import { formatDate } from "../shared/format.js";
 import { extractLists, type ExtractList, type Finding } from "./findings.js";
 import type { KeptImport } from "./kept-imports.js";
+import { childKeyOf } from "./open-case-links.js";
 import type { PupilRow } from "./read-extract.js";
 
 /** What an import shows on its card (cards/pupil-extract-findings.json): counts, problems, a page of each list. */
@@ -63,6 +64,20 @@ function rowLine(list: ExtractList, pupil: PupilRow): string {
 
 const count = (n: number) => n.toLocaleString("en-GB");
 
+/**
+ * The children "Open cases for all" would open: listed, not linked to an open case, each child
+ * once (their first row), in file order.
+ */
+export function childrenToOpen(kept: KeptImport): Finding[] {
+  const seen = new Set<string>();
+  return kept.findings.findings.filter((finding) => {
+    const key = childKeyOf(finding);
+    if (kept.openCases.has(finding.row) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function extractFindingsView(
   kept: KeptImport,
   importId: string,
@@ -90,6 +105,8 @@ export function extractFindingsView(
       rows: shown.map(({ row, pupil }) => {
         const reference = kept.openCases.get(row);
         return {
+          canOpen: !reference,
+          open: { importId, row, pages },
           name: clipped(`${pupil.legalForename} ${pupil.legalSurname}`, detail.nameLength),
           line: detail.rowDetails
             ? clipped(rowLine(list, pupil), 300)
@@ -104,8 +121,12 @@ export function extractFindingsView(
       next: pagesWith(page + 1),
     };
   });
+  const toOpen = childrenToOpen(kept).length;
   return {
     title: `Pupil extract: ${clipped(fileName, 80)}`,
+    canOpenAll: toOpen > 0,
+    openAllTitle: `Open cases for all ${count(toOpen)}`,
+    openAll: { importId, pages },
     summary: `${count(findings.rows.read)} rows read, on ${formatDate(findings.importDate)}: ${count(findings.rows.good)} good, ${count(findings.rows.bad)} with problems. ${count(linked)} of the children listed already have an open case.`,
     kept: "The file is not kept. These lists are kept for an hour for paging: after that, send the file again.",
     hasProblems: problemCount > 0,

@@ -7,8 +7,9 @@ import type { IsoDate } from "../shared/uk-dates.js";
  * import date (a UK calendar date). A row may be on more than one list.
  */
 
-export const extractLists = ["compulsory-no-place", "rising-fives", "leavers-no-forwarding-school"] as const;
-export type ExtractList = (typeof extractLists)[number];
+import { extractLists, type ExtractList } from "../referrals/extract-referral.js";
+
+export { extractLists, type ExtractList };
 
 /** The first 31 March, 31 August or 31 December after a date (the days compulsory school age starts). */
 export function nextSchoolAgeStart(after: IsoDate): IsoDate {

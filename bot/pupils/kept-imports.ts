@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { ExtractFindings } from "./findings.js";
+import type { ExtractFindings, Finding } from "./findings.js";
+import { childKeyOf } from "./open-case-links.js";
 
 /**
  * An import's findings, kept in this instance's memory only so its card can page (the file is
@@ -10,9 +11,18 @@ export interface KeptImport {
   /** Who sent the file: only they page through it. */
   readonly by: string;
   readonly fileName: string;
+  /** When it was imported (ISO), as the cases opened from it record. */
+  readonly importedAt: string;
   readonly findings: ExtractFindings;
-  /** Rows that are children with an open case: its reference. */
-  readonly openCases: ReadonlyMap<number, string>;
+  /** Rows that are children with an open case: its reference (a case opened from the lists is added). */
+  readonly openCases: Map<number, string>;
+}
+
+/** Links every row of the child of `finding` (a child may be on the file twice) to their case. */
+export function linkChild(kept: KeptImport, finding: Finding, reference: string): void {
+  const key = childKeyOf(finding);
+  for (const each of kept.findings.findings)
+    if (childKeyOf(each) === key) kept.openCases.set(each.row, reference);
 }
 
 export class KeptImports {

@@ -34,3 +34,14 @@ export function openCaseLinks(
   }
   return links;
 }
+
+/** The key a listed child is known by (one claim, one case): the UPN when the row has one, else name and date of birth. */
+export function childKeyOf({ pupil }: Finding): string {
+  const keys = matchKeysOf({
+    forenames: pupil.legalForename,
+    surname: pupil.legalSurname,
+    dateOfBirth: pupil.dateOfBirth,
+    upn: pupil.upn,
+  });
+  return keys.upn ? `upn|${keys.upn}` : `name|${keys.nameAndBirth}`;
+}

@@ -1,5 +1,5 @@
 import type { Case } from "../cases/case.js";
-import { caseUrgentTriggers, matchKeysOf } from "./submitted-referral.js";
+import { caseUrgentTriggers, matchKeysOf, type FormAnswers } from "./submitted-referral.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
 import type { CaseRepository } from "../cases/case-repository.js";
@@ -22,7 +22,7 @@ export interface SubmissionPorts {
 }
 
 export type SubmissionResult =
-  | { readonly kind: "submitted"; readonly case: Case }
+  | { readonly kind: "submitted"; readonly case: FormCase }
   | { readonly kind: "already-submitted"; readonly reference: string }
   | { readonly kind: "no-draft" }
   | { readonly kind: "stale"; readonly draft: Draft }
@@ -45,7 +45,10 @@ export interface DuplicateMatch {
 export type DuplicateDecision =
   { readonly kind: "add-to"; readonly reference: string } | { readonly kind: "different-child" } | undefined;
 
-function enquiriesIncompleteOf(draft: Draft, referral: Case["referral"]) {
+/** A case opened by a referral form (not an extract row). */
+export type FormCase = Case & { readonly referral: FormAnswers };
+
+function enquiriesIncompleteOf(draft: Draft, referral: FormAnswers) {
   const missing = missingEnquiries(draft.kind, referral.enquiries);
   return missing.length > 0
     ? { missing: missing.map((item) => item.title), reason: draft.reasonIncomplete ?? "" }
@@ -53,7 +56,7 @@ function enquiriesIncompleteOf(draft: Draft, referral: Case["referral"]) {
 }
 
 /** Turns a complete draft into the case's first state: the answers as submitted, status `new`. */
-export function caseFromDraft(draft: Draft, reference: string, now: Date): Case {
+export function caseFromDraft(draft: Draft, reference: string, now: Date): FormCase {
   const referral = formOf(draft).answers.parse(draft.answers);
   const enquiriesIncomplete = enquiriesIncompleteOf(draft, referral);
   const triggers = urgentTriggers(referral);
@@ -152,9 +155,12 @@ export async function submitReferral(
             draft,
           );
       const reference = withReference.reference ?? "";
-      const created = await ports.cases.create(
-        withNextCheck(caseFromDraft(withReference, reference, now), ports.clocks, now),
-      );
+      const opened = caseFromDraft(withReference, reference, now);
+      // A repeat finds the case this draft opened: the same answers.
+      const created = {
+        ...(await ports.cases.create(withNextCheck(opened, ports.clocks, now))),
+        referral: opened.referral,
+      };
       await ports.outbox.showNewCaseCard(reference);
       const submitted = { ...withReference, submittedAt: now.toISOString() };
       // The referrer's "immediate danger" alerted the team already: its card says where it went.

@@ -5,6 +5,7 @@ import { earlyYearsAnswersSchema, referralKinds, schoolAgeAnswersSchema } from "
 import { urgentTriggerChoices, urgentTriggers, type UrgentTrigger } from "./urgency.js";
 import { valuesOf } from "../shared/choice.js";
 import { caseReferencePattern } from "../shared/case-reference.js";
+import { extractReferralSchema, isExtractReferral } from "./extract-referral.js";
 
 /**
  * A referral as submitted: what the case is opened with and never changes. The case (bot/cases)
@@ -20,7 +21,11 @@ const dangerAlertSchema = z.object({
 });
 
 /** The answers exactly as submitted, of either form. */
-export const submittedAnswersSchema = z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]);
+export const formAnswersSchema = z.union([schoolAgeAnswersSchema, earlyYearsAnswersSchema]);
+
+/** What a case was opened with: a form's answers, or a pupil database extract's row. */
+export const submittedAnswersSchema = z.union([...formAnswersSchema.options, extractReferralSchema]);
+export type FormAnswers = z.infer<typeof formAnswersSchema>;
 
 /** A referral submitted with core enquiries missing (the readiness gate), and the referrer's reason. */
 const enquiriesIncompleteSchema = z.object({ missing: z.array(z.string()), reason: z.string() });
@@ -49,7 +54,8 @@ export const submittedReferralSchema = z.object({
         at: z.string(),
         referrer: personSchema,
         kind: z.enum(referralKinds),
-        referral: submittedAnswersSchema,
+        /** A further referral is always a form's (an extract row finds the open case instead). */
+        referral: formAnswersSchema,
         enquiriesIncomplete: enquiriesIncompleteSchema.optional(),
         /** The alert this referral's "immediate danger" raised before it was added. */
         dangerAlert: dangerAlertSchema.optional(),
@@ -94,9 +100,19 @@ export function caseUrgentTriggers(
 ) {
   if (current.urgentTriggers) return current.urgentTriggers;
   const found = new Set<UrgentTrigger>(
-    [current.referral, ...current.furtherReferrals.map((further) => further.referral)].flatMap(
-      urgentTriggers,
+    [current.referral, ...current.furtherReferrals.map((further) => further.referral)].flatMap((referral) =>
+      isExtractReferral(referral) ? [] : urgentTriggers(referral),
     ),
   );
   return urgentTriggerChoices.map((choice) => choice.value).filter((value) => found.has(value));
+}
+
+/** The case's referral forms, first and further (a case opened from an extract row has no first form). */
+export function formReferralsOf(
+  current: Pick<SubmittedReferral, "referral" | "furtherReferrals">,
+): FormAnswers[] {
+  return [
+    ...(isExtractReferral(current.referral) ? [] : [current.referral]),
+    ...current.furtherReferrals.map((further) => further.referral),
+  ];
 }

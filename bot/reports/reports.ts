@@ -1,3 +1,4 @@
+import { pupilDatabaseReport } from "../referrals/extract-referral.js";
 import { formatDate } from "../shared/format.js";
 import { statusTitles, type CaseStatus } from "../cases/case.js";
 import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
@@ -271,13 +272,21 @@ function byWeekOrMonth(days: readonly string[], period: Period): ReportTable {
   };
 }
 
-export const sourceLabels = ["School", "Early years", "Agency", "Public", "Other LA"] as const;
+export const sourceLabels = [
+  "School",
+  "Early years",
+  "Agency",
+  "Public",
+  "Other LA",
+  "Pupil database report",
+] as const;
 
 /** Who referred: a school or an early-years setting (told apart by the referral's kind), or someone an officer recorded for. */
 export function sourceLabel(kind: ReferralKind, source: string | undefined): (typeof sourceLabels)[number] {
   if (source === "agency") return "Agency";
   if (source === "public") return "Public";
   if (source === "another-council") return "Other LA";
+  if (source === pupilDatabaseReport) return "Pupil database report";
   return kind === "early-years" ? "Early years" : "School";
 }
 

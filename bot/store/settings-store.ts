@@ -4,6 +4,7 @@ import {
   caseChannelSchema,
   installedTeamSchema,
   type CaseChannel,
+  type ExtractClaim,
   type InstalledTeam,
   type RetentionRecord,
   type Settings,
@@ -113,6 +114,36 @@ export class SettingsStore implements Settings {
   /** An import's record (nothing of the file's rows): its id is the one the findings card pages by. */
   async recordImport(record: ImportRecord): Promise<void> {
     await upsert(this.container, { id: `import|${record.importId}`, ...importRecordSchema.parse(record) });
+  }
+
+  async addCaseToImport(importId: string, reference: string): Promise<void> {
+    await updateWithRetry<ImportRecord & { id: string }>(this.container, `import|${importId}`, (current) =>
+      current && !current.casesOpened.includes(reference)
+        ? { ...current, casesOpened: [...current.casesOpened, reference] }
+        : undefined,
+    );
+  }
+
+  async extractClaim(childHash: string): Promise<ExtractClaim | undefined> {
+    const claim = await read<{ id: string; reference: string }>(this.container, `extract-claim|${childHash}`);
+    return claim ? { reference: claim.reference, etag: claim._etag } : undefined;
+  }
+
+  async takeExtractClaim(
+    childHash: string,
+    reference: string,
+    at: Date,
+    replacing?: string,
+  ): Promise<boolean> {
+    const claim = { id: `extract-claim|${childHash}`, reference, at: at.toISOString() };
+    if (replacing === undefined) return createIfAbsent(this.container, claim);
+    try {
+      await replaceIfUnchanged(this.container, claim, replacing);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return false;
+      throw error;
+    }
   }
 
   async recordTeam(team: InstalledTeam): Promise<void> {

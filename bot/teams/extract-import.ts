@@ -17,6 +17,10 @@ import { fileDownloadInfo } from "./dispatch.js";
 import { cardNumber } from "./inbound.js";
 import { renderFittingCard, type CardJson } from "./render-card.js";
 import { fileRoute, verb, type Reply, type Route, type Turn } from "./route.js";
+import { replyAfterTurn } from "./later-reply.js";
+import type { Services } from "../services.js";
+import type { Log } from "../log.js";
+import type { Actor } from "../shared/person.js";
 
 /**
  * A pupil database extract sent in personal chat (issue 14): checked before anything is fetched,
@@ -39,7 +43,8 @@ const fileAttachment = z.object({
   }),
 });
 
-const pageData = z.object({
+/** A findings card button's data: the import and the page each list shows. */
+export const pageData = z.object({
   importId: z.string().min(1).max(100),
   pages: z.object({
     "compulsory-no-place": cardNumber(100_000),
@@ -48,7 +53,7 @@ const pageData = z.object({
   }),
 });
 
-const notForReferrers =
+export const notForReferrers =
   "Pupil database extracts are for the CME team. To tell us about a child, say 'refer'.";
 
 /** Teams' file store did not give the file (it answered with an error, or not at all). */
@@ -75,26 +80,46 @@ async function download(address: string, maxBytes: number): Promise<Readable> {
   return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
 }
 
-function findingsCard(kept: KeptImport, importId: string, pages: ExtractPages): CardJson {
+export function findingsCard(kept: KeptImport, importId: string, pages: ExtractPages): CardJson {
   return renderFittingCard(
     "pupil-extract-findings",
     extractViewDetails.map((detail) => () => extractFindingsView(kept, importId, pages, detail)),
   );
 }
 
+/**
+ * Refusals that need no download are answered in the turn; the file is read after it (a county's
+ * file takes some 10 s, near Teams' 15 s) and its lists posted to the chat when read.
+ */
 async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttachment>): Promise<Reply> {
-  const { services, log } = turn;
-  const { pupilExtracts, localMode } = services.config;
+  const { pupilExtracts, localMode } = turn.services.config;
   const file: ExtractFile = {
     name: attachment.name,
     fileType: attachment.content.fileType,
     downloadUrl: attachment.content.downloadUrl,
   };
   const maxBytes = pupilExtracts.limits.maxBytes;
+  const refused = refusalBeforeFetch(file, { localMode, hosts: pupilExtracts.downloadHosts, maxBytes });
+  if (refused) {
+    turn.log("extract.refused", { reason: refused.reason });
+    return { text: refused.message };
+  }
+  const actor = await turn.actor();
+  replyAfterTurn(turn, "extract.import", () => readExtractFile(turn.services, turn.log, file, actor));
+  return { text: `Reading ${file.name}… I'll post the lists here.` };
+}
+
+/** Fetches and reads the file, keeps its findings and records the import: the card, or why not. */
+async function readExtractFile(
+  services: Services,
+  log: Log,
+  file: ExtractFile,
+  actor: Actor,
+): Promise<Reply> {
+  const { pupilExtracts } = services.config;
+  const maxBytes = pupilExtracts.limits.maxBytes;
   let downloadCut = false;
   try {
-    const refused = refusalBeforeFetch(file, { localMode, hosts: pupilExtracts.downloadHosts, maxBytes });
-    if (refused) throw refused;
     const source = await download(file.downloadUrl, maxBytes);
     // The connection cut, or the time up, while the file is read is Teams' store failing.
     source.once("error", () => (downloadCut = true));
@@ -105,8 +130,14 @@ async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttach
       ukDate(services.now()),
       pupilExtracts.limits,
     );
-    const actor = await turn.actor();
-    const kept: KeptImport = { by: actor.id, fileName: file.name, ...imported };
+    const importedAt = services.now();
+    const kept: KeptImport = {
+      by: actor.id,
+      fileName: file.name,
+      importedAt: importedAt.toISOString(),
+      findings: imported.findings,
+      openCases: new Map(imported.openCases),
+    };
     const importId = services.extractImports.keep(kept);
     // Counts only: the file's name and rows are a child's details.
     log("extract.imported", {
@@ -117,10 +148,10 @@ async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttach
     const card = findingsCard(kept, importId, firstPages);
     try {
       await services.settings.recordImport(
-        importRecordOf(importId, actor, services.now(), file.name, imported.findings),
+        importRecordOf(importId, actor, importedAt, file.name, imported.findings),
       );
     } catch (error) {
-      // The findings stand (and page, from memory): a retry could outlast the turn's store time.
+      // The findings stand (and page, from memory): the import is noted by hand.
       log("extract.record.failed", { error: error instanceof Error ? error.message : String(error) });
       return {
         text: "I read the extract, but couldn't record the import (who, when, the counts): tell your manager, so the import is noted by hand.",
@@ -141,6 +172,18 @@ async function importFromTeams(turn: Turn, attachment: z.infer<typeof fileAttach
   }
 }
 
+/** The import, if this person sent it and it is still kept; else what to tell them. */
+export function keptImportOf(turn: Turn, importId: string, by: string): KeptImport | Reply {
+  const kept = turn.services.extractImports.get(importId, by);
+  if (kept === "someone else's")
+    return { text: "Those lists are of an extract someone else sent: only they can page through them." };
+  if (!kept)
+    return {
+      text: "I no longer have that extract's lists (they are kept for an hour, and the file is not kept): send the file again.",
+    };
+  return kept;
+}
+
 export const extractRoutes: readonly Route[] = [
   fileRoute({
     file: "pupil extract",
@@ -158,14 +201,8 @@ export const extractRoutes: readonly Route[] = [
     notAllowed: notForReferrers,
     input: pageData,
     handle: async (turn, { importId, pages }) => {
-      const kept = turn.services.extractImports.get(importId, (await turn.actor()).id);
-      if (kept === "someone else's")
-        return { text: "Those lists are of an extract someone else sent: only they can page through them." };
-      if (!kept)
-        return {
-          text: "I no longer have that extract's lists (they are kept for an hour, and the file is not kept): send the file again.",
-        };
-      return { card: findingsCard(kept, importId, pages) };
+      const kept = keptImportOf(turn, importId, (await turn.actor()).id);
+      return "findings" in kept ? { card: findingsCard(kept, importId, pages) } : kept;
     },
   }),
 ];

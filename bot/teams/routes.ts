@@ -1,4 +1,5 @@
 import { caseRoutes } from "./case-routes.js";
+import { extractCaseRoutes } from "./extract-cases.js";
 import { extractRoutes } from "./extract-import.js";
 import { helpReply } from "./commands.js";
 import { referralRoutes } from "./referral-routes.js";
@@ -28,6 +29,7 @@ export const routes: readonly Route[] = [
   ...teamRoutes,
   ...caseRoutes,
   ...extractRoutes,
+  ...extractCaseRoutes,
 ];
 
 /** The order help and the manifest list the commands in: the ones most people use first. */

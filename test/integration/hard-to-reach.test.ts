@@ -22,7 +22,7 @@ import {
   walkToReview,
   type Answers,
 } from "../support/referral-walk.js";
-import { sampleCase } from "../support/sample-case.js";
+import { sampleCase, formCaseOf } from "../support/sample-case.js";
 
 /** Every fact of a card (FactSets' title and value), markdown escapes taken off. */
 function factsOf(card: unknown): { title: string; value: string }[] {
@@ -95,7 +95,7 @@ describe("hard-to-reach families, referred without made-up data", () => {
 
   const year = new Date().getUTCFullYear();
   const reference = `CME-${year}-00001`;
-  const stored = async () => (await h.app.services.cases.get(reference))!;
+  const stored = async () => formCaseOf((await h.app.services.cases.get(reference))!);
 
   /** The case's Details, as an officer opens them from its card. */
   const details = async () => {

@@ -21,6 +21,8 @@ import {
 import { goodAnswers } from "../support/referral-walk.js";
 import { addDays, seededRandom } from "../support/cme-generator.js";
 import { parseCsvLine } from "../support/csv-line.js";
+import { formCaseOf } from "../support/sample-case.js";
+import { caseFromExtractRow } from "../../bot/pupils/open-extract-case.js";
 
 /** Today, for the bot: Monday 15 June 2026. */
 const now = new Date("2026-06-15T11:00:00Z");
@@ -66,17 +68,26 @@ function caseOf(spec: Leaver, reference: string, submitted: string): Case {
     }
     return draft;
   };
-  let current = caseFromDraft(draftOf(when, answers), reference, when);
-  // A pupil extract's leavers list: the case records the list as what happened (bot/pupils).
-  if (spec.whatHappened !== "other") {
-    current = {
-      ...current,
-      referral: {
-        ...current.referral,
-        whatHappened: { ...current.referral.whatHappened, whatHappened: spec.whatHappened },
-      } as Case["referral"],
-    };
-  }
+  // A pupil extract's leavers list: the case the extract's own rules open from such a row.
+  let current: Case =
+    spec.whatHappened === "leavers-no-forwarding-school"
+      ? caseFromExtractRow(
+          {
+            row: 2,
+            lists: ["leavers-no-forwarding-school"],
+            pupil: {
+              legalForename: "Sam",
+              legalSurname: spec.surname,
+              dateOfBirth: "2015-03-14",
+              dateLeft: addDays(submitted, -10),
+            },
+          },
+          { importId: "import-1", fileName: "extract.csv", importedAt: when.toISOString() },
+          officer,
+          reference,
+          when,
+        )
+      : caseFromDraft(draftOf(when, answers), reference, when);
   const act = (name: CaseActionName, input: Record<string, unknown>, at: Date) => {
     const result = applyCaseAction(name, current, officer, input, {
       now: at,
@@ -90,7 +101,7 @@ function caseOf(spec: Leaver, reference: string, submitted: string): Case {
   act("triage", { dfeReason: "unknown", cmeStartDate: addDays(submitted, -10) }, later);
   if (spec.furtherCtf) {
     const further = draftOf(later, { ...answers, school: { ...answers.school!, ctf: spec.furtherCtf } });
-    current = withFurtherReferral(current, further, later) ?? current;
+    current = withFurtherReferral(formCaseOf(current), further, later) ?? current;
   }
   if (spec.closed) act("close", { outcome: "returned" }, new Date(later.getTime() + 3_600_000));
   return current;

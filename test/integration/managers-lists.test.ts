@@ -1,3 +1,4 @@
+import { formCaseOf } from "../support/sample-case.js";
 import { expect } from "chai";
 import { applyCaseAction, type ActionResult } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
@@ -340,16 +341,18 @@ describe("managers' status and lists", () => {
 
     // A child with a UPN (one whose check letter is right), found by it case-blind; another UPN finds nothing.
     const upn = "K856201200001";
-    const withUpn = caseOf(h, {
-      n: 900,
-      surname: "Upnchild",
-      urgent: false,
-      triaged: true,
-      pendingClosure: false,
-      closed: false,
-      daysAgo: 3,
-      written: true,
-    });
+    const withUpn = formCaseOf(
+      caseOf(h, {
+        n: 900,
+        surname: "Upnchild",
+        urgent: false,
+        triaged: true,
+        pendingClosure: false,
+        closed: false,
+        daysAgo: 3,
+        written: true,
+      }),
+    );
     const child = { ...withUpn.referral.child, upn };
     await h.app.services.cases.create({
       ...withUpn,

@@ -17,6 +17,7 @@ import {
   cardActions,
   cardIn,
   cardText,
+  eventually,
   invokeCard,
   invokeMessage,
   people,
@@ -149,11 +150,17 @@ function fileMessage(h: Harness, who: Who, downloadUrl: string, name = "extract.
   };
 }
 
-/** What the bot answered the person's last message with. */
+/**
+ * What the bot answered the person's last message with: a refusal in the turn, or, once the file
+ * is read after the turn, the lists (or why not) it posts to the chat.
+ */
 function lastAnswer(h: Harness, who: Who) {
-  const answer = h.teams.replies(personalConversationId(who)).at(-1);
-  if (!answer) throw new Error("no answer");
-  return answer;
+  return eventually(() => {
+    const answer = h.teams.replies(personalConversationId(who)).at(-1);
+    if (!answer) throw new Error("no answer");
+    if ((answer.body.text as string | undefined)?.startsWith("Reading ")) throw new Error("still reading");
+    return answer;
+  }, 15_000);
 }
 
 /** The data of the Next button of one list's part of the card. */
@@ -196,8 +203,12 @@ describe("pupil extracts sent in Teams", function () {
 
   it("shows an officer the three lists' counts, the problems, and pages of each list", async () => {
     expect(onList("compulsory-no-place").length).to.be.greaterThan(10);
+    const replies = () => h.teams.replies(personalConversationId(people.officer));
+    const before = replies().length;
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
-    const card = cardIn(lastAnswer(h, people.officer));
+    // Answered at once; the lists are posted to the chat once the file is read.
+    expect(replies()[before]?.body.text).to.equal("Reading extract.csv… I'll post the lists here.");
+    const card = cardIn(await lastAnswer(h, people.officer));
     const text = cardText(card);
     const bad = plans.filter((plan) => plan.badColumn).length;
     expect(text).to.include(`${plans.length} rows read`);
@@ -233,7 +244,7 @@ describe("pupil extracts sent in Teams", function () {
       ).resources.filter((document) => String(document.id).startsWith("import|"));
     const before = (await records()).length;
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv"), "Spring census.csv"));
-    expect(cardText(cardIn(lastAnswer(h, people.officer)))).to.include(`${plans.length} rows read`);
+    expect(cardText(cardIn(await lastAnswer(h, people.officer)))).to.include(`${plans.length} rows read`);
     const added = (await records()).slice(before);
     expect(added).to.have.length(1);
     const record = added[0]!;
@@ -259,7 +270,7 @@ describe("pupil extracts sent in Teams", function () {
   it("refuses a DSL's file (not the CME team) without fetching it", async () => {
     const before = store.requests.length;
     await h.send(fileMessage(h, people.dsl, store.url("/extract.csv")));
-    expect(lastAnswer(h, people.dsl).body.text).to.include("for the CME team");
+    expect((await lastAnswer(h, people.dsl)).body.text).to.include("for the CME team");
     expect(store.requests.length).to.equal(before);
   });
 
@@ -267,26 +278,30 @@ describe("pupil extracts sent in Teams", function () {
     const before = store.requests.length;
     // Loopback, but not the address local mode allows (127.0.0.1): the same server, never asked.
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv", "127.0.0.2")));
-    expect(lastAnswer(h, people.officer).body.text).to.include("only read files Teams keeps for you");
+    expect((await lastAnswer(h, people.officer)).body.text).to.include("only read files Teams keeps for you");
     await h.send(fileMessage(h, people.officer, "https://files.example.org/extract.csv"));
-    expect(lastAnswer(h, people.officer).body.text).to.include("only read files Teams keeps for you");
+    expect((await lastAnswer(h, people.officer)).body.text).to.include("only read files Teams keeps for you");
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv"), "extract.xlsx", "xlsx"));
-    expect(lastAnswer(h, people.officer).body.text).to.include("not a CSV file");
+    expect((await lastAnswer(h, people.officer)).body.text).to.include("not a CSV file");
     expect(store.requests.length).to.equal(before);
   });
 
   it("refuses a file over the size, told or counted, and stops the download", async () => {
     await h.send(fileMessage(h, people.officer, store.url("/large.csv")));
-    expect(lastAnswer(h, people.officer).body.text).to.match(/larger than .* MB, the most an extract may be/);
+    expect((await lastAnswer(h, people.officer)).body.text).to.match(
+      /larger than .* MB, the most an extract may be/,
+    );
     await h.send(fileMessage(h, people.officer, store.url("/endless.csv")));
-    expect(lastAnswer(h, people.officer).body.text).to.match(/larger than .* MB, the most an extract may be/);
+    expect((await lastAnswer(h, people.officer)).body.text).to.match(
+      /larger than .* MB, the most an extract may be/,
+    );
     // The endless file's answer was abandoned: the reader stopped at the limit.
     expect(store.abandoned).to.equal(1);
   });
 
   it("tells what is wrong with a file that is not the extract", async () => {
     await h.send(fileMessage(h, people.officer, store.url("/wrong-headers.csv")));
-    expect(lastAnswer(h, people.officer).body.text).to.include(
+    expect((await lastAnswer(h, people.officer)).body.text).to.include(
       "The file's first row is not the extract's header row",
     );
   });
@@ -305,14 +320,14 @@ describe("pupil extracts sent in Teams", function () {
     };
     await h.app.services.cases.create(open);
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
-    const text = cardText(cardIn(lastAnswer(h, people.officer)));
+    const text = cardText(cardIn(await lastAnswer(h, people.officer)));
     expect(text).to.include("open case CME-2026-00042");
     expect(text).to.match(/\b1 of the children listed already have an open case/);
   });
 
   it("says to send the file again when a page is asked after the lists have gone", async () => {
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
-    const next = nextPage(cardIn(lastAnswer(h, people.officer)), "compulsory-no-place");
+    const next = nextPage(cardIn(await lastAnswer(h, people.officer)), "compulsory-no-place");
     offsetMs = 61 * 60 * 1000;
     try {
       const answer = await h.send(cardAction(h.teams, people.officer, "personal", "extract.page", next));
@@ -324,7 +339,7 @@ describe("pupil extracts sent in Teams", function () {
 
   it("shows another officer nothing of someone else's extract: only who sent it pages it", async () => {
     await h.send(fileMessage(h, people.officer, store.url("/extract.csv")));
-    const next = nextPage(cardIn(lastAnswer(h, people.officer)), "compulsory-no-place");
+    const next = nextPage(cardIn(await lastAnswer(h, people.officer)), "compulsory-no-place");
     const answer = await h.send(cardAction(h.teams, people.officer2, "personal", "extract.page", next));
     expect(invokeMessage(answer)).to.include("someone else sent");
     expect(JSON.stringify(answer.body)).not.to.include(nameOf(onList("compulsory-no-place")[0]!));
@@ -333,13 +348,13 @@ describe("pupil extracts sent in Teams", function () {
   it("takes a command typed beside a file as that command", async () => {
     const before = store.requests.length;
     await h.send({ ...fileMessage(h, people.dsl, store.url("/extract.csv")), text: "my referrals" });
-    expect(cardText(cardIn(lastAnswer(h, people.dsl)))).to.include("referrals");
+    expect(cardText(cardIn(await lastAnswer(h, people.dsl)))).to.include("referrals");
     expect(store.requests.length).to.equal(before);
   });
 
   it("says the file did not come when the connection is cut while it is read", async () => {
     await h.send(fileMessage(h, people.officer, store.url("/cut.csv")));
-    expect(lastAnswer(h, people.officer).body.text).to.equal(
+    expect((await lastAnswer(h, people.officer)).body.text).to.equal(
       "Teams didn't give me the file, so nothing was read: send it again in a minute.",
     );
   });
@@ -358,7 +373,7 @@ describe("a pupil extract that takes longer to read than a turn's store time", f
     const h = await startHarness({ STORE_DEADLINE_MS: "1500" });
     try {
       await h.send(fileMessage(h, people.officer, store.url("/slow.csv")));
-      expect(cardText(cardIn(lastAnswer(h, people.officer)))).to.include(`${plans.length} rows read`);
+      expect(cardText(cardIn(await lastAnswer(h, people.officer)))).to.include(`${plans.length} rows read`);
     } finally {
       await h.close();
       await store.stop();

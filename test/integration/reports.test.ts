@@ -131,7 +131,7 @@ function caseOf(spec: Spec, reference: string): Case {
     }
     return draft;
   };
-  let current = caseFromDraft(draftOf(spec.kind, spec.at, answers), reference, spec.at);
+  let current: Case = caseFromDraft(draftOf(spec.kind, spec.at, answers), reference, spec.at);
   const act = (name: CaseActionName, input: Record<string, unknown>, when: Date) => {
     const result = applyCaseAction(name, current, officer, input, {
       now: when,

@@ -1,3 +1,4 @@
+import { formCaseOf } from "../support/sample-case.js";
 import { expect } from "chai";
 import type { Case } from "../../bot/cases/case.js";
 import { formatDate } from "../../bot/shared/format.js";
@@ -196,8 +197,8 @@ describe("safeguarding first: Children's Social Care on the case card", () => {
                 referrer: current.referrer,
                 kind: current.kind,
                 referral: {
-                  ...current.referral,
-                  vulnerability: { ...current.referral.vulnerability, flags: ["looked-after"] },
+                  ...formCaseOf(current).referral,
+                  vulnerability: { ...formCaseOf(current).referral.vulnerability, flags: ["looked-after"] },
                 },
               },
             ],

@@ -1,3 +1,4 @@
+import { formCaseOf } from "../support/sample-case.js";
 import { expect } from "chai";
 import { referrerContacts } from "../../bot/config.js";
 import { sweepDrafts } from "../../bot/referrals/draft-sweep.js";
@@ -404,7 +405,7 @@ describe("an officer raises or lowers a case's priority", () => {
                 at: monday.toISOString(),
                 referrer: current.referrer,
                 kind: current.kind,
-                referral: current.referral,
+                referral: formCaseOf(current).referral,
               },
             ],
             events: [

@@ -114,7 +114,7 @@ export function caseOf(plan: CasePlan): Case {
     if (!result.ok) throw new Error(`${plan.reference} ${step}: ${JSON.stringify(result.errors)}`);
     draft = result.draft;
   }
-  let current = caseFromDraft(draft, plan.reference, submitted);
+  let current: Case = caseFromDraft(draft, plan.reference, submitted);
   if (plan.sex === "not recorded") {
     // As a case recorded before sex was asked, or anonymised: the answer is not there.
     const child: Record<string, unknown> = { ...current.referral.child };

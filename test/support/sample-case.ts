@@ -1,7 +1,8 @@
 import type { Case } from "../../bot/cases/case.js";
+import { isExtractReferral } from "../../bot/referrals/extract-referral.js";
+import { caseFromDraft, type FormCase } from "../../bot/referrals/submission.js";
 import type { ReferralKind } from "../../bot/referrals/draft.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
-import { caseFromDraft } from "../../bot/referrals/submission.js";
 import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
 import { goodAnswers, goodEarlyYearsAnswers } from "./referral-walk.js";
 
@@ -9,7 +10,7 @@ import { goodAnswers, goodEarlyYearsAnswers } from "./referral-walk.js";
  * A case as submitting the good answers through the real wizard makes it, at `now` (a UK date
  * `today`), referred by Dana from her personal chat: for unit tests of the rules that work on cases.
  */
-export function sampleCase(kind: ReferralKind, now: Date, today: string): Case {
+export function sampleCase(kind: ReferralKind, now: Date, today: string): FormCase {
   const answers = kind === "early-years" ? goodEarlyYearsAnswers : goodAnswers;
   const referrer = { id: "29:dsl", name: "Dana" };
   let draft = startDraft(
@@ -25,4 +26,10 @@ export function sampleCase(kind: ReferralKind, now: Date, today: string): Case {
     draft = result.draft;
   }
   return caseFromDraft(draft, "CME-2026-00001", now);
+}
+
+/** A case the test made from a referral form, as such (it throws for a case opened from an extract row). */
+export function formCaseOf(current: Case): FormCase {
+  if (isExtractReferral(current.referral)) throw new Error(`${current.id} was opened from an extract row`);
+  return current as FormCase;
 }

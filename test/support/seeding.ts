@@ -1,3 +1,4 @@
+import { formCaseOf } from "./sample-case.js";
 import type { Case } from "../../bot/cases/case.js";
 import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
 import { withNextCheck, type Clocks } from "../../bot/escalations/due.js";
@@ -95,7 +96,7 @@ export function copyOf(template: Case, child: number, random: () => number, from
   const earliest = Math.ceil((Date.parse(from) - Date.parse(template.submittedAt)) / (7 * 86_400_000));
   const latest = Math.floor((now.getTime() - Date.parse(lastAt)) / (7 * 86_400_000));
   const weeks = latest >= earliest ? earliest + Math.floor(random() * (latest - earliest + 1)) : 0;
-  const moved = shifted(template, weeks * 7) as Case;
+  const moved = formCaseOf(shifted(template, weeks * 7) as Case);
   const names = { forenames: `Child${child}`, surname: `Generated${child}` };
   const referralChild = { ...moved.referral.child, ...names };
   return {

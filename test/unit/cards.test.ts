@@ -407,6 +407,7 @@ function maximalExtractView(text: Filler) {
     {
       by: "29:o",
       fileName: text(260),
+      importedAt: "2026-11-28T10:00:00.000Z",
       findings: {
         importDate: "2026-11-28",
         rows: { read: 200_000, good: 199_000, bad: 1000 },
@@ -446,6 +447,27 @@ function everyCard(hostile?: Filler): [string, object][] {
     ],
     ["referral-discarded", { title: forms["early-years"].title }],
     ["pupil-extract-findings", maximalExtractView(text)],
+    [
+      "pupil-extract-open-all",
+      {
+        title: "Open 200,000 cases?",
+        text: long(400),
+        perList: ["Compulsory school age, no school place", "Rising fives", "Left"].map((title) => ({
+          title,
+          value: "200,000",
+        })),
+        note: long(200),
+        confirmTitle: "Open 200,000 cases",
+        data: {
+          importId: "0f0e0d0c-0000-4000-8000-000000000000",
+          pages: {
+            "compulsory-no-place": 99_999,
+            "rising-fives": 99_999,
+            "leavers-no-forwarding-school": 99_999,
+          },
+        },
+      },
+    ],
     [
       "referral-possible-duplicate",
       {

@@ -11,7 +11,7 @@ import {
 import { caseStatuses, revisionOf, type Case, type CaseStatus } from "../../bot/cases/case.js";
 import type { Actor } from "../../bot/shared/person.js";
 import type { ReferralKind } from "../../bot/referrals/draft.js";
-import { sampleCase } from "../support/sample-case.js";
+import { formCaseOf, sampleCase } from "../support/sample-case.js";
 
 const now = new Date("2026-11-28T10:00:00Z");
 const context: ActionContext = {
@@ -291,7 +291,7 @@ describe("actions on a case", () => {
   });
 
   it("does not send questions to an officer who recorded a referral for someone outside Teams", () => {
-    const recorded = caseIn("in_progress");
+    const recorded = formCaseOf(caseIn("in_progress"));
     const fromAgency: Case = {
       ...recorded,
       referral: { ...recorded.referral, referrer: { ...recorded.referral.referrer, source: "agency" } },

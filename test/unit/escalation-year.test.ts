@@ -12,7 +12,7 @@ import {
 import { due, type Clocks } from "../../bot/escalations/due.js";
 import { readEscalationPolicy } from "../../bot/escalations/files.js";
 import { escalationKey } from "../../bot/escalations/due.js";
-import { sampleCase } from "../support/sample-case.js";
+import { formCaseOf, sampleCase } from "../support/sample-case.js";
 import { ukDate } from "../../bot/shared/uk-dates.js";
 
 const policy = readEscalationPolicy(new URL("../../config/escalation-policy.json", import.meta.url).pathname);
@@ -101,7 +101,7 @@ describe("a year of synthetic cases: every rule on the right day, once", () => {
       const joint = due(current, clocks, new Date("2028-01-01T00:00:00Z")).due.find(
         (l) => l.rule === "jointEnquiries",
       )!;
-      const lastAttended = current.referral.school.dateLastAttended;
+      const lastAttended = formCaseOf(current).referral.school.dateLastAttended;
       expect(schoolDaysBetween(calendar, lastAttended, ukDate(joint.at)), date).to.equal(20);
       expect(calendar.isSchoolDay(ukDate(joint.at)), date).to.equal(true);
     }
@@ -190,7 +190,7 @@ describe("a year of synthetic cases closed and reopened: every clock restarts at
         const triaged = act(
           submitted,
           "triage",
-          { dfeReason: "unknown", cmeStartDate: submitted.referral.school.dateLastAttended },
+          { dfeReason: "unknown", cmeStartDate: formCaseOf(submitted).referral.school.dateLastAttended },
           londonInstant(date, 11),
         );
         const contacted = act(

@@ -12,7 +12,13 @@ function importOf(by: string, rows: number): KeptImport {
     problems: [],
     problemsLeftOut: 0,
   };
-  return { by, fileName: "extract.csv", findings, openCases: new Map() };
+  return {
+    by,
+    fileName: "extract.csv",
+    importedAt: "2026-01-05T10:00:00.000Z",
+    findings,
+    openCases: new Map(),
+  };
 }
 
 describe("imports kept for paging", () => {

@@ -1,19 +1,17 @@
+import type { FormAnswers } from "../../bot/referrals/submitted-referral.js";
 import { expect } from "chai";
 import { applyCaseAction } from "../../bot/cases/actions.js";
 import type { Case } from "../../bot/cases/case.js";
 import { anonymise } from "../../bot/cases/retention.js";
 import type { Actor } from "../../bot/shared/person.js";
 import { safeguardingFirst, safeguardingFirstText } from "../../bot/cases/safeguarding.js";
-import { sampleCase } from "../support/sample-case.js";
+import { formCaseOf, sampleCase } from "../support/sample-case.js";
 
 const now = new Date("2026-11-28T10:00:00Z");
 const duty = "Children's Duty: 0116 305 0005";
 
 /** The sample case with these vulnerability answers (and urgency) changed. */
-function caseWith(
-  vulnerability: Partial<Case["referral"]["vulnerability"]>,
-  change: Partial<Case> = {},
-): Case {
+function caseWith(vulnerability: Partial<FormAnswers["vulnerability"]>, change: Partial<Case> = {}): Case {
   const base = sampleCase("school-age", now, "2026-11-28");
   return {
     ...base,
@@ -68,7 +66,7 @@ describe("safeguarding first: Children's Social Care before anything else", () =
 
   it("names every reason at once, in order, including a further referral's", () => {
     const base = caseWith({ flags: ["looked-after"] }, { urgent: true });
-    const further = caseWith({ flags: ["child-protection-plan", "child-in-need"] }).referral;
+    const further = formCaseOf(caseWith({ flags: ["child-protection-plan", "child-in-need"] })).referral;
     const current: Case = {
       ...base,
       furtherReferrals: [

@@ -1,0 +1,290 @@
+import { expect } from "chai";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Case } from "../../bot/cases/case.js";
+import { sweepEscalations } from "../../bot/escalations/sweep.js";
+import { isExtractReferral } from "../../bot/referrals/extract-referral.js";
+import { compulsorySchoolAgeStarts } from "../../bot/referrals/school-age.js";
+import { matchKeysOf } from "../../bot/referrals/submitted-referral.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
+import {
+  cardAction,
+  cardActions,
+  cardIn,
+  cardText,
+  channelId,
+  eventually,
+  invokeCard,
+  invokeMessage,
+  people,
+  personalConversationId,
+  personalMessage,
+  startHarness,
+  type Harness,
+  type Who,
+} from "../support/harness.js";
+import {
+  extractLines,
+  plannedPupils,
+  type PlannedList,
+  type PupilPlan,
+} from "../support/pupil-extract-generator.js";
+import { sampleCase } from "../support/sample-case.js";
+
+/*
+ * Issue 14 items 2–3: cases opened from an extract's findings card, over HTTP through the real
+ * server: "Open a case" on a row, "Open cases for all N", exactly one case per child.
+ */
+
+const importDate = ukDate(new Date());
+const plans = [...plannedPupils({ seed: 21, rows: 120, importDate, badShare: 0 })];
+const csv = [...extractLines(plans)].join("");
+const onList = (list: PlannedList) => plans.filter((plan) => plan.lists.includes(list));
+const isoDob = (plan: PupilPlan) => {
+  const dob = plan.cells!.DOB;
+  return dob.includes("/") ? dob.split("/").reverse().join("-") : dob;
+};
+
+/** Serves the extract as Teams' file store does (loopback, as in local mode). */
+async function serveExtract(): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/csv" });
+    res.end(csv);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/extract.csv`, server };
+}
+
+function fileMessage(h: Harness, who: Who, downloadUrl: string, name: string) {
+  return {
+    ...personalMessage(h.teams, who, ""),
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.teams.file.download.info",
+        contentUrl: downloadUrl,
+        name,
+        content: { downloadUrl, uniqueId: "1f0e2d3c-0000-4000-8000-000000000002", fileType: "csv" },
+      },
+    ],
+  };
+}
+
+describe("cases opened from a pupil extract", function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let file: { url: string; server: Server };
+  let clock: Date | undefined;
+
+  beforeEach(async () => {
+    file = await serveExtract();
+    h = await startHarness({}, { now: () => clock ?? new Date() });
+    clock = undefined;
+  });
+  afterEach(async () => {
+    await h.close();
+    file.server.closeAllConnections();
+    await new Promise((resolve) => file.server.close(resolve));
+  });
+
+  const replies = (who: Who) => h.teams.replies(personalConversationId(who));
+  /** Sends the extract; the findings card posted to the chat once it is read. */
+  const importAs = async (who: Who, name = "Spring census.csv") => {
+    const before = replies(who).length;
+    await h.send(fileMessage(h, who, file.url, name));
+    return eventually(
+      () =>
+        cardIn(
+          replies(who)
+            .slice(before)
+            .find((each) => each.body.attachments)!,
+        ),
+      15_000,
+    );
+  };
+  const press = async (who: Who, verb: string, data: Record<string, unknown>) =>
+    h.send(cardAction(h.teams, who, "personal", verb, data));
+  /** The Open a case button of a plan's row. */
+  const openButton = (card: unknown, plan: PupilPlan) =>
+    cardActions(card).find((action) => action.verb === "extract.open" && action.data.row === plan.row);
+  const openAllButton = (card: unknown) =>
+    cardActions(card).find((action) => action.verb === "extract.openAll");
+  const allCases = async () => (await h.storeContainer("cases").items.readAll<Case>().fetchAll()).resources;
+  const newCasePosts = () =>
+    h.teams.posts(channelId).filter((post) => /pupil database report/i.test(cardText(cardIn(post))));
+  const importRecords = async () =>
+    (await h.storeContainer("settings").items.readAll<Record<string, unknown>>().fetchAll()).resources.filter(
+      (document) => String(document.id).startsWith("import|"),
+    );
+
+  it("opens a case from a row of each list: the row's details, the list as what happened, one channel card, the import record, the row linked", async () => {
+    let card = await importAs(people.officer);
+    const chosen: PupilPlan[] = [];
+    for (const list of ["compulsory-no-place", "rising-fives", "leavers-no-forwarding-school"] as const)
+      chosen.push(onList(list).find((plan) => !chosen.includes(plan))!);
+    const references: string[] = [];
+    for (const plan of chosen) {
+      const button = openButton(card, plan);
+      expect(button, `row ${plan.row}`).to.not.equal(undefined);
+      card = invokeCard(await press(people.officer, "extract.open", button!.data));
+      // The standing shown just before the row's line.
+      const reference = [
+        ...JSON.stringify(card)
+          .split(`(row ${plan.row})`)[0]!
+          .matchAll(/open case (CME-\d{4}-\d{5})/g),
+      ].at(-1)?.[1];
+      expect(reference, `row ${plan.row} linked`).to.be.a("string");
+      expect(openButton(card, plan)).to.equal(undefined);
+      references.push(reference!);
+      const stored = (await h.app.services.cases.get(reference!))!;
+      expect(stored.status).to.equal("new");
+      expect(stored.urgent).to.equal(false);
+      expect(isExtractReferral(stored.referral)).to.equal(true);
+      expect(stored.referral.referrer.source).to.equal("pupil-database-report");
+      expect(stored.referral.whatHappened.whatHappened).to.equal(plan.lists[0]);
+      expect(stored.referral.child).to.include({
+        forenames: plan.cells!["Legal Forename"],
+        surname: plan.cells!["Legal Surname"],
+        dateOfBirth: isoDob(plan),
+      });
+      expect(stored.events[0]).to.include({ type: "submitted", to: "new" });
+      expect(stored.events[0]!.reason).to.include(
+        `opened from pupil database extract Spring census.csv, row ${plan.row}`,
+      );
+      expect(stored.kind).to.equal(plan.lists[0] === "rising-fives" ? "early-years" : "school-age");
+    }
+    await eventually(() => expect(newCasePosts()).to.have.length(3));
+    for (const reference of references)
+      expect(newCasePosts().filter((post) => cardText(cardIn(post)).includes(reference))).to.have.length(1);
+    const [record] = await importRecords();
+    expect(record!.casesOpened).to.deep.equal(references);
+    // Only the rows that became cases are stored.
+    expect(await allCases()).to.have.length(3);
+  });
+
+  it("makes one case from two clicks at once, and from a second officer who imported the same file", async () => {
+    const plan = onList("compulsory-no-place")[0]!;
+    const card = await importAs(people.officer);
+    const button = openButton(card, plan)!;
+    const [first, second] = await Promise.all([
+      press(people.officer, "extract.open", button.data),
+      press(people.officer, "extract.open", button.data),
+    ]);
+    expect(cardText(invokeCard(first))).to.match(/open case CME-/);
+    expect(cardText(invokeCard(second))).to.match(/open case CME-/);
+    const other = await importAs(people.officer2, "Spring census again.csv");
+    // The second officer's lists show the child linked already; the old card's button opens nothing more.
+    expect(openButton(other, plan)).to.equal(undefined);
+    await press(people.officer, "extract.open", button.data);
+    expect(await allCases()).to.have.length(1);
+    await eventually(() => expect(newCasePosts()).to.have.length(1));
+  });
+
+  it("shows a row whose child already has an open case linked, with no Open a case button", async () => {
+    const plan = onList("leavers-no-forwarding-school")[0]!;
+    await h.app.services.cases.create({
+      ...sampleCase("school-age", new Date(), importDate),
+      id: "CME-2026-00077",
+      matchKeys: matchKeysOf({
+        forenames: plan.cells!["Legal Forename"],
+        surname: plan.cells!["Legal Surname"],
+        dateOfBirth: isoDob(plan),
+        upn: plan.cells!.UPN || undefined,
+      }),
+    });
+    const card = await importAs(people.officer);
+    expect(cardText(card)).to.include("open case CME-2026-00077");
+    expect(openButton(card, plan)).to.equal(undefined);
+  });
+
+  it("opens cases for all N after a confirmation, after the turn; Cancel opens none; pressing again opens none more", async () => {
+    const card = await importAs(people.officer);
+    const children = new Set(
+      plans
+        .filter((plan) => plan.lists.length > 0)
+        .map(
+          (plan) =>
+            `${plan.cells!.UPN}|${plan.cells!["Legal Surname"]}|${plan.cells!["Legal Forename"]}|${isoDob(plan)}`,
+        ),
+    );
+    const n = children.size;
+    const all = openAllButton(card)!;
+    expect(all.title).to.equal(`Open cases for all ${n}`);
+    const confirmation = invokeCard(await press(people.officer, "extract.openAll", all.data));
+    expect(cardText(confirmation)).to.include(`Open ${n} cases`);
+    const cancel = cardActions(confirmation).find((action) => action.title === "Cancel")!;
+    invokeCard(await press(people.officer, cancel.verb, cancel.data));
+    expect(await allCases()).to.have.length(0);
+
+    const confirm = cardActions(confirmation).find((action) => action.verb === "extract.openAllConfirm")!;
+    expect(invokeMessage(await press(people.officer, confirm.verb, confirm.data))).to.equal(
+      `Opening ${n} cases; I'll tell you here when they are open.`,
+    );
+    const told = await eventually(
+      () =>
+        replies(people.officer).find((each) => (each.body.text as string | undefined)?.startsWith("Opened "))!
+          .body.text,
+      60_000,
+    );
+    expect(told).to.equal(`Opened ${n} cases (0 already had one).`);
+    expect(await allCases()).to.have.length(n);
+    await eventually(() => expect(newCasePosts()).to.have.length(n), 30_000);
+    // The refreshed card follows: every row linked, nothing left to open.
+    const refreshed = cardIn(replies(people.officer).at(-1)!);
+    expect(openAllButton(refreshed)).to.equal(undefined);
+    expect(cardActions(refreshed).filter((action) => action.verb === "extract.open")).to.have.length(0);
+    expect(invokeMessage(await press(people.officer, confirm.verb, confirm.data))).to.include(
+      "nothing to open",
+    );
+    expect(await allCases()).to.have.length(n);
+    const [record] = await importRecords();
+    expect(record!.casesOpened).to.have.length(n);
+  });
+
+  it("opens a rising five's case as early years, and the sweep makes it school-age on its day", async () => {
+    const plan = onList("rising-fives").find((each) => each.lists[0] === "rising-fives")!;
+    const card = await importAs(people.officer);
+    invokeCard(await press(people.officer, "extract.open", openButton(card, plan)!.data));
+    const [opened] = await allCases();
+    expect(opened!.kind).to.equal("early-years");
+    const day = compulsorySchoolAgeStarts(isoDob(plan));
+    const dayBefore = new Date(Date.parse(`${day}T12:00:00Z`) - 86_400_000);
+    const before = await sweepEscalations(h.app.services, dayBefore);
+    expect(before.kind === "swept" ? before.convertedToSchoolAge : []).to.deep.equal([]);
+    clock = new Date(`${day}T12:00:00Z`);
+    const on = await sweepEscalations(h.app.services, clock);
+    expect(on.kind === "swept" ? on.convertedToSchoolAge : []).to.deep.equal([opened!.id]);
+    expect((await h.app.services.cases.get(opened!.id))!.kind).to.equal("school-age");
+  });
+
+  it("refuses a referrer pressing the button without reading anything, and someone else's import", async () => {
+    const plan = onList("compulsory-no-place")[0]!;
+    const card = await importAs(people.officer);
+    const button = openButton(card, plan)!;
+    expect(invokeMessage(await press(people.dsl, "extract.open", button.data))).to.include(
+      "for the CME team",
+    );
+    expect(invokeMessage(await press(people.officer2, "extract.open", button.data))).to.include(
+      "someone else sent",
+    );
+    expect(
+      invokeMessage(await press(people.officer2, "extract.openAllConfirm", openAllButton(card)!.data)),
+    ).to.include("someone else sent");
+    expect(await allCases()).to.have.length(0);
+  });
+
+  it("counts the extract's case in the referrals report, from the source 'Pupil database report'", async () => {
+    const plan = onList("compulsory-no-place")[0]!;
+    const card = await importAs(people.officer);
+    invokeCard(await press(people.officer, "extract.open", openButton(card, plan)!.data));
+    const before = replies(people.manager).length;
+    await h.send(personalMessage(h.teams, people.manager, `report referrals from ${importDate}`));
+    const report = cardText(
+      cardIn(
+        replies(people.manager)
+          .slice(before)
+          .find((each) => each.body.attachments)!,
+      ),
+    );
+    expect(report).to.match(/"x":"Pupil database report","y":1\b|Pupil database report[^}]*"1"/);
+  });
+});
