@@ -11,6 +11,9 @@ import {
   type Who,
 } from "./harness.js";
 
+/** What a walk needs of the bot: a way to send it activities, and the stand-in for Teams it answers through. */
+export type BotOverHttp = Pick<Harness, "send" | "teams">;
+
 /** A whole school-age referral as the cards submit it: one set of inputs per step. */
 export const goodAnswers = {
   whatHappened: {
@@ -103,7 +106,7 @@ export const goodEarlyYearsAnswers: Answers = {
 
 /** Says `refer` in personal chat and returns the card the bot replied with. */
 export async function sayRefer(
-  h: Harness,
+  h: BotOverHttp,
   who: Who,
   text = "refer school",
 ): Promise<Record<string, unknown>> {
@@ -122,7 +125,7 @@ export function rowsOnCard(card: Record<string, unknown>, group: string): number
 
 /** Presses the card's button with this verb (and data), sending these inputs; returns the card that comes back. */
 export async function press(
-  h: Harness,
+  h: BotOverHttp,
   who: Who,
   card: Record<string, unknown>,
   verb: string,
@@ -135,7 +138,7 @@ export async function press(
 
 /** Presses "Add" until each repeatable group on the card has the rows these inputs fill. */
 export async function addRowsFor(
-  h: Harness,
+  h: BotOverHttp,
   who: Who,
   card: Record<string, unknown>,
   inputs: Record<string, string>,
@@ -155,7 +158,7 @@ export async function addRowsFor(
 
 /** Presses Next on a step card with these inputs (adding rows first) and returns the card that comes back. */
 export async function next(
-  h: Harness,
+  h: BotOverHttp,
   who: Who,
   card: Record<string, unknown>,
   inputs: Record<string, string>,
@@ -165,7 +168,7 @@ export async function next(
 
 /** Walks a referral through every step; returns the review card. */
 export async function walkToReview(
-  h: Harness,
+  h: BotOverHttp,
   who: Who,
   answers: Answers = goodAnswers,
   command = "refer school",
@@ -177,7 +180,7 @@ export async function walkToReview(
 
 /** The invoke that the review card's Submit button sends. */
 export function submitAction(
-  h: Harness,
+  h: BotOverHttp,
   who: Who,
   review: Record<string, unknown>,
   inputs: Record<string, string> = {},
@@ -189,7 +192,7 @@ export function submitAction(
 }
 
 /** Walks a whole referral to its submission; returns the submitted card. */
-export async function refer(h: Harness, who: Who, answers: Answers = goodAnswers, command = "refer school") {
+export async function refer(h: BotOverHttp, who: Who, answers: Answers = goodAnswers, command = "refer school") {
   const review = await walkToReview(h, who, answers, command);
   return invokeCard(await h.send(submitAction(h, who, review)));
 }
