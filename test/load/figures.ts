@@ -42,9 +42,11 @@ export interface KindFigures {
   readonly p95: number;
   readonly p99: number;
   readonly max: number;
+  /** The kind's first turn after the bot started (its code not yet warm). */
+  readonly first: number;
 }
 
-/** p50, p95, p99 (nearest rank) and the slowest of each kind, slowest p99 first. */
+/** p50, p95, p99 (nearest rank), the slowest and the first of each kind, slowest p99 first. */
 export function byKind(times: ReadonlyMap<string, readonly number[]>): KindFigures[] {
   return [...times]
     .map(([kind, values]) => {
@@ -56,6 +58,7 @@ export function byKind(times: ReadonlyMap<string, readonly number[]>): KindFigur
         p95: percentile(sorted, 95),
         p99: percentile(sorted, 99),
         max: sorted.at(-1) ?? NaN,
+        first: values[0] ?? NaN,
       };
     })
     .sort((a, b) => b.p99 - a.p99);

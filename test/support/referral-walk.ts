@@ -192,7 +192,12 @@ export function submitAction(
 }
 
 /** Walks a whole referral to its submission; returns the submitted card. */
-export async function refer(h: BotOverHttp, who: Who, answers: Answers = goodAnswers, command = "refer school") {
+export async function refer(
+  h: BotOverHttp,
+  who: Who,
+  answers: Answers = goodAnswers,
+  command = "refer school",
+) {
   const review = await walkToReview(h, who, answers, command);
   return invokeCard(await h.send(submitAction(h, who, review)));
 }
