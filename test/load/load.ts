@@ -16,6 +16,7 @@
 import { CosmosClient } from "@azure/cosmos";
 import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";
+import { statusTitles, type CaseStatus } from "../../bot/cases/case.js";
 import { failureMessage } from "../../bot/teams/failure-message.js";
 import { ConcurrencyError } from "../../bot/concurrency.js";
 import { StoreUnavailableError } from "../../bot/store/deadline.js";
@@ -200,13 +201,16 @@ async function referrer(url: string, i: number, turnsMs: number): Promise<Submit
   }
 }
 
-/** Every new-case card the bot posted in the channel, by the case it refreshes. */
-function caseCardsPosted(): { reference: string; refresh: Record<string, unknown> }[] {
+/** Every new-case card the bot posted in the channel, by the case it refreshes, with the card as last updated. */
+function caseCardsPosted(): { reference: string; refresh: Record<string, unknown>; shown: () => string }[] {
   return teams.posts(channelId).flatMap((post) => {
     const refresh = (cardIn(post).refresh as { action?: { verb?: string; data?: Record<string, unknown> } })
       ?.action;
     const reference = refresh?.verb === "case.refresh" ? refresh.data?.caseId : undefined;
-    return typeof reference === "string" && refresh?.data ? [{ reference, refresh: refresh.data }] : [];
+    const shown = () => cardText(cardIn(teams.updates(channelId, post.id).at(-1) ?? post));
+    return typeof reference === "string" && refresh?.data
+      ? [{ reference, refresh: refresh.data, shown }]
+      : [];
   });
 }
 
@@ -372,10 +376,20 @@ async function main(): Promise<number> {
   const submitted = references.filter((reference): reference is string => reference !== undefined);
   const stored = (
     await container("cases")
-      .items.query<{ id: string; referrer: { id: string } }>("SELECT c.id, c.referrer FROM c")
+      .items.query<{ id: string; referrer: { id: string }; status: CaseStatus }>(
+        "SELECT c.id, c.referrer, c.status FROM c",
+      )
       .fetchAll()
   ).resources;
-  const posted = caseCardsPosted().map((card) => card.reference);
+  const cards = caseCardsPosted();
+  const posted = cards.map((card) => card.reference);
+  // Once the outbox has drained, each case's channel card (as last updated) shows its status as stored.
+  const behind = stored
+    .filter((each) => {
+      const card = cards.find((posted) => posted.reference === each.id);
+      return card && !card.shown().includes(`"title":"Status","value":"${statusTitles[each.status]}"`);
+    })
+    .map((each) => each.id);
   const updates = teams.sent.filter(
     (sent) => sent.method === "PUT" && sent.conversationId === channelId,
   ).length;
@@ -433,7 +447,8 @@ async function main(): Promise<number> {
   );
   console.log(
     `New-case cards in the channel: ${posted.length}; missing ${postedOnce.missing.length}, doubled ${postedOnce.doubled.length}, ` +
-      `for no submitted case ${postedOnce.unexpected.length}; card updates in place ${updates}`,
+      `for no submitted case ${postedOnce.unexpected.length}; card updates in place ${updates}, ` +
+      `cards not showing their case's stored status ${behind.length}`,
   );
   console.log(`Outbox after a drain of ${drainS.toFixed(0)} s: ${backlog} pending, ${givenUp} given up`);
   console.log(
@@ -462,6 +477,7 @@ async function main(): Promise<number> {
     postedOnce.doubled.length && `new-case cards doubled: ${postedOnce.doubled.join(", ")}`,
     postedOnce.unexpected.length &&
       `new-case cards for no submitted case: ${postedOnce.unexpected.join(", ")}`,
+    behind.length && `channel cards behind their case's status: ${behind.join(", ")}`,
     givenUp && `${givenUp} outbox items given up`,
     leaks.length && `${leaks.length} log lines with personal data`,
   ].filter((problem): problem is string => typeof problem === "string");
