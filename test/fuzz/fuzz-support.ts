@@ -409,26 +409,46 @@ export async function expectEveryDocumentValid(h: Harness): Promise<number> {
   return checked;
 }
 
-/** Runs a property over the real server; a failure names the seed that replays it. */
+/** A counterexample as words, cut short: fast-check's own report recurses into a value nested 2,000 deep and overflows the stack, hiding the failure. */
+function shortly(value: unknown): string {
+  const seen = new WeakSet<object>();
+  const text = (item: unknown, depth: number): string => {
+    if (typeof item === "string") return JSON.stringify(item.length > 200 ? `${item.slice(0, 200)}…` : item);
+    if (item === null || typeof item !== "object") return String(item);
+    if (depth > 6 || seen.has(item)) return Array.isArray(item) ? "[…]" : "{…}";
+    seen.add(item);
+    if (Array.isArray(item))
+      return `[${item
+        .slice(0, 10)
+        .map((each) => text(each, depth + 1))
+        .join(", ")}]`;
+    const entries = Object.entries(item).slice(0, 20);
+    return `{${entries.map(([key, each]) => `${JSON.stringify(key)}: ${text(each, depth + 1)}`).join(", ")}}`;
+  };
+  const shown = text(value, 0);
+  return shown.length > 4000 ? `${shown.slice(0, 2000)} … ${shown.slice(-2000)}` : shown;
+}
+
+/** Runs a property over the real server; a failure names the seed that replays it, what failed and on what. */
 export async function holds<T>(
   name: string,
   share: number,
   cases: fc.Arbitrary<T>,
   each: (value: T) => Promise<void>,
 ): Promise<void> {
-  try {
-    await fc.assert(
-      fc.asyncProperty(cases, async (value) => {
-        await each(value);
-        expectNoProcessFailures();
-      }),
-      fuzzParameters(name, share),
-    );
-  } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `\n${error.cause.message}` : "";
-    const message = (error instanceof Error ? error.message : String(error)) + cause;
-    // Counterexamples of huge strings are cut: the seed replays them whole.
-    const shown = message.length > 4000 ? `${message.slice(0, 2000)} … ${message.slice(-2000)}` : message;
-    throw new Error(`${name} failed: rerun with FUZZ_SEED=${fuzzSeed}\n${shown}`);
-  }
+  const details = await fc.check(
+    fc.asyncProperty(cases, async (value) => {
+      await each(value);
+      expectNoProcessFailures();
+    }),
+    fuzzParameters(name, share),
+  );
+  if (!details.failed) return;
+  const failure = details.errorInstance;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  const cause =
+    failure instanceof Error && failure.cause instanceof Error ? `\n${failure.cause.message}` : "";
+  throw new Error(
+    `${name} failed: rerun with FUZZ_SEED=${fuzzSeed}\n${message}${cause}\non: ${shortly(details.counterexample)}`,
+  );
 }
