@@ -1,3 +1,4 @@
+import { extractListTitles } from "../referrals/extract-referral.js";
 import { compulsorySchoolAgeStarts } from "../referrals/school-age.js";
 import { formatDate } from "../shared/format.js";
 import { extractLists, type ExtractList, type Finding } from "./findings.js";
@@ -17,11 +18,7 @@ export const firstPages: ExtractPages = {
   "leavers-no-forwarding-school": 0,
 };
 
-export const extractListTitles: Record<ExtractList, string> = {
-  "compulsory-no-place": "Compulsory school age, no school place",
-  "rising-fives": "Rising fives, no place or application",
-  "leavers-no-forwarding-school": "Left, no forwarding school",
-};
+export { extractListTitles };
 
 /** How much the card says: less when a file's words would take it past Teams' size. */
 export interface ExtractViewDetail {

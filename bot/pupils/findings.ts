@@ -45,17 +45,19 @@ export function isRisingFiveWithoutPlace(pupil: PupilRow, on: IsoDate): boolean 
   );
 }
 
+/** A CTF sent to the Lost Pupil Database (XXXXXXX, unknown) or as moved abroad (MMMMMMM). */
+const ctfWithoutSchool = (pupil: PupilRow) =>
+  pupil.destination?.kind === "ctf-unknown" || pupil.destination?.kind === "ctf-abroad";
+
 /**
  * Left with no forwarding school: a leaving date and no destination, or a CTF sent to the Lost
- * Pupil Database (XXXXXXX, unknown; MMMMMMM, moved abroad). Children past compulsory school age
- * on the day are post-16 tracking's, not CME, and are left out.
+ * Pupil Database (XXXXXXX, unknown; MMMMMMM, moved abroad), with or without a leaving date (the
+ * CTF says the child left). Children past compulsory school age on the day are post-16
+ * tracking's, not CME, and are left out.
  */
 export function isLeaverWithoutForwardingSchool(pupil: PupilRow, on: IsoDate): boolean {
-  return (
-    pupil.dateLeft !== undefined &&
-    !leavingForSchool(pupil) &&
-    schoolAgeStanding(pupil.dateOfBirth, on) !== "over"
-  );
+  const left = (pupil.dateLeft !== undefined && !leavingForSchool(pupil)) || ctfWithoutSchool(pupil);
+  return left && schoolAgeStanding(pupil.dateOfBirth, on) !== "over";
 }
 
 const rules: Record<ExtractList, (pupil: PupilRow, on: IsoDate) => boolean> = {

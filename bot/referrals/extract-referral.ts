@@ -14,6 +14,13 @@ import { valuesOf } from "../shared/choice.js";
 export const extractLists = ["compulsory-no-place", "rising-fives", "leavers-no-forwarding-school"] as const;
 export type ExtractList = (typeof extractLists)[number];
 
+/** Each list's title, on the import's card, a case's "what happened" and the reports. */
+export const extractListTitles: Record<ExtractList, string> = {
+  "compulsory-no-place": "Compulsory school age, no school place",
+  "rising-fives": "Rising fives, no place or application",
+  "leavers-no-forwarding-school": "Left, no forwarding school",
+};
+
 /** Where an extract case comes from, as its discriminator and its referral source. */
 export const pupilDatabaseReport = "pupil-database-report";
 

@@ -6,6 +6,7 @@ import {
   outcomeChoices,
   type DfeReason,
 } from "../cases/choices.js";
+import { isExtractReferral } from "../referrals/extract-referral.js";
 import { referralKinds } from "../referrals/steps.js";
 import { valuesOf } from "../shared/choice.js";
 import { ukDate } from "../shared/uk-dates.js";
@@ -31,6 +32,11 @@ export const caseTimelineSchema = z.object({
   /** The day the case was first triaged: the CME start date recorded then counts from that day. */
   triagedOn: z.string().optional(),
   cmeStartDate: z.string().optional(),
+  /**
+   * The day an untriaged case counts from: the form's date last attended; for a case opened from
+   * a pupil extract (which has none), its Date Left, or with none the day it was opened (the
+   * council's own data showed the child missing then: docs/REPORTS.md).
+   */
   dateLastAttended: z.string().optional(),
   /** Ever closed as not CME (an attendance matter or a duplicate): never in the return. */
   everNotCme: z.boolean(),
@@ -49,6 +55,13 @@ const notCmeTitle = outcomeChoices.find((choice) => choice.value === "not-cme")?
 
 const isStatus = (value: string | undefined): value is CaseStatus =>
   (caseStatuses as readonly string[]).includes(value ?? "");
+
+/** The day an untriaged case counts from (`dateLastAttended` above), if its referral gives one. */
+function untriagedStartOf(current: Case): string | undefined {
+  if (isExtractReferral(current.referral))
+    return current.referral.school.dateLeft ?? ukDate(current.submittedAt);
+  return (current.referral.school as { dateLastAttended?: string } | undefined)?.dateLastAttended;
+}
 
 /** The case's timeline, read from its history (the events record every change with its time). */
 export function timelineOf(current: Case): CaseTimeline {
@@ -76,7 +89,7 @@ export function timelineOf(current: Case): CaseTimeline {
     }
   }
   const child = current.referral.child as { sex?: string; dateOfBirth?: string } | undefined;
-  const school = current.referral.school as { dateLastAttended?: string } | undefined;
+  const dateLastAttended = untriagedStartOf(current);
   return {
     kind: current.kind,
     ...(current.reachedSchoolAge ? { schoolAgeFrom: current.reachedSchoolAge.on } : {}),
@@ -85,7 +98,7 @@ export function timelineOf(current: Case): CaseTimeline {
     reasons,
     ...(triagedOn ? { triagedOn } : {}),
     ...(current.cmeStartDate ? { cmeStartDate: current.cmeStartDate } : {}),
-    ...(school?.dateLastAttended ? { dateLastAttended: school.dateLastAttended } : {}),
+    ...(dateLastAttended ? { dateLastAttended } : {}),
     everNotCme,
     ...(child?.sex ? { sex: child.sex } : {}),
     ...(child?.dateOfBirth ? { dateOfBirth: child.dateOfBirth } : {}),

@@ -1,4 +1,9 @@
-import { pupilDatabaseReport } from "../referrals/extract-referral.js";
+import {
+  extractLists,
+  extractListTitles,
+  pupilDatabaseReport,
+  type ExtractList,
+} from "../referrals/extract-referral.js";
 import { formatDate } from "../shared/format.js";
 import { statusTitles, type CaseStatus } from "../cases/case.js";
 import { officerEnquiryChoices, outcomeChoices, referralOnChoices } from "../cases/choices.js";
@@ -202,6 +207,8 @@ export interface StandingCaseRow extends PossibleDestination {
   readonly surname?: string | undefined;
   readonly owner?: string | undefined;
   readonly whatHappened?: string | undefined;
+  /** The lists of the pupil extract's row a case was opened from (a form's case has none). */
+  readonly extractLists?: readonly string[] | undefined;
   readonly ctf?: string | undefined;
   /** The CTF each further referral recorded (those that did), in the order they came. */
   readonly furtherCtfs?: readonly string[] | undefined;
@@ -290,6 +297,13 @@ export function sourceLabel(kind: ReferralKind, source: string | undefined): (ty
   return kind === "early-years" ? "Early years" : "School";
 }
 
+/**
+ * The school or setting that referred. A case from a pupil extract was referred by none: its
+ * establishment is the child's current one (or none), so it shows under the source instead.
+ */
+const schoolOrSetting = (each: ReceivedReferral) =>
+  each.source === pupilDatabaseReport ? sourceLabel(each.kind, each.source) : (each.school ?? "Not recorded");
+
 const kindLabel = (kind: ReferralKind) => (kind === "early-years" ? "Early years" : "School age");
 const noRiskFactor = "None recorded";
 
@@ -349,7 +363,7 @@ export function referralsReport(period: Period, received: readonly ReceivedRefer
     {
       title: "By school or setting",
       columns: ["School or setting", "Referrals"],
-      rows: tally(sameText(received.map((each) => each.school ?? "Not recorded"))),
+      rows: tally(sameText(received.map(schoolOrSetting))),
       paged: true,
     },
   ];
@@ -620,17 +634,14 @@ export function longRunningReport(period: Period, standing: readonly StandingCas
   );
 }
 
-/** What a case opened from a pupil extract's leavers list records as what happened (bot/pupils). */
-export const extractLeaversWhatHappened = {
-  value: "leavers-no-forwarding-school",
-  title: "Left, no forwarding school",
-} as const;
 /** What the referral says when the child left with no forwarding school. */
-export const leftWithoutForwarding: readonly string[] = [
-  "left-destination-unknown",
-  "believed-abroad",
-  extractLeaversWhatHappened.value,
-];
+export const leftWithoutForwarding: readonly string[] = ["left-destination-unknown", "believed-abroad"];
+/**
+ * A case from a pupil extract whose row was on its leavers list, whichever list it was opened
+ * from (a school-age leaver is on "compulsory, no place" first; an early-years one on "rising fives").
+ */
+const extractLeaver = (row: StandingCaseRow) =>
+  row.extractLists?.includes("leavers-no-forwarding-school" satisfies ExtractList) ?? false;
 /** The DfE reasons that say the same. */
 export const believedMoved: readonly string[] = ["moved-la", "moved-abroad"];
 /** CTFs that say the same: sent to the Lost Pupil Database (destination unknown), or as moved abroad. */
@@ -640,11 +651,16 @@ export const ctfWithoutForwarding: readonly string[] = ["XXXXXXX", "MMMMMMM"];
 export const ctfInForce = (row: Pick<StandingCaseRow, "ctf" | "furtherCtfs">): string | undefined =>
   row.furtherCtfs?.at(-1) ?? row.ctf;
 
+/** The list an extract's case was opened from, as its title. */
+const extractListChoices = extractLists.map((list) => ({ value: list, title: extractListTitles[list] }));
+
 const whatHappenedTitle = (row: StandingCaseRow) =>
   titleOf(
-    referralKindOfTimeline(row.timeline) === "early-years"
-      ? earlyYearsWhatHappenedChoices
-      : [...whatHappenedChoices, extractLeaversWhatHappened],
+    row.extractLists
+      ? extractListChoices
+      : referralKindOfTimeline(row.timeline) === "early-years"
+        ? earlyYearsWhatHappenedChoices
+        : whatHappenedChoices,
     row.whatHappened,
   );
 
@@ -659,6 +675,7 @@ export function leaversReport(period: Period, standing: readonly StandingCaseRow
       (row) =>
         openAt(row, day) !== undefined &&
         (leftWithoutForwarding.includes(row.whatHappened ?? "") ||
+          extractLeaver(row) ||
           believedMoved.includes(reasonAtEndOf(row.timeline, day) ?? "") ||
           ctfWithoutForwarding.includes(ctfInForce(row) ?? "")),
     )

@@ -39,7 +39,7 @@ type ReceivedProjection = Omit<ReceivedReferral, "further" | "riskFactors"> & {
 /** A case's clock levels worked out from the whole case (for cases stored before they were kept). */
 /** The fields of a case the status and the lists read: never the answers or the history. */
 const rowFields =
-  "c.id, c.kind, c.status, c.urgent, c.submittedAt, c.cmeStartDate, c.owner, c.pendingClosure.at AS pendingClosureAt, c.closure.at AS closedAt, c.referral.school.dateLastAttended, c.referral.child.forenames, c.referral.child.surname, c.clockLevels";
+  "c.id, c.kind, c.status, c.urgent, c.submittedAt, c.cmeStartDate, c.owner, c.pendingClosure.at AS pendingClosureAt, c.closure.at AS closedAt, c.referral.school.dateLastAttended, c.referral.school.dateLeft, c.referral.child.forenames, c.referral.child.surname, c.clockLevels";
 
 interface ProjectedRow {
   readonly id: string;
@@ -49,6 +49,8 @@ interface ProjectedRow {
   readonly submittedAt: string;
   readonly cmeStartDate?: string;
   readonly dateLastAttended?: string;
+  /** A case from a pupil extract has no date last attended: its Date Left stands for it. */
+  readonly dateLeft?: string;
   readonly owner?: Case["owner"];
   readonly pendingClosureAt?: string;
   readonly closedAt?: string;
@@ -65,7 +67,7 @@ function rowOf(row: ProjectedRow): CaseRow {
     urgent: row.urgent,
     submittedAt: row.submittedAt,
     cmeStartDate: row.cmeStartDate,
-    dateLastAttended: row.dateLastAttended,
+    dateLastAttended: row.dateLastAttended ?? row.dateLeft,
     owner: row.owner ? { id: row.owner.id, name: row.owner.name } : undefined,
     pendingClosure: row.pendingClosureAt !== undefined,
     closedAt: row.closedAt,
@@ -212,7 +214,7 @@ export class CaseStore implements CaseRepository, CaseReadings {
     };
     const rows = await queryAll<Projected>(this.container, {
       query:
-        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.school.ctf, c.referral.school.destinationLa, c.referral.school.destinationCountry, c.referral.school.destinationSchool, c.referral.school.possibleDestination, ARRAY(SELECT VALUE f.referral.school.ctf FROM f IN c.furtherReferrals) AS furtherCtfs, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry, ARRAY(SELECT e.type, e.date, e.s2sResult, e.foundSchool, e.foundLa FROM e IN c.enquiryLog WHERE e.type = 's2s-lost-pupil') AS s2sSearches FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
+        "SELECT c.id AS reference, c.referral.child.forenames, c.referral.child.surname, c.owner.name AS owner, c.referral.whatHappened.whatHappened, c.referral.extract.lists AS extractLists, c.referral.school.ctf, c.referral.school.destinationLa, c.referral.school.destinationCountry, c.referral.school.destinationSchool, c.referral.school.possibleDestination, ARRAY(SELECT VALUE f.referral.school.ctf FROM f IN c.furtherReferrals) AS furtherCtfs, c.timeline, ARRAY_SLICE(c.enquiryLog, -1) AS lastEnquiry, ARRAY(SELECT e.type, e.date, e.s2sResult, e.foundSchool, e.foundLa FROM e IN c.enquiryLog WHERE e.type = 's2s-lost-pupil') AS s2sSearches FROM c WHERE c.submittedAt < @at AND (c.status != 'closed' OR c.closure.at >= @at)",
       parameters: [{ name: "@at", value: at.toISOString() }],
     });
     return Promise.all(

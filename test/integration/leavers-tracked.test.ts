@@ -22,6 +22,7 @@ import { goodAnswers } from "../support/referral-walk.js";
 import { addDays, seededRandom } from "../support/cme-generator.js";
 import { parseCsvLine } from "../support/csv-line.js";
 import { formCaseOf } from "../support/sample-case.js";
+import { listsOf } from "../../bot/pupils/findings.js";
 import { caseFromExtractRow } from "../../bot/pupils/open-extract-case.js";
 
 /** Today, for the bot: Monday 15 June 2026. */
@@ -68,20 +69,18 @@ function caseOf(spec: Leaver, reference: string, submitted: string): Case {
     }
     return draft;
   };
-  // A pupil extract's leavers list: the case the extract's own rules open from such a row.
+  // A pupil extract's leaver: the case the extract's own rules open from such a row (on the
+  // "compulsory, no place" list too, which comes first).
+  const pupil = {
+    legalForename: "Sam",
+    legalSurname: spec.surname,
+    dateOfBirth: "2015-03-14",
+    dateLeft: addDays(submitted, -10),
+  };
   let current: Case =
     spec.whatHappened === "leavers-no-forwarding-school"
       ? caseFromExtractRow(
-          {
-            row: 2,
-            lists: ["leavers-no-forwarding-school"],
-            pupil: {
-              legalForename: "Sam",
-              legalSurname: spec.surname,
-              dateOfBirth: "2015-03-14",
-              dateLeft: addDays(submitted, -10),
-            },
-          },
+          { row: 2, lists: listsOf(pupil, submitted), pupil },
           { importId: "import-1", fileName: "extract.csv", importedAt: when.toISOString() },
           officer,
           reference,
@@ -239,7 +238,7 @@ describe("leavers tracked (issue 14, item 6)", () => {
     expect(cell(ref("Laterunknown"), "ctf")).to.equal(
       "Sent to the Lost Pupil Database (XXXXXXX, destination unknown)",
     );
-    expect(cell(ref("Extractleaver"), "what_happened")).to.equal("Left, no forwarding school");
+    expect(cell(ref("Extractleaver"), "what_happened")).to.equal("Compulsory school age, no school place");
     expect(cell(ref("Unknownctf"), "what_happened")).to.equal("Other (describe)");
     // The Teams table shows the possible destination and the last S2S search too.
     expect(cardText(card))

@@ -241,7 +241,7 @@ describe("Pupil extracts: the three lists", () => {
           child({ ...left, Destination: "mmmmmmm" }),
           child({ ...left, Destination: "Sample Hill Academy" }),
           child({ ...left, Destination: "8554012" }),
-          child({ DOB: "01/05/2015", Destination: "XXXXXXX" }), // no leaving date: not a leaver
+          child({ DOB: "01/05/2015", Destination: "XXXXXXX" }), // no leaving date: the CTF says the child left
           child({ DOB: "01/05/2022", "Date Left": "19/12/2025" }), // left nursery, no destination
           child({ DOB: "01/05/2008", "Date Left": "19/12/2025" }), // past compulsory school age
         ],
@@ -251,8 +251,39 @@ describe("Pupil extracts: the three lists", () => {
       2: [...compulsory, ...leaver],
       3: [...compulsory, ...leaver],
       4: [...compulsory, ...leaver],
-      7: compulsory,
+      7: [...compulsory, ...leaver],
       8: leaver,
+    });
+  });
+
+  it("lists a CTF sent to XXXXXXX or MMMMMMM with no leaving date as a leaver (the CTF says the child left); not a school destination without one", async () => {
+    // Born 15 June 2010: compulsory school age ends Friday 26 June 2026.
+    const rows = [
+      child({ DOB: "01/05/2015", Destination: "XXXXXXX" }),
+      child({ DOB: "01/05/2015", Destination: "mmmmmmm" }),
+      child({ DOB: "01/05/2015", Destination: "Sample Hill Academy" }), // going to a school: no leaver
+      child({
+        DOB: "01/05/2015",
+        "Current Establishment": "Testfield Primary School",
+        "On Roll": "Y",
+        Destination: "XXXXXXX",
+      }),
+      child({ DOB: "01/05/2022", Destination: "MMMMMMM" }), // early years: kept, as leavers with a date are
+      child({ DOB: "15/06/2010", Destination: "XXXXXXX" }), // 16 this June
+    ];
+    expect(await listsByRow(rows, "2026-06-26")).to.deep.equal({
+      2: [...compulsory, ...leaver],
+      3: [...compulsory, ...leaver],
+      5: leaver,
+      6: leaver,
+      7: [...compulsory, ...leaver],
+    });
+    // The day after compulsory school age ends, the sixteen-year-old is post-16 tracking's.
+    expect(await listsByRow(rows, "2026-06-27")).to.deep.equal({
+      2: [...compulsory, ...leaver],
+      3: [...compulsory, ...leaver],
+      5: leaver,
+      6: leaver,
     });
   });
 });
