@@ -265,6 +265,8 @@ export interface Config {
   readonly allowedTenantIds: readonly string[];
   /** App-only Microsoft Graph for prefilling referrers' details; undefined = use the Teams member record. */
   readonly graph: GraphSettings | undefined;
+  /** App-only Graph for finding a card in doubt among the case channel's posts; undefined = post it again. */
+  readonly channelPostsGraph: GraphSettings | undefined;
   readonly outboxIntervalMs: number;
   /** A message Teams keeps refusing is given up after this long (ms), and counted in `status`. */
   readonly outboxGiveUpMs: number;
@@ -331,24 +333,52 @@ export class ConfigError extends Error {
   }
 }
 
-/** Graph in Azure with the managed identity; locally, with a client secret if one is given. */
+/** Graph for prefilling profiles: in Azure with the managed identity; locally, with a client secret if one is given. */
 function graphSettings(env: z.output<typeof environmentSchema>): Config["graph"] {
-  const trim = (url: string) => url.replace(/\/+$/, "");
-  const where = { baseUrl: trim(env.GRAPH_BASE_URL), authorityHost: trim(env.GRAPH_AUTHORITY_HOST) };
   if (env.MICROSOFT_APP_ID) {
     const identity =
       env.AZURE_CLIENT_ID ??
       (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" ? env.MICROSOFT_APP_ID : undefined);
     return identity && env.MICROSOFT_APP_TENANT_ID
-      ? { ...where, auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID } }
+      ? {
+          ...graphAddresses(env),
+          auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID },
+        }
       : undefined;
   }
   return env.GRAPH_CLIENT_ID && env.GRAPH_CLIENT_SECRET
     ? {
-        ...where,
+        ...graphAddresses(env),
         auth: { kind: "secret", clientId: env.GRAPH_CLIENT_ID, clientSecret: env.GRAPH_CLIENT_SECRET },
       }
     : undefined;
+}
+
+/**
+ * Graph for reading the case channel's recent posts: as the app the manifest's
+ * webApplicationInfo names, which the team's consent to ChannelMessage.Read.Group goes to. A
+ * SingleTenant bot is its Entra app (its secret, its own tenant); otherwise as for profiles.
+ */
+function channelPostsGraphSettings(env: z.output<typeof environmentSchema>): Config["channelPostsGraph"] {
+  if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE === "SingleTenant") {
+    return env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TENANT_ID
+      ? {
+          ...graphAddresses(env),
+          auth: {
+            kind: "secret",
+            clientId: env.MICROSOFT_APP_ID,
+            clientSecret: env.MICROSOFT_APP_PASSWORD,
+            tenantId: env.MICROSOFT_APP_TENANT_ID,
+          },
+        }
+      : undefined;
+  }
+  return graphSettings(env);
+}
+
+function graphAddresses(env: z.output<typeof environmentSchema>) {
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  return { baseUrl: trim(env.GRAPH_BASE_URL), authorityHost: trim(env.GRAPH_AUTHORITY_HOST) };
 }
 
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
@@ -407,6 +437,7 @@ export function loadConfig(environment: Environment): Config {
     managerIds: env.CME_MANAGER_IDS.map((id) => id.toLowerCase()),
     allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
     graph: graphSettings(env),
+    channelPostsGraph: channelPostsGraphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
     outboxClaimMs: env.OUTBOX_CLAIM_SECONDS * 1000,

@@ -138,6 +138,7 @@ export const embeddedStore = (config: Config): Config => ({
   ...config,
   cosmos: { ...config.cosmos, endpoint: undefined, key: undefined, identityClientId: undefined },
   graph: undefined,
+  channelPostsGraph: undefined,
 });
 
 /** A message from someone in another tenant (its id in both places Teams says it). */

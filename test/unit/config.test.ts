@@ -68,6 +68,8 @@ describe("configuration", () => {
       clientId: "bot-identity",
       tenantId: "council-tenant",
     });
+    // The identity is also the app the manifest names, which the team's channel consent goes to.
+    expect(config.channelPostsGraph?.auth).to.deep.equal(config.graph?.auth);
     expect(problemsOf({ ...azure, COSMOS_KEY: "a-key" })[0]).to.match(/^COSMOS_KEY is for local mode only/);
     const singleTenant = {
       ...azure,
