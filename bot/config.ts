@@ -16,6 +16,9 @@ const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`,
 
 const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
 
+/** How App Service passes on a Key Vault reference it could not resolve: as the text itself. */
+const keyVaultReference = "@Microsoft.KeyVault(";
+
 const commaList = z
   .string()
   .optional()
@@ -148,6 +151,16 @@ const environmentSchema = z
       ),
   })
   .superRefine((env, ctx) => {
+    for (const [name, value] of Object.entries(env)) {
+      if (typeof value === "string" && value.startsWith(keyVaultReference)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message:
+            "is a Key Vault reference App Service could not resolve (it passed on the reference itself): give the app's managed identity the role Key Vault Secrets User on the vault, check the secret's name (the app's Environment variables page shows each reference's status), then restart",
+        });
+      }
+    }
     if (!env.MICROSOFT_APP_ID) {
       if (env.HOST && !loopbackHosts.has(env.HOST)) {
         ctx.addIssue({

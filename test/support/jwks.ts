@@ -34,6 +34,8 @@ export class FakeBotFramework {
   readonly key = signingKey("cme-test-key");
   /** Each token the bot asked for: the tenant in the path, the app and the scope. */
   readonly tokenRequests: { tenant: string; clientId: string; scope: string }[] = [];
+  /** Entra refusing the bot's token requests, as it answers a wrong or expired secret (401 and its codes). */
+  refuseTokens: { status: number; body: Record<string, unknown> } | undefined;
   private server: Server | undefined;
 
   get url(): string {
@@ -92,7 +94,8 @@ export class FakeBotFramework {
             clientId: form.get("client_id") ?? "",
             scope: form.get("scope") ?? "",
           });
-          send(200, { token_type: "Bearer", access_token: "bot-access-token", expires_in: 3600 });
+          if (this.refuseTokens) send(this.refuseTokens.status, this.refuseTokens.body);
+          else send(200, { token_type: "Bearer", access_token: "bot-access-token", expires_in: 3600 });
         });
         return;
       }
