@@ -215,6 +215,17 @@ const environmentSchema = z
           "is required when MICROSOFT_APP_ID is set: the client id of the managed identity the bot reaches Cosmos DB with (a UserAssignedMSI bot uses its own)",
       });
     }
+    for (const name of ["BOT_OPENID_METADATA_URL", "BOT_LOGIN_HOST"] as const) {
+      const url = new URL(env[name]);
+      if (url.protocol !== "https:" && !loopbackHosts.has(url.hostname.replace(/^\[|\]$/g, ""))) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message:
+            "must be https when MICROSOFT_APP_ID is set: the keys tokens are checked against, and the bot's own tokens, come from there (plain http only for a stand-in on loopback)",
+        });
+      }
+    }
     if (!env.COSMOS_ENDPOINT) {
       ctx.addIssue({
         code: "custom",
