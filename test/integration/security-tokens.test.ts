@@ -70,6 +70,10 @@ describe("security: Bot Framework tokens, with an app id (the real CloudAdapter 
       "a token for another app (wrong audience)",
       () => bf.token(botAppId, h.teams.url, { aud: "another-bot" }),
     ],
+    [
+      "a token signed by a published key endorsed for another channel (Web Chat), not for Teams",
+      () => signToken(claims(), { key: bf.webChatKey }),
+    ],
     ["a token from another issuer", () => bf.token(botAppId, h.teams.url, { iss: "https://evil.example" })],
     ["a token for another Teams service address", () => bf.token(botAppId, "https://smba.evil.example/")],
   ];
