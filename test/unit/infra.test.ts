@@ -83,9 +83,10 @@ describe("the Azure infrastructure (infra/)", () => {
     }
     // An app id is a GUID the council sets (or the toolkit's BOT_APP_ID): no placeholder that deploys ships.
     expect(main).to.match(/@minLength\(36\)\s*@maxLength\(36\)\s*param botAppId string\n/);
-    const shipped = JSON.parse(infra("main.parameters.json")) as { parameters: Record<string, unknown> };
-    expect(shipped.parameters.botAppId).to.deep.equal({ value: "" });
-    expect(JSON.parse(infra("azure.parameters.json")).parameters.botAppId).to.deep.equal({
+    const parametersOf = (file: string) =>
+      (JSON.parse(infra(file)) as { parameters: Record<string, unknown> }).parameters;
+    expect(parametersOf("main.parameters.json").botAppId).to.deep.equal({ value: "" });
+    expect(parametersOf("azure.parameters.json").botAppId).to.deep.equal({
       value: "${{BOT_APP_ID}}",
     });
     expect(readme).to.include(
