@@ -40,7 +40,7 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
     embedCosmosWithoutEndpoint: true,
     delivery: (services) =>
       teamsDelivery(adapter, services, {
-        channelPosts: config.graph ? graphChannelPosts(config.graph) : undefined,
+        channelPosts: config.channelPostsGraph ? graphChannelPosts(config.channelPostsGraph) : undefined,
         log,
       }),
   });

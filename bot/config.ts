@@ -16,6 +16,9 @@ const defaultFile = (name: string) => fileURLToPath(new URL(`../config/${name}`,
 
 const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
 
+/** How App Service passes on a Key Vault reference it could not resolve: as the text itself. */
+const keyVaultReference = "@Microsoft.KeyVault(";
+
 const commaList = z
   .string()
   .optional()
@@ -148,6 +151,16 @@ const environmentSchema = z
       ),
   })
   .superRefine((env, ctx) => {
+    for (const [name, value] of Object.entries(env)) {
+      if (typeof value === "string" && value.startsWith(keyVaultReference)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message:
+            "is a Key Vault reference App Service could not resolve (it passed on the reference itself): give the app's managed identity the role Key Vault Secrets User on the vault, check the secret's name (the app's Environment variables page shows each reference's status), then restart",
+        });
+      }
+    }
     if (!env.MICROSOFT_APP_ID) {
       if (env.HOST && !loopbackHosts.has(env.HOST)) {
         ctx.addIssue({
@@ -201,6 +214,17 @@ const environmentSchema = z
         message:
           "is required when MICROSOFT_APP_ID is set: the client id of the managed identity the bot reaches Cosmos DB with (a UserAssignedMSI bot uses its own)",
       });
+    }
+    for (const name of ["BOT_OPENID_METADATA_URL", "BOT_LOGIN_HOST"] as const) {
+      const url = new URL(env[name]);
+      if (url.protocol !== "https:" && !loopbackHosts.has(url.hostname.replace(/^\[|\]$/g, ""))) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message:
+            "must be https when MICROSOFT_APP_ID is set: the keys tokens are checked against, and the bot's own tokens, come from there (plain http only for a stand-in on loopback)",
+        });
+      }
     }
     if (!env.COSMOS_ENDPOINT) {
       ctx.addIssue({
@@ -265,6 +289,8 @@ export interface Config {
   readonly allowedTenantIds: readonly string[];
   /** App-only Microsoft Graph for prefilling referrers' details; undefined = use the Teams member record. */
   readonly graph: GraphSettings | undefined;
+  /** App-only Graph for finding a card in doubt among the case channel's posts; undefined = post it again. */
+  readonly channelPostsGraph: GraphSettings | undefined;
   readonly outboxIntervalMs: number;
   /** A message Teams keeps refusing is given up after this long (ms), and counted in `status`. */
   readonly outboxGiveUpMs: number;
@@ -331,24 +357,52 @@ export class ConfigError extends Error {
   }
 }
 
-/** Graph in Azure with the managed identity; locally, with a client secret if one is given. */
+/** Graph for prefilling profiles: in Azure with the managed identity; locally, with a client secret if one is given. */
 function graphSettings(env: z.output<typeof environmentSchema>): Config["graph"] {
-  const trim = (url: string) => url.replace(/\/+$/, "");
-  const where = { baseUrl: trim(env.GRAPH_BASE_URL), authorityHost: trim(env.GRAPH_AUTHORITY_HOST) };
   if (env.MICROSOFT_APP_ID) {
     const identity =
       env.AZURE_CLIENT_ID ??
       (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" ? env.MICROSOFT_APP_ID : undefined);
     return identity && env.MICROSOFT_APP_TENANT_ID
-      ? { ...where, auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID } }
+      ? {
+          ...graphAddresses(env),
+          auth: { kind: "identity", clientId: identity, tenantId: env.MICROSOFT_APP_TENANT_ID },
+        }
       : undefined;
   }
   return env.GRAPH_CLIENT_ID && env.GRAPH_CLIENT_SECRET
     ? {
-        ...where,
+        ...graphAddresses(env),
         auth: { kind: "secret", clientId: env.GRAPH_CLIENT_ID, clientSecret: env.GRAPH_CLIENT_SECRET },
       }
     : undefined;
+}
+
+/**
+ * Graph for reading the case channel's recent posts: as the app the manifest's
+ * webApplicationInfo names, which the team's consent to ChannelMessage.Read.Group goes to. A
+ * SingleTenant bot is its Entra app (its secret, its own tenant); otherwise as for profiles.
+ */
+function channelPostsGraphSettings(env: z.output<typeof environmentSchema>): Config["channelPostsGraph"] {
+  if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE === "SingleTenant") {
+    return env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TENANT_ID
+      ? {
+          ...graphAddresses(env),
+          auth: {
+            kind: "secret",
+            clientId: env.MICROSOFT_APP_ID,
+            clientSecret: env.MICROSOFT_APP_PASSWORD,
+            tenantId: env.MICROSOFT_APP_TENANT_ID,
+          },
+        }
+      : undefined;
+  }
+  return graphSettings(env);
+}
+
+function graphAddresses(env: z.output<typeof environmentSchema>) {
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  return { baseUrl: trim(env.GRAPH_BASE_URL), authorityHost: trim(env.GRAPH_AUTHORITY_HOST) };
 }
 
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
@@ -407,6 +461,7 @@ export function loadConfig(environment: Environment): Config {
     managerIds: env.CME_MANAGER_IDS.map((id) => id.toLowerCase()),
     allowedTenantIds: env.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
     graph: graphSettings(env),
+    channelPostsGraph: channelPostsGraphSettings(env),
     outboxIntervalMs: env.OUTBOX_INTERVAL_SECONDS * 1000,
     outboxGiveUpMs: env.OUTBOX_GIVE_UP_HOURS * 3_600_000,
     outboxClaimMs: env.OUTBOX_CLAIM_SECONDS * 1000,

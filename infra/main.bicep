@@ -11,8 +11,10 @@ targetScope = 'resourceGroup'
 ])
 param botIdentity string = 'singleTenantApp'
 
-@description('With singleTenantApp: the Entra app registration\'s application (client) id (az ad app create --sign-in-audience AzureADMultipleOrgs).')
-param botAppId string = ''
+@description('With singleTenantApp: the Entra app registration\'s application (client) id, a GUID (az ad app create --sign-in-audience AzureADMultipleOrgs). Shipped empty, which the deployment refuses: no placeholder that would deploy a bot nobody can reach. With managedIdentity it is not used (give any GUID).')
+@minLength(36)
+@maxLength(36)
+param botAppId string
 
 @description('With singleTenantApp: the Key Vault secret holding the app registration\'s client secret.')
 param botAppSecretName string = 'bot-app-secret'

@@ -55,8 +55,7 @@ export function graphChannelPosts(settings: GraphSettings): ChannelPosts {
   const clientFor = graphClients(settings);
   return {
     async find(channel, appId, matches) {
-      const tenantId = settings.auth.kind === "identity" ? settings.auth.tenantId : channel.tenantId;
-      const client = clientFor(tenantId);
+      const client = clientFor(settings.auth.tenantId ?? channel.tenantId);
       let page: string | undefined =
         `/teams/${encodeURIComponent(channel.teamGroupId)}/channels/${encodeURIComponent(channel.channelId)}/messages?$top=50`;
       const found: { id: string; at: string }[] = [];

@@ -4,11 +4,17 @@ import { clientCredentialTokens } from "../shared/client-credentials.js";
 
 export interface GraphSettings {
   /**
-   * A client secret (any allowed tenant that consented), or the bot's managed identity (Azure:
-   * no secret; it can read users of its own tenant only).
+   * An app's client secret: in any tenant that consented, or, with `tenantId`, in that one only
+   * (the bot's Entra app in its own tenant); or the bot's managed identity (Azure: no secret; it
+   * can read its own tenant only).
    */
   readonly auth:
-    | { readonly kind: "secret"; readonly clientId: string; readonly clientSecret: string }
+    | {
+        readonly kind: "secret";
+        readonly clientId: string;
+        readonly clientSecret: string;
+        readonly tenantId?: string;
+      }
     | { readonly kind: "identity"; readonly clientId: string; readonly tenantId: string };
   /** https://graph.microsoft.com, or a stand-in. */
   readonly baseUrl: string;
@@ -46,7 +52,11 @@ export function graphClients(settings: GraphSettings): (tenantId: string) => Cli
   const token =
     settings.auth.kind === "secret"
       ? secretToken(
-          clientCredentialTokens({ authorityHost: settings.authorityHost, ...settings.auth }),
+          clientCredentialTokens({
+            authorityHost: settings.authorityHost,
+            clientId: settings.auth.clientId,
+            clientSecret: settings.auth.clientSecret,
+          }),
           scope,
         )
       : identityToken(new ManagedIdentityCredential({ clientId: settings.auth.clientId }), scope);

@@ -34,8 +34,8 @@ export function graphProfiles(settings: GraphSettings, onFailure: (error: unknow
 
   return {
     async profile(tenantId, userObjectId) {
-      // A managed identity reads its own tenant only: anyone else types their details.
-      if (settings.auth.kind === "identity" && tenantId !== settings.auth.tenantId) return undefined;
+      // An identity held to its own tenant reads that one only: anyone else types their details.
+      if (settings.auth.tenantId && tenantId !== settings.auth.tenantId) return undefined;
       try {
         const user = graphUser.parse(
           await clientFor(tenantId)

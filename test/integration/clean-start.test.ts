@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { azureModeEnvironment, FakeBotFramework } from "../support/jwks.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -42,5 +43,44 @@ describe("starting the bot", function () {
     expect(stderr).to.equal("");
     expect(stdout).to.contain("CME Referrals is listening on http://127.0.0.1:39787/api/messages");
     expect(stdout).not.to.match(/Warning/);
+  });
+
+  it("refuses to start when App Service could not resolve the Key Vault reference to the secret, and says what to do", async () => {
+    const bf = new FakeBotFramework();
+    await bf.start();
+    const reference = "@Microsoft.KeyVault(VaultName=kv-cme;SecretName=bot-app-secret)";
+    const environment: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      PORT: "0",
+      ...Object.fromEntries(
+        Object.entries(azureModeEnvironment(bf, { MICROSOFT_APP_PASSWORD: reference })).map(
+          ([name, value]) => [name, String(value)],
+        ),
+      ),
+    };
+    const bot = spawn(process.execPath, ["--import", "tsx", "bot/index.ts"], {
+      cwd: repoRoot,
+      env: environment,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    bot.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    bot.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 40_000);
+      bot.once("exit", (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    if (code === null) bot.kill("SIGKILL");
+    await bf.stop();
+    expect(output).not.to.include("is listening on");
+    expect(code, output).to.equal(1);
+    expect(output).to.include("CME Referrals did not start.");
+    expect(output).to.include(
+      "MICROSOFT_APP_PASSWORD is a Key Vault reference App Service could not resolve",
+    );
+    expect(output).to.include("Key Vault Secrets User");
   });
 });

@@ -41,7 +41,7 @@ describe("prefilling the referrer from Microsoft Graph", () => {
     expect(about).to.include('"value":"0116 496 0123"');
     expect(about).to.include('"value":"Example Primary School"');
     const userCall = graph.requests.find((r) => r.path === `/v1.0/users/${people.dsl.aadObjectId}`);
-    expect(userCall?.authorization).to.equal("Bearer token-for-tenant-leicestershire");
+    expect(userCall?.token).to.deep.equal({ tenant: "tenant-leicestershire", clientId: "graph-client" });
   });
 
   it("prefills the school step too, and the person can change it", async () => {

@@ -70,6 +70,10 @@ describe("security: Bot Framework tokens, with an app id (the real CloudAdapter 
       "a token for another app (wrong audience)",
       () => bf.token(botAppId, h.teams.url, { aud: "another-bot" }),
     ],
+    [
+      "a token signed by a published key endorsed for another channel (Web Chat), not for Teams",
+      () => signToken(claims(), { key: bf.webChatKey }),
+    ],
     ["a token from another issuer", () => bf.token(botAppId, h.teams.url, { iss: "https://evil.example" })],
     ["a token for another Teams service address", () => bf.token(botAppId, "https://smba.evil.example/")],
   ];
@@ -168,5 +172,51 @@ describe("security: schools in their own tenants (a SingleTenant bot on a multi-
     const response = await h.send(invoke, bf.token(botAppId, h.teams.url));
     expect(response.status).to.equal(403);
     expect(JSON.stringify(response.body)).to.include("This organisation is not allowed to use CME Referrals");
+  });
+});
+
+describe("security: the bot's own tokens from Entra (a SingleTenant bot with a secret)", () => {
+  let bf: FakeBotFramework;
+  let h: Harness;
+  beforeEach(async () => {
+    bf = new FakeBotFramework();
+    await bf.start();
+    h = await startHarness(azureModeEnvironment(bf), { adjust: embeddedStore });
+  });
+  afterEach(async () => {
+    await h.close();
+    await bf.stop();
+  });
+
+  it("says why Entra refused a token (its error and AADSTS code, never the secret) when a send fails", async () => {
+    bf.refuseTokens = {
+      status: 401,
+      body: {
+        error: "invalid_client",
+        error_description: "AADSTS7000215: Invalid client secret provided. Trace ID: 1234",
+        error_codes: [7000215],
+      },
+    };
+    await h.app.services.outbox.postPersonalCard(
+      "refused-token|1",
+      { id: personalConversationId(people.dsl), serviceUrl: h.teams.url, userId: people.dsl.id, tenantId },
+      "referral-reminder",
+      { title: "A referral you started", expiresOn: "1 Dec 2026" },
+    );
+    const failed = await eventually(() => {
+      const line = h.logLines.find((each) => each.includes('"event":"outbox.delivery.failed"'));
+      expect(line).to.be.a("string");
+      return line!;
+    });
+    expect(failed).to.include("token request answered 401 (invalid_client, AADSTS7000215)");
+    expect(h.logLines.join("\n")).not.to.include("bot-secret-from-key-vault");
+  });
+
+  it("asks Entra once for the many sends of a cold start, not once each", async () => {
+    const asking = [people.dsl, people.officer, people.officer2, people.manager].map((who) =>
+      h.send(personalMessage(h.teams, who, "help"), bf.token(botAppId, h.teams.url)),
+    );
+    expect((await Promise.all(asking)).map((answer) => answer.status)).to.deep.equal([200, 200, 200, 200]);
+    expect(bf.tokenRequests).to.have.length(1);
   });
 });

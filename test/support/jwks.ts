@@ -32,8 +32,12 @@ export function signToken(
  */
 export class FakeBotFramework {
   readonly key = signingKey("cme-test-key");
+  /** A key the Bot Framework publishes too, but endorses for Web Chat only, not for Teams. */
+  readonly webChatKey = signingKey("web-chat-key");
   /** Each token the bot asked for: the tenant in the path, the app and the scope. */
   readonly tokenRequests: { tenant: string; clientId: string; scope: string }[] = [];
+  /** Entra refusing the bot's token requests, as it answers a wrong or expired secret (401 and its codes). */
+  refuseTokens: { status: number; body: Record<string, unknown> } | undefined;
   private server: Server | undefined;
 
   get url(): string {
@@ -77,8 +81,15 @@ export class FakeBotFramework {
         return;
       }
       if (req.method === "GET" && path === "/v1/.well-known/keys") {
-        const jwk = this.key.publicKey.export({ format: "jwk" });
-        send(200, { keys: [{ ...jwk, kid: this.key.kid, use: "sig", endorsements: ["msteams"] }] });
+        const published = (key: ReturnType<typeof signingKey>, endorsements: string[]) => ({
+          ...key.publicKey.export({ format: "jwk" }),
+          kid: key.kid,
+          use: "sig",
+          endorsements,
+        });
+        send(200, {
+          keys: [published(this.key, ["msteams"]), published(this.webChatKey, ["webchat"])],
+        });
         return;
       }
       const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
@@ -92,7 +103,8 @@ export class FakeBotFramework {
             clientId: form.get("client_id") ?? "",
             scope: form.get("scope") ?? "",
           });
-          send(200, { token_type: "Bearer", access_token: "bot-access-token", expires_in: 3600 });
+          if (this.refuseTokens) send(this.refuseTokens.status, this.refuseTokens.body);
+          else send(200, { token_type: "Bearer", access_token: "bot-access-token", expires_in: 3600 });
         });
         return;
       }
@@ -138,6 +150,7 @@ export const embeddedStore = (config: Config): Config => ({
   ...config,
   cosmos: { ...config.cosmos, endpoint: undefined, key: undefined, identityClientId: undefined },
   graph: undefined,
+  channelPostsGraph: undefined,
 });
 
 /** A message from someone in another tenant (its id in both places Teams says it). */

@@ -68,6 +68,14 @@ describe("configuration", () => {
       clientId: "bot-identity",
       tenantId: "council-tenant",
     });
+    for (const name of ["BOT_OPENID_METADATA_URL", "BOT_LOGIN_HOST"]) {
+      expect(problemsOf({ ...azure, [name]: "http://login.example.org" })[0]).to.match(
+        new RegExp(`^${name} must be https when MICROSOFT_APP_ID is set`),
+      );
+      expect(problemsOf({ ...azure, [name]: "http://127.0.0.1:8080" })).to.deep.equal([]);
+    }
+    // The identity is also the app the manifest names, which the team's channel consent goes to.
+    expect(config.channelPostsGraph?.auth).to.deep.equal(config.graph?.auth);
     expect(problemsOf({ ...azure, COSMOS_KEY: "a-key" })[0]).to.match(/^COSMOS_KEY is for local mode only/);
     const singleTenant = {
       ...azure,

@@ -80,8 +80,15 @@ describe("the Azure infrastructure (infra/)", () => {
     for (const file of ["main.parameters.json", "azure.parameters.json"]) {
       const { parameters } = JSON.parse(infra(file)) as { parameters: Record<string, { value: unknown }> };
       expect(parameters.botIdentity?.value, file).to.equal("singleTenantApp");
-      expect(parameters.botAppId?.value, file).to.be.a("string").that.is.not.empty;
     }
+    // An app id is a GUID the council sets (or the toolkit's BOT_APP_ID): no placeholder that deploys ships.
+    expect(main).to.match(/@minLength\(36\)\s*@maxLength\(36\)\s*param botAppId string\n/);
+    const parametersOf = (file: string) =>
+      (JSON.parse(infra(file)) as { parameters: Record<string, unknown> }).parameters;
+    expect(parametersOf("main.parameters.json").botAppId).to.deep.equal({ value: "" });
+    expect(parametersOf("azure.parameters.json").botAppId).to.deep.equal({
+      value: "${{BOT_APP_ID}}",
+    });
     expect(readme).to.include(
       'az ad app create --display-name "CME Referrals" --sign-in-audience AzureADMultipleOrgs',
     );
