@@ -18,6 +18,7 @@ import {
   hostileValue,
   prototypeKeys,
   sendTimed,
+  suiteTimeout,
   withOwnKey,
 } from "./fuzz-support.js";
 
@@ -116,7 +117,7 @@ function changed(activity: Json, path: Path, what: Change): void {
 }
 
 describe("hostile input, generated: malformed and oversized activities", function () {
-  this.timeout(0);
+  this.timeout(suiteTimeout(0.25));
   let h: Harness;
   before(async () => {
     h = await startHarness({ ALLOWED_TENANT_IDS: tenantId, MESSAGES_PER_SECOND: "100000" });
@@ -157,7 +158,7 @@ describe("hostile input, generated: malformed and oversized activities", functio
       base: fc.nat(),
       changes: fc.array(fc.tuple(fc.nat(), change), { minLength: 1, maxLength: 4 }),
     });
-    await holds("activities", 0.3, cases, async ({ base, changes }) => {
+    await holds("activities", 0.25, cases, async ({ base, changes }) => {
       const all = bases();
       const activity = structuredClone(all[base % all.length]!);
       countCase(`activity: ${String(activity.type)}`);

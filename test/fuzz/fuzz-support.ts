@@ -5,10 +5,11 @@
  */
 import * as fc from "fast-check";
 import { z } from "zod";
-import { caseSchema } from "../../bot/cases/case.js";
+import { caseSchema, type Case } from "../../bot/cases/case.js";
 import { outboxItemSchema } from "../../bot/outbox/outbox-item.js";
 import { importRecordSchema } from "../../bot/pupils/import-record.js";
 import { draftSchema } from "../../bot/referrals/draft.js";
+import { timelineOf } from "../../bot/reports/case-timeline.js";
 import { caseChannelSchema, installedTeamSchema } from "../../bot/settings.js";
 import { containerDefinitions } from "../../bot/store/containers.js";
 import type { Harness } from "../support/harness.js";
@@ -31,6 +32,17 @@ const totalRuns = Number(process.env.FUZZ_RUNS ?? 10_000);
 export function runsFor(share: number): number {
   return Math.max(1, Math.round(totalRuns * share));
 }
+
+/**
+ * A suite's time limit (mocha's, for each test and hook): finite, so a hang fails CI instead of
+ * holding it; 5 minutes for starting and checking, and 100 ms a case of its share beyond that.
+ */
+export function suiteTimeout(share: number): number {
+  return 5 * 60_000 + runsFor(share) * 100;
+}
+
+/** The longest one request to the server may take: a hung turn fails its case. */
+const requestTimeoutMs = 30_000;
 
 /** fast-check's parameters for one property: the suite's seed, offset per property so each draws its own cases. */
 export function fuzzParameters(name: string, share: number): fc.Parameters<unknown> {
@@ -285,6 +297,7 @@ export async function sendTimed(h: Harness, { activity, raw }: Sent): Promise<An
     method: "POST",
     headers: { "content-type": "application/json" },
     body: raw ?? JSON.stringify(activity),
+    signal: AbortSignal.timeout(requestTimeoutMs),
   });
   const text = await response.text();
   countAnswer(response.status, performance.now() - started);
@@ -380,33 +393,107 @@ function prototypeKeyIn(value: unknown, path = ""): string | undefined {
   return undefined;
 }
 
-/** Reads every document of every container straight from Cosmos and parses each with its schema: all must parse. */
-export async function expectEveryDocumentValid(h: Harness): Promise<number> {
-  const problems: string[] = [];
-  let checked = 0;
-  for (const name of Object.keys(containerDefinitions)) {
-    const schemaOf = containerSchemas[name];
-    if (!schemaOf) throw new Error(`no schema is known for the container ${name}`);
-    const { resources } = await h.storeContainer(name).items.readAll<{ id: string }>().fetchAll();
-    for (const document of resources) {
-      checked += 1;
-      const schema = schemaOf(document);
-      const parsed = schema?.safeParse(document);
-      if (!schema) problems.push(`${name}: a document of no known kind`);
-      else if (!parsed?.success)
-        problems.push(
-          `${name}: ${parsed?.error.issues[0]?.path.join(".")} ${parsed?.error.issues[0]?.message}`,
-        );
-      const key = prototypeKeyIn(document);
-      if (key) problems.push(`${name}: a prototype key stored at ${key}`);
+/**
+ * Where a stored document differs from what it should be (its parse and the store's own fields):
+ * a key no schema knows (a z.object strips it, so a parse alone passes it) or a value the parse
+ * changed. Keys the parse adds are the schema's defaults (a case's empty logs, a draft's typed words).
+ */
+function differenceFromParse(stored: unknown, parsed: unknown, path = ""): string | undefined {
+  if (stored && typeof stored === "object" && parsed && typeof parsed === "object") {
+    if (Array.isArray(stored) !== Array.isArray(parsed)) return `${path || "the document"} changed kind`;
+    if (Array.isArray(stored) && stored.length !== (parsed as unknown[]).length)
+      return `${path} changed length`;
+    for (const [key, item] of Object.entries(stored)) {
+      if (!Object.hasOwn(parsed, key)) return `${path}.${key} is not in the schema`;
+      const found = differenceFromParse(item, (parsed as Record<string, unknown>)[key], `${path}.${key}`);
+      if (found) return found;
     }
+    return undefined;
   }
+  return Object.is(stored, parsed) ? undefined : `${path} is not as the schema reads it`;
+}
+
+/** Cosmos' own fields on every document, not the bot's. */
+const cosmosFields = new Set(["_rid", "_self", "_etag", "_attachments", "_ts"]);
+
+/**
+ * The fields the store writes beside a document's schema: its id (settings' schemas leave it out),
+ * the time a write in a turn must land by (bot/store/deadline.ts) and, for a draft, where the
+ * wizard stood before it (bot/store/draft-store.ts), and a case's timeline, derived from the case
+ * for the reports (bot/store/case-store.ts).
+ */
+function storeFields(
+  name: string,
+  stored: Record<string, unknown>,
+  parsed: unknown,
+): Record<string, unknown> {
+  const landBy = z.iso.datetime().safeParse(stored.mustLandBy);
+  const undo = draftSchema.pick({ step: true, version: true, editing: true }).safeParse(stored.undo);
+  return {
+    id: stored.id,
+    ...(landBy.success ? { mustLandBy: landBy.data } : {}),
+    ...(name === "drafts" && undo.success ? { undo: undo.data } : {}),
+    ...(name === "cases" ? { timeline: timelineOf(parsed as Case) } : {}),
+  };
+}
+
+/** A document's problems: no schema for it, a failed parse, a difference from its parse, a prototype key. */
+function problemsOf(name: string, document: { id: string }): string[] {
+  const schema = containerSchemas[name]?.(document);
+  if (!schema) return [`${name}: a document of no known kind`];
+  const problems: string[] = [];
+  const own = Object.fromEntries(Object.entries(document).filter(([key]) => !cosmosFields.has(key)));
+  const parsed = schema.safeParse(own);
+  if (!parsed.success)
+    problems.push(`${name}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+  else {
+    const expected = { ...(parsed.data as object), ...storeFields(name, own, parsed.data) };
+    const difference = differenceFromParse(own, expected);
+    if (difference) problems.push(`${name}: ${difference}`);
+  }
+  const key = prototypeKeyIn(document);
+  if (key) problems.push(`${name}: a prototype key stored at ${key}`);
+  return problems;
+}
+
+function expectNoProblems(problems: readonly string[], checked: number): void {
   tally.documentsChecked += checked;
   if (problems.length > 0)
     throw new Error(
       `${problems.length} stored documents fail their schema: ${problems.slice(0, 5).join("; ")}`,
     );
+}
+
+/** Reads every document of every container straight from Cosmos and checks each against its schema. */
+export async function expectEveryDocumentValid(h: Harness): Promise<number> {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const name of Object.keys(containerDefinitions)) {
+    if (!containerSchemas[name]) throw new Error(`no schema is known for the container ${name}`);
+    const { resources } = await h.storeContainer(name).items.readAll<{ id: string }>().fetchAll();
+    for (const document of resources) {
+      checked += 1;
+      problems.push(...problemsOf(name, document));
+    }
+  }
+  expectNoProblems(problems, checked);
   return checked;
+}
+
+/** Checks the documents a run may have written (by container, id and partition key), those that exist. */
+export async function expectDocumentsValid(
+  h: Harness,
+  documents: readonly { container: string; id: string; key: string }[],
+): Promise<void> {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const { container, id, key } of documents) {
+    const { resource } = await h.storeContainer(container).item(id, key).read<{ id: string }>();
+    if (!resource) continue;
+    checked += 1;
+    problems.push(...problemsOf(container, resource));
+  }
+  expectNoProblems(problems, checked);
 }
 
 /** A counterexample as words, cut short: fast-check's own report recurses into a value nested 2,000 deep and overflows the stack, hiding the failure. */

@@ -18,6 +18,7 @@ import {
   holds,
   hostileString,
   sendTimed,
+  suiteTimeout,
   type Sent,
 } from "./fuzz-support.js";
 
@@ -42,7 +43,7 @@ const typedWords = new Set([
 ]);
 
 describe("hostile input, generated: whole referrals with hostile words in every typed field", function () {
-  this.timeout(0);
+  this.timeout(suiteTimeout(0.01));
   let h: Harness;
   before(async () => {
     h = await startHarness({ ALLOWED_TENANT_IDS: tenantId, MESSAGES_PER_SECOND: "100000" });
