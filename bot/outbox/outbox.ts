@@ -78,8 +78,9 @@ export class Outbox {
   private readonly owed = new Map<string, () => Promise<void>>();
   /** Outcomes sent to Teams that the store was away to record: recorded first on the next passes. */
   private readonly unrecorded = new Map<string, { claim: Claim; change: Change; tries: number }>();
-  /** The last `createdAt` this instance gave (ms): see `queuedAt`. */
+  /** The last `createdAt` this instance gave, and the clock then (ms): see `queuedAt`. */
   private lastCreatedAt = 0;
+  private lastClock = 0;
 
   constructor(
     store: OutboxRepository,
@@ -210,12 +211,16 @@ export class Outbox {
    * When an item is queued: due now, and created never at the same millisecond as the item
    * queued before it here. The order rule compares `createdAt` (an item waits for older ones of
    * its conversation), so two messages to one chat queued within a millisecond (a sweep's loop,
-   * a clock that stands still) would otherwise go in either order.
+   * a clock that stands still) would otherwise go in either order. A clock set back by more than
+   * a second is taken as it reads, so ages (for giving up) and times shown are not counted from
+   * a moment still to come.
    */
   private queuedAt(): QueuedAt {
-    const now = this.now();
-    this.lastCreatedAt = Math.max(now.getTime(), this.lastCreatedAt + 1);
-    return { at: now.toISOString(), createdAt: new Date(this.lastCreatedAt).toISOString() };
+    const now = this.now().getTime();
+    const steppedBack = now < this.lastClock - sameMomentMs;
+    this.lastCreatedAt = steppedBack ? now : Math.max(now, this.lastCreatedAt + 1);
+    this.lastClock = now;
+    return { at: new Date(now).toISOString(), createdAt: new Date(this.lastCreatedAt).toISOString() };
   }
 
   /** A claim on a new item for this instance, which delivers it at once (none when it only queues). */
@@ -585,6 +590,9 @@ async function withinDeadline<T>(delivery: Promise<T>, ms: number): Promise<T> {
 }
 
 type Change = (current: OutboxItem) => OutboxItem;
+
+/** How far a clock may step back and still be read as standing still (ms): see `Outbox.queuedAt`. */
+const sameMomentMs = 1000;
 
 /** How many passes an outcome the store could not take is held for (in memory) before it is let go. */
 const heldOutcomeTries = 10;

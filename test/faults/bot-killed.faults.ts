@@ -1,6 +1,6 @@
 import { CosmosClient } from "@azure/cosmos";
 import { expect } from "chai";
-import { startCosmosProxy, type CosmosProxy } from "../support/cosmos-proxy.js";
+import { startCosmosProxy, type CosmosProxy, type ProxiedRequest } from "../support/cosmos-proxy.js";
 import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
 import type { FakeTeams } from "../support/fake-teams.js";
 import {
@@ -106,24 +106,41 @@ describe("faults: the bot's process killed (SIGKILL) at Submit and started again
       : cardText(invokeCard(response));
   }
 
-  const draftWrites = ({ method, path }: { method: string; path: string }) =>
+  const draftWrite = ({ method, path }: ProxiedRequest) =>
     method === "PUT" && path.includes("/colls/drafts/docs/");
+  const creates =
+    (container: string) =>
+    ({ method, path, query }: ProxiedRequest) =>
+      method === "POST" && !query && path.endsWith(`/colls/${container}/docs`);
+
+  /** The nth draft write (1: the reference fixed on the draft; 2: the draft marked submitted). */
+  const nthDraftWrite = (nth: number) => () => {
+    let writes = 0;
+    return (request: ProxiedRequest) => draftWrite(request) && ++writes === nth;
+  };
 
   /**
-   * Submit's request is in flight, held at the `nth` draft write it makes (1: the reference fixed
-   * on the draft; 2: the draft marked submitted, after the case and its card were stored): the
-   * bot is killed there. The held write then lands in Cosmos late, or never.
+   * Submit's request is in flight, held at a write it makes, in this order: the reference fixed on
+   * the draft, the case created, the case's card queued, the draft marked submitted. The bot is
+   * killed there; the held write then lands in Cosmos late, or never. (A case's or card's write
+   * landing leaves the state the next point's lost write does: only lost is tried there.)
    */
-  for (const [nth, when] of [
-    [1, "before the reference is fixed on the draft"],
-    [2, "after the case and its card are stored, before the draft is marked submitted"],
-  ] as const) {
-    for (const lands of [false, true]) {
+  const killPoints: readonly (readonly [string, () => (request: ProxiedRequest) => boolean, boolean[]])[] = [
+    ["before the reference is fixed on the draft", nthDraftWrite(1), [false, true]],
+    ["at the case's creation", () => creates("cases"), [false]],
+    ["after the case is stored, before its card is queued", () => creates("outbox"), [false]],
+    [
+      "after the case and its card are stored, before the draft is marked submitted",
+      nthDraftWrite(2),
+      [false, true],
+    ],
+  ];
+  for (const [when, holding, landings] of killPoints) {
+    for (const lands of landings) {
       it(`in flight, ${when} (the write ${lands ? "landing after the kill" : "lost"}): Submit pressed again on the restarted bot gives one case and one card`, async () => {
         const first = await startBot(proxy.endpoint);
         const review = await walkToReview(first, people.dsl);
-        let writes = 0;
-        proxy.hold((request) => draftWrites(request) && ++writes === nth);
+        proxy.hold(holding());
         const submitting = first.send(submitAction(first, people.dsl, review)).catch(() => undefined);
         await eventually(() => expect(proxy.held()).to.equal(1), 5000);
         await kill(first.process);

@@ -5,13 +5,20 @@ import type { AddressInfo } from "node:net";
  * A loopback proxy in front of the fake Teams connector that answers its sends (posts and
  * updates of activities) in storms: bursts of 429 Too Many Requests (with Retry-After) and 503
  * Service Unavailable, a burst every 2nd to 5th send, drawn from a seeded generator so a run
- * can be repeated. Everything else, and every send between bursts, goes on to the fake.
+ * can be repeated. Everything else, and every send between bursts, goes on to the fake. And, as
+ * real Teams does, a post can be taken and its answer lost: `losingAnswers` lists what becomes
+ * of the next new posts' answers once the fake has taken them (a 503 instead, or the socket dropped).
  */
 export class ConnectorStorm {
   /** The sends answered 429 and 503 so far. */
   readonly injected = { 429: 0, 503: 0 };
   /** While false, every request goes straight on (to set things up calmly). */
   raging = true;
+  /** The next new posts (not updates) to `losingIn` go on to Teams, which takes them; then their answer is this instead. */
+  losingAnswers: ("503" | "dropped")[] = [];
+  losingIn = "";
+  /** The posts Teams took whose answer was lost. */
+  answersLost = 0;
   private server: Server | undefined;
   private seed: number;
   private calmLeft: number;
@@ -70,9 +77,21 @@ export class ConnectorStorm {
         res.end(JSON.stringify({ error: { code: status === 429 ? "Throttled" : "ServiceUnavailable" } }));
         return;
       }
+      const post = /^\/v3\/conversations\/([^/]+)\/activities$/.exec(req.url ?? "");
+      const losing =
+        req.method === "POST" && post && decodeURIComponent(post[1] ?? "") === this.losingIn
+          ? this.losingAnswers.shift()
+          : undefined;
       const forwarded = request(
         { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
         (answer) => {
+          if (losing) {
+            this.answersLost += 1;
+            answer.resume();
+            if (losing === "dropped") return res.socket?.destroy();
+            res.writeHead(503, { "content-type": "application/json" });
+            return res.end(JSON.stringify({ error: { code: "ServiceUnavailable" } }));
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },

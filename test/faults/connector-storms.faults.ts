@@ -1,14 +1,17 @@
 import { expect } from "chai";
 import type { PersonalConversation } from "../../bot/outbox/outbox-item.js";
+import { chatMessageOf, FakeGraph } from "../support/fake-graph.js";
 import type { FakeTeams } from "../support/fake-teams.js";
 import {
   cardIn,
   cardText,
   channelId,
+  channelMessage,
   deliverPendingNow,
   people,
   startFakeTeams,
   startHarness,
+  teamGroupId,
   type Harness,
 } from "../support/harness.js";
 import { goodAnswers, refer, type Answers } from "../support/referral-walk.js";
@@ -17,6 +20,7 @@ import { countOnce } from "./exactly-once.js";
 import { record } from "./figures.js";
 
 const fault = "connector storms (429 + Retry-After, 503)";
+const lostAnswers = "connector answers lost after Teams took the post (503, dropped)";
 const year = new Date().getUTCFullYear();
 const references = [1, 2, 3].map((n) => `CME-${year}-0000${n}`);
 /** Three children, so each referral opens a case of its own. */
@@ -31,6 +35,7 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
   let storm: ConnectorStorm;
   let h: Harness;
   let clock = new Date();
+  let graph: FakeGraph;
   let chats: PersonalConversation[];
 
   beforeEach(async () => {
@@ -38,8 +43,10 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
     teams = await startFakeTeams();
     storm = new ConnectorStorm(teams.url);
     await storm.start();
+    graph = new FakeGraph({});
+    await graph.start();
     // Channel posts go through the storm (the case channel's service URL), and so do the chats' notices below.
-    h = await startHarness({ CME_SERVICE_URL: storm.url }, { teams, now: () => clock });
+    h = await startHarness({ CME_SERVICE_URL: storm.url, ...graph.environment }, { teams, now: () => clock });
     chats = [1, 2, 3].map((n) => ({
       id: `a:personal-storm-${n}`,
       userId: `29:storm-${n}`,
@@ -49,6 +56,7 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
   afterEach(async () => {
     await h.close();
     await storm.stop();
+    await graph.stop();
     await teams.stop();
   });
 
@@ -139,5 +147,39 @@ describe("faults: the connector answering sends in storms of 429 and 503", funct
         `${teams.sent.filter((s) => s.method === "POST" && !s.activityId).length} posts and ` +
         `${teams.sent.filter((s) => s.method === "PUT").length} updates delivered`,
     );
+  });
+
+  it("a new case's card Teams took and whose answer was lost (a 503 after it, or the socket dropped): found (Graph) and updated, one card each", async () => {
+    storm.raging = false;
+    await h.send({ ...channelMessage(teams, people.manager, "setup"), serviceUrl: storm.url });
+    // Graph lists what Teams took in the channel, newest first.
+    Object.defineProperty(graph.channelMessages, `${teamGroupId}|${channelId}`, {
+      enumerable: true,
+      get: () =>
+        teams
+          .posts(channelId)
+          .map((post) => chatMessageOf(post, "cme-bot-app"))
+          .reverse(),
+    });
+    storm.losingIn = channelId;
+    storm.losingAnswers = ["503", "dropped", "503"];
+    for (const [n] of references.entries()) await refer(h, people.dsl, child(n + 1));
+    await deliverThroughTheStorm();
+
+    record(lostAnswers, { injected: storm.answersLost });
+    expect(storm.answersLost).to.equal(3);
+    for (const reference of references) {
+      const cards = teams
+        .posts(channelId)
+        .filter((post) => cardText(cardIn(post)).includes(`"${reference}"`));
+      expect(countOnce(lostAnswers, cards.length)).to.equal(1);
+      // Adopted: the card Teams took is updated in place, not posted again.
+      expect(countOnce(lostAnswers, teams.updates(channelId, cards[0]!.id).length, "updates")).to.equal(1);
+    }
+    const inDoubt = h.logLines
+      .map((line) => JSON.parse(line) as { event?: string; then?: string })
+      .filter((entry) => entry.event === "outbox.post.in-doubt");
+    expect(inDoubt.map((entry) => entry.then)).to.deep.equal(["adopted", "adopted", "adopted"]);
+    expect(await h.app.services.outboxStore.countByState("failed")).to.equal(0);
   });
 });

@@ -4,7 +4,10 @@ import { fileURLToPath } from "node:url";
 import { everyLogLine } from "../support/harness.js";
 
 const repository = fileURLToPath(new URL("../..", import.meta.url));
-const startWithinMs = 30_000;
+/** A cold tsx compile on 2 shared cores can take a while (the load suite allows as long). */
+const startWithinMs = 90_000;
+/** How long SIGTERM is given before SIGKILL. */
+const stopGraceMs = 10_000;
 
 /** A process of ours (tsx), its lines read as they come. */
 export interface RunningProcess {
@@ -17,7 +20,7 @@ export interface RunningProcess {
   resume(): void;
   /** SIGKILL, and wait until it is gone. */
   kill(): Promise<void>;
-  /** SIGTERM (resumed first), and wait until it is gone. */
+  /** SIGTERM (resumed first), SIGKILL if it is still there after 10 s, and wait until it is gone. */
   stop(): Promise<void>;
 }
 
@@ -29,13 +32,14 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Starts `node --import tsx <entry>` in the repository with exactly this environment (and PATH),
- * and resolves once a line of its stdout matches `ready` (with the match), or fails after 30 s.
+ * and resolves once a line of its stdout matches `ready` (with the match), or fails after 90 s
+ * (the process killed). `onLine` sees every line it prints, on stdout and on stderr.
  */
 async function startProcess(
   entry: string,
   env: Record<string, string>,
   ready: RegExp,
-  onLine: (line: string) => void = () => {},
+  onLine: (line: string, stream: "stdout" | "stderr") => void = () => {},
 ): Promise<{ running: RunningProcess; match: RegExpExecArray }> {
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: repository,
@@ -44,19 +48,26 @@ async function startProcess(
   });
   const lines: string[] = [];
   const errors: string[] = [];
-  createInterface({ input: child.stderr }).on("line", (line) => errors.push(line));
+  createInterface({ input: child.stderr }).on("line", (line) => {
+    errors.push(line);
+    onLine(line, "stderr");
+  });
+  const signal = (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+  };
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${entry} did not start: ${errors.join("\n")}`)),
-      startWithinMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running behind the suite (mocha's --exit would orphan it).
+      signal("SIGKILL");
+      reject(new Error(`${entry} did not start within ${startWithinMs} ms: ${errors.join("\n")}`));
+    }, startWithinMs);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited (${code}) before it was ready: ${errors.join("\n")}`));
     });
     createInterface({ input: child.stdout }).on("line", (line) => {
       lines.push(line);
-      onLine(line);
+      onLine(line, "stdout");
       const found = ready.exec(line);
       if (found) {
         clearTimeout(timer);
@@ -64,9 +75,6 @@ async function startProcess(
       }
     });
   });
-  const signal = (name: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name);
-  };
   return {
     match,
     running: {
@@ -81,7 +89,9 @@ async function startProcess(
       async stop() {
         signal("SIGCONT");
         signal("SIGTERM");
+        const killer = setTimeout(() => signal("SIGKILL"), stopGraceMs);
         await exited(child);
+        clearTimeout(killer);
       },
     },
   };
@@ -99,7 +109,10 @@ export async function startCosmosProcess(): Promise<CosmosProcess> {
   return { ...running, endpoint, key };
 }
 
-/** The bot as `npm start` runs it (bot/index.ts), in a process of its own, on a free port. */
+/**
+ * The bot as `npm start` runs it (bot/index.ts), in a process of its own, on a free port. Its log
+ * lines and everything it prints on stderr (a crash's stack, a warning) go to the log audit.
+ */
 export interface BotProcess extends RunningProcess {
   readonly url: string;
   /** Its log lines (JSON), also handed to the log audit. */
@@ -113,9 +126,9 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     "bot/index.ts",
     { PORT: "0", ...env },
     /listening on (http:\/\/[^/\s]+)\/api\/messages/,
-    (line) => {
-      if (!line.startsWith("{")) return;
-      logLines.push(line);
+    (line, stream) => {
+      if (stream === "stdout" && !line.startsWith("{")) return;
+      if (stream === "stdout") logLines.push(line);
       everyLogLine.push(line);
     },
   );

@@ -42,3 +42,39 @@ describe("the outbox's order in one conversation when messages are queued within
     expect(noticesIn()).to.deep.equal(["1", "2", "3"]);
   });
 });
+
+describe("the outbox's times when the clock steps back", () => {
+  let h: Harness;
+  let clock = new Date();
+  beforeEach(async () => {
+    clock = new Date();
+    h = await startHarness({ OUTBOX_GIVE_UP_HOURS: "1" }, { now: () => clock });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const notice = (n: number) =>
+    h.app.services.outbox.postPersonalCard(
+      `clock-back|${n}`,
+      { ...chat, serviceUrl: h.teams.url },
+      "referral-reminder",
+      { title: `Notice ${n}`, expiresOn: "1 Dec 2026" },
+    );
+
+  it("ages a message queued after the clock stepped back two hours from then: given up an hour on, as configured", async () => {
+    const before = clock.getTime();
+    await notice(1);
+    await h.app.services.outbox.idle();
+    clock = new Date(before - 2 * 3_600_000); // the clock corrected back two hours
+    h.teams.failNext = { count: 1000, status: 503, conversationId: chat.id };
+    await notice(2);
+    await h.app.services.outbox.idle();
+    expect(await h.app.services.outboxStore.countByState("pending")).to.equal(1);
+
+    clock = new Date(clock.getTime() + 3_600_000 + 60_000); // just past the hour it may be retried
+    await deliverPendingNow(h);
+    expect(await h.app.services.outboxStore.countByState("failed")).to.equal(1);
+    expect(await h.app.services.outboxStore.countByState("pending")).to.equal(0);
+  });
+});

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 export interface ProxiedRequest {
   readonly method: string;
   readonly path: string;
+  /** A query (Cosmos' queries are POSTs to a container's docs, as creates are). */
+  readonly query: boolean;
 }
 
 /**
@@ -82,7 +84,11 @@ export async function startCosmosProxy(target: string): Promise<CosmosProxy> {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const held: Held = { request, body: Buffer.concat(chunks), response };
-      const seen = { method: request.method ?? "GET", path: request.url ?? "/" };
+      const seen = {
+        method: request.method ?? "GET",
+        path: request.url ?? "/",
+        query: request.headers["x-ms-documentdb-isquery"] === "true",
+      };
       const lost = losing?.matches(seen) ? losing : undefined;
       if (lost) {
         losing = undefined;
