@@ -34,6 +34,8 @@ async function openFor(turn: Turn, importId: string, kept: KeptImport, finding: 
   linkChild(kept, finding, outcome.reference);
   // The reference only: the child's details stay out of the logs.
   turn.log("extract.case", { outcome: outcome.kind, reference: outcome.reference });
+  // The import's record failed to be written when it was read: the case is not on it.
+  if (!outcome.recorded) turn.log("extract.record.missing", { reference: outcome.reference });
   return outcome;
 }
 
