@@ -48,6 +48,24 @@ function isPassing(error: unknown): boolean {
   return status === undefined || status === 429 || status >= 500;
 }
 
+/** Sends (`post`), trying again after a refusal that may pass; the last refusal is thrown. */
+async function withRetries<T>(post: () => Promise<T>, log: Turn["log"], what: string): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await post();
+    } catch (error) {
+      const delay = retryDelaysMs[attempt];
+      if (delay === undefined || !isPassing(error)) throw error;
+      log("later.reply.retrying", {
+        what,
+        attempt: attempt + 1,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      await sleep(delay);
+    }
+  }
+}
+
 export function replyAfterTurn(
   turn: Turn,
   what: string,
@@ -71,20 +89,14 @@ export function replyAfterTurn(
         log("later.failed", { what, error: error instanceof Error ? error.message : String(error) });
         reply = { text: failureMessage(error) };
       }
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await adapter.continueConversationAsync(appId, reference, (context) => send(context, reply));
-          break;
-        } catch (error) {
-          const delay = retryDelaysMs[attempt];
-          const message = error instanceof Error ? error.message : String(error);
-          if (delay === undefined || !isPassing(error)) {
-            log("later.reply.failed", { what, attempts: attempt + 1, error: message });
-            break;
-          }
-          log("later.reply.retrying", { what, attempt: attempt + 1, error: message });
-          await sleep(delay);
-        }
+      try {
+        await adapter.continueConversationAsync(appId, reference, (context) => {
+          // Each activity is tried again on its own (the text posted is not posted twice).
+          context.onSendActivities((_context, _activities, next) => withRetries(next, log, what));
+          return send(context, reply);
+        });
+      } catch (error) {
+        log("later.reply.failed", { what, error: error instanceof Error ? error.message : String(error) });
       }
     }).finally(done);
   });

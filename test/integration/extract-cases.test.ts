@@ -31,6 +31,7 @@ import {
   type PlannedList,
   type PupilPlan,
 } from "../support/pupil-extract-generator.js";
+import { startHarnessBehindOutage } from "../support/cosmos-outage.js";
 import { sampleCase } from "../support/sample-case.js";
 
 /*
@@ -247,6 +248,118 @@ describe("cases opened from a pupil extract", function () {
     expect(await allCases()).to.have.length(n);
     const [record] = await importRecords();
     expect(record!.casesOpened).to.have.length(n);
+  });
+
+  /** The confirmed "Open cases for all" of a fresh import: the confirm button, and N. */
+  const openAllConfirm = async () => {
+    const card = await importAs(people.officer);
+    const confirmation = invokeCard(
+      await press(people.officer, "extract.openAll", openAllButton(card)!.data),
+    );
+    const confirm = cardActions(confirmation).find((action) => action.verb === "extract.openAllConfirm")!;
+    const n = Number(/Open (\d+) cases/.exec(confirm.title ?? "")![1]);
+    return { confirm, n };
+  };
+  const toldOpened = (who: Who) =>
+    replies(who).filter((each) => (each.body.text as string | undefined)?.startsWith("Opened "));
+  /** The first "Opened …" answer, once it is posted. */
+  const firstOpened = async (who: Who) =>
+    eventually(() => {
+      const [told] = toldOpened(who);
+      expect(told, "the Open cases for all answer").to.not.equal(undefined);
+      return told!;
+    }, 60_000);
+
+  it("says how many of N it opened when the store fails midway, with the card; pressing again opens the rest", async () => {
+    await h.close();
+    const behind = await startHarnessBehindOutage({}, { now: () => clock ?? new Date() });
+    h = behind;
+    // The third child to open: the store refuses every request about their claim.
+    const seen = new Set<string>();
+    const third = plans.filter((plan) => {
+      if (plan.lists.length === 0) return false;
+      const key = `${plan.cells!.UPN}|${plan.cells!["Legal Surname"]}|${plan.cells!["Legal Forename"]}|${isoDob(plan)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })[2]!;
+    const keys = matchKeysOf({
+      forenames: third.cells!["Legal Forename"],
+      surname: third.cells!["Legal Surname"],
+      dateOfBirth: isoDob(third),
+      upn: third.cells!.UPN || undefined,
+    });
+    const key = keys.upn ? `upn|${keys.upn}` : `name|${keys.nameAndBirth}`;
+    behind.outage.downFor = new RegExp(createHash("sha256").update(key).digest("hex"));
+    const { confirm, n } = await openAllConfirm();
+    await press(people.officer, confirm.verb, confirm.data);
+    const told = await firstOpened(people.officer);
+    expect(told.body.text).to.match(
+      new RegExp(
+        `^Opened 2 of ${n} cases, then this went wrong: .* press Open cases for all again to open the rest\\.$`,
+      ),
+    );
+    expect(await allCases()).to.have.length(2);
+    // The refreshed card follows the words.
+    const refreshed = cardIn(
+      await eventually(() => {
+        const all = replies(people.officer);
+        return all.slice(all.indexOf(told) + 1).find((each) => each.body.attachments)!;
+      }),
+    );
+    expect(openAllButton(refreshed)!.title).to.equal(`Open cases for all ${n - 2}`);
+
+    behind.outage.downFor = undefined;
+    const again = cardActions(
+      invokeCard(await press(people.officer, "extract.openAll", openAllButton(refreshed)!.data)),
+    ).find((action) => action.verb === "extract.openAllConfirm")!;
+    expect(invokeMessage(await press(people.officer, again.verb, again.data))).to.equal(
+      `Opening ${n - 2} cases; I'll tell you here when they are open.`,
+    );
+    await eventually(() => expect(toldOpened(people.officer)).to.have.length(2), 60_000);
+    expect(toldOpened(people.officer)[1]!.body.text).to.equal(`Opened ${n - 2} cases (0 already had one).`);
+    expect(await allCases()).to.have.length(n);
+  });
+
+  it("posts the Open cases for all answer though Teams throttles the first tries", async () => {
+    const { confirm, n } = await openAllConfirm();
+    await press(people.officer, confirm.verb, confirm.data);
+    h.teams.failNext = { count: 2, status: 429, conversationId: personalConversationId(people.officer) };
+    const told = await firstOpened(people.officer);
+    expect(told.body.text).to.equal(`Opened ${n} cases (0 already had one).`);
+  });
+
+  it("says under way to a second press of Open N cases while they are opening: one round, one answer", async () => {
+    const { confirm, n } = await openAllConfirm();
+    const [first, second] = await Promise.all([
+      press(people.officer, confirm.verb, confirm.data),
+      press(people.officer, confirm.verb, confirm.data),
+    ]);
+    expect([invokeMessage(first), invokeMessage(second)].sort()).to.deep.equal([
+      "I'm already opening these cases; I'll tell you here when they are open.",
+      `Opening ${n} cases; I'll tell you here when they are open.`,
+    ]);
+    await eventually(() => expect(toldOpened(people.officer)).to.have.length(1), 60_000);
+    expect(toldOpened(people.officer)[0]!.body.text).to.equal(`Opened ${n} cases (0 already had one).`);
+    expect(await allCases()).to.have.length(n);
+  });
+
+  it("stops Open cases for all when the bot closes, and says how far it got first", async () => {
+    const { confirm, n } = await openAllConfirm();
+    await press(people.officer, confirm.verb, confirm.data);
+    const closing = h;
+    h = await startHarness();
+    await closing.close();
+    const told = closing.teams
+      .replies(personalConversationId(people.officer))
+      .map((each) => each.body.text as string | undefined)
+      .filter((text) => text?.startsWith("Opened "));
+    expect(told).to.have.length(1);
+    expect(told[0]).to.match(
+      new RegExp(
+        `^(Opened \\d+ of ${n} cases before the bot restarted; the rest are not opened\\. Send the file again and press Open cases for all to open them\\.|Opened ${n} cases \\(0 already had one\\)\\.)$`,
+      ),
+    );
   });
 
   it("opens a rising five's case as early years, and the sweep makes it school-age on its day", async () => {
