@@ -3,7 +3,11 @@ import type { Case } from "../cases/case.js";
 import type { CaseRepository } from "../cases/case-repository.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { isExtractReferral, pupilDatabaseReport, type ExtractReferral } from "../referrals/extract-referral.js";
+import {
+  isExtractReferral,
+  pupilDatabaseReport,
+  type ExtractReferral,
+} from "../referrals/extract-referral.js";
 import { schoolAgeStanding } from "../referrals/school-age.js";
 import { matchKeysOf } from "../referrals/submitted-referral.js";
 import type { Settings } from "../settings.js";
@@ -168,7 +172,11 @@ export async function openExtractCase(
     const other = open[0];
     if (other) return { kind: "already-open", reference: other.id, recorded: true };
     let reference: string;
-    if (claim && !(await ports.cases.get(claim.reference)) && !(await ports.settings.retentionRecord(claim.reference))) {
+    if (
+      claim &&
+      !(await ports.cases.get(claim.reference)) &&
+      !(await ports.settings.retentionRecord(claim.reference))
+    ) {
       // A crash left the claim without its case: it is opened under the claimed reference.
       reference = claim.reference;
     } else {

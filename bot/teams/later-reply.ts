@@ -11,8 +11,9 @@ import type { Reply, Turn } from "./route.js";
  * (`afterTurn`), outside the turn's store budget, and its reply is posted to the same chat
  * proactively (the turn's conversation reference). Not through the outbox: what it posts is an
  * answer to the person's own action, which they can repeat (each step it makes is safe to
- * repeat). A post Teams refuses for now (throttled, unavailable) is tried again a few times,
- * then logged. Closing the app asks the jobs to stop (`stopping`) and waits for their replies.
+ * repeat). Each activity Teams refuses for now (throttled, unavailable) is tried again a few
+ * times; the last refusal reaches the adapter's turn error (logged). Closing the app asks the
+ * jobs to stop (`stopping`) and waits for their replies.
  */
 
 /** The jobs of one adapter (one app): what they have been asked, and those not yet done. */
