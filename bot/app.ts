@@ -12,6 +12,7 @@ import { createAdapter } from "./teams/adapter.js";
 import { CmeBot } from "./teams/bot.js";
 import { failureMessage } from "./teams/failure-message.js";
 import { teamsDelivery } from "./teams/delivery.js";
+import { finishLaterReplies } from "./teams/later-reply.js";
 import { createServer } from "./teams/server.js";
 
 export interface App {
@@ -127,6 +128,9 @@ export async function startApp(config: Config, { log, now = () => new Date() }: 
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
+      // Work the turns left for after them (a file read, "Open cases for all") stops at its next
+      // step and tells the person where it got to, before the store and Teams' connector go.
+      await finishLaterReplies(adapter);
       await composed.close();
     },
   };

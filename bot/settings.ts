@@ -59,8 +59,8 @@ export interface Settings {
   ): Promise<(Omit<RetentionRecord, "rule" | "action"> & { readonly action: string }) | undefined>;
   /** Once per import, after its findings are read: who, when, the file's name and the counts. */
   recordImport(record: ImportRecord): Promise<void>;
-  /** Adds a case opened from an import to its record, once (no record, nothing is added). */
-  addCaseToImport(importId: string, reference: string): Promise<void>;
+  /** Adds a case opened from an import to its record, once; false when there is no record (nothing is added). */
+  addCaseToImport(importId: string, reference: string): Promise<boolean>;
   /** The claim on a child (by the hash of their match key), if any. */
   extractClaim(childHash: string): Promise<ExtractClaim | undefined>;
   /**
@@ -68,6 +68,11 @@ export interface Settings {
    * the claim of version `replacing`. False when someone else claimed (or replaced) it first.
    */
   takeExtractClaim(childHash: string, reference: string, at: Date, replacing?: string): Promise<boolean>;
+  /**
+   * Removes the claim on a child if it still names the case `reference` (retention: the hash of
+   * the child's key must not outlive the case's details); a claim naming another case stays.
+   */
+  removeExtractClaim(childHash: string, reference: string): Promise<void>;
   recordTeam(team: InstalledTeam): Promise<void>;
   team(teamId: string): Promise<InstalledTeam | undefined>;
   /** The next number of a named sequence, safe with several instances; or the first of the next `count`. */

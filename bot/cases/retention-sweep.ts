@@ -6,6 +6,8 @@ import type { OutboxRepository, StoredOutboxItem } from "../outbox/outbox-reposi
 import type { CaseRepository, StoredCase } from "./case-repository.js";
 import { alertWithoutDetails, dangerAlertTemplate } from "../referrals/danger-alert.js";
 import type { Case } from "./case.js";
+import { claimHashOfCase } from "../pupils/open-extract-case.js";
+import { isExtractReferral } from "../referrals/extract-referral.js";
 import {
   anonymise,
   describeRule,
@@ -68,6 +70,10 @@ async function applyRetention(
   // Messages about the case go first (a crash after the case's write leaves none behind).
   for (const item of await ports.outboxStore.aboutCase(current.id))
     await withoutDetails(ports, current, item, policy.action, now);
+  // A case opened from a pupil extract leaves a claim, a hash of the child's UPN (or name and date
+  // of birth) naming the case: it would re-identify an anonymised case, and name a purged one.
+  if (isExtractReferral(current.referral))
+    await ports.settings.removeExtractClaim(claimHashOfCase(current), current.id);
   if (policy.action === "purge") {
     await ports.cases.remove(current.id, current._etag);
     await ports.settings.recordRetention({

@@ -16,13 +16,32 @@ export interface KeptImport {
   readonly findings: ExtractFindings;
   /** Rows that are children with an open case: its reference (a case opened from the lists is added). */
   readonly openCases: Map<number, string>;
+  /** "Open cases for all" is under way: a second press would start a second round. */
+  openingAll?: boolean;
+}
+
+/** Each listed child's rows, by their key: made once per import ("Open cases for all" links thousands). */
+const rowsByChild = new WeakMap<ExtractFindings, ReadonlyMap<string, readonly number[]>>();
+
+function rowsOfChild(findings: ExtractFindings, key: string): readonly number[] {
+  let index = rowsByChild.get(findings);
+  if (!index) {
+    const rows = new Map<string, number[]>();
+    for (const each of findings.findings) {
+      const childKey = childKeyOf(each);
+      const ofChild = rows.get(childKey);
+      if (ofChild) ofChild.push(each.row);
+      else rows.set(childKey, [each.row]);
+    }
+    index = rows;
+    rowsByChild.set(findings, index);
+  }
+  return index.get(key) ?? [];
 }
 
 /** Links every row of the child of `finding` (a child may be on the file twice) to their case. */
 export function linkChild(kept: KeptImport, finding: Finding, reference: string): void {
-  const key = childKeyOf(finding);
-  for (const each of kept.findings.findings)
-    if (childKeyOf(each) === key) kept.openCases.set(each.row, reference);
+  for (const row of rowsOfChild(kept.findings, childKeyOf(finding))) kept.openCases.set(row, reference);
 }
 
 export class KeptImports {

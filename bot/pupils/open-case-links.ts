@@ -35,13 +35,23 @@ export function openCaseLinks(
   return links;
 }
 
-/** The key a listed child is known by (one claim, one case): the UPN when the row has one, else name and date of birth. */
-export function childKeyOf({ pupil }: Finding): string {
-  const keys = matchKeysOf({
-    forenames: pupil.legalForename,
-    surname: pupil.legalSurname,
-    dateOfBirth: pupil.dateOfBirth,
-    upn: pupil.upn,
-  });
+/**
+ * The key a child is known by (one claim, one case): the UPN when there is one, else name and date
+ * of birth. From a case's match keys too (they never change after it is opened), so retention
+ * finds the claim a case was opened under.
+ */
+export function claimKeyOf(keys: OpenCaseKeys["matchKeys"]): string {
   return keys.upn ? `upn|${keys.upn}` : `name|${keys.nameAndBirth}`;
+}
+
+/** The key a listed child is known by: `claimKeyOf` their row's match keys. */
+export function childKeyOf({ pupil }: Finding): string {
+  return claimKeyOf(
+    matchKeysOf({
+      forenames: pupil.legalForename,
+      surname: pupil.legalSurname,
+      dateOfBirth: pupil.dateOfBirth,
+      upn: pupil.upn,
+    }),
+  );
 }

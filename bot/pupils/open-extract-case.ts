@@ -3,7 +3,11 @@ import type { Case } from "../cases/case.js";
 import type { CaseRepository } from "../cases/case-repository.js";
 import { withNextCheck, type Clocks } from "../escalations/due.js";
 import type { Outbox } from "../outbox/outbox.js";
-import { pupilDatabaseReport, type ExtractReferral } from "../referrals/extract-referral.js";
+import {
+  isExtractReferral,
+  pupilDatabaseReport,
+  type ExtractReferral,
+} from "../referrals/extract-referral.js";
 import { schoolAgeStanding } from "../referrals/school-age.js";
 import { matchKeysOf } from "../referrals/submitted-referral.js";
 import type { Settings } from "../settings.js";
@@ -12,7 +16,7 @@ import type { Person } from "../shared/person.js";
 import { ukDate } from "../shared/uk-dates.js";
 import { extractListTitles } from "./extract-view.js";
 import type { Finding } from "./findings.js";
-import { childKeyOf } from "./open-case-links.js";
+import { childKeyOf, claimKeyOf } from "./open-case-links.js";
 
 /**
  * "Open a case" from a row of a pupil database extract (issue 14 items 2–3): exactly one case per
@@ -21,8 +25,8 @@ import { childKeyOf } from "./open-case-links.js";
  * The child is claimed first: a document in settings whose id is a hash of the child's match key
  * (the UPN, else name and date of birth; never the plain key), created only if absent, naming the
  * case's reference. A repeat finds the claim and the case (creating the case if a crash left only
- * the claim); a claim whose case has since closed is replaced under its ETag (the child is missing
- * again). What it costs: a reference is taken before the claim, so one lost race skips a number.
+ * the claim); a claim whose case has since closed, or was purged, is replaced under its ETag (the
+ * child is missing again); retention removes a case's claim with its details. What it costs: a reference is taken before the claim, so one lost race skips a number.
  * Each step after the claim (the case, its channel card, the import record) is safe to repeat.
  */
 
@@ -30,7 +34,7 @@ export interface ExtractCasePorts {
   readonly cases: Pick<CaseRepository, "openMatches" | "get" | "create">;
   readonly settings: Pick<
     Settings,
-    "extractClaim" | "takeExtractClaim" | "nextInSequence" | "addCaseToImport"
+    "extractClaim" | "takeExtractClaim" | "nextInSequence" | "addCaseToImport" | "retentionRecord"
   >;
   readonly outbox: Pick<Outbox, "showNewCaseCard">;
   readonly clocks: Clocks;
@@ -43,13 +47,20 @@ export interface ExtractSource {
   readonly importedAt: string;
 }
 
-export type ExtractCaseOutcome =
-  | { readonly kind: "opened"; readonly reference: string }
-  | { readonly kind: "already-open"; readonly reference: string };
+export interface ExtractCaseOutcome {
+  readonly kind: "opened" | "already-open";
+  readonly reference: string;
+  /** False when the import has no record to add the case to (its recording failed): the caller logs it. */
+  readonly recorded: boolean;
+}
+
+const hashOf = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** The claim's id part: a hash, so no child's details are in a document id. */
-export const childHashOf = (finding: Finding) =>
-  createHash("sha256").update(childKeyOf(finding)).digest("hex");
+export const childHashOf = (finding: Finding) => hashOf(childKeyOf(finding));
+
+/** The hash of the claim a case opened from an extract was opened under (retention removes it). */
+export const claimHashOfCase = (current: Pick<Case, "matchKeys">) => hashOf(claimKeyOf(current.matchKeys));
 
 function childOf({ pupil }: Finding) {
   return {
@@ -151,19 +162,26 @@ export async function openExtractCase(
     ]);
     const claimed = claim && open.find((current) => current.id === claim.reference);
     if (claimed) {
-      // Opened before (a repeat, or a crash before its card or record): finish what is left.
-      await finish(ports, source, claimed.id);
-      return { kind: "already-open", reference: claimed.id };
+      // Opened before (a repeat, or a crash before its card or record): finish what is left. Only
+      // the import it was opened from records it (the same file imported twice is two records).
+      const fromThisImport =
+        isExtractReferral(claimed.referral) && claimed.referral.extract.importId === source.importId;
+      const recorded = await finish(ports, fromThisImport ? source : undefined, claimed.id);
+      return { kind: "already-open", reference: claimed.id, recorded };
     }
     const other = open[0];
-    if (other) return { kind: "already-open", reference: other.id };
-    const existing = claim && (await ports.cases.get(claim.reference));
+    if (other) return { kind: "already-open", reference: other.id, recorded: true };
     let reference: string;
-    if (claim && !existing) {
+    if (
+      claim &&
+      !(await ports.cases.get(claim.reference)) &&
+      !(await ports.settings.retentionRecord(claim.reference))
+    ) {
       // A crash left the claim without its case: it is opened under the claimed reference.
       reference = claim.reference;
     } else {
-      // No claim, or its case has closed (the child is missing again): a new case, a new claim.
+      // No claim, or its case has closed or been purged (the child is missing again): a new case,
+      // a new claim (a purged reference is never used again: its record stands for it).
       reference = formatReference(
         now.getUTCFullYear(),
         await ports.settings.nextInSequence(`case-${now.getUTCFullYear()}`),
@@ -174,13 +192,19 @@ export async function openExtractCase(
     await ports.cases.create(
       withNextCheck(caseFromExtractRow(finding, source, officer, reference, now), ports.clocks, now),
     );
-    await finish(ports, source, reference);
-    return { kind: "opened", reference };
+    return { kind: "opened", reference, recorded: await finish(ports, source, reference) };
   }
 }
 
-/** The case's channel card (keyed: posted once) and the import's record (a set): both safe to repeat. */
-async function finish(ports: ExtractCasePorts, source: ExtractSource, reference: string): Promise<void> {
+/**
+ * The case's channel card (keyed: posted once) and the import's record (a set): both safe to
+ * repeat. False when `source` has no record to add the case to.
+ */
+async function finish(
+  ports: ExtractCasePorts,
+  source: ExtractSource | undefined,
+  reference: string,
+): Promise<boolean> {
   await ports.outbox.showNewCaseCard(reference);
-  await ports.settings.addCaseToImport(source.importId, reference);
+  return source ? ports.settings.addCaseToImport(source.importId, reference) : true;
 }

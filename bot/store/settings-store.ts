@@ -17,6 +17,8 @@ import {
   updateWithRetry,
   upsert,
 } from "./documents.js";
+import { isCosmosError } from "./cosmos.js";
+import { storeCall } from "./deadline.js";
 import { ShortCache } from "./short-cache.js";
 
 // Where the Teams edge has imported it from.
@@ -116,12 +118,16 @@ export class SettingsStore implements Settings {
     await upsert(this.container, { id: `import|${record.importId}`, ...importRecordSchema.parse(record) });
   }
 
-  async addCaseToImport(importId: string, reference: string): Promise<void> {
-    await updateWithRetry<ImportRecord & { id: string }>(this.container, `import|${importId}`, (current) =>
-      current && !current.casesOpened.includes(reference)
-        ? { ...current, casesOpened: [...current.casesOpened, reference] }
-        : undefined,
+  async addCaseToImport(importId: string, reference: string): Promise<boolean> {
+    const stored = await updateWithRetry<ImportRecord & { id: string }>(
+      this.container,
+      `import|${importId}`,
+      (current) =>
+        current && !current.casesOpened.includes(reference)
+          ? { ...current, casesOpened: [...current.casesOpened, reference] }
+          : undefined,
     );
+    return stored !== undefined;
   }
 
   async extractClaim(childHash: string): Promise<ExtractClaim | undefined> {
@@ -143,6 +149,22 @@ export class SettingsStore implements Settings {
     } catch (error) {
       if (error instanceof ConcurrencyError) return false;
       throw error;
+    }
+  }
+
+  async removeExtractClaim(childHash: string, reference: string): Promise<void> {
+    const id = `extract-claim|${childHash}`;
+    const claim = await read<{ id: string; reference: string }>(this.container, id);
+    if (claim?.reference !== reference) return;
+    try {
+      await storeCall((abortSignal) =>
+        this.container
+          .item(id, id)
+          .delete({ accessCondition: { type: "IfMatch", condition: claim._etag }, abortSignal }),
+      );
+    } catch (error) {
+      // Replaced since (the child claimed for a new case) or gone already: not this case's claim.
+      if (!isCosmosError(error, 412) && !isCosmosError(error, 404)) throw error;
     }
   }
 

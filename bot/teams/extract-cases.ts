@@ -5,6 +5,7 @@ import { linkChild, type KeptImport } from "../pupils/kept-imports.js";
 import { openExtractCase, type ExtractCaseOutcome } from "../pupils/open-extract-case.js";
 import type { Actor } from "../shared/person.js";
 import { findingsCard, keptImportOf, notForReferrers, pageData } from "./extract-import.js";
+import { failureMessage } from "./failure-message.js";
 import { cardNumber } from "./inbound.js";
 import { replyAfterTurn } from "./later-reply.js";
 import { renderCard } from "./render-card.js";
@@ -34,6 +35,8 @@ async function openFor(turn: Turn, importId: string, kept: KeptImport, finding: 
   linkChild(kept, finding, outcome.reference);
   // The reference only: the child's details stay out of the logs.
   turn.log("extract.case", { outcome: outcome.kind, reference: outcome.reference });
+  // The import's record failed to be written when it was read: the case is not on it.
+  if (!outcome.recorded) turn.log("extract.record.missing", { reference: outcome.reference });
   return outcome;
 }
 
@@ -55,23 +58,53 @@ function perList(children: readonly Finding[]) {
   }));
 }
 
-/** Opens every child not yet linked, one at a time; what to tell the person when done. */
+/**
+ * Opens every child not yet linked, one at a time; what to tell the person when done, or where it
+ * stopped (a store failure, the bot closing): each case opened stays, and pressing again opens the rest.
+ */
 async function openAll(
   turn: Turn,
   importId: string,
   kept: KeptImport,
   actor: Actor,
   pages: z.infer<typeof pageData>["pages"],
+  stopping: AbortSignal,
 ): Promise<Reply> {
+  const children = childrenToOpen(kept);
   const outcomes: ExtractCaseOutcome[] = [];
-  for (const finding of childrenToOpen(kept))
-    outcomes.push(await openFor(turn, importId, kept, finding, actor));
+  const card = () => findingsCard(kept, importId, pages);
+  const sofar = () =>
+    `Opened ${count(outcomes.filter((outcome) => outcome.kind === "opened").length)} of ${count(children.length)} cases`;
+  try {
+    for (const finding of children) {
+      if (stopping.aborted)
+        return {
+          text: `${sofar()} before the bot restarted; the rest are not opened. Send the file again and press Open cases for all to open them.`,
+          card: card(),
+        };
+      outcomes.push(await openFor(turn, importId, kept, finding, actor));
+    }
+  } catch (error) {
+    turn.log("extract.openAll.failed", {
+      done: outcomes.length,
+      of: children.length,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {
+      text: `${sofar()}, then this went wrong: ${failureMessage(error)} The cases opened stay open: press Open cases for all again to open the rest.`,
+      card: card(),
+    };
+  } finally {
+    kept.openingAll = false;
+  }
   const opened = outcomes.filter((outcome) => outcome.kind === "opened").length;
   return {
     text: `Opened ${count(opened)} cases (${count(outcomes.length - opened)} already had one).`,
-    card: findingsCard(kept, importId, pages),
+    card: card(),
   };
 }
+
+const underWay = "I'm already opening these cases; I'll tell you here when they are open.";
 
 export const extractCaseRoutes: readonly Route[] = [
   verb({
@@ -124,9 +157,14 @@ export const extractCaseRoutes: readonly Route[] = [
       const found = await theirImport(turn, importId);
       if (!("kept" in found)) return found;
       const { kept, actor } = found;
+      // A second press (a double click) while they are opening would open each child twice over.
+      if (kept.openingAll) return { text: underWay };
       const waiting = childrenToOpen(kept).length;
       if (waiting === 0) return { text: "Every child listed already has an open case: nothing to open." };
-      replyAfterTurn(turn, "extract.openAll", () => openAll(turn, importId, kept, actor, pages));
+      kept.openingAll = true;
+      replyAfterTurn(turn, "extract.openAll", (stopping) =>
+        openAll(turn, importId, kept, actor, pages, stopping),
+      );
       return { text: `Opening ${count(waiting)} cases; I'll tell you here when they are open.` };
     },
   }),

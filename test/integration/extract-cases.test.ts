@@ -1,7 +1,9 @@
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Case } from "../../bot/cases/case.js";
+import { sweepRetention } from "../../bot/cases/retention-sweep.js";
 import { sweepEscalations } from "../../bot/escalations/sweep.js";
 import { isExtractReferral } from "../../bot/referrals/extract-referral.js";
 import { compulsorySchoolAgeStarts } from "../../bot/referrals/school-age.js";
@@ -29,6 +31,7 @@ import {
   type PlannedList,
   type PupilPlan,
 } from "../support/pupil-extract-generator.js";
+import { startHarnessBehindOutage } from "../support/cosmos-outage.js";
 import { sampleCase } from "../support/sample-case.js";
 
 /*
@@ -45,11 +48,17 @@ const isoDob = (plan: PupilPlan) => {
   return dob.includes("/") ? dob.split("/").reverse().join("-") : dob;
 };
 
-/** Serves the extract as Teams' file store does (loopback, as in local mode). */
+/** The same file as its export without UPNs (another pupil database, or an older export). */
+const csvWithoutUpns = [
+  ...extractLines(plans.map((plan) => (plan.cells ? { ...plan, cells: { ...plan.cells, UPN: "" } } : plan))),
+].join("");
+
+/** Serves the extract as Teams' file store does (loopback, as in local mode): `served.csv`. */
+const served = { csv };
 async function serveExtract(): Promise<{ url: string; server: Server }> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/csv" });
-    res.end(csv);
+    res.end(served.csv);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/extract.csv`, server };
@@ -76,6 +85,7 @@ describe("cases opened from a pupil extract", function () {
   let clock: Date | undefined;
 
   beforeEach(async () => {
+    served.csv = csv;
     file = await serveExtract();
     h = await startHarness({}, { now: () => clock ?? new Date() });
     clock = undefined;
@@ -240,6 +250,118 @@ describe("cases opened from a pupil extract", function () {
     expect(record!.casesOpened).to.have.length(n);
   });
 
+  /** The confirmed "Open cases for all" of a fresh import: the confirm button, and N. */
+  const openAllConfirm = async () => {
+    const card = await importAs(people.officer);
+    const confirmation = invokeCard(
+      await press(people.officer, "extract.openAll", openAllButton(card)!.data),
+    );
+    const confirm = cardActions(confirmation).find((action) => action.verb === "extract.openAllConfirm")!;
+    const n = Number(/Open (\d+) cases/.exec(confirm.title ?? "")![1]);
+    return { confirm, n };
+  };
+  const toldOpened = (who: Who) =>
+    replies(who).filter((each) => (each.body.text as string | undefined)?.startsWith("Opened "));
+  /** The first "Opened …" answer, once it is posted. */
+  const firstOpened = async (who: Who) =>
+    eventually(() => {
+      const [told] = toldOpened(who);
+      expect(told, "the Open cases for all answer").to.not.equal(undefined);
+      return told!;
+    }, 60_000);
+
+  it("says how many of N it opened when the store fails midway, with the card; pressing again opens the rest", async () => {
+    await h.close();
+    const behind = await startHarnessBehindOutage({}, { now: () => clock ?? new Date() });
+    h = behind;
+    // The third child to open: the store refuses every request about their claim.
+    const seen = new Set<string>();
+    const third = plans.filter((plan) => {
+      if (plan.lists.length === 0) return false;
+      const key = `${plan.cells!.UPN}|${plan.cells!["Legal Surname"]}|${plan.cells!["Legal Forename"]}|${isoDob(plan)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })[2]!;
+    const keys = matchKeysOf({
+      forenames: third.cells!["Legal Forename"],
+      surname: third.cells!["Legal Surname"],
+      dateOfBirth: isoDob(third),
+      upn: third.cells!.UPN || undefined,
+    });
+    const key = keys.upn ? `upn|${keys.upn}` : `name|${keys.nameAndBirth}`;
+    behind.outage.downFor = new RegExp(createHash("sha256").update(key).digest("hex"));
+    const { confirm, n } = await openAllConfirm();
+    await press(people.officer, confirm.verb, confirm.data);
+    const told = await firstOpened(people.officer);
+    expect(told.body.text).to.match(
+      new RegExp(
+        `^Opened 2 of ${n} cases, then this went wrong: .* press Open cases for all again to open the rest\\.$`,
+      ),
+    );
+    expect(await allCases()).to.have.length(2);
+    // The refreshed card follows the words.
+    const refreshed = cardIn(
+      await eventually(() => {
+        const all = replies(people.officer);
+        return all.slice(all.indexOf(told) + 1).find((each) => each.body.attachments)!;
+      }),
+    );
+    expect(openAllButton(refreshed)!.title).to.equal(`Open cases for all ${n - 2}`);
+
+    behind.outage.downFor = undefined;
+    const again = cardActions(
+      invokeCard(await press(people.officer, "extract.openAll", openAllButton(refreshed)!.data)),
+    ).find((action) => action.verb === "extract.openAllConfirm")!;
+    expect(invokeMessage(await press(people.officer, again.verb, again.data))).to.equal(
+      `Opening ${n - 2} cases; I'll tell you here when they are open.`,
+    );
+    await eventually(() => expect(toldOpened(people.officer)).to.have.length(2), 60_000);
+    expect(toldOpened(people.officer)[1]!.body.text).to.equal(`Opened ${n - 2} cases (0 already had one).`);
+    expect(await allCases()).to.have.length(n);
+  });
+
+  it("posts the Open cases for all answer though Teams throttles the first tries", async () => {
+    const { confirm, n } = await openAllConfirm();
+    await press(people.officer, confirm.verb, confirm.data);
+    h.teams.failNext = { count: 2, status: 429, conversationId: personalConversationId(people.officer) };
+    const told = await firstOpened(people.officer);
+    expect(told.body.text).to.equal(`Opened ${n} cases (0 already had one).`);
+  });
+
+  it("says under way to a second press of Open N cases while they are opening: one round, one answer", async () => {
+    const { confirm, n } = await openAllConfirm();
+    const [first, second] = await Promise.all([
+      press(people.officer, confirm.verb, confirm.data),
+      press(people.officer, confirm.verb, confirm.data),
+    ]);
+    expect([invokeMessage(first), invokeMessage(second)].sort()).to.deep.equal([
+      "I'm already opening these cases; I'll tell you here when they are open.",
+      `Opening ${n} cases; I'll tell you here when they are open.`,
+    ]);
+    await eventually(() => expect(toldOpened(people.officer)).to.have.length(1), 60_000);
+    expect(toldOpened(people.officer)[0]!.body.text).to.equal(`Opened ${n} cases (0 already had one).`);
+    expect(await allCases()).to.have.length(n);
+  });
+
+  it("stops Open cases for all when the bot closes, and says how far it got first", async () => {
+    const { confirm, n } = await openAllConfirm();
+    await press(people.officer, confirm.verb, confirm.data);
+    const closing = h;
+    h = await startHarness();
+    await closing.close();
+    const told = closing.teams
+      .replies(personalConversationId(people.officer))
+      .map((each) => each.body.text as string | undefined)
+      .filter((text) => text?.startsWith("Opened "));
+    expect(told).to.have.length(1);
+    expect(told[0]).to.match(
+      new RegExp(
+        `^(Opened \\d+ of ${n} cases before the bot restarted; the rest are not opened\\. Send the file again and press Open cases for all to open them\\.|Opened ${n} cases \\(0 already had one\\)\\.)$`,
+      ),
+    );
+  });
+
   it("opens a rising five's case as early years, and the sweep makes it school-age on its day", async () => {
     const plan = onList("rising-fives").find((each) => each.lists[0] === "rising-fives")!;
     const card = await importAs(people.officer);
@@ -254,6 +376,164 @@ describe("cases opened from a pupil extract", function () {
     const on = await sweepEscalations(h.app.services, clock);
     expect(on.kind === "swept" ? on.convertedToSchoolAge : []).to.deep.equal([opened!.id]);
     expect((await h.app.services.cases.get(opened!.id))!.kind).to.equal("school-age");
+  });
+
+  describe("the claim on a child (one case per child, and retention)", () => {
+    const plan = () => onList("compulsory-no-place").find((each) => each.cells!.UPN)!;
+    const keysOf = (each: PupilPlan, upn = each.cells!.UPN || undefined) =>
+      matchKeysOf({
+        forenames: each.cells!["Legal Forename"],
+        surname: each.cells!["Legal Surname"],
+        dateOfBirth: isoDob(each),
+        upn,
+      });
+    /** The claim's id, as docs/PUPIL-EXTRACTS.md gives it: a hash of the UPN, else of name and date of birth. */
+    const claimId = (each: PupilPlan, upn?: string) => {
+      const keys = keysOf(each, upn);
+      const key = keys.upn ? `upn|${keys.upn}` : `name|${keys.nameAndBirth}`;
+      return `extract-claim|${createHash("sha256").update(key).digest("hex")}`;
+    };
+    const claims = async () =>
+      (
+        await h.storeContainer("settings").items.readAll<{ id: string; reference: string }>().fetchAll()
+      ).resources
+        .filter((document) => document.id.startsWith("extract-claim|"))
+        .map(({ id, reference }) => ({ id, reference }));
+    /** Imports the file and presses Open a case on the plan's row: the reference the row is linked to. */
+    const openFromNewImport = async (each: PupilPlan) => {
+      const card = await importAs(people.officer);
+      const button = openButton(card, each);
+      expect(button, `row ${each.row} offered`).to.not.equal(undefined);
+      invokeCard(await press(people.officer, "extract.open", button!.data));
+      const opened = (await allCases()).filter(
+        (one) => one.referral.child.surname === each.cells!["Legal Surname"],
+      );
+      return opened
+        .map((one) => one.id)
+        .sort()
+        .at(-1)!;
+    };
+    const closeLongAgo = (reference: string) =>
+      h.app.services.cases.update(reference, (current) =>
+        current
+          ? {
+              ...current,
+              status: "closed",
+              closure: {
+                outcome: "on-roll-other-la",
+                by: { id: people.officer.id, name: people.officer.name },
+                at: new Date(Date.now() - 8 * 365.25 * 86_400_000).toISOString(),
+              },
+            }
+          : undefined,
+      );
+    const sevenYears = (action: "purge" | "anonymise") => ({
+      rules: [{ appliesTo: "all" as const, yearsAfterClosure: 7, why: "7 years after closure" }],
+      action,
+    });
+
+    it("opens the case a crash left only the claim of, under the claimed reference", async () => {
+      const child = plan();
+      await h.storeContainer("settings").items.create({
+        id: claimId(child, child.cells!.UPN),
+        reference: "CME-2026-00042",
+        at: new Date().toISOString(),
+      });
+      expect(await openFromNewImport(child)).to.equal("CME-2026-00042");
+      expect(await allCases()).to.have.length(1);
+      await eventually(() =>
+        expect(
+          newCasePosts().filter((post) => cardText(cardIn(post)).includes("CME-2026-00042")),
+        ).to.have.length(1),
+      );
+    });
+
+    it("replaces the claim of a closed case: the child missing again gets a new case", async () => {
+      const child = plan();
+      const first = await openFromNewImport(child);
+      await closeLongAgo(first);
+      const second = await openFromNewImport(child);
+      expect(second).to.not.equal(first);
+      expect(await allCases()).to.have.length(2);
+      expect(await claims()).to.deep.equal([{ id: claimId(child, child.cells!.UPN), reference: second }]);
+    });
+
+    it("after a purge, opens the child again under a new reference, with a new channel post; the purged case's claim is gone", async () => {
+      const child = plan();
+      const purged = await openFromNewImport(child);
+      await eventually(() => expect(newCasePosts()).to.have.length(1));
+      await closeLongAgo(purged);
+      expect(await sweepRetention(h.app.services, sevenYears("purge"), new Date())).to.include({ purged: 1 });
+      expect(await claims()).to.deep.equal([]);
+      const again = await openFromNewImport(child);
+      expect(again).to.not.equal(purged);
+      expect(await h.app.services.cases.get(purged)).to.equal(undefined);
+      expect(await h.app.services.settings.retentionRecord(purged)).to.include({ action: "purged" });
+      await eventually(() =>
+        expect(newCasePosts().filter((post) => cardText(cardIn(post)).includes(again))).to.have.length(1),
+      );
+    });
+
+    it("treats a claim naming a purged case (left by an earlier version) as stale: a new reference", async () => {
+      const child = plan();
+      const purged = await openFromNewImport(child);
+      await closeLongAgo(purged);
+      await sweepRetention(h.app.services, sevenYears("purge"), new Date());
+      // What the version before this one left: the claim still naming the purged case.
+      await h.storeContainer("settings").items.upsert({
+        id: claimId(child, child.cells!.UPN),
+        reference: purged,
+        at: new Date().toISOString(),
+      });
+      const again = await openFromNewImport(child);
+      expect(again).to.not.equal(purged);
+      expect(await h.app.services.cases.get(purged)).to.equal(undefined);
+      expect(await claims()).to.deep.equal([{ id: claimId(child, child.cells!.UPN), reference: again }]);
+    });
+
+    it("removes the claim (a hash of the child's UPN) when the case is anonymised", async () => {
+      const child = plan();
+      const reference = await openFromNewImport(child);
+      expect(await claims()).to.have.length(1);
+      await closeLongAgo(reference);
+      expect(await sweepRetention(h.app.services, sevenYears("anonymise"), new Date())).to.include({
+        anonymised: 1,
+      });
+      expect(await claims()).to.deep.equal([]);
+    });
+
+    it("makes one case from two imports of the child, one with a UPN and one without; only the import that opened it records it", async () => {
+      const child = plan();
+      const withUpn = await importAs(people.officer, "With UPNs.csv");
+      served.csv = csvWithoutUpns;
+      const withoutUpn = await importAs(people.officer, "Without UPNs.csv");
+      invokeCard(await press(people.officer, "extract.open", openButton(withUpn, child)!.data));
+      // The second card was drawn before the case was opened: its button is still there.
+      invokeCard(await press(people.officer, "extract.open", openButton(withoutUpn, child)!.data));
+      const [opened] = await allCases();
+      expect(await allCases()).to.have.length(1);
+      expect(await claims()).to.deep.equal([{ id: claimId(child, child.cells!.UPN), reference: opened!.id }]);
+      const records = await importRecords();
+      expect(records.find((record) => record.fileName === "With UPNs.csv")!.casesOpened).to.deep.equal([
+        opened!.id,
+      ]);
+      expect(records.find((record) => record.fileName === "Without UPNs.csv")!.casesOpened).to.deep.equal([]);
+    });
+
+    it("records a case only on the import it was opened from, when the same file was imported twice", async () => {
+      const child = plan();
+      const first = await importAs(people.officer, "Census.csv");
+      const second = await importAs(people.officer, "Census again.csv");
+      invokeCard(await press(people.officer, "extract.open", openButton(first, child)!.data));
+      invokeCard(await press(people.officer, "extract.open", openButton(second, child)!.data));
+      const [opened] = await allCases();
+      expect(await allCases()).to.have.length(1);
+      const records = await importRecords();
+      expect(records.find((record) => record.fileName === "Census.csv")!.casesOpened).to.deep.equal([
+        opened!.id,
+      ]);
+      expect(records.find((record) => record.fileName === "Census again.csv")!.casesOpened).to.deep.equal([]);
+    });
   });
 
   it("refuses a referrer pressing the button without reading anything, and someone else's import", async () => {
