@@ -19,7 +19,7 @@ import {
   startHarness,
   type Harness,
 } from "../support/harness.js";
-import { parseCsvLine } from "../support/csv-line.js";
+import { reportWithCsv } from "../support/csv-line.js";
 import { dfeBandOfWeeks } from "../support/dfe-bands.js";
 import { shippedHeaders } from "../support/pupil-extract-generator.js";
 
@@ -97,40 +97,7 @@ async function openAll(h: Harness, card: unknown) {
   );
 }
 
-/** A report asked in personal chat: its card, and its CSV's rows once the file is accepted. */
-async function reportFile(h: Harness, words: string) {
-  const before = replies(h).length;
-  await h.send(personalMessage(h.teams, people.officer, words));
-  const sent = replies(h).slice(before);
-  const consent = sent
-    .flatMap(
-      (each) => (each.body.attachments ?? []) as { contentType: string; name: string; content: unknown }[],
-    )
-    .find((each) => each.contentType === "application/vnd.microsoft.teams.card.file.consent")!;
-  const uploads = h.teams.uploads.length;
-  await h.send({
-    ...personalMessage(h.teams, people.officer, ""),
-    type: "invoke",
-    name: "fileConsent/invoke",
-    value: {
-      type: "fileUpload",
-      action: "accept",
-      context: (consent.content as { acceptContext: unknown }).acceptContext,
-      uploadInfo: {
-        name: consent.name,
-        uploadUrl: `${h.teams.url}upload/${consent.name}`,
-        contentUrl: `https://contoso.sharepoint.example/${consent.name}`,
-        uniqueId: "report-file",
-        fileType: "csv",
-      },
-    },
-  });
-  const lines = h.teams.uploads[uploads]!.body.replace(/^\uFEFF/, "")
-    .trim()
-    .split("\r\n")
-    .map(parseCsvLine);
-  return { card: cardIn(sent[0]!), header: lines[0]!, rows: lines.slice(1) };
-}
+const reportFile = (h: Harness, words: string) => reportWithCsv(h, people.officer, words);
 
 const allCases = async (h: Harness) =>
   (await h.storeContainer("cases").items.readAll<Case>().fetchAll()).resources;

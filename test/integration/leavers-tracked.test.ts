@@ -8,19 +8,16 @@ import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
 import {
   actionData,
   cardAction,
-  cardIn,
   cardText,
   invokeCard,
   invokeMessage,
   people,
-  personalConversationId,
-  personalMessage,
   startHarness,
   type Harness,
 } from "../support/harness.js";
 import { goodAnswers } from "../support/referral-walk.js";
 import { addDays, seededRandom } from "../support/cme-generator.js";
-import { parseCsvLine } from "../support/csv-line.js";
+import { reportWithCsv } from "../support/csv-line.js";
 import { formCaseOf } from "../support/sample-case.js";
 import { listsOf } from "../../bot/pupils/findings.js";
 import { caseFromExtractRow } from "../../bot/pupils/open-extract-case.js";
@@ -121,7 +118,6 @@ describe("leavers tracked (issue 14, item 6)", () => {
     await h.close();
   });
 
-  const replies = () => h.teams.replies(personalConversationId(people.officer));
   const store = async (specs: readonly Leaver[]) => {
     const random = seededRandom(14);
     const references: string[] = [];
@@ -134,37 +130,7 @@ describe("leavers tracked (issue 14, item 6)", () => {
     return references;
   };
   /** The leavers report asked in personal chat: its card, and the CSV's rows once the file is accepted. */
-  const leavers = async () => {
-    const before = replies().length;
-    await h.send(personalMessage(h.teams, people.officer, "report leavers"));
-    const sent = replies().slice(before);
-    const consent = sent
-      .flatMap(
-        (each) => (each.body.attachments ?? []) as { contentType: string; name: string; content: unknown }[],
-      )
-      .find((each) => each.contentType === "application/vnd.microsoft.teams.card.file.consent")!;
-    const uploads = h.teams.uploads.length;
-    await h.send({
-      ...personalMessage(h.teams, people.officer, ""),
-      type: "invoke",
-      name: "fileConsent/invoke",
-      value: {
-        type: "fileUpload",
-        action: "accept",
-        context: (consent.content as { acceptContext: unknown }).acceptContext,
-        uploadInfo: {
-          name: consent.name,
-          uploadUrl: `${h.teams.url}upload/${consent.name}`,
-          contentUrl: `https://contoso.sharepoint.example/${consent.name}`,
-          uniqueId: "leavers-file",
-          fileType: "csv",
-        },
-      },
-    });
-    const csv = h.teams.uploads[uploads]!.body.replace(/^\uFEFF/, "");
-    const rows = csv.trim().split("\r\n").map(parseCsvLine);
-    return { card: cardIn(sent[0]!), header: rows[0]!, rows: rows.slice(1) };
-  };
+  const leavers = () => reportWithCsv(h, people.officer, "report leavers");
 
   const cardFor = async (reference: string) =>
     invokeCard(
