@@ -34,10 +34,12 @@ if (serve) {
   const name = basename(file);
   const server = createServer((request, response) => {
     if (request.url !== `/${name}`) {
-      response.writeHead(404).end();
+      response.writeHead(404);
+      response.end();
       return;
     }
-    response.writeHead(200, { "content-type": "text/csv" }).end(csv);
+    response.writeHead(200, { "content-type": "text/csv" });
+    response.end(csv);
   });
   server.listen(0, "127.0.0.1", () => {
     const { port } = server.address() as AddressInfo;

@@ -8,10 +8,15 @@
 // which must be free. Screenshots and the processes' logs go to a temp dir printed at the start.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { extractListTitles } from "../../bot/referrals/extract-referral.js";
+import { ukDate } from "../../bot/shared/uk-dates.js";
+import { extractLines, plannedPupils } from "../support/pupil-extract-generator.js";
 
 const chromiumPath = "/usr/bin/chromium";
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -48,6 +53,7 @@ interface Page {
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   route(url: RegExp, handler: (route: { abort(): Promise<void> }) => Promise<void>): Promise<void>;
+  readonly keyboard: { press(key: string): Promise<void>; insertText(text: string): Promise<void> };
 }
 interface BrowserContext {
   pages(): Page[];
@@ -681,5 +687,86 @@ describe("end to end: the bot in the Microsoft 365 Agents Playground (headless C
     await shown.waitFor({ timeout: 30_000 });
     expect(await shown.innerText()).to.match(/Status\s*In progress/);
     await screenshot("case-from-find");
+  });
+
+  it("takes a pupil extract sent as Teams sends a file, shows its three lists with counts, and opens a case from a row, which appears in the CME channel", async function () {
+    await page.setViewportSize({ width: 1600, height: 2300 });
+    // A seeded extract; each list's count is the generator's own plan, not the bot's reading.
+    const plans = [...plannedPupils({ seed: 19, rows: 60, importDate: ukDate(new Date()) })];
+    const csv = [...extractLines(plans)].join("");
+    const files = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/csv" });
+      response.end(csv);
+    });
+    await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
+    try {
+      const downloadUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/e2e-extract.csv`;
+      await openChat("Personal Chat");
+      // The Playground has no Teams file upload: its custom activity sends what Teams would.
+      await page.getByText("Mock an Activity", { exact: true }).click();
+      await page.getByText("Custom activity", { exact: true }).click();
+      const editor = page.locator("[role=dialog] .monaco-editor").first();
+      await editor.waitFor({ timeout: 15_000 });
+      await editor.click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Delete");
+      await page.keyboard.insertText(
+        JSON.stringify({
+          type: "message",
+          text: "",
+          channelId: "msteams",
+          serviceUrl: "http://localhost:56150/_connector",
+          recipient: { id: "28:cme-referrals-local", name: "CME Referrals" },
+          conversation: {
+            id: "a:personal-chat-mina",
+            conversationType: "personal",
+            tenantId: "00000000-0000-0000-0000-0000000c0001",
+          },
+          from: { id: "29:mina-manager", aadObjectId: "00000000-0000-0000-0000-00000000a005" },
+          attachments: [
+            {
+              contentType: "application/vnd.microsoft.teams.file.download.info",
+              name: "e2e-extract.csv",
+              contentUrl: downloadUrl,
+              content: { downloadUrl, uniqueId: "e2e-extract", fileType: "csv" },
+            },
+          ],
+        }),
+      );
+      await page.getByRole("button", { name: "Send activity" }).click();
+
+      const findings = cardWith("Pupil extract: e2e-extract.csv");
+      await findings.waitFor({ timeout: 60_000 });
+      const text = await findings.innerText();
+      expect(text).to.contain(`${plans.length} rows read`);
+      for (const [list, title] of Object.entries(extractListTitles)) {
+        const planned = plans.filter((plan) => plan.lists.includes(list as keyof typeof extractListTitles));
+        expect(text).to.contain(`${title}: ${planned.length}`);
+      }
+      await findings.locator('[aria-label^="Children on each list"]').waitFor({ timeout: 10_000 });
+      await screenshot("pupil-extract-lists");
+
+      // The first child of the first list: opened, the row then linked to its case.
+      const firstList = extractListTitles["compulsory-no-place"];
+      const firstCount = plans.filter((plan) => plan.lists.includes("compulsory-no-place")).length;
+      expect(firstCount, "children on the first list").to.be.greaterThan(0);
+      const firstName = /^(.+?)\s+new$/m.exec(text.slice(text.indexOf(`${firstList}: ${firstCount}`)))?.[1];
+      expect(firstName, "a child on the first list").to.be.a("string");
+      await findings.getByRole("button", { name: "Open a case" }).first().click();
+      const linked = cardWith("Pupil extract: e2e-extract.csv").filter({
+        hasText: /open case CME-\d{4}-\d{5}/,
+      });
+      await linked.waitFor({ timeout: 30_000 });
+      const reference = /open case (CME-\d{4}-\d{5})/.exec(await linked.innerText())?.[1] ?? "";
+      await screenshot("pupil-extract-opened");
+
+      await openChannel("CME Team - CME cases");
+      const caseCard = cardWith(reference).filter({ hasText: firstName ?? "" });
+      await caseCard.waitFor({ timeout: 30_000 });
+      expect(await caseCard.innerText()).to.contain("Pupil database report");
+      await screenshot("pupil-extract-case-card");
+    } finally {
+      files.close();
+    }
   });
 });
