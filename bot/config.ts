@@ -215,14 +215,20 @@ const environmentSchema = z
           "is required when MICROSOFT_APP_ID is set: the client id of the managed identity the bot reaches Cosmos DB with (a UserAssignedMSI bot uses its own)",
       });
     }
-    for (const name of ["BOT_OPENID_METADATA_URL", "BOT_LOGIN_HOST"] as const) {
+    // A SingleTenant bot's secret goes to GRAPH_AUTHORITY_HOST too, and its Graph tokens to GRAPH_BASE_URL.
+    for (const name of [
+      "BOT_OPENID_METADATA_URL",
+      "BOT_LOGIN_HOST",
+      "GRAPH_AUTHORITY_HOST",
+      "GRAPH_BASE_URL",
+    ] as const) {
       const url = new URL(env[name]);
       if (url.protocol !== "https:" && !loopbackHosts.has(url.hostname.replace(/^\[|\]$/g, ""))) {
         ctx.addIssue({
           code: "custom",
           path: [name],
           message:
-            "must be https when MICROSOFT_APP_ID is set: the keys tokens are checked against, and the bot's own tokens, come from there (plain http only for a stand-in on loopback)",
+            "must be https when MICROSOFT_APP_ID is set: the keys tokens are checked against, the bot's own tokens, and its secret or tokens for Graph, go to or come from there (plain http only for a stand-in on loopback)",
         });
       }
     }

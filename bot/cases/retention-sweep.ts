@@ -75,7 +75,9 @@ async function applyRetention(
   if (isExtractReferral(current.referral))
     await ports.settings.removeExtractClaim(claimHashOfCase(current), current.id);
   if (policy.action === "purge") {
-    await ports.cases.remove(current.id, current._etag);
+    // The record goes first: with the case gone and no record, an officer opening the child from
+    // an extract would reuse the purged reference (a crash in between leaves the case, and the
+    // next sweep writes the record again).
     await ports.settings.recordRetention({
       reference: current.id,
       action: "purged",
@@ -83,6 +85,7 @@ async function applyRetention(
       at: now.toISOString(),
       rule: describeRule(end.rule),
     });
+    await ports.cases.remove(current.id, current._etag);
     return "purged";
   }
   await ports.cases.replace(anonymise(current, end.rule, now), current._etag);

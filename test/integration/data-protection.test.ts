@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { CaseRepository } from "../../bot/cases/case-repository.js";
 import { sweepRetention, sweepUnsubmittedAlerts } from "../../bot/cases/retention-sweep.js";
 import {
   actionData,
@@ -257,6 +258,40 @@ describe("data protection", () => {
     const record = await h.app.services.settings.retentionRecord(reference);
     expect(record).to.include({ reference, action: "purged", at: clock.toISOString() });
     for (const value of personal) expect(JSON.stringify(record)).not.to.include(value);
+  });
+
+  it("records a purge before it removes the case: a removal that fails leaves the record, and the next sweep finishes it", async () => {
+    await refer(h, people.dsl);
+    const reference = `CME-${year}-00001`;
+    await closeCase(reference);
+    clock = new Date(clock.getTime() + 8 * 365.25 * 86_400_000);
+    const policy = {
+      rules: [{ appliesTo: "all" as const, yearsAfterClosure: 7, why: "7 years after closure" }],
+      action: "purge" as const,
+    };
+    // The real store, but its removal fails (as a crash there would): what is left must already name the purge.
+    const failingRemove: CaseRepository = Object.assign(
+      Object.create(h.app.services.cases) as CaseRepository,
+      {
+        remove: () => Promise.reject(new Error("The store is unavailable")),
+      },
+    );
+    const { settings, outboxStore, outbox } = h.app.services;
+    const failed = await sweepRetention(
+      { cases: failingRemove, settings, outboxStore, outbox },
+      policy,
+      clock,
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).to.be.instanceOf(Error);
+    expect(await h.app.services.cases.get(reference)).not.to.equal(undefined);
+    // Written before the removal, so an officer opening the child meanwhile never reuses the reference.
+    expect(await settings.retentionRecord(reference)).to.include({ reference, action: "purged" });
+    expect(await sweepRetention(h.app.services, policy, clock)).to.deep.equal({ anonymised: 0, purged: 1 });
+    expect(await h.app.services.cases.get(reference)).to.equal(undefined);
+    expect(await settings.retentionRecord(reference)).to.include({ reference, action: "purged" });
   });
 
   it("keeps each closed case until the latest end of the configured rules: age 25 for all, 75 years from birth when looked after", async () => {

@@ -68,7 +68,12 @@ describe("configuration", () => {
       clientId: "bot-identity",
       tenantId: "council-tenant",
     });
-    for (const name of ["BOT_OPENID_METADATA_URL", "BOT_LOGIN_HOST"]) {
+    for (const name of [
+      "BOT_OPENID_METADATA_URL",
+      "BOT_LOGIN_HOST",
+      "GRAPH_AUTHORITY_HOST",
+      "GRAPH_BASE_URL",
+    ]) {
       expect(problemsOf({ ...azure, [name]: "http://login.example.org" })[0]).to.match(
         new RegExp(`^${name} must be https when MICROSOFT_APP_ID is set`),
       );
@@ -86,6 +91,16 @@ describe("configuration", () => {
     expect(
       loadConfig({ ...singleTenant, AZURE_CLIENT_ID: "cosmos-identity" }).cosmos.identityClientId,
     ).to.equal("cosmos-identity");
+    // Its secret is posted to Graph's token endpoint: an unchecked address there would take it.
+    expect(
+      problemsOf({
+        ...singleTenant,
+        AZURE_CLIENT_ID: "cosmos-identity",
+        GRAPH_AUTHORITY_HOST: "http://login.example.org",
+      }),
+    ).to.deep.equal([
+      "GRAPH_AUTHORITY_HOST must be https when MICROSOFT_APP_ID is set: the keys tokens are checked against, the bot's own tokens, and its secret or tokens for Graph, go to or come from there (plain http only for a stand-in on loopback)",
+    ]);
     expect(loadConfig({}).cosmos.identityClientId).to.equal(undefined);
   });
 
