@@ -577,7 +577,7 @@ function claimLive(item: OutboxItem, now: Date): boolean {
  * A send Teams took and never answers would hold the item (its claim renewed) and this
  * instance's passes for ever: after `ms` it is given up, retryably (left in doubt, if marked so).
  */
-async function withinDeadline<T>(delivery: Promise<T>, ms: number): Promise<T> {
+export async function withinDeadline<T>(delivery: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new RetryableDeliveryError(`no answer within ${ms} ms`)), ms);

@@ -162,11 +162,11 @@ export async function openExtractCase(
     ]);
     const claimed = claim && open.find((current) => current.id === claim.reference);
     if (claimed) {
-      // Opened before (a repeat, or a crash before its card or record): finish what is left. Only
-      // the import it was opened from records it (the same file imported twice is two records).
-      const fromThisImport =
-        isExtractReferral(claimed.referral) && claimed.referral.extract.importId === source.importId;
-      const recorded = await finish(ports, fromThisImport ? source : undefined, claimed.id);
+      // Opened before (a repeat, or a crash before its card or record): finish what is left. The
+      // import it was opened from records it, whichever import the press came from (the same file
+      // imported twice is two records; a crash before the record leaves it to this repeat).
+      const openedFrom = isExtractReferral(claimed.referral) ? claimed.referral.extract.importId : undefined;
+      const recorded = await finish(ports, openedFrom, claimed.id);
       return { kind: "already-open", reference: claimed.id, recorded };
     }
     const other = open[0];
@@ -192,19 +192,19 @@ export async function openExtractCase(
     await ports.cases.create(
       withNextCheck(caseFromExtractRow(finding, source, officer, reference, now), ports.clocks, now),
     );
-    return { kind: "opened", reference, recorded: await finish(ports, source, reference) };
+    return { kind: "opened", reference, recorded: await finish(ports, source.importId, reference) };
   }
 }
 
 /**
  * The case's channel card (keyed: posted once) and the import's record (a set): both safe to
- * repeat. False when `source` has no record to add the case to.
+ * repeat. False when the import has no record to add the case to.
  */
 async function finish(
   ports: ExtractCasePorts,
-  source: ExtractSource | undefined,
+  importId: string | undefined,
   reference: string,
 ): Promise<boolean> {
   await ports.outbox.showNewCaseCard(reference);
-  return source ? ports.settings.addCaseToImport(source.importId, reference) : true;
+  return importId ? ports.settings.addCaseToImport(importId, reference) : true;
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TurnContext, type CloudAdapter } from "botbuilder";
 import { afterTurn } from "../after-turn.js";
+import { withinDeadline } from "../outbox/outbox.js";
 import { outsideTurn } from "../store/deadline.js";
 import { send } from "./dispatch.js";
 import { failureMessage } from "./failure-message.js";
@@ -11,9 +12,10 @@ import type { Reply, Turn } from "./route.js";
  * (`afterTurn`), outside the turn's store budget, and its reply is posted to the same chat
  * proactively (the turn's conversation reference). Not through the outbox: what it posts is an
  * answer to the person's own action, which they can repeat (each step it makes is safe to
- * repeat). Each activity Teams refuses for now (throttled, unavailable) is tried again a few
- * times; the last refusal reaches the adapter's turn error (logged). Closing the app asks the
- * jobs to stop (`stopping`) and waits for their replies.
+ * repeat). Each activity Teams refused before posting it (throttled, or not reached) is tried
+ * again a few times; the last refusal reaches the adapter's turn error (logged). A send Teams
+ * does not answer within `OUTBOX_CLAIM_SECONDS` is given up (the connector sets no timeout), so
+ * closing the app, which asks the jobs to stop (`stopping`) and waits for their replies, ends.
  */
 
 /** The jobs of one adapter (one app): what they have been asked, and those not yet done. */
@@ -43,10 +45,14 @@ export async function finishLaterReplies(adapter: CloudAdapter): Promise<void> {
 /** Delays before trying a refused post again (Teams' throttling asks for seconds). */
 const retryDelaysMs = [1000, 2000, 4000];
 
-/** A refusal that may pass if asked again: throttled (429) or Teams unavailable (5xx), or no answer at all. */
+/**
+ * A refusal that may pass if asked again and cannot have posted: throttled (429), or Teams not
+ * reached. A 5xx, a dropped connection or no answer may come after Teams posted the activity:
+ * asking again could post it twice, so it is not retried (the person can repeat their action).
+ */
 function isPassing(error: unknown): boolean {
-  const status = (error as { statusCode?: number }).statusCode;
-  return status === undefined || status === 429 || status >= 500;
+  const { statusCode, code } = error as { statusCode?: number; code?: string };
+  return statusCode === 429 || code === "ECONNREFUSED";
 }
 
 /** Sends (`post`), trying again after a refusal that may pass; the last refusal is thrown. */
@@ -75,6 +81,7 @@ export function replyAfterTurn(
   const reference = TurnContext.getConversationReference(turn.context.activity);
   const adapter = turn.context.adapter as CloudAdapter;
   const appId = turn.services.config.bot.appId ?? "";
+  const sendDeadlineMs = turn.services.config.outboxClaimMs;
   const { log } = turn;
   const jobs = jobsOf(adapter);
   let done!: () => void;
@@ -92,8 +99,10 @@ export function replyAfterTurn(
       }
       try {
         await adapter.continueConversationAsync(appId, reference, (context) => {
-          // Each activity is tried again on its own (the text posted is not posted twice).
-          context.onSendActivities((_context, _activities, next) => withRetries(next, log, what));
+          // Each activity is tried again on its own (one already posted is not sent again).
+          context.onSendActivities((_context, _activities, next) =>
+            withRetries(() => withinDeadline(next(), sendDeadlineMs), log, what),
+          );
           return send(context, reply);
         });
       } catch (error) {

@@ -329,6 +329,36 @@ describe("cases opened from a pupil extract", function () {
     expect(told.body.text).to.equal(`Opened ${n} cases (0 already had one).`);
   });
 
+  it("does not post the Open cases for all answer again when Teams took it and then answered 503", async () => {
+    const chat = personalConversationId(people.officer);
+    const { confirm } = await openAllConfirm();
+    const held = h.teams.holdNextPost(chat, { replies: true });
+    await press(people.officer, confirm.verb, confirm.data);
+    await held.taken;
+    // Teams posted it, then fails; the connector's own tries (three) are refused before posting.
+    h.teams.failNext = { count: 3, status: 503, conversationId: chat };
+    held.answer(503);
+    const givenUp = () => h.logLines.some((line) => line.includes(`"event":"turn.failed"`));
+    // Either the answer is given up (logged), or it is posted again.
+    await eventually(() => expect(givenUp() || toldOpened(people.officer).length > 1).to.equal(true), 60_000);
+    expect(toldOpened(people.officer)).to.have.length(1);
+  });
+
+  it("closes though Teams took the Open cases for all answer and never answers: the send is given up and logged", async () => {
+    await h.close();
+    h = await startHarness({ OUTBOX_CLAIM_SECONDS: "2" }, { now: () => clock ?? new Date() });
+    const { confirm } = await openAllConfirm();
+    h.teams.holdNextPost(personalConversationId(people.officer), { replies: true });
+    await press(people.officer, confirm.verb, confirm.data);
+    await firstOpened(people.officer);
+    const closing = h;
+    h = await startHarness();
+    await closing.close(); // before the fix: never returns (the test times out)
+    expect(
+      closing.logLines.filter((line) => line.includes(`"error":"no answer within 2000 ms"`)),
+    ).to.have.length(1);
+  });
+
   it("says under way to a second press of Open N cases while they are opening: one round, one answer", async () => {
     const { confirm, n } = await openAllConfirm();
     const [first, second] = await Promise.all([
@@ -528,6 +558,23 @@ describe("cases opened from a pupil extract", function () {
       invokeCard(await press(people.officer, "extract.open", openButton(second, child)!.data));
       const [opened] = await allCases();
       expect(await allCases()).to.have.length(1);
+      const records = await importRecords();
+      expect(records.find((record) => record.fileName === "Census.csv")!.casesOpened).to.deep.equal([
+        opened!.id,
+      ]);
+      expect(records.find((record) => record.fileName === "Census again.csv")!.casesOpened).to.deep.equal([]);
+    });
+
+    it("records a case a crash left off its import's record on that import, when it is pressed from the file sent again", async () => {
+      const child = plan();
+      const first = await importAs(people.officer, "Census.csv");
+      const second = await importAs(people.officer, "Census again.csv");
+      invokeCard(await press(people.officer, "extract.open", openButton(first, child)!.data));
+      const [opened] = await allCases();
+      // A crash between the case and its import's record: the record without the case.
+      const record = (await importRecords()).find((each) => each.fileName === "Census.csv")!;
+      await h.storeContainer("settings").items.upsert({ ...record, casesOpened: [] });
+      invokeCard(await press(people.officer, "extract.open", openButton(second, child)!.data));
       const records = await importRecords();
       expect(records.find((record) => record.fileName === "Census.csv")!.casesOpened).to.deep.equal([
         opened!.id,

@@ -24,11 +24,12 @@ export interface SentActivity {
   readonly body: Record<string, unknown>;
 }
 
-/** A channel post Teams took whose answer is held back: answer it, or cut the connection instead. */
+/** A post Teams took whose answer is held back: answer it, or cut the connection instead. */
 export interface HeldPost {
   /** Resolves with the post once Teams has taken (recorded) it. */
   readonly taken: Promise<SentActivity>;
-  answer(): void;
+  /** Answers it: 200 and its id, or another status (Teams failing after it posted). */
+  answer(status?: number): void;
   /** The bot never hears that the post was made (a crash, or the connection failing). */
   drop(): void;
 }
@@ -45,7 +46,12 @@ export class FakeTeams {
   /** Member-list requests: fail this many of the next with this status, or never answer this many. */
   memberLists: { fail: number; status: number; stall: number } = { fail: 0, status: 400, stall: 0 };
   private held:
-    { conversationId: string; take: (post: SentActivity, res: ServerResponse) => void } | undefined;
+    | {
+        conversationId: string;
+        replies: boolean;
+        take: (post: SentActivity, res: ServerResponse) => void;
+      }
+    | undefined;
 
   constructor(
     readonly teams: Record<string, readonly RosterMember[]>,
@@ -55,24 +61,25 @@ export class FakeTeams {
     readonly groupIds: Record<string, string> = {},
   ) {}
 
-  /** Takes the next new post to the conversation but holds its answer back. */
-  holdNextPost(conversationId: string): HeldPost {
-    let answer = () => {};
+  /** Takes the next new post (or, with `replies`, the next reply) to the conversation but holds its answer back. */
+  holdNextPost(conversationId: string, { replies = false } = {}): HeldPost {
+    let answer = (_status: number) => {};
     let drop = () => {};
     const taken = new Promise<SentActivity>((resolve) => {
       this.held = {
         conversationId,
+        replies,
         take: (post, res) => {
-          answer = () => {
-            res.writeHead(200, { "content-type": "application/json" });
-            res.end(JSON.stringify({ id: post.id }));
+          answer = (status) => {
+            res.writeHead(status, { "content-type": "application/json" });
+            res.end(JSON.stringify(status === 200 ? { id: post.id } : { error: { code: "ServiceError" } }));
           };
           drop = () => res.socket?.destroy();
           resolve(post);
         },
       };
     });
-    return { taken, answer: () => answer(), drop: () => drop() };
+    return { taken, answer: (status = 200) => answer(status), drop: () => drop() };
   }
 
   get url(): string {
@@ -181,7 +188,8 @@ export class FakeTeams {
       };
       this.sent.push(activity);
       const held = this.held;
-      if (held && req.method === "POST" && !match[2] && held.conversationId === activity.conversationId) {
+      const heldKind = held && (held.replies ? Boolean(match[2]) : !match[2]);
+      if (held && heldKind && req.method === "POST" && held.conversationId === activity.conversationId) {
         this.held = undefined;
         return held.take(activity, res);
       }
