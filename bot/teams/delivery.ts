@@ -64,21 +64,22 @@ function personalReference(
 }
 
 /**
- * Runs a proactive turn and hands back what it produced. The adapter passes a turn's errors
- * to onTurnError and carries on; the outbox must see them, so they are caught in the turn.
+ * The outbox (and a later reply) retries a send itself, knowing what was posted. The connector's
+ * own retry does not: it sends a post again when the connection broke, or Teams answered 5xx,
+ * after Teams took it, which posts the card twice. So a proactive turn's connector client sends
+ * each request once.
  */
-/**
- * The outbox retries every delivery itself, knowing what was posted. The connector's own retry
- * does not: it sends a post again when the connection broke after Teams took it, which posts the
- * card twice. So a proactive turn's connector client sends each request once.
- */
-function withoutConnectorRetries(context: TurnContext): void {
+export function withoutConnectorRetries(context: TurnContext): void {
   const connector = context.turnState.get<{
     client?: { pipeline?: { removePolicy(options: { phase: "Retry" }): unknown } };
   }>(context.adapter.ConnectorClientKey);
   connector?.client?.pipeline?.removePolicy({ phase: "Retry" });
 }
 
+/**
+ * Runs a proactive turn and hands back what it produced. The adapter passes a turn's errors
+ * to onTurnError and carries on; the outbox must see them, so they are caught in the turn.
+ */
 async function proactive(
   adapter: CloudAdapter,
   botAppId: string,

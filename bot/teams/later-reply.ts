@@ -3,6 +3,7 @@ import { TurnContext, type CloudAdapter } from "botbuilder";
 import { afterTurn } from "../after-turn.js";
 import { withinDeadline } from "../outbox/outbox.js";
 import { outsideTurn } from "../store/deadline.js";
+import { withoutConnectorRetries } from "./delivery.js";
 import { send } from "./dispatch.js";
 import { failureMessage } from "./failure-message.js";
 import type { Reply, Turn } from "./route.js";
@@ -99,6 +100,7 @@ export function replyAfterTurn(
       }
       try {
         await adapter.continueConversationAsync(appId, reference, (context) => {
+          withoutConnectorRetries(context);
           // Each activity is tried again on its own (one already posted is not sent again).
           context.onSendActivities((_context, _activities, next) =>
             withRetries(() => withinDeadline(next(), sendDeadlineMs), log, what),
