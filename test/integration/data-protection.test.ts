@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { closeInStore } from "../support/sample-case.js";
 import type { CaseRepository } from "../../bot/cases/case-repository.js";
 import { sweepRetention, sweepUnsubmittedAlerts } from "../../bot/cases/retention-sweep.js";
 import {
@@ -49,21 +50,7 @@ describe("data protection", () => {
     await h.close();
   });
 
-  const closeCase = (reference: string) =>
-    h.app.services.cases.update(reference, (current) =>
-      current
-        ? {
-            ...current,
-            status: "closed",
-            closure: {
-              outcome: "on-roll-other-la",
-              detail: "Oakfield Academy, Nottingham",
-              by: people.officer,
-              at: clock.toISOString(),
-            },
-          }
-        : undefined,
-    );
+  const closeCase = (reference: string) => closeInStore(h, reference, clock, "Oakfield Academy, Nottingham");
 
   it("anonymises closed cases past the retention period, once, recording it, and leaves the rest", async () => {
     await refer(h, people.dsl, {

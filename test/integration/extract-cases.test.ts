@@ -32,7 +32,7 @@ import {
   type PupilPlan,
 } from "../support/pupil-extract-generator.js";
 import { startHarnessBehindOutage } from "../support/cosmos-outage.js";
-import { sampleCase } from "../support/sample-case.js";
+import { closeInStore, sampleCase } from "../support/sample-case.js";
 
 /*
  * Issue 14 items 2–3: cases opened from an extract's findings card, over HTTP through the real
@@ -443,19 +443,7 @@ describe("cases opened from a pupil extract", function () {
         .at(-1)!;
     };
     const closeLongAgo = (reference: string) =>
-      h.app.services.cases.update(reference, (current) =>
-        current
-          ? {
-              ...current,
-              status: "closed",
-              closure: {
-                outcome: "on-roll-other-la",
-                by: { id: people.officer.id, name: people.officer.name },
-                at: new Date(Date.now() - 8 * 365.25 * 86_400_000).toISOString(),
-              },
-            }
-          : undefined,
-      );
+      closeInStore(h, reference, new Date(Date.now() - 8 * 365.25 * 86_400_000));
     const sevenYears = (action: "purge" | "anonymise") => ({
       rules: [{ appliesTo: "all" as const, yearsAfterClosure: 7, why: "7 years after closure" }],
       action,

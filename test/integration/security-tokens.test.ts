@@ -1,9 +1,8 @@
 import { expect } from "chai";
+import type { FakeBotFramework } from "../support/jwks.js";
 import {
-  azureModeEnvironment,
+  startAzureModeBot,
   botAppId,
-  embeddedStore,
-  FakeBotFramework,
   inTenant,
   schoolTenantId,
   signToken,
@@ -16,7 +15,6 @@ import {
   personalConversationId,
   personalMessage,
   printedDuring,
-  startHarness,
   tenantId,
   type Harness,
 } from "../support/harness.js";
@@ -24,15 +22,11 @@ import {
 describe("security: Bot Framework tokens, with an app id (the real CloudAdapter and server)", () => {
   let bf: FakeBotFramework;
   let h: Harness;
+  let close: () => Promise<void>;
   before(async () => {
-    bf = new FakeBotFramework();
-    await bf.start();
-    h = await startHarness(azureModeEnvironment(bf), { adjust: embeddedStore });
+    ({ bf, h, close } = await startAzureModeBot());
   });
-  after(async () => {
-    await h.close();
-    await bf.stop();
-  });
+  after(() => close());
 
   const chat = () => personalConversationId(people.dsl);
   const sentTo = (conversation: string) =>
@@ -128,15 +122,11 @@ describe("security: Bot Framework tokens, with an app id (the real CloudAdapter 
 describe("security: schools in their own tenants (a SingleTenant bot on a multi-tenant app registration)", () => {
   let bf: FakeBotFramework;
   let h: Harness;
+  let close: () => Promise<void>;
   before(async () => {
-    bf = new FakeBotFramework();
-    await bf.start();
-    h = await startHarness(azureModeEnvironment(bf), { adjust: embeddedStore });
+    ({ bf, h, close } = await startAzureModeBot());
   });
-  after(async () => {
-    await h.close();
-    await bf.stop();
-  });
+  after(() => close());
 
   const schoolChat = personalConversationId(people.dsl);
   const sentTo = (conversation: string) =>
@@ -178,15 +168,11 @@ describe("security: schools in their own tenants (a SingleTenant bot on a multi-
 describe("security: the bot's own tokens from Entra (a SingleTenant bot with a secret)", () => {
   let bf: FakeBotFramework;
   let h: Harness;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    bf = new FakeBotFramework();
-    await bf.start();
-    h = await startHarness(azureModeEnvironment(bf), { adjust: embeddedStore });
+    ({ bf, h, close } = await startAzureModeBot());
   });
-  afterEach(async () => {
-    await h.close();
-    await bf.stop();
-  });
+  afterEach(() => close());
 
   it("says why Entra refused a token (its error and AADSTS code, never the secret) when a send fails", async () => {
     bf.refuseTokens = {

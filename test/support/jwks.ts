@@ -2,7 +2,7 @@ import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config, Environment } from "../../bot/config.js";
-import { tenantId } from "./harness.js";
+import { startHarness, tenantId, type Harness } from "./harness.js";
 
 /** The Bot Framework's issuer of the tokens Teams' messages carry (public cloud). */
 export const botFrameworkIssuer = "https://api.botframework.com";
@@ -161,5 +161,24 @@ export function inTenant<T extends Record<string, unknown>>(activity: T, tenant:
     ...activity,
     conversation: { ...conversation, tenantId: tenant },
     channelData: { ...channelData, tenant: { id: tenant } },
+  };
+}
+
+/** An Azure-mode bot (the real CloudAdapter checking tokens) and its stand-in Bot Framework, started; `close` stops both. */
+export async function startAzureModeBot(): Promise<{
+  bf: FakeBotFramework;
+  h: Harness;
+  close: () => Promise<void>;
+}> {
+  const bf = new FakeBotFramework();
+  await bf.start();
+  const h = await startHarness(azureModeEnvironment(bf), { adjust: embeddedStore });
+  return {
+    bf,
+    h,
+    close: async () => {
+      await h.close();
+      await bf.stop();
+    },
   };
 }

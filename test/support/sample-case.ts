@@ -4,6 +4,7 @@ import { caseFromDraft, type FormCase } from "../../bot/referrals/submission.js"
 import type { ReferralKind } from "../../bot/referrals/draft.js";
 import { stepOrder } from "../../bot/referrals/steps.js";
 import { answerStep, startDraft } from "../../bot/referrals/wizard.js";
+import { people, type Harness } from "./harness.js";
 import { goodAnswers, goodEarlyYearsAnswers } from "./referral-walk.js";
 
 /**
@@ -32,4 +33,25 @@ export function sampleCase(kind: ReferralKind, now: Date, today: string): FormCa
 export function formCaseOf(current: Case): FormCase {
   if (isExtractReferral(current.referral)) throw new Error(`${current.id} was opened from an extract row`);
   return current as FormCase;
+}
+
+/**
+ * Closes a case in the store as it would be once an outcome is recorded (or signed off), at
+ * `at`, by the CME officer: for tests of what follows a closure (retention, a child opened again).
+ */
+export function closeInStore(h: Harness, reference: string, at: Date, detail?: string) {
+  return h.app.services.cases.update(reference, (current) =>
+    current
+      ? {
+          ...current,
+          status: "closed",
+          closure: {
+            outcome: "on-roll-other-la",
+            ...(detail ? { detail } : {}),
+            by: { id: people.officer.id, name: people.officer.name },
+            at: at.toISOString(),
+          },
+        }
+      : undefined,
+  );
 }
